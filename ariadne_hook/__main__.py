@@ -1,0 +1,3 @@
+from ariadne_hook.cli import main_entry
+
+main_entry()
