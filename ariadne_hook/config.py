@@ -147,6 +147,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         if name in _CHOICES and value not in _CHOICES[name]:
             raise ConfigError(f"{origin}: {name} must be one of {', '.join(_CHOICES[name])}, not {value!r}")
         return value
+    except ConfigError:
+        raise
     except (TypeError, ValueError):
         raise ConfigError(f"{origin}: invalid value for {name}: {value!r}") from None
 

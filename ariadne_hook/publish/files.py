@@ -1,0 +1,45 @@
+"""Writing the review: atomic file writes into a self-ignoring ``.ariadne/`` folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+ARIADNE_DIR = ".ariadne"
+
+
+def ariadne_dir(repo_root: Path) -> Path:
+    """``<root>/.ariadne``, created with a ``.gitignore`` of ``*`` so git never sees what is inside.
+
+    The user's own ``.gitignore`` is never touched (the way pytest and ruff keep their caches out of git).
+    """
+    folder = repo_root / ARIADNE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, "# created by ariadne-hook: nothing in this folder belongs in git\n*\n")
+    return folder
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and one rename.
+
+    A reader sees the old file or the new one, never a half-written one; two concurrent writers leave one
+    complete file. The temporary file is removed if anything fails.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,122 @@
+"""The markdown review: a header with what was reviewed and the counts, then a section per file.
+
+Pure and deterministic: the same report gives the same text (no clock, no host). Everything that comes from
+the diff (paths, names) goes into code spans; everything an LLM wrote goes through ``neutralize`` — so the
+text is as safe in a pull-request comment as in a local file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+
+from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
+from ariadne_hook.render.sanitize import neutralize
+
+TITLE = "ariadne-hook review"
+COLLAPSE_OVER = 15  # a file section with more entries than this is folded into <details>
+
+
+def code_span(text: str) -> str:
+    """``text`` as an inline code span that no backtick, newline or HTML inside it can break out of."""
+    flat = " ".join(text.split("\n")).replace("\r", " ")
+    longest = run = 0
+    for char in flat:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _span(lines: tuple[int, int] | None) -> str:
+    if lines is None:
+        return ""
+    first, last = lines
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def _where(summary: Summary) -> str:
+    change = summary.change
+    if change.change == "deleted":
+        old = _span(change.old_lines)
+        return f"was {old}" if old else ""
+    return _span(change.new_lines) or _span(change.old_lines)
+
+
+def _entry(summary: Summary) -> str:
+    change = summary.change
+    if summary.status == SKIPPED and change.qualname == "<file>":
+        return f"- *skipped: {neutralize(summary.reason or 'no reason given')}*"
+    facts = [change.change] + ([_where(summary)] if _where(summary) else [])
+    if change.kind == "hunk":
+        facts.append("hunk")
+    head = f"- **{code_span(change.qualname)}** — {' · '.join(facts)}"
+    body = " ".join(neutralize(summary.text).split())
+    lines = [head, f"  {body}" if body else "  *(no summary)*"]
+    if summary.status == FALLBACK:
+        lines.append(f"  *offline summary — LLM failed: {neutralize(summary.reason or 'unknown')}*")
+    elif summary.status == SKIPPED:
+        lines.append(f"  *skipped: {neutralize(summary.reason or 'no reason given')}*")
+    elif summary.reason:
+        lines.append(f"  *note: {neutralize(summary.reason)}*")
+    if change.note:
+        lines.append(f"  *{neutralize(change.note)}*")
+    return "\n".join(lines)
+
+
+def _file_title(path: str, old_path: str | None) -> str:
+    title = code_span(path)
+    if old_path and old_path != path:
+        title += f" (from {code_span(old_path)})"
+    return title
+
+
+def _file_section(path: str, entries: Sequence[Summary]) -> Iterator[str]:
+    title = _file_title(path, entries[0].change.old_path)
+    body = "\n".join(_entry(s) for s in entries)
+    if len(entries) > COLLAPSE_OVER:
+        count = _plural(len(entries), "entry")
+        yield f"<details><summary>{_html_text(path)} — {count}</summary>\n\n{body}\n\n</details>"
+    else:
+        yield f"### {title}\n\n{body}"
+
+
+def _html_text(text: str) -> str:
+    """Text for an HTML element (the <summary> of a folded section)."""
+    return neutralize(" ".join(text.split()))
+
+
+def header_lines(report: Report) -> list[str]:
+    stats = report.stats
+    files = len({s.change.path for s in report.summaries})
+    label = report.source.label or report.source.kind
+    provider = "offline summaries" if report.provider == "offline" else f"provider {code_span(report.provider)}"
+    if report.model:
+        provider += f", model {code_span(report.model)}"
+    counts = [
+        f"**{_plural(stats.functions, 'function')}** in **{_plural(files, 'file')}**",
+        f"{stats.summarized} {SUMMARIZED}",
+        f"{stats.cached} {CACHED}",
+        f"{stats.fallback} {FALLBACK}",
+        f"{stats.skipped} {SKIPPED}",
+    ]
+    lines = [f"## {TITLE} — {neutralize(label)}", "", " · ".join(counts), "", f"Summaries: {provider}."]
+    if report.provider != "offline":
+        lines[-1] += f" {_plural(stats.requests, 'request')} to the model."
+    for note in report.notes:
+        lines += ["", f"> {neutralize(note)}"]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    parts = ["\n".join(header_lines(report))]
+    if not report.summaries:
+        parts.append("No changed functions to review.")
+    for path, group in groupby(report.summaries, key=lambda s: s.change.path):
+        parts.extend(_file_section(path, list(group)))
+    return "\n\n".join(parts) + "\n"
