@@ -1,0 +1,66 @@
+"""Exclude patterns: which paths match, and what an excluded change keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from ariadne_hook.config import DEFAULT_EXCLUDE
+from ariadne_hook.models import MODIFIED, RENAMED, FileChange, Hunk
+from ariadne_hook.source.exclude import apply_excludes, matches
+
+
+def change(path: str, old_path: str | None = None) -> FileChange:
+    hunk = Hunk(1, 1, 1, 1, "", ("-SECRET=1", "+SECRET=2"))
+    return FileChange(
+        path=path,
+        old_path=old_path,
+        status=RENAMED if old_path else MODIFIED,
+        old_text="SECRET=1\n",
+        new_text="SECRET=2\n",
+        hunks=(hunk,),
+        removed_lines=frozenset({1}),
+        added_lines=frozenset({1}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "expected"),
+    [
+        ("a/b/x.lock", "*.lock", True),
+        ("x.lock", "*.lock", True),
+        ("a/b/x.lock.py", "*.lock", False),
+        ("app/.env", ".env", True),
+        ("app/.env.local", ".env.*", True),
+        ("app/env.py", ".env", False),
+        ("vendor/x/y.js", "vendor/*", True),
+        ("sub/vendor/x.js", "vendor/*", True),
+        ("myvendor/x.js", "vendor/*", False),
+        ("sub/vendor/x.js", "/vendor/*", False),
+        ("vendor/x.js", "/vendor/*", True),
+        ("src/gen/a_pb2.py", "*_pb2.py", True),
+        ("docs/a.md", "docs/*.md", True),
+        ("Docs/a.md", "docs/*.md", False),
+    ],
+)
+def test_matches(path: str, pattern: str, expected: bool) -> None:
+    assert matches(path, pattern) is expected
+
+
+def test_excluded_change_keeps_no_content_but_keeps_counts() -> None:
+    kept, dropped = apply_excludes([change("src/app.py"), change("deploy/.env")], DEFAULT_EXCLUDE)
+    assert kept == change("src/app.py")
+    assert dropped.skip_reason == "excluded by '.env'"
+    assert (dropped.old_text, dropped.new_text, dropped.hunks) == (None, None, ())
+    assert dropped.added_lines == {1} and dropped.removed_lines == {1}
+    assert dropped.path == "deploy/.env" and dropped.status == MODIFIED
+
+
+def test_rename_excluded_by_old_path_and_first_pattern_wins() -> None:
+    [renamed] = apply_excludes([change("src/lib.js", old_path="vendor/lib.js")], ["*.md", "vendor/*", "*.js"])
+    assert renamed.skip_reason == "excluded by 'vendor/*'"
+
+
+def test_no_patterns_and_order_kept() -> None:
+    changes = [change("b.py"), change("a.py")]
+    assert apply_excludes(changes, []) == changes
+    assert [c.path for c in apply_excludes(changes, ["a.py"])] == ["b.py", "a.py"]
