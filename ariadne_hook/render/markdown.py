@@ -29,8 +29,8 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
 def _span(lines: tuple[int, int] | None) -> str:
@@ -80,7 +80,7 @@ def _file_section(path: str, entries: Sequence[Summary]) -> Iterator[str]:
     title = _file_title(path, entries[0].change.old_path)
     body = "\n".join(_entry(s) for s in entries)
     if len(entries) > COLLAPSE_OVER:
-        count = _plural(len(entries), "entry")
+        count = _plural(len(entries), "entry", "entries")
         yield f"<details><summary>{_html_text(path)} — {count}</summary>\n\n{body}\n\n</details>"
     else:
         yield f"### {title}\n\n{body}"

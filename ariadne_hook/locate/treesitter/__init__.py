@@ -1,0 +1,275 @@
+"""Shared machinery of the tree-sitter parsers: one walk, one facts extractor, one span builder.
+
+Each language module only describes its grammar: which nodes are functions and what they are called
+(``Spec.entry``), which nodes open a named scope (``Spec.scope``), and how to read parameters, return types,
+calls and raises. Grammars are imported on first use and cached; ``tree_sitter`` itself is imported lazily
+too, so a Python-only change imports none of this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING
+
+from ariadne_hook.locate.languages import ParseError, Scan
+from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
+
+if TYPE_CHECKING:
+    from tree_sitter import Language, Node
+
+__all__ = [
+    "Ctx",
+    "Entry",
+    "ParseError",
+    "Spec",
+    "head",
+    "parse_with",
+    "preceding",
+    "scan_with",
+    "squash",
+    "text",
+]
+
+_AROUND_DOTS = re.compile(r" ?(\?\.|\.|::|->) ?")
+MAX_CALLEE = 120  # longest callee / raise text kept, in characters
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where the walk is: the dotted prefix, whether we are in a type body, and a tag for entries."""
+
+    prefix: tuple[str, ...] = ()
+    in_type: bool = False
+    tag: str | None = None  # e.g. "impl Display" (Rust trait impls), "singleton" (Ruby class << self)
+
+    def enter(self, *parts: str, in_type: bool, tag: str | None = None) -> Ctx:
+        return Ctx(self.prefix + tuple(p for p in parts if p), in_type, tag)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A function node recognised by a language spec."""
+
+    name: tuple[str, ...]  # name parts relative to the enclosing prefix
+    kind: str  # "function" | "method"
+    node: Node  # the function itself: facts and the end line come from it
+    first: Node  # where the span starts (export/declaration/template wrapper); decorators are added
+    name_node: Node | None = None  # cut out of the body hash, so a pure rename keeps the hash
+    decorators: tuple[Node, ...] = ()  # decorator / attribute / annotation nodes
+    tags: tuple[str, ...] = ()  # extra decorator texts ("impl Display", "singleton")
+
+
+class Spec:
+    """One language's description; subclasses override what their grammar needs."""
+
+    module = ""  # grammar wheel, e.g. "tree_sitter_go"
+    function = "language"  # its factory function
+    call_types: frozenset[str] = frozenset()
+    raise_types: frozenset[str] = frozenset()
+    return_types: frozenset[str] = frozenset()
+
+    def entry(self, node: Node, ctx: Ctx) -> Entry | None:
+        raise NotImplementedError
+
+    def scope(self, node: Node, ctx: Ctx) -> Ctx | None:
+        """The context for ``node``'s children when ``node`` opens a named scope (class, module...)."""
+        return None
+
+    def params(self, entry: Entry) -> tuple[Param, ...]:
+        return ()
+
+    def returns(self, entry: Entry) -> str | None:
+        return None
+
+    def is_async(self, entry: Entry) -> bool:
+        return any(child.type == "async" for child in entry.node.children)
+
+    def callee(self, node: Node) -> str | None:
+        """The callee of a call node as written, or None when the node is not a call worth listing."""
+        function = node.child_by_field_name("function")
+        return text(function) if function is not None else None
+
+    def raised(self, node: Node) -> str | None:
+        """What a raise/throw node raises; None when ``node`` (e.g. an ordinary call) raises nothing."""
+        named = node.named_children
+        return head(named[0]) if named else node.type
+
+    def implicit_returns(self, entry: Entry) -> int:
+        return 0
+
+
+# ---------------------------------------------------------------------------------------------- text helpers
+
+
+def text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def squash(value: str) -> str:
+    """One-line text for callees split over lines (``foo\\n  .bar`` -> ``foo.bar``), MAX_CALLEE at most."""
+    return _AROUND_DOTS.sub(r"\1", " ".join(value.split()))[:MAX_CALLEE]
+
+
+def head(node: Node) -> str:
+    """A short name for an expression: the callee of a call / constructor, else its text."""
+    for name in ("constructor", "function", "type", "method"):
+        inner = node.child_by_field_name(name)
+        if inner is not None and node.type not in {"identifier", "constant"}:
+            return squash(text(inner))
+    return squash(text(node))
+
+
+def preceding(node: Node, wanted: frozenset[str], skipped: frozenset[str]) -> tuple[Node, ...]:
+    """The run of siblings just before ``node`` whose types are in ``wanted`` (``skipped`` ones pass)."""
+    found: list[Node] = []
+    sibling = node.prev_named_sibling
+    while sibling is not None and (sibling.type in wanted or sibling.type in skipped):
+        if sibling.type in wanted:
+            found.append(sibling)
+        sibling = sibling.prev_named_sibling
+    return tuple(reversed(found))
+
+
+# ------------------------------------------------------------------------------------------------- grammars
+
+
+@cache
+def grammar(module: str, function: str) -> Language:
+    from tree_sitter import Language
+
+    factory = getattr(importlib.import_module(module), function)
+    return Language(factory())
+
+
+def first_error_line(root: Node) -> int:
+    """1-based line of the first ERROR or MISSING node (descending only into subtrees with errors)."""
+    node = root
+    while True:
+        if node.is_error or node.is_missing:
+            return node.start_point[0] + 1
+        bad = next((c for c in node.children if c.has_error or c.is_missing or c.is_error), None)
+        if bad is None:
+            return node.start_point[0] + 1
+        node = bad
+
+
+def syntax_tree(spec: Spec, source: bytes) -> Node:
+    from tree_sitter import Parser  # a parser per call: Parser objects are not thread-safe
+
+    tree = Parser(grammar(spec.module, spec.function)).parse(source)
+    root = tree.root_node
+    if root.has_error:
+        line = first_error_line(root)
+        raise ParseError(f"line {line}: syntax error", line)
+    return root
+
+
+# ------------------------------------------------------------------------------------------------- the walk
+
+
+def walk_entries(spec: Spec, root: Node) -> list[tuple[Entry, tuple[str, ...]]]:
+    """Every entry with its full dotted name, in source order (an explicit stack: trees can be deep)."""
+    found: list[tuple[Entry, tuple[str, ...]]] = []
+    stack: list[tuple[Node, Ctx]] = [(root, Ctx())]
+    while stack:
+        node, ctx = stack.pop()
+        entry = spec.entry(node, ctx)
+        if entry is not None and entry.name:
+            qualname = ctx.prefix + entry.name
+            found.append((entry, qualname))
+            inner = Ctx(qualname, False, None)
+        else:
+            inner = spec.scope(node, ctx) or ctx
+        stack.extend((child, inner) for child in reversed(node.named_children))
+    return found
+
+
+def own_nodes(entry: Entry, entry_ids: frozenset[int]) -> Iterator[Node]:
+    """The function's nodes in source order, without the subtrees of nested entries."""
+    stack = [entry.node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(c for c in reversed(node.named_children) if c.id not in entry_ids)
+
+
+def body_hash(entry: Entry) -> str:
+    source = entry.node.text or b""
+    if entry.name_node is not None and entry.name_node.start_byte >= entry.node.start_byte:
+        cut_from = entry.name_node.start_byte - entry.node.start_byte
+        cut_to = entry.name_node.end_byte - entry.node.start_byte
+        source = source[:cut_from] + source[cut_to:]
+    lines = (line.strip() for line in source.splitlines())
+    return hashlib.sha256(b"\n".join(line for line in lines if line)).hexdigest()[:16]
+
+
+def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
+    calls: list[str] = []
+    raises: list[str] = []
+    returns_count = spec.implicit_returns(entry)
+    for node in own_nodes(entry, entry_ids):
+        if node.type in spec.raise_types:
+            raised = spec.raised(node)
+            if raised is not None:
+                raises.append(raised)
+                continue
+        if node.type in spec.call_types:
+            callee = spec.callee(node)
+            if callee:
+                calls.append(squash(callee))
+        elif node.type in spec.return_types:
+            returns_count += 1
+    decorators = tuple(squash_lines(text(d)) for d in entry.decorators) + entry.tags
+    return FunctionFacts(
+        params=spec.params(entry),
+        returns=spec.returns(entry),
+        decorators=decorators,
+        calls=tuple(calls),
+        raises=tuple(raises),
+        returns_count=returns_count,
+        is_async=spec.is_async(entry),
+        body_hash=body_hash(entry),
+    )
+
+
+def squash_lines(value: str) -> str:
+    return " ".join(value.split())
+
+
+def span_lines(entry: Entry) -> tuple[int, int]:
+    starts = [entry.first.start_point[0], entry.node.start_point[0]]
+    starts.extend(d.start_point[0] for d in entry.decorators)
+    end_row, end_col = entry.node.end_point
+    if end_col == 0 and end_row > entry.node.start_point[0]:
+        end_row -= 1  # a node that swallowed its trailing newline ends on the line before
+    return min(starts) + 1, end_row + 1
+
+
+def scan_with(spec: Spec, source_text: str) -> Scan:
+    """Parse one version of a file: its spans now (source order; repeated names kept, as for Python), the
+    facts of ``spans[i]`` when asked. ParseError ("line N: syntax error") when the tree has errors."""
+    source = source_text[1:] if source_text.startswith("\ufeff") else source_text
+    root = syntax_tree(spec, source.encode("utf-8", errors="surrogatepass"))
+    found = walk_entries(spec, root)
+    found.sort(key=lambda item: (span_lines(item[0])[0], -span_lines(item[0])[1]))
+    entry_ids = frozenset(entry.node.id for entry, _ in found)
+    spans = [FunctionSpan(".".join(qualname), entry.kind, *span_lines(entry)) for entry, qualname in found]
+
+    @cache
+    def facts_of(index: int) -> FunctionFacts:
+        return facts(spec, found[index][0], entry_ids)
+
+    return Scan(spans, facts_of)
+
+
+def parse_with(spec: Spec, source_text: str) -> list[FunctionSpan]:
+    """Like ``scan_with``, with every span's facts filled in."""
+    scan = scan_with(spec, source_text)
+    return [replace(span, facts=scan.facts(index)) for index, span in enumerate(scan.spans)]

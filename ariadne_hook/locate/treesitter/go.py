@@ -1,0 +1,86 @@
+"""Go: functions, and methods as ``Type.Method`` for value, pointer and generic receivers.
+
+Function literals are not entries: their lines belong to the function around them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ariadne_hook.locate.languages import Scan
+from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, head, parse_with, scan_with, text
+from ariadne_hook.models import FunctionSpan, Param
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+
+def receiver_type(method: Node) -> str:
+    """``(s *Server)`` -> ``Server``; ``(l List[T])`` -> ``List``."""
+    receiver = method.child_by_field_name("receiver")
+    declaration = receiver.named_children[0] if receiver is not None and receiver.named_children else None
+    node = declaration.child_by_field_name("type") if declaration is not None else None
+    while node is not None and node.type in {"pointer_type", "generic_type", "parenthesized_type"}:
+        node = node.child_by_field_name("type") or (node.named_children[0] if node.named_children else None)
+    return text(node)
+
+
+class Go(Spec):
+    module = "tree_sitter_go"
+    call_types = frozenset({"call_expression"})
+    raise_types = frozenset({"call_expression"})
+    return_types = frozenset({"return_statement"})
+
+    def entry(self, node: Node, ctx: Ctx) -> Entry | None:
+        if node.type not in {"function_declaration", "method_declaration"}:
+            return None
+        if node.child_by_field_name("body") is None:
+            return None  # an assembly-backed declaration
+        name = node.child_by_field_name("name")
+        if node.type == "method_declaration":
+            return Entry((receiver_type(node), text(name)), "method", node, node, name)
+        return Entry((text(name),), "function", node, node, name)
+
+    def params(self, entry: Entry) -> tuple[Param, ...]:
+        params = entry.node.child_by_field_name("parameters")
+        if params is None:
+            return ()
+        return tuple(p for declaration in params.named_children for p in self.declared(declaration))
+
+    def declared(self, declaration: Node) -> tuple[Param, ...]:
+        """``a, b int`` gives two params; an unnamed ``int`` gives ``_``."""
+        if declaration.type not in {"parameter_declaration", "variadic_parameter_declaration"}:
+            return ()
+        kind = "var_positional" if declaration.type == "variadic_parameter_declaration" else "positional"
+        type_text = text(declaration.child_by_field_name("type"))
+        if kind == "var_positional":
+            type_text = "..." + type_text
+        names = [text(c) for c in declaration.children_by_field_name("name")] or ["_"]
+        return tuple(Param(name, type_text or None, None, kind) for name in names)
+
+    def returns(self, entry: Entry) -> str | None:
+        result = entry.node.child_by_field_name("result")
+        return text(result) or None
+
+    def is_async(self, entry: Entry) -> bool:
+        return False
+
+    def raised(self, node: Node) -> str | None:
+        if text(node.child_by_field_name("function")) != "panic":
+            return None
+        arguments = node.child_by_field_name("arguments")
+        values = arguments.named_children if arguments is not None else []
+        return head(values[0]) if values else "panic"
+
+
+SPEC = Go()
+
+
+def parse(source: str) -> list[FunctionSpan]:
+    """Functions of one Go file; raises ParseError on a syntax error."""
+    return parse_with(SPEC, source)
+
+
+def scan(source: str) -> Scan:
+    """``parse`` with the facts computed on demand."""
+    return scan_with(SPEC, source)

@@ -1,0 +1,102 @@
+"""Rust: free functions, ``Type.method`` in ``impl`` / ``impl Trait for Type``, ``Trait.method`` defaults,
+``module.function`` in nested ``mod`` blocks. A trait impl adds ``impl Trait`` to the decorators.
+
+Closures are not entries; bodiless trait signatures are not functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ariadne_hook.locate.languages import Scan
+from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, preceding, scan_with, text
+from ariadne_hook.models import FunctionSpan, Param
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+ATTRIBUTES = frozenset({"attribute_item"})
+COMMENTS = frozenset({"line_comment", "block_comment"})
+PANICS = frozenset({"panic", "unreachable", "todo", "unimplemented"})
+
+
+def type_name(node: Node | None) -> str:
+    """``Vec<T>`` -> ``Vec``; ``&'a Foo`` -> ``Foo``; ``a::B`` -> ``a.B``."""
+    while node is not None and node.type in {"generic_type", "reference_type", "pointer_type"}:
+        node = node.child_by_field_name("type")
+    return text(node).replace("::", ".")
+
+
+def macro_name(node: Node) -> str:
+    return text(node.child_by_field_name("macro"))
+
+
+class Rust(Spec):
+    module = "tree_sitter_rust"
+    call_types = frozenset({"call_expression", "macro_invocation"})
+    raise_types = frozenset({"macro_invocation"})
+    return_types = frozenset({"return_expression"})
+
+    def entry(self, node: Node, ctx: Ctx) -> Entry | None:
+        if node.type != "function_item":
+            return None
+        name = node.child_by_field_name("name")
+        kind = "method" if ctx.in_type else "function"
+        tags = (ctx.tag,) if ctx.tag else ()
+        attributes = preceding(node, ATTRIBUTES, COMMENTS)
+        return Entry((text(name),), kind, node, node, name, attributes, tags)
+
+    def scope(self, node: Node, ctx: Ctx) -> Ctx | None:
+        if node.type == "impl_item":
+            trait = node.child_by_field_name("trait")
+            tag = "impl " + text(trait) if trait is not None else None
+            return ctx.enter(type_name(node.child_by_field_name("type")), in_type=True, tag=tag)
+        if node.type == "trait_item":
+            return ctx.enter(text(node.child_by_field_name("name")), in_type=True)
+        if node.type == "mod_item":
+            return ctx.enter(text(node.child_by_field_name("name")), in_type=False)
+        return None
+
+    def params(self, entry: Entry) -> tuple[Param, ...]:
+        params = entry.node.child_by_field_name("parameters")
+        if params is None:
+            return ()
+        return tuple(p for p in (self.param(c) for c in params.named_children) if p is not None)
+
+    def param(self, node: Node) -> Param | None:
+        if node.type == "self_parameter":
+            return Param(text(node))
+        if node.type == "parameter":
+            kind_type = node.child_by_field_name("type")
+            return Param(text(node.child_by_field_name("pattern")), text(kind_type) or None)
+        if node.type == "variadic_parameter":
+            return Param("...", kind="var_positional")
+        return None
+
+    def returns(self, entry: Entry) -> str | None:
+        return text(entry.node.child_by_field_name("return_type")) or None
+
+    def is_async(self, entry: Entry) -> bool:
+        modifiers = next((c for c in entry.node.children if c.type == "function_modifiers"), None)
+        return modifiers is not None and any(c.type == "async" for c in modifiers.children)
+
+    def callee(self, node: Node) -> str | None:
+        if node.type == "macro_invocation":
+            return macro_name(node) + "!"
+        return text(node.child_by_field_name("function"))
+
+    def raised(self, node: Node) -> str | None:
+        return macro_name(node) + "!" if macro_name(node) in PANICS else None
+
+
+SPEC = Rust()
+
+
+def parse(source: str) -> list[FunctionSpan]:
+    """Functions of one Rust file; raises ParseError on a syntax error."""
+    return parse_with(SPEC, source)
+
+
+def scan(source: str) -> Scan:
+    """``parse`` with the facts computed on demand."""
+    return scan_with(SPEC, source)
