@@ -18,7 +18,17 @@ from typing import Any, TextIO
 
 from ariadne_hook import __version__
 from ariadne_hook.config import ConfigError, Settings, load
-from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FileChange, Report, SourceInfo, Stats, Summary
+from ariadne_hook.models import (
+    CACHED,
+    FALLBACK,
+    SKIPPED,
+    SUMMARIZED,
+    FileChange,
+    Report,
+    SourceInfo,
+    Stats,
+    Summary,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROG = "ariadne-hook"
@@ -53,9 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 (always, unless --strict), 1 (--strict and a failure), 2 (usage error).",
     )
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--range", metavar="BASE..HEAD", help="review a revision range (BASE..HEAD or BASE...HEAD)")
+    src.add_argument(
+        "--range", metavar="BASE..HEAD", help="review a revision range (BASE..HEAD or BASE...HEAD)"
+    )
     src.add_argument("--diff", metavar="PATH", help="review a unified diff from a file, or - for stdin")
-    p.add_argument("--repo", metavar="PATH", help="the repository (default: the one of the current directory)")
+    p.add_argument(
+        "--repo", metavar="PATH", help="the repository (default: the one of the current directory)"
+    )
     p.add_argument("--output", "-o", metavar="PATH", help="where to write the review; - for stdout")
     p.add_argument("--format", choices=("markdown", "json"), help="report format (default: markdown)")
     p.add_argument("--provider", choices=("auto", "offline", "openai"), help="summarizer (default: auto)")
@@ -65,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds per request")
     p.add_argument("--deadline", type=_positive_float, metavar="S", help="seconds for all summaries")
     p.add_argument("--exclude", action="append", metavar="GLOB", help="never read or send these paths")
-    p.add_argument("--no-cache", dest="cache", action="store_false", default=None, help="do not use the cache")
+    p.add_argument(
+        "--no-cache", dest="cache", action="store_false", default=None, help="do not use the cache"
+    )
     p.add_argument("--strict", action="store_true", default=None, help="exit 1 when any summary failed")
     p.add_argument("--verbose", "-v", action="store_true", default=None, help="more detail, tracebacks")
     p.add_argument("--pr-comment", action="store_true", help="upsert the review as a pull-request comment")
@@ -237,17 +253,16 @@ def publish(
 
     text = rendered(report, settings.format)
     output = _default_output(root, settings)
+    target: Path | None = None
     if output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         destination = "stdout"
     else:
         target = Path(output)
-        if not target.is_absolute() and root is not None and settings.output is None:
-            target = root / target
         atomic_write(target, text)
         destination = _display_path(target)
-    extra = _publish_github(report, args, settings, env)
+    extra = _publish_github(report, args, target, env)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, env))
     return "; ".join([destination, *[e for e in extra if e]])
@@ -260,26 +275,36 @@ def _display_path(target: Path) -> str:
         return str(target)
 
 
-def _publish_github(report: Report, args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> list[str]:
+def _publish_github(
+    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
+) -> list[str]:
+    """Job summary, PR comment and step outputs; each returns a one-line status and never raises."""
     if not (args.pr_comment or args.step_summary):
         return []
-    from ariadne_hook.publish import github, step_summary
+    from ariadne_hook.publish import actions_env, github, step_summary
 
     markdown = rendered(report, "markdown")
-    done: list[str] = []
+    done: list[str | None] = []
     if args.step_summary:
-        done.append(step_summary.append_step_summary(markdown, env) or "")
+        done.append(step_summary.append_step_summary(markdown, env))
     if args.pr_comment:
         done.append(github.publish_pr_comment(markdown, env))
-    return done
+    outputs = {
+        "review-path": str(target.resolve()) if target is not None else "",
+        "functions": report.stats.functions,
+        "fallbacks": report.stats.fallback,
+    }
+    actions_env.write_outputs(env, outputs)
+    return [d for d in done if d]
 
 
-def _commit_message(report: Report, args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> str:
+def _commit_message(
+    report: Report, args: argparse.Namespace, settings: Settings, env: Mapping[str, str]
+) -> str:
     from ariadne_hook.publish.commit_msg import apply_to_message
 
     source = args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
-    changed = apply_to_message(Path(args.commit_msg_file), report, source, settings)
-    return "summaries added to the commit message" if changed else ""
+    return apply_to_message(Path(args.commit_msg_file), report, source, settings)
 
 
 def result_line(outcome: Outcome) -> str:
@@ -305,7 +330,13 @@ def _root_of(args: argparse.Namespace) -> Path | None:
 
 def _quick_skips(args: argparse.Namespace, root: Path | None, settings: Settings) -> list[FileChange] | None:
     """The hook's fast path: when nothing staged needs review, the skipped files (no GitPython import)."""
-    if args.diff is not None or args.range is not None or root is None or args.pr_comment or args.step_summary:
+    if (
+        args.diff is not None
+        or args.range is not None
+        or root is None
+        or args.pr_comment
+        or args.step_summary
+    ):
         return None
     from ariadne_hook.source.noop import excluded_only
 
@@ -330,7 +361,11 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _skipped_outcome(
-    files: list[FileChange], args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]
+    files: list[FileChange],
+    args: argparse.Namespace,
+    root: Path | None,
+    settings: Settings,
+    env: Mapping[str, str],
 ) -> Outcome:
     """A report of only skipped (excluded) files, built without GitPython, the LLM or the pool."""
     from ariadne_hook.locate import locate

@@ -3,12 +3,12 @@
 Usage: python benchmarks/verify_history.py ARCHIVE [ARCHIVE ...]
 
 Each archive (an sdist .tar.gz or a wheel .whl of successive releases of one package, e.g. from
-``pip download --no-deps``) is unpacked and committed as one revision of a scratch repository. For every pair of
-consecutive revisions it compares the tool's JSON (``--range A..B --provider offline --format json``) with an
-independent finder that shares none of the tool's code: tree-sitter-python for the function spans and its own
-parse of ``git diff -U0`` for the changed lines, with the same rules (innermost function, added/modified/deleted
-by name on each side). It prints, per pair, the functions checked, the misses and the false finds, and lists
-every disagreement so that a person can read them against ``git show``.
+``pip download --no-deps``) is unpacked and committed as one revision of a scratch repository. For every
+pair of consecutive revisions it compares the tool's JSON (``--range A..B --provider offline --format json``)
+with an independent finder that shares none of the tool's code: tree-sitter-python for the function spans
+and its own parse of ``git diff -U0`` for the changed lines, with the same rules (innermost function,
+added/modified/deleted by name on each side). It prints, per pair, the functions checked, the misses and
+the false finds, and lists every disagreement so that a person can read them against ``git show``.
 """
 
 from __future__ import annotations
@@ -65,14 +65,18 @@ def spans(text: str) -> dict[str, list[tuple[int, int]]] | None:
 
     def walk(node: tree_sitter.Node, prefix: list[str]) -> None:
         for child in node.children:
-            target = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+            target = (
+                child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+            )
             if target is not None and target.type in ("function_definition", "class_definition"):
                 name_node = target.child_by_field_name("name")
                 assert name_node is not None and name_node.text is not None
                 name = name_node.text.decode()
                 qual = prefix + [name]
                 if target.type == "function_definition":
-                    out.setdefault(".".join(qual), []).append((child.start_point[0] + 1, child.end_point[0] + 1))
+                    out.setdefault(".".join(qual), []).append(
+                        (child.start_point[0] + 1, child.end_point[0] + 1)
+                    )
                 walk(target, qual)
             else:
                 walk(child, prefix)
@@ -127,9 +131,23 @@ def independent(repo: Path, a: str, b: str) -> set[tuple[str, str, str]]:
 
 def tool(repo: Path, a: str, b: str) -> set[tuple[str, str, str]]:
     proc = subprocess.run(
-        [sys.executable, "-m", "ariadne_hook", "--range", f"{a}..{b}", "--provider", "offline",
-         "--format", "json", "--output", "-"],
-        cwd=repo, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "ariadne_hook",
+            "--range",
+            f"{a}..{b}",
+            "--provider",
+            "offline",
+            "--format",
+            "json",
+            "--output",
+            "-",
+        ],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     data = json.loads(proc.stdout)
     return {
@@ -149,11 +167,14 @@ def main(archives: list[str]) -> int:
         git(repo, "-c", "user.name=v", "-c", "user.email=v@v", "commit", "-q", "--allow-empty", "-m", archive)
         revs.append(git(repo, "rev-parse", "HEAD").strip())
     total_checked = total_missed = total_false = 0
-    for (a, b), (na, nb) in zip(zip(revs, revs[1:]), zip(archives, archives[1:])):
+    for i in range(len(revs) - 1):
+        a, b, na, nb = revs[i], revs[i + 1], archives[i], archives[i + 1]
         expected, got = independent(repo, a, b), tool(repo, a, b)
         missed, false = sorted(expected - got), sorted(got - expected)
-        print(f"{Path(na).name} -> {Path(nb).name}: {len(expected)} functions checked, "
-              f"{len(missed)} missed, {len(false)} false finds")
+        print(
+            f"{Path(na).name} -> {Path(nb).name}: {len(expected)} functions checked, "
+            f"{len(missed)} missed, {len(false)} false finds"
+        )
         for item in missed:
             print("  missed:", item)
         for item in false:

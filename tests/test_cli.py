@@ -16,7 +16,7 @@ import pytest
 from ariadne_hook.cli import main
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
 
-OLD = '''import os
+OLD = """import os
 
 
 def keep(x):
@@ -33,9 +33,9 @@ class Shape:
 
     def gone(self):
         return None
-'''
+"""
 
-NEW = '''import os
+NEW = """import os
 import json
 
 
@@ -55,11 +55,16 @@ class Shape:
 
     def fresh(self, k):
         return k * 2
-'''
+"""
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: bytes | None = None,
-        capsys: Any = None) -> tuple[int, str, str]:
+def run(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+    capsys: Any = None,
+) -> tuple[int, str, str]:
     """main() in ``cwd`` with a clean ariadne environment (no key, offline)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ARIADNE_", "OPENAI_", "GITHUB_"))}
     base.update(env or {})
@@ -193,7 +198,13 @@ def test_nothing_staged_and_only_excluded(repo: Path, capsys: Any) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--bogus"], ["--max-workers", "0"], ["--deadline", "-1"], ["--format", "xml"], ["--range", "a", "--diff", "-"]],
+    [
+        ["--bogus"],
+        ["--max-workers", "0"],
+        ["--deadline", "-1"],
+        ["--format", "xml"],
+        ["--range", "a", "--diff", "-"],
+    ],
 )
 def test_usage_errors_exit_2(repo: Path, argv: list[str], capsys: Any) -> None:
     code, _, err = run(argv, repo, capsys=capsys)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from ariadne_hook.publish.files import ariadne_dir, atomic_write
 from tests.gitutil import commit_all, git, init_repo, write
 
@@ -43,9 +45,7 @@ def test_concurrent_writers_leave_one_complete_file(tmp_path: Path) -> None:
 def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "review.md"
     atomic_write(target, "old")
-    try:
+    with pytest.raises(UnicodeEncodeError):
         atomic_write(target, "new \udcff")  # a lone surrogate cannot be encoded
-    except UnicodeEncodeError:
-        pass
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["review.md"]

@@ -41,7 +41,9 @@ def snapshot(repo: Path) -> dict[str, str]:
         if rel.startswith((".git/", ".ariadne")) or rel == ".git" or not path.is_file() or path.is_symlink():
             continue
         tree[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    index = subprocess.run(["git", "diff", "--cached", "--binary", "--no-ext-diff"], cwd=repo, capture_output=True)
+    index = subprocess.run(
+        ["git", "diff", "--cached", "--binary", "--no-ext-diff"], cwd=repo, capture_output=True
+    )
     tree["<index>"] = hashlib.sha256(index.stdout).hexdigest()
     tree["<status>"] = git(repo, "status", "--porcelain", "--ignore-submodules=none")
     tree["<head>"] = git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
@@ -49,7 +51,9 @@ def snapshot(repo: Path) -> dict[str, str]:
     return tree
 
 
-def run_cli(argv: list[str], cwd: Path, env: dict[str, str], capsys: Any, stdin: bytes | None = None) -> tuple[int, str, str]:
+def run_cli(
+    argv: list[str], cwd: Path, env: dict[str, str], capsys: Any, stdin: bytes | None = None
+) -> tuple[int, str, str]:
     old, old_stdin = os.getcwd(), sys.stdin
     os.chdir(cwd)
     try:
@@ -101,7 +105,9 @@ def test_llm_fault_matrix(staged_repo: Path, fault: str, capsys: Any) -> None:
     before = snapshot(staged_repo)
     with LLMServer(fault=fault) as server:
         env = clean_env(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-fault-matrix-key-000")
-        code, out, err = run_cli(["--format", "json", "--deadline", "8", "--no-cache"], staged_repo, env, capsys)
+        code, out, err = run_cli(
+            ["--format", "json", "--deadline", "8", "--no-cache"], staged_repo, env, capsys
+        )
     data = check_hook_survived(staged_repo, code, err, before)
     assert data["provider"] == "openai"
     for entry in data["functions"]:
@@ -154,8 +160,10 @@ def test_two_hook_runs_at_once_never_corrupt_cache_or_review(staged_repo: Path) 
     with LLMServer(latency=0.02) as server:
         env = clean_env(OPENAI_BASE_URL=server.base_url)
         cmd = [sys.executable, "-m", "ariadne_hook", "--format", "json"]
-        procs = [subprocess.Popen(cmd, cwd=staged_repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                 for _ in range(4)]
+        procs = [
+            subprocess.Popen(cmd, cwd=staged_repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
         results = [p.communicate(timeout=120) for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0, 0], results
         data = json.loads((staged_repo / ".ariadne" / "review.json").read_text())
@@ -316,11 +324,23 @@ def s_malformed(tmp: Path) -> tuple[Path, list[str], bytes | None]:
 
 
 SCENARIOS: dict[str, Scenario] = {
-    "binary": s_binary, "non-utf8": s_non_utf8, "nul-bytes": s_nul, "syntax-error": s_syntax,
-    "10MB-file": s_huge, "crlf": s_crlf, "rename-with-edits": s_rename_edit, "deletion": s_delete,
-    "initial-commit": s_initial, "merge-commit-range": s_merge_range, "submodule": s_submodule,
-    "symlink": s_symlink, "unicode-space-paths": s_unicode_paths, "detached-head": s_detached,
-    "shallow-clone": s_shallow, "outside-repo": s_outside, "empty-diff": s_empty_diff,
+    "binary": s_binary,
+    "non-utf8": s_non_utf8,
+    "nul-bytes": s_nul,
+    "syntax-error": s_syntax,
+    "10MB-file": s_huge,
+    "crlf": s_crlf,
+    "rename-with-edits": s_rename_edit,
+    "deletion": s_delete,
+    "initial-commit": s_initial,
+    "merge-commit-range": s_merge_range,
+    "submodule": s_submodule,
+    "symlink": s_symlink,
+    "unicode-space-paths": s_unicode_paths,
+    "detached-head": s_detached,
+    "shallow-clone": s_shallow,
+    "outside-repo": s_outside,
+    "empty-diff": s_empty_diff,
     "malformed-patch": s_malformed,
 }
 
@@ -357,7 +377,9 @@ def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
         elif name == "crlf":
             assert {e["qualname"] for e in entries} - {"<module>"} == EXPECTED
         elif name == "rename-with-edits":
-            assert [(e["path"], e["old_path"], e["qualname"]) for e in entries] == [("renamed.py", "mod.py", "f3")]
+            assert [(e["path"], e["old_path"], e["qualname"]) for e in entries] == [
+                ("renamed.py", "mod.py", "f3")
+            ]
         elif name == "deletion":
             assert {e["change"] for e in entries} == {"deleted"}
             assert [e["qualname"] for e in entries if e["kind"] == "function"] == [f"f{i}" for i in range(6)]

@@ -45,7 +45,9 @@ def report(*summaries: Summary, provider: str = "offline", notes: tuple[str, ...
 def test_json_has_exactly_the_schema_1_shape() -> None:
     rep = report(
         Summary(change("a.py", "f", 3), "summarized", "Adds x."),
-        Summary(change("b.py", "G.h", 9, change="deleted", new_lines=None), "fallback", "Removed.", "timeout"),
+        Summary(
+            change("b.py", "G.h", 9, change="deleted", new_lines=None), "fallback", "Removed.", "timeout"
+        ),
     )
     data = json.loads(render_json(rep))
     assert set(data) >= {"schema", "source", "provider", "model", "functions", "stats"}
@@ -81,8 +83,12 @@ def test_markdown_lists_every_entry_with_status_and_reason() -> None:
     rep = report(
         Summary(change("a.py", "f", 3), "summarized", "Adds x."),
         Summary(change("a.py", "C.m", 10), "fallback", "Calls y.", "HTTP 500"),
-        Summary(change("b.py", "<file>", 0, kind="module", old_lines=None, new_lines=None), "skipped", "",
-                "binary file"),
+        Summary(
+            change("b.py", "<file>", 0, kind="module", old_lines=None, new_lines=None),
+            "skipped",
+            "",
+            "binary file",
+        ),
         provider="openai",
         notes=("deadline reached",),
     )
@@ -100,8 +106,9 @@ def test_markdown_lists_every_entry_with_status_and_reason() -> None:
 
 def test_markdown_is_deterministic_and_ignores_seconds() -> None:
     one = report(Summary(change("a.py", "f", 3), "summarized", "Adds x."))
-    two = Report(one.source, one.provider, one.model, one.summaries,
-                 Stats(**{**one.stats.__dict__, "seconds": 99.0}))
+    two = Report(
+        one.source, one.provider, one.model, one.summaries, Stats(**{**one.stats.__dict__, "seconds": 99.0})
+    )
     assert render_markdown(one) == render_markdown(two)
 
 
@@ -122,7 +129,9 @@ def test_llm_text_is_neutralized() -> None:
 
 
 def test_large_file_sections_collapse() -> None:
-    entries = [Summary(change("big.py", f"f{i:03}", i * 10 + 1), "summarized", "s") for i in range(COLLAPSE_OVER + 1)]
+    entries = [
+        Summary(change("big.py", f"f{i:03}", i * 10 + 1), "summarized", "s") for i in range(COLLAPSE_OVER + 1)
+    ]
     entries.append(Summary(change("small.py", "g", 1), "summarized", "s"))
     text = render_markdown(report(*entries))
     assert "<details><summary>big.py — 16 entries</summary>" in text

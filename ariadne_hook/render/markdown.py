@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from itertools import groupby
 
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
-from ariadne_hook.render.sanitize import neutralize
+from ariadne_hook.render.sanitize import neutralize, neutralize_inline
 
 TITLE = "ariadne-hook review"
 COLLAPSE_OVER = 15  # a file section with more entries than this is folded into <details>
@@ -56,7 +56,7 @@ def _entry(summary: Summary) -> str:
     if change.kind == "hunk":
         facts.append("hunk")
     head = f"- **{code_span(change.qualname)}** — {' · '.join(facts)}"
-    body = " ".join(neutralize(summary.text).split())
+    body = neutralize_inline(summary.text)
     lines = [head, f"  {body}" if body else "  *(no summary)*"]
     if summary.status == FALLBACK:
         lines.append(f"  *offline summary — LLM failed: {neutralize(summary.reason or 'unknown')}*")
@@ -88,14 +88,16 @@ def _file_section(path: str, entries: Sequence[Summary]) -> Iterator[str]:
 
 def _html_text(text: str) -> str:
     """Text for an HTML element (the <summary> of a folded section)."""
-    return neutralize(" ".join(text.split()))
+    return neutralize_inline(text)
 
 
 def header_lines(report: Report) -> list[str]:
     stats = report.stats
     files = len({s.change.path for s in report.summaries})
     label = report.source.label or report.source.kind
-    provider = "offline summaries" if report.provider == "offline" else f"provider {code_span(report.provider)}"
+    provider = (
+        "offline summaries" if report.provider == "offline" else f"provider {code_span(report.provider)}"
+    )
     if report.model:
         provider += f", model {code_span(report.model)}"
     counts = [

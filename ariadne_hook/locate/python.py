@@ -1,0 +1,250 @@
+"""Python functions with ``ast``: where each one is, its dotted name, and what it does (``FunctionFacts``).
+
+Names: ``Class.method``, ``Outer.Inner.method``, ``outer.inner`` (no ``<locals>``); a def nested in
+if/try/with/for/while/match blocks keeps the name of the scope around the block. Lambdas are part of the
+function they are written in. ``kind`` is "method" when the nearest enclosing scope is a class body (even
+through an ``if`` in it), else "function". A span runs from its first decorator to its last statement.
+Duplicate names (redefinitions, ``if``/``else`` variants, property setters) are all reported, with the same
+qualname, in source order; the locate stage tells them apart by occurrence.
+
+Line numbers are git's: a lone "\\r" (a line break for Python, not for git) is mapped away; a leading BOM
+is ignored. ``body_hash`` hashes the def statement without decorators and with the function's own name
+removed, dedented by the def's own indentation, line endings normalized: a pure rename or move keeps it,
+a change of parameters, body or comments inside the body changes it.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import cache
+
+from ariadne_hook.locate.languages import ParseError, Scan
+from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BREAK = re.compile(r"\r\n|\r|\n")
+# statements with nested statement blocks that are not scopes: their defs keep the enclosing name
+_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+_BLOCKS += (ast.TryStar,) if hasattr(ast, "TryStar") else ()
+
+
+def parse_python(text: str) -> list[FunctionSpan]:
+    """Every function and method of ``text`` with its facts; ``ParseError`` when it does not parse."""
+    scan = scan_python(text)
+    return [replace(span, facts=scan.facts(index)) for index, span in enumerate(scan.spans)]
+
+
+def scan_python(text: str) -> Scan:
+    """Like ``parse_python`` but the facts of ``spans[i]`` are computed only when ``facts(i)`` is asked."""
+    source = text[1:] if text.startswith("\ufeff") else text
+    git_line = _line_mapper(source)
+    tree = _parse(source, git_line)
+    nodes: Found = []
+    _collect(tree.body, "", False, nodes)
+    spans = [
+        FunctionSpan(qualname, kind, git_line(_first_line(node)), git_line(_last_line(node)))
+        for qualname, kind, node in nodes
+    ]
+    lines = _lazy_lines(source)
+
+    @cache
+    def facts(index: int) -> FunctionFacts:
+        return function_facts(nodes[index][2], lines())
+
+    return Scan(spans, facts)
+
+
+def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
+    try:
+        with _gc_paused():
+            return ast.parse(source)
+    except SyntaxError as exc:
+        line = git_line(exc.lineno) if exc.lineno else None
+        message = exc.msg or "invalid syntax"
+        raise ParseError(f"line {line}: {message}" if line else message, line) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes (3.10), absurd nesting
+        raise ParseError(str(exc) or type(exc).__name__) from None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while ``ast`` builds a tree: thousands of small objects without
+    cycles, which the collector would otherwise traverse again and again as they are made (a third of the
+    parse time). The previous state is restored; nothing collectable is missed, only deferred."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _line_mapper(source: str) -> Callable[[int], int]:
+    """ast's line number -> git's. They differ only after a lone "\\r", which git does not count."""
+    if "\r" not in source or not re.search(r"\r(?!\n)", source):
+        return lambda line: line
+    table = [0, 1]  # table[ast line] = git line
+    git = 1
+    for match in _BREAK.finditer(source):
+        if match.group().endswith("\n"):
+            git += 1
+        table.append(git)
+    return lambda line: table[min(line, len(table) - 1)]
+
+
+def _lazy_lines(source: str) -> Callable[[], list[str]]:
+    """The source split as ast splits it (for column offsets), computed once on first use."""
+    return cache(lambda: _BREAK.split(source))
+
+
+def _first_line(node: FunctionNode) -> int:
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
+def _last_line(node: FunctionNode) -> int:
+    return node.end_lineno or node.lineno
+
+
+Found = list[tuple[str, str, FunctionNode]]  # (qualname, kind, node)
+
+
+def _collect(body: Iterable[ast.stmt], prefix: str, in_class: bool, out: Found) -> None:
+    """Append (qualname, kind, node) for every def under ``body``, in source order (pre-order)."""
+    for node in body:
+        if isinstance(node, _DEFS):
+            qualname = prefix + node.name
+            out.append((qualname, "method" if in_class else "function", node))
+            _collect(node.body, qualname + ".", False, out)
+        elif isinstance(node, ast.ClassDef):
+            _collect(node.body, prefix + node.name + ".", True, out)
+        elif isinstance(node, _BLOCKS):
+            for block in _blocks(node):
+                _collect(block, prefix, in_class, out)
+
+
+def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if block:
+            yield block
+    for part in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]:
+        yield part.body
+
+
+# ---------------------------------------------------------------------------------------------- facts
+
+
+def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
+    """What ``node`` declares and does; ``lines`` is the source split as ast splits it."""
+    calls: list[tuple[int, int, str]] = []
+    raises: list[tuple[int, int, str]] = []
+    returns = 0
+    raised: set[int] = set()  # ids of `raise X(...)` constructor calls: reported as raises, not calls
+    for child in _own_nodes(node):
+        if isinstance(child, ast.Call):
+            name = dotted(child.func)
+            if name and id(child) not in raised:
+                calls.append((child.lineno, child.col_offset, name))
+        elif isinstance(child, ast.Raise) and child.exc is not None:
+            raised.add(id(child.exc))
+            target = child.exc.func if isinstance(child.exc, ast.Call) else child.exc
+            raises.append((child.lineno, child.col_offset, dotted(target) or _text(child.exc, lines)))
+        elif isinstance(child, ast.Return):
+            returns += 1
+    return FunctionFacts(
+        params=_params(node.args, lines),
+        returns=_text(node.returns, lines) if node.returns is not None else None,
+        decorators=tuple(ast.unparse(d) for d in node.decorator_list),
+        calls=tuple(name for *_, name in sorted(calls)),
+        raises=tuple(name for *_, name in sorted(raises)),
+        returns_count=returns,
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        body_hash=body_hash(node, lines),
+    )
+
+
+def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
+    """The nodes that run when ``node`` runs: its body, without the bodies of nested defs (their
+    decorators and defaults do run). Lambdas and comprehensions are included."""
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        child = stack.pop()
+        yield child
+        if isinstance(child, _DEFS):
+            args = child.args
+            stack.extend(child.decorator_list)
+            stack.extend(args.defaults)
+            stack.extend(d for d in args.kw_defaults if d is not None)
+        else:
+            stack.extend(ast.iter_child_nodes(child))
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a name or attribute chain; ``f().g`` through calls; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, ast.Call):
+        base = dotted(node.func)
+        return f"{base}()" if base else None
+    return None
+
+
+def _params(args: ast.arguments, lines: list[str]) -> tuple[Param, ...]:
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    out = [
+        _param(arg, default, "positional_only" if index < len(args.posonlyargs) else "positional", lines)
+        for index, (arg, default) in enumerate(zip(positional, defaults, strict=True))
+    ]
+    if args.vararg is not None:
+        out.append(_param(args.vararg, None, "var_positional", lines))
+    out.extend(_param(a, d, "keyword", lines) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True))
+    if args.kwarg is not None:
+        out.append(_param(args.kwarg, None, "var_keyword", lines))
+    return tuple(out)
+
+
+def _param(arg: ast.arg, default: ast.expr | None, kind: str, lines: list[str]) -> Param:
+    return Param(
+        name=arg.arg,
+        annotation=_text(arg.annotation, lines) if arg.annotation is not None else None,
+        default=_text(default, lines) if default is not None else None,
+        kind=kind,
+    )
+
+
+def _text(node: ast.expr, lines: list[str]) -> str:
+    """The source text of an expression (columns are UTF-8 byte offsets), else its unparsed form."""
+    start, end, first, last = node.lineno, node.end_lineno, node.col_offset, node.end_col_offset
+    if end is None or last is None or end > len(lines):
+        return ast.unparse(node)
+    if start == end:
+        return lines[start - 1].encode()[first:last].decode(errors="replace")
+    head = lines[start - 1].encode()[first:].decode(errors="replace")
+    tail = lines[end - 1].encode()[:last].decode(errors="replace")
+    return "\n".join([head, *lines[start : end - 1], tail])
+
+
+_DEF_NAME = r"^(async\s+)?def\s+{}"
+
+
+def body_hash(node: FunctionNode, lines: list[str]) -> str:
+    """sha1 of the def statement's text without decorators and without the function's name."""
+    own = lines[node.lineno - 1 : _last_line(node)]
+    if not own:
+        return ""
+    indent = own[0].encode()[: node.col_offset].decode(errors="replace")
+    dedented = [line[len(indent) :] if line.startswith(indent) else line for line in own]
+    text = re.sub(_DEF_NAME.format(re.escape(node.name)), r"\1def ", "\n".join(dedented), count=1)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,174 @@
+"""prepare-commit-msg: put the function summaries into the commit message being edited.
+
+``commit_msg = "comment"`` (default) adds them as git comment lines, which git drops from the final message;
+``"body"`` adds them as real body text; ``"off"`` does nothing. Merges, amends (source ``commit``), ``-m`` /
+``-F`` messages (``message``) and squash messages are left alone unless ``commit_msg_all`` is set; comment
+lines never go into a ``-m``/``-F`` message, because git only strips comments from a message it opens in the
+editor (with ``commit_msg_all``, ``--no-edit`` / ``-C`` commits keep the comment lines: that is the opt-in).
+Running twice gives the same file. Nothing here raises: the result is a one-line status, and the commit is
+never blocked.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+from ariadne_hook.config import Settings
+from ariadne_hook.models import Report, Summary
+
+BEGIN = "ariadne-hook: function summaries (comment lines: git leaves them out of the message)"
+END = "ariadne-hook: end of summaries"
+SCISSORS = "------------------------ >8 ------------------------"
+AUTO_COMMENT_CHARS = "#;@!$%^&|:"
+# sources git passes to prepare-commit-msg that are a fresh message the user is about to write
+FRESH_SOURCES = (None, "", "template")
+
+
+def git_message_config(cwd: Path) -> tuple[str, str]:
+    """(core.commentChar / core.commentString, commit.cleanup) of the repository at ``cwd``; git's
+    defaults ("#", "default") when unset or unreadable."""
+    try:
+        proc = subprocess.run(
+            ["git", "config", "--get-regexp", r"^(core\.comment(char|string)|commit\.cleanup)$"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "#", "default"
+    comment, cleanup = "#", "default"
+    for line in proc.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        if key.startswith("core.comment") and value:
+            comment = value
+        elif key == "commit.cleanup" and value:
+            cleanup = value.lower()
+    return comment, cleanup
+
+
+def auto_comment_char(message: str) -> str:
+    """The character git chose for ``core.commentChar=auto``: the one its template lines at the end of the
+    file start with; without template lines, git's own rule (the first candidate no line starts with)."""
+    lines = message.splitlines()
+    for line in reversed(lines):
+        if line[:1] in AUTO_COMMENT_CHARS:
+            return line[0]
+        if line.strip():
+            break
+    starts = {line[:1] for line in lines}
+    return next((c for c in AUTO_COMMENT_CHARS if c not in starts), "#")
+
+
+def _entry(summary: Summary) -> list[str]:
+    change = summary.change
+    label = f"- {change.path}: {change.qualname} ({change.change})"
+    text = summary.text.strip() or (f"skipped: {summary.reason}" if summary.reason else "")
+    wrapped = textwrap.wrap(" ".join(text.split()), width=70, initial_indent="  ", subsequent_indent="  ")
+    return [label, *wrapped]
+
+
+def message_text(report: Report) -> str:
+    """The summaries as plain text for a commit message: one entry per function, wrapped at 72 columns."""
+    files = len({s.change.path for s in report.summaries})
+    lines = [f"{len(report.summaries)} changed functions in {files} files:"]
+    for summary in report.summaries:
+        lines.extend(_entry(summary))
+    return "\n".join(lines) + "\n"
+
+
+def skip_reason(source: str | None, settings: Settings) -> str | None:
+    """Why the message must be left alone, or None when it may be updated."""
+    if settings.commit_msg == "off":
+        return "commit_msg is off"
+    if source == "message" and settings.commit_msg == "comment":
+        return 'git keeps comment lines in -m/-F messages (commit_msg = "body" adds body text instead)'
+    if source not in FRESH_SOURCES and not settings.commit_msg_all:
+        return f"the message comes from {source!r} (set commit_msg_all to include it)"
+    return None
+
+
+def _as_comments(summaries_text: str, cc: str) -> list[str]:
+    lines = summaries_text.strip("\n").splitlines()
+    body = [f"{cc} {line}".rstrip() if line.strip() else cc for line in lines]
+    return [f"{cc} {BEGIN}", cc, *body, f"{cc} {END}"]
+
+
+def _without_block(lines: list[str], cc: str) -> tuple[list[str], int | None]:
+    """``lines`` minus an earlier block of ours, and the index where it was."""
+    begin, end = f"{cc} {BEGIN}", f"{cc} {END}"
+    if begin not in lines:
+        return lines, None
+    start = lines.index(begin)
+    stop = lines.index(end, start) + 1 if end in lines[start:] else len(lines)
+    return lines[:start] + lines[stop:], start
+
+
+def with_comment_block(message: str, summaries_text: str, cc: str, cleanup: str) -> str:
+    """The message with our comment block, replacing an earlier one; placed just above git's scissors line
+    (``-v`` diffs), or at the end when there is none or when ``commit.cleanup`` is ``scissors``."""
+    lines, at = _without_block(message.split("\n"), cc)
+    if at is None:
+        scissors = f"{cc} {SCISSORS}"
+        at = lines.index(scissors) if scissors in lines and cleanup != "scissors" else len(lines)
+        while at > 0 and at == len(lines) and lines[at - 1] == "":
+            at -= 1  # keep a trailing newline after the block
+    return "\n".join(lines[:at] + _as_comments(summaries_text, cc) + lines[at:]) + (
+        "" if at < len(lines) else "\n"
+    )
+
+
+def with_body(message: str, summaries_text: str, cc: str) -> str:
+    """The message with the summaries as body text after what the user wrote, above git's comment lines."""
+    body = summaries_text.strip("\n")
+    if body in message:
+        return message
+    lines = message.split("\n")
+    first_comment = next((i for i, line in enumerate(lines) if line.startswith(cc)), len(lines))
+    written = "\n".join(lines[:first_comment]).rstrip("\n")
+    rest = "\n".join(lines[first_comment:])
+    return f"{written}\n\n{body}\n" + (f"\n{rest}" if rest else "")
+
+
+def apply_to_message(
+    path: Path,
+    summaries: Report | str,
+    source: str | None,
+    settings: Settings,
+    cwd: Path | None = None,
+) -> str:
+    """Update the commit message file at ``path`` with the summaries (a Report, or text already made with
+    :func:`message_text`); returns a one-line status (never raises).
+
+    ``source`` is git's second prepare-commit-msg argument (pre-commit: ``PRE_COMMIT_COMMIT_MSG_SOURCE``);
+    ``cwd`` is where to read git's comment character and cleanup mode (default: the current directory).
+    """
+    reason = skip_reason(source, settings)
+    if reason is not None:
+        return f"commit message left alone: {reason}"
+    summaries_text = message_text(summaries) if isinstance(summaries, Report) else summaries
+    if not summaries_text.strip() or (isinstance(summaries, Report) and not summaries.summaries):
+        return "commit message left alone: no summaries"
+    comment, cleanup = git_message_config(cwd or Path.cwd())
+    if settings.commit_msg == "comment" and cleanup in ("verbatim", "whitespace"):
+        return f"commit message left alone: commit.cleanup={cleanup} would keep comment lines"
+    try:
+        message = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot read the commit message file: {exc}"
+    cc = auto_comment_char(message) if comment == "auto" else comment
+    if settings.commit_msg == "body":
+        updated = with_body(message, summaries_text, cc)
+    else:
+        updated = with_comment_block(message, summaries_text, cc, cleanup)
+    if updated == message:
+        return "commit message already has the summaries"
+    try:
+        path.write_text(updated, encoding="utf-8")
+    except OSError as exc:
+        return f"cannot write the commit message file: {exc}"
+    kind = "body text" if settings.commit_msg == "body" else "comments"
+    return f"added the summaries to the commit message as {kind}"

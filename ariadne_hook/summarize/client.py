@@ -1,0 +1,135 @@
+"""`LLMClient`: the seed's small public API, on the same engine as the summarize stage (`pool.map_bounded`).
+
+    with LLMClient("gpt-4o-mini") as client:
+        client.generate_summary("def f(): ...")
+        client.batch_generate_summaries([{"code": "...", "context": "..."}], concurrent_limit=5)
+
+No executor or thread outlives a call: each batch runs in its own bounded pool, joined before it returns.
+The client holds only the SDK's HTTP client, created on first use and released by `close()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
+from ariadne_hook.summarize.prompt import code_prompt
+from ariadne_hook.summarize.provider import Provider, ProviderError, Requester
+from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
+from ariadne_hook.summarize.redact import scrub
+
+log = logging.getLogger("ariadne_hook.llm")
+NOT_AVAILABLE = "N/A"
+DEFAULT_TIMEOUT = 20.0
+MAX_PROMPT_CHARS = 12_000
+
+
+class LLMError(Exception):
+    """A summary could not be produced; the message is a short reason that holds no secret."""
+
+
+class LLMClient:
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float | None = None,
+        retries: int = 2,
+    ) -> None:
+        from ariadne_hook.summarize.openai_provider import DEFAULT_MODEL
+
+        self.model = model or os.environ.get("OPENAI_MODEL") or DEFAULT_MODEL
+        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        self.retries = retries
+        self._provider: Provider | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:  # never the key
+        return f"LLMClient(model={self.model!r}, base_url={self.base_url!r})"
+
+    def __enter__(self) -> LLMClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the HTTP client; the next call opens a new one."""
+        with self._lock:
+            provider, self._provider = self._provider, None
+        if provider is not None:
+            provider.close()
+
+    def generate_summary(self, code: str, context: str | None = None) -> str:
+        """A few plain sentences about `code`; raises LLMError with a short reason on failure."""
+        outcome = self._run([{"code": code, "context": context}], 1)[0]
+        if not outcome.ok or outcome.value is None:
+            raise LLMError(self._reason(outcome))
+        return outcome.value
+
+    def batch_generate_summaries(
+        self, items: Sequence[Mapping[str, Any]], concurrent_limit: int = 5
+    ) -> list[str]:
+        """One summary per item ({"code": str, "context": str | None}), in order; "N/A" for a failed item."""
+        if not items:
+            return []
+        if concurrent_limit < 1:
+            raise ValueError("concurrent_limit must be at least 1")
+        results: list[str] = []
+        for i, outcome in enumerate(self._run(items, concurrent_limit)):
+            if outcome.ok and outcome.value is not None:
+                results.append(outcome.value)
+            else:
+                log.warning("summary %d of %d failed: %s", i + 1, len(items), self._reason(outcome))
+                results.append(NOT_AVAILABLE)
+        return results
+
+    def _run(self, items: Sequence[Mapping[str, Any]], workers: int) -> list[Outcome[str]]:
+        try:
+            provider = self._get_provider()
+        except ProviderError as exc:
+            return [Outcome(error=exc)] * len(items)
+        requester = Requester(provider, self.timeout)
+        secrets = (self._api_key,) if self._api_key else ()
+
+        def one(item: Mapping[str, Any]) -> str:
+            code, context = item.get("code") if isinstance(item, Mapping) else None, None
+            if isinstance(item, Mapping) and isinstance(item.get("context"), str):
+                context = item["context"]
+            if not isinstance(code, str):
+                raise ProviderError("item has no 'code' string")
+            return requester(code_prompt(code, context, MAX_PROMPT_CHARS, secrets).text)
+
+        outcomes = map_bounded(one, items, workers, limiter=AdaptiveLimiter(workers, self.retries))
+        if any(o.not_run == INTERRUPTED for o in outcomes):
+            raise KeyboardInterrupt
+        return outcomes
+
+    def _get_provider(self) -> Provider:
+        with self._lock:
+            if self._provider is None:
+                from ariadne_hook.summarize.openai_provider import OpenAIProvider
+
+                self._provider = OpenAIProvider(self.model, self.base_url, self._api_key, self.timeout)
+            return self._provider
+
+    def _reason(self, outcome: Outcome[str]) -> str:
+        if outcome.not_run is not None:
+            return outcome.not_run
+        error = outcome.error
+        if isinstance(error, ProviderError):
+            text = error.reason
+        else:
+            text = f"unexpected error ({type(error).__name__})"
+        return scrub(text, (self._api_key,) if self._api_key else ())

@@ -1,0 +1,483 @@
+"""Offline summaries: a few short, deterministic sentences built only from a ``FunctionChange`` itself.
+
+Every statement comes from the entry's ``FunctionFacts`` or its diff; nothing is guessed. Function entries
+use only the facts (any language); module-level entries also read the +/- lines of the diff for imports,
+assignments and classes (Python) or import-like lines (other languages); hunk entries name what the added
+lines define and call where that is recognizable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from ariadne_hook.models import FunctionChange, FunctionFacts, Param
+
+MINUS = "\u2212"
+ARROW = "\u2192"
+MAX_NAMES = 8
+
+
+def offline_summary(change: FunctionChange) -> str:
+    """What ``change`` does, in a few sentences."""
+    if change.skip_reason is not None:
+        return _skipped(change)
+    if change.kind == "hunk":
+        return _hunk(change)
+    if change.kind == "module":
+        return _module(change)
+    return _function(change)
+
+
+def same_body(a: FunctionChange, b: FunctionChange) -> bool:
+    """True when ``a``'s last known version and ``b``'s newest version have the same body (name aside):
+    the test for pairing a deleted entry with an added one as a rename or move."""
+    first = a.new_facts or a.old_facts
+    second = b.new_facts or b.old_facts
+    return bool(first and second and first.body_hash and first.body_hash == second.body_hash)
+
+
+def rename_summary(old: FunctionChange, new: FunctionChange) -> str:
+    """The summary of a deleted entry and an added entry with the same body, reported as one change."""
+    text = (
+        "Body unchanged." if old.qualname == new.qualname else f"Renamed from {old.qualname}; body unchanged."
+    )
+    if old.old_lines and new.new_lines:
+        other_file = old.path != new.path
+        source = f"{old.path}:{old.old_lines[0]}" if other_file else f"line {old.old_lines[0]}"
+        target = f"{new.path}:{new.new_lines[0]}" if other_file else f"line {new.new_lines[0]}"
+        text += f" Moved from {source} to {target}." if source != target else ""
+    return text
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _names(items: Iterable[str], limit: int = MAX_NAMES) -> str:
+    unique = list(dict.fromkeys(items))
+    shown = ", ".join(unique[:limit])
+    return f"{shown} and {len(unique) - limit} more" if len(unique) > limit else shown
+
+
+def diff_lines(diff: str) -> tuple[list[str], list[str]]:
+    """The added and removed lines of a unified-diff excerpt (without their +/- tags)."""
+    added: list[str] = []
+    removed: list[str] = []
+    for line in diff.split("\n"):
+        if line.startswith("+"):
+            added.append(line[1:].rstrip("\r"))
+        elif line.startswith("-"):
+            removed.append(line[1:].rstrip("\r"))
+    return added, removed
+
+
+def _counts(diff: str) -> str:
+    added, removed = diff_lines(diff)
+    return f"+{len(added)} {MINUS}{len(removed)} lines."
+
+
+def _size(lines: tuple[int, int] | None) -> int:
+    return 0 if lines is None else lines[1] - lines[0] + 1
+
+
+def _where(lines: tuple[int, int] | None) -> str:
+    if lines is None:
+        return ""
+    return f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}{chr(0x2013)}{lines[1]}"
+
+
+_COMMENT = {
+    "python": ("#",),
+    "ruby": ("#",),
+    "javascript": ("//", "/*", "*"),
+    "typescript": ("//", "/*", "*"),
+    "tsx": ("//", "/*", "*"),
+    "go": ("//", "/*", "*"),
+    "rust": ("//", "/*", "*"),
+    "java": ("//", "/*", "*"),
+    "c": ("//", "/*", "*"),
+    "cpp": ("//", "/*", "*"),
+}
+
+
+def _only_comments(change: FunctionChange) -> bool:
+    """True when every changed line is blank or a comment line (for languages whose comments we know)."""
+    markers = _COMMENT.get(change.language)
+    added, removed = diff_lines(change.diff)
+    changed = [line.strip() for line in added + removed]
+    return bool(markers and changed and all(not line or line.startswith(markers) for line in changed))
+
+
+# ---------------------------------------------------------------------------------------------- skipped
+
+
+def _skipped(change: FunctionChange) -> str:
+    return f"File {change.change}; not reviewed: {change.skip_reason}."
+
+
+# -------------------------------------------------------------------------------------------- functions
+
+
+def _known(facts: FunctionFacts | None) -> FunctionFacts | None:
+    """The facts, or None when the parser left them all at their defaults (nothing to report)."""
+    return facts if facts is not None and facts != FunctionFacts() else None
+
+
+def _kind(change: FunctionChange, facts: FunctionFacts | None) -> str:
+    return ("async " if facts is not None and facts.is_async else "") + change.kind
+
+
+def _function(change: FunctionChange) -> str:
+    old, new = _known(change.old_facts), _known(change.new_facts)
+    if change.change == "added":
+        parts = [f"New {_kind(change, new)} ({_size(change.new_lines)} lines)."]
+        parts += _describe(new, change.language, "")
+    elif change.change == "deleted":
+        parts = [f"Removed {_kind(change, old)} ({_size(change.old_lines)} lines)."]
+        parts += _describe(old, change.language, "past")[:1]
+    else:
+        parts = _modified(change, old, new)
+    if change.note:
+        parts.append(_sentence(change.note))
+    return " ".join(parts)
+
+
+def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[str]:
+    if facts is None:
+        return []
+    verb = "Took" if tense == "past" else "Takes"
+    parts = [f"{verb} ({signature(facts.params, language)}){_returns(facts)}."]
+    if facts.decorators:
+        parts.append(f"Decorated with {_names(_decorator(d, language) for d in facts.decorators)}.")
+    if facts.calls:
+        parts.append(f"Calls {_names(facts.calls)}.")
+    if facts.raises:
+        parts.append(f"Raises {_names(facts.raises)}.")
+    if facts.returns_count:
+        places = "place" if facts.returns_count == 1 else "places"
+        parts.append(f"Returns in {facts.returns_count} {places}.")
+    return parts
+
+
+def _returns(facts: FunctionFacts) -> str:
+    return f" -> {facts.returns}" if facts.returns else ""
+
+
+def _decorator(text: str, language: str) -> str:
+    return f"@{text}" if language == "python" and not text.startswith("@") else text
+
+
+def format_param(param: Param, language: str) -> str:
+    star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if language == "python" else ""
+    text = star + param.name + (f": {param.annotation}" if param.annotation else "")
+    if param.default is not None:
+        text += f" = {param.default}" if param.annotation else f"={param.default}"
+    return text
+
+
+def signature(params: Sequence[Param], language: str) -> str:
+    """Parameters as a list, with Python's ``/`` and ``*`` markers where they apply."""
+    out: list[str] = []
+    kinds = [p.kind for p in params]
+    for index, param in enumerate(params):
+        opens_keywords = not {"var_positional", "keyword"} & set(kinds[:index])
+        if language == "python" and param.kind == "keyword" and opens_keywords:
+            out.append("*")
+        out.append(format_param(param, language))
+        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        if language == "python" and param.kind == "positional_only" and following != "positional_only":
+            out.append("/")
+    return ", ".join(out)
+
+
+def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
+    before, after = _size(change.old_lines), _size(change.new_lines)
+    size = f"{after} lines" if before == after else f"{after} lines, was {before}"
+    parts = [f"Changed {_kind(change, new)} ({size})."]
+    if old is not None and new is not None:
+        parts += _fact_changes(change, old, new)
+    if _only_comments(change):
+        parts.append("Only comments or blank lines changed.")
+    parts.append(_counts(change.diff))
+    return parts
+
+
+def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
+    parts: list[str] = []
+    clauses = signature_changes(old, new, change.language)
+    if clauses:
+        parts.append(f"Signature: {'; '.join(clauses)}.")
+    calls = _set_changes(old.calls, new.calls, "calls")
+    if calls:
+        parts.append(_sentence("; ".join(calls)))
+    parts += [f"Now raises {name}." for name in _added(old.raises, new.raises)]
+    parts += [f"No longer raises {name}." for name in _added(new.raises, old.raises)]
+    if old.returns_count != new.returns_count:
+        parts.append(f"Return statements: {old.returns_count} {ARROW} {new.returns_count}.")
+    if old.body_hash and old.body_hash == new.body_hash:
+        start_old = change.old_lines[0] if change.old_lines else None
+        start_new = change.new_lines[0] if change.new_lines else None
+        moved = f"; moved from line {start_old} to {start_new}" if start_old != start_new else ""
+        parts.append(f"Body unchanged{moved}.")
+    return parts
+
+
+def _added(before: Sequence[str], after: Sequence[str]) -> list[str]:
+    """Names in ``after`` and not in ``before``, once each, in order."""
+    known = set(before)
+    return [name for name in dict.fromkeys(after) if name not in known]
+
+
+def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list[str]:
+    out = []
+    if gained := _added(before, after):
+        out.append(f"{what} added: {_names(gained)}")
+    if lost := _added(after, before):
+        out.append(f"{what} removed: {_names(lost)}")
+    return out
+
+
+_RETURN_WORD = {"python": "return annotation"}
+_DECORATOR_WORD = {"java": "annotation", "rust": "attribute", "c": "attribute", "cpp": "attribute"}
+_KIND_WORD = {
+    "positional_only": "positional-only",
+    "positional": "positional",
+    "keyword": "keyword-only",
+    "var_positional": "variadic positional",
+    "var_keyword": "variadic keyword",
+}
+
+
+def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
+    """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int``."""
+    clauses = _param_changes(old.params, new.params, language)
+    returns = _RETURN_WORD.get(language, "return type")
+    if old.returns != new.returns:
+        if old.returns and new.returns:
+            clauses.append(f"{returns} {old.returns} {ARROW} {new.returns}")
+        elif new.returns:
+            clauses.append(f"{returns} {new.returns} added")
+        else:
+            clauses.append(f"{returns} {old.returns} removed")
+    word = _DECORATOR_WORD.get(language, "decorator")
+    clauses += [f"{word} {_decorator(d, language)} added" for d in _added(old.decorators, new.decorators)]
+    clauses += [f"{word} {_decorator(d, language)} removed" for d in _added(new.decorators, old.decorators)]
+    if old.is_async != new.is_async:
+        clauses.append("now async" if new.is_async else "no longer async")
+    return clauses
+
+
+def _param_changes(old: Sequence[Param], new: Sequence[Param], language: str) -> list[str]:
+    old_names, new_names = {p.name for p in old}, {p.name for p in new}
+    renamed = {
+        o.name: n.name
+        for o, n in zip(old, new, strict=False)
+        if o.name != n.name
+        and o.name not in new_names
+        and n.name not in old_names
+        and (o.kind, o.default) == (n.kind, n.default)
+    }
+    clauses = [f"{o} renamed to {n} (same position)" for o, n in renamed.items()]
+    renamed_to = set(renamed.values())
+    clauses += [
+        f"added parameter {format_param(p, language)}"
+        for p in new
+        if p.name not in old_names and p.name not in renamed_to
+    ]
+    clauses += [
+        f"removed parameter {format_param(p, language)}"
+        for p in old
+        if p.name not in new_names and p.name not in renamed
+    ]
+    by_name = {p.name: p for p in old}
+    for param in new:
+        before = by_name.get(param.name)
+        if before is not None:
+            clauses += _one_param_changes(before, param)
+    kept_old = [p.name for p in old if p.name in new_names]
+    kept_new = [p.name for p in new if p.name in old_names]
+    if kept_old != kept_new:
+        clauses.append("parameters reordered")
+    return clauses
+
+
+def _one_param_changes(old: Param, new: Param) -> list[str]:
+    out = []
+    for what, before, after in (
+        ("type", old.annotation, new.annotation),
+        ("default", old.default, new.default),
+    ):
+        if before == after:
+            continue
+        if before is not None and after is not None:
+            out.append(f"{new.name} {what} {before} {ARROW} {after}")
+        elif after is not None:
+            out.append(f"{new.name} {what} {after} added")
+        else:
+            out.append(f"{new.name} {what} {before} removed")
+    if old.kind != new.kind:
+        out.append(f"{new.name} now {_KIND_WORD.get(new.kind, new.kind)}")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- module
+
+
+_PY_IMPORT = re.compile(r"^\s*import\s+(.+?)\s*(?:#.*)?$")
+_PY_FROM = re.compile(r"^\s*from\s+(\S+)\s+import\s+(.+?)\s*(?:#.*)?$")
+_PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=]*)?=(?!=)")
+_PY_CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)")
+_OTHER_IMPORTS = {
+    "javascript": r"""^\s*import\b.*?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]""",
+    "go": r"""^\s*(?:import\s+)?(?:[\w.]+\s+)?"([^"]+)"\s*$""",
+    "rust": r"^\s*(?:pub\s+)?use\s+([\w:]+)",
+    "java": r"^\s*import\s+(?:static\s+)?([\w.*]+)\s*;",
+    "c": r"""^\s*#\s*include\s*[<"]([^>"]+)[>"]""",
+    "ruby": r"""^\s*require(?:_relative)?\s*\(?\s*['"]([^'"]+)['"]""",
+}
+_OTHER_IMPORTS.update(
+    {
+        "typescript": _OTHER_IMPORTS["javascript"],
+        "tsx": _OTHER_IMPORTS["javascript"],
+        "cpp": _OTHER_IMPORTS["c"],
+    }
+)
+
+
+def python_imports(lines: Iterable[str]) -> list[str]:
+    """Dotted names imported by the lines (``import a.b as c`` -> a.b; ``from x import y`` -> x.y)."""
+    out: list[str] = []
+    for line in lines:
+        if found := _PY_FROM.match(line):
+            module, names = found.group(1), found.group(2).strip("()\\ ")
+            dot = "" if module.endswith(".") else "."
+            out += [f"{module}{dot}{name.split()[0]}" for name in names.split(",") if name.strip()] or [
+                module
+            ]
+        elif found := _PY_IMPORT.match(line):
+            out += [part.split()[0] for part in found.group(1).split(",") if part.strip()]
+    return out
+
+
+def _other_imports(lines: Iterable[str], language: str) -> list[str]:
+    pattern = _OTHER_IMPORTS.get(language)
+    if pattern is None:
+        return []
+    out = []
+    for line in lines:
+        if found := re.search(pattern, line):
+            out.append(next(g for g in found.groups() if g))
+    return out
+
+
+def _assigned(lines: Iterable[str]) -> list[str]:
+    """Names assigned by unindented statements (indented lines may be call arguments: not counted)."""
+    out: list[str] = []
+    for line in lines:
+        if line[:1].isspace() or line.rstrip().endswith(","):
+            continue
+        if found := _PY_ASSIGN.match(line):
+            out += [name.strip() for name in found.group(1).split(",")]
+    return out
+
+
+def _classes(lines: Iterable[str]) -> list[str]:
+    return [found.group(1) for line in lines if (found := _PY_CLASS.match(line))]
+
+
+def _module(change: FunctionChange) -> str:
+    if change.qualname != "<module>" or not change.diff:
+        note = _sentence(change.note) if change.note else ""
+        return " ".join(
+            filter(None, [f"File {change.change}.", note, _counts(change.diff) if change.diff else ""])
+        )
+    added, removed = diff_lines(change.diff)
+    where = _where(change.new_lines) or _where(change.old_lines)
+    parts = [f"Module-level code ({where})."]
+    if change.language == "python":
+        parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
+        parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+        parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
+    else:
+        language = change.language
+        parts += _changes(_other_imports(removed, language), _other_imports(added, language), "imports", None)
+    if _only_comments(change):
+        parts.append("Only comments or blank lines changed.")
+    parts.append(_counts(change.diff))
+    return " ".join(parts)
+
+
+def _changes(before: list[str], after: list[str], what: str, both: str | None) -> list[str]:
+    """Sentences for names that appear only in the added lines, only in the removed ones, and (when
+    ``both`` names the verb) in both."""
+    gained, lost = _added(before, after), _added(after, before)
+    common = [name for name in dict.fromkeys(after) if name in set(before)]
+    out = []
+    if gained:
+        out.append(f"{what.capitalize()} added: {_names(gained)}.")
+    if lost:
+        out.append(f"{what.capitalize()} removed: {_names(lost)}.")
+    if common and both:
+        out.append(f"{what.capitalize()} {both}: {_names(common)}.")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ hunks
+
+
+_DEFINES = re.compile(
+    r"\b(?:def|class|function|func|fn|struct|enum|trait|interface|module)\s+([A-Za-z_$][\w$]*)"
+)
+_CALL = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*\(")
+_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
+_NOT_CALLS = frozenset(
+    (
+        *("if", "elif", "else", "for", "while", "switch", "return", "catch", "and", "or", "not", "in", "is"),
+        *("with", "def", "class", "function", "func", "fn", "sizeof", "typeof", "await", "yield", "assert"),
+        *("lambda", "match", "case", "when", "unless", "until", "elsif"),
+    )
+)
+
+
+def _code(line: str, language: str) -> str:
+    """The line without string literals and trailing comments."""
+    text = _STRING.sub('""', line)
+    markers = _COMMENT.get(language, ())
+    for marker in markers:
+        if marker in ("#", "//"):
+            text = text.split(marker, 1)[0]
+    return text
+
+
+def hunk_names(lines: Iterable[str], language: str) -> tuple[list[str], list[str]]:
+    """(names defined, names called) in code lines of a language whose comment syntax is known."""
+    if language not in _COMMENT:
+        return [], []
+    defined: list[str] = []
+    called: list[str] = []
+    for line in lines:
+        code = _code(line, language)
+        if code.lstrip().startswith(("*", "/*")):
+            continue
+        names = _DEFINES.findall(code)
+        defined += names
+        called += [name for name in _CALL.findall(code) if name not in _NOT_CALLS and name not in names]
+    return defined, called
+
+
+def _hunk(change: FunctionChange) -> str:
+    added, _ = diff_lines(change.diff)
+    parts = [_counts(change.diff)]
+    defined, called = hunk_names(added, change.language)
+    if defined:
+        parts.append(f"Defines {_names(defined)}.")
+    if called:
+        parts.append(f"Calls {_names(called)}.")
+    if change.note:
+        parts.append(f"Shown per hunk: {change.note.removesuffix(': per-hunk entries')}.")
+    return " ".join(parts)

@@ -1,0 +1,126 @@
+"""The OpenAI-compatible provider (chat completions) over the openai SDK, imported only when constructed.
+
+The SDK's own retries are off (max_retries=0): `ratelimit.AdaptiveLimiter` decides. Every SDK exception is
+turned into a `ProviderError` with a fixed short reason; no SDK message or response body is passed on, so
+neither the key nor server text can leak through a reason.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from ariadne_hook.summarize.prompt import SYSTEM_PROMPT
+from ariadne_hook.summarize.provider import ProviderError
+from ariadne_hook.summarize.ratelimit import parse_retry_after
+
+DEFAULT_MODEL = "gpt-4o-mini"
+KEYLESS = "no-key"  # sent to keyless local servers (Ollama, vLLM, llama.cpp) when only a base URL is set
+
+
+class OpenAIProvider:
+    name = "openai"
+
+    def __init__(self, model: str | None, base_url: str | None, api_key: str | None, timeout: float) -> None:
+        if not api_key and not base_url:
+            raise ProviderError("no API key (set OPENAI_API_KEY or a base URL)", fatal=True)
+        import openai
+
+        self.model = model or DEFAULT_MODEL
+        self._openai = openai
+        try:
+            self._client = openai.OpenAI(
+                api_key=api_key or KEYLESS,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=0,
+                http_client=_plain_http_client(openai, base_url, timeout),
+            )
+        except Exception:  # the SDK validates the URL and credentials; its message may hold either
+            raise ProviderError("invalid OpenAI configuration", fatal=True) from None
+
+    def summarize(self, prompt: str, *, timeout: float | None = None) -> str:
+        body = {
+            "model": self.model,
+            "messages": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}],
+        }
+        options: Any = {} if timeout is None else {"timeout": timeout}
+        try:
+            # the SDK's generic POST: its transport, auth and error mapping, without the per-call param
+            # transformation and model parsing of `chat.completions.create` (2.5x less CPU per request)
+            data = self._client.post("/chat/completions", body=body, cast_to=object, options=options)
+        except Exception as exc:
+            raise classify(self._openai, exc) from None
+        return _content(data)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _plain_http_client(openai: Any, base_url: str | None, timeout: float) -> Any:
+    """For an http:// endpoint (a local server), an HTTP client without a CA bundle: TLS is never used, and
+    loading the bundle costs ~0.1 s per run. None (the SDK's default client) for https."""
+    if base_url is None or not base_url.lower().startswith("http://"):
+        return None
+    return openai.DefaultHttpxClient(verify=False, timeout=timeout)
+
+
+def _content(data: Any) -> str:
+    """The answer text of a chat-completions JSON body."""
+    choices = data.get("choices") if isinstance(data, dict) else None
+    if not isinstance(choices, list):
+        raise ProviderError("not JSON")
+    if not choices or not isinstance(choices[0], dict):
+        raise ProviderError("empty answer")
+    if choices[0].get("finish_reason") == "content_filter":
+        raise ProviderError("content filtered")
+    message = choices[0].get("message")
+    content = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(content, str) or not content.strip():
+        raise ProviderError("empty answer")
+    return content
+
+
+def classify(openai: Any, exc: Exception) -> ProviderError:
+    """A ProviderError for an exception raised by the SDK during one request."""
+    if isinstance(exc, openai.APITimeoutError):
+        return ProviderError("timeout", retryable=True)
+    if isinstance(exc, openai.APIConnectionError):
+        return _connection(exc)
+    if isinstance(exc, openai.APIStatusError):
+        return _status(exc, exc.status_code)
+    if isinstance(exc, openai.ContentFilterFinishReasonError):
+        return ProviderError("content filtered")
+    if isinstance(exc, (openai.APIResponseValidationError, ValueError)):
+        return ProviderError("not JSON")
+    return ProviderError(f"unexpected error ({type(exc).__name__})")
+
+
+def _status(exc: Any, status: int) -> ProviderError:
+    if status == 429:
+        return ProviderError(
+            "rate limited", throttled=True, retry_after=parse_retry_after(exc.response.headers)
+        )
+    if status == 401:
+        return ProviderError("unauthorized (401)", fatal=True)
+    if status == 403:
+        return ProviderError("forbidden (403)", fatal=True)
+    if status == 404:
+        return ProviderError("unknown model", fatal=True)
+    if status in (408, 409) or status >= 500:
+        return ProviderError(f"HTTP {status}", retryable=True)
+    return ProviderError(f"HTTP {status}")
+
+
+def _connection(exc: BaseException) -> ProviderError:
+    """Refused connections and unknown hosts are fatal: the configured endpoint cannot work."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ConnectionRefusedError) or "refused" in str(cause).lower():
+            return ProviderError("connection refused", fatal=True)
+        if isinstance(cause, socket.gaierror) or "name or service not known" in str(cause).lower():
+            return ProviderError("host not found", fatal=True)
+        cause = cause.__cause__ or cause.__context__
+    return ProviderError("connection error", retryable=True)

@@ -1,0 +1,163 @@
+"""THE engine: map a callable over items through a bounded thread pool, one Outcome per item, in input order.
+
+Used by the summarize stage and by `LLMClient`. No executor or thread outlives a call:
+- the executor lives in a `with` block, so every worker thread is joined before `map_bounded` returns;
+- at the deadline (or on Ctrl-C) a stop event is set, futures not yet started are cancelled, workers waiting
+  for a slot or sleeping before a retry wake up and give up at once;
+- a worker still inside `fn` is waited for; `fn` must bound its own blocking time. The summarize stage does:
+  every request's timeout is min(setting, time left before the deadline) (`provider.Requester`), so the join
+  ends at the deadline plus, at worst, a connection set-up.
+
+With a limiter, `fn` is one attempt: the pool asks the limiter for a slot before each attempt, reports the
+result, and sleeps (interruptibly, never past the deadline) before a retry the limiter grants.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEADLINE, INTERRUPTED = "deadline", "interrupted"
+
+
+class RetryDecision(Protocol):
+    @property
+    def delay(self) -> float: ...
+
+    @property
+    def counted(self) -> bool: ...
+
+
+class Limiter(Protocol):
+    def acquire(self, stop: threading.Event, end: float | None) -> int | None: ...
+
+    def succeeded(self, ticket: int) -> None: ...
+
+    def failed(self, ticket: int, error: Exception, attempt: int, spent: int) -> RetryDecision | None: ...
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[R]):
+    """One item's result: a value, the error of its last attempt, or why it was not (fully) run."""
+
+    value: R | None = None
+    error: Exception | None = None
+    not_run: str | None = None  # "deadline" | "interrupted"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.not_run is None
+
+
+def map_bounded(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    max_workers: int,
+    *,
+    deadline: float | None = None,
+    limiter: Limiter | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome[R]]:
+    """fn over items with at most max_workers threads; `deadline` in seconds from now; results in input order.
+
+    `progress(done, total)` is called in the calling thread as items finish.
+    """
+    if max_workers < 1:
+        raise ValueError("max_workers must be at least 1")
+    if not items:
+        return []
+    end = None if deadline is None else time.monotonic() + deadline
+    stop = threading.Event()
+    results: list[Outcome[R] | None] = [None] * len(items)
+    reason = DEADLINE
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items)), thread_name_prefix="ariadne") as pool:
+        index: dict[Future[Outcome[R]], int] = {
+            pool.submit(_run, fn, item, limiter, stop, end): i for i, item in enumerate(items)
+        }
+        pending: set[Future[Outcome[R]]] = set(index)
+        try:
+            pending = _collect(pending, index, results, end, progress)
+        except KeyboardInterrupt:
+            reason = INTERRUPTED
+        finally:
+            stop.set()
+            for future in pending:
+                future.cancel()
+    for future, i in index.items():
+        if results[i] is None:
+            results[i] = _late(future, reason)
+    return [r if r is not None else Outcome(not_run=reason) for r in results]
+
+
+def _collect(
+    pending: set[Future[Outcome[R]]],
+    index: dict[Future[Outcome[R]], int],
+    results: list[Outcome[R] | None],
+    end: float | None,
+    progress: Callable[[int, int], None] | None,
+) -> set[Future[Outcome[R]]]:
+    """Gather finished futures until none is left or the deadline passes; the ones still pending."""
+    done_count = 0
+    while pending:
+        timeout = None if end is None else max(0.0, end - time.monotonic())
+        done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            results[index[future]] = future.result()
+            done_count += 1
+            if progress is not None:
+                progress(done_count, len(results))
+        if end is not None and time.monotonic() >= end:
+            break
+    return pending
+
+
+def _late(future: Future[Outcome[R]], reason: str) -> Outcome[R]:
+    """A future that was still pending at the deadline or interrupt: keep an answer it got, else `reason`."""
+    if future.done() and not future.cancelled():
+        outcome = future.result()
+        if outcome.ok:
+            return outcome
+    return Outcome(not_run=reason)
+
+
+def _run(
+    fn: Callable[[T], R], item: T, limiter: Limiter | None, stop: threading.Event, end: float | None
+) -> Outcome[R]:
+    if stop.is_set():
+        return Outcome(not_run=DEADLINE)
+    if limiter is None:
+        try:
+            return Outcome(value=fn(item))
+        except Exception as exc:
+            return Outcome(error=exc)
+    return _attempts(fn, item, limiter, stop, end)
+
+
+def _attempts(
+    fn: Callable[[T], R], item: T, limiter: Limiter, stop: threading.Event, end: float | None
+) -> Outcome[R]:
+    attempt = spent = 0
+    while True:
+        ticket = limiter.acquire(stop, end)
+        if ticket is None:
+            return Outcome(not_run=DEADLINE)
+        try:
+            value = fn(item)
+        except Exception as exc:
+            retry = limiter.failed(ticket, exc, attempt, spent)
+            if retry is None or (end is not None and time.monotonic() + retry.delay >= end):
+                return Outcome(error=exc)
+            if stop.wait(retry.delay):
+                return Outcome(error=exc)
+            attempt += 1
+            spent += retry.counted
+            continue
+        limiter.succeeded(ticket)
+        return Outcome(value=value)

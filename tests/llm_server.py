@@ -1,0 +1,295 @@
+"""A loopback OpenAI-compatible chat-completions server for tests and benchmarks (127.0.0.1 only).
+
+    with LLMServer(latency=0.02) as server:
+        client = OpenAI(base_url=server.base_url, api_key="k")
+
+Faults, per request, by name:
+  "500", "503"                  HTTP error with a JSON error body
+  "429"                         rate limited, no Retry-After;  "429:<value>" with `Retry-After: <value>`
+  "hang"                        never answers (until the server stops)
+  "garbage"                     200 with a non-JSON body
+  "empty_choices"               200 with "choices": []
+  "empty_content"               200 with an empty message
+  "401", "404"                  unauthorized / unknown model
+  "content_filter"              200 with finish_reason "content_filter"
+  "drop"                        closes the connection without an answer
+A request gets a fault from `plan(index, prompt)` when given and not None, else from a marker
+`llm-fault:<name>` inside its prompt, else `fault`. `admit=N` answers 429 (with `admit_retry_after` when set)
+to any request beyond N in flight. Everything is recorded: bodies, Authorization headers, counts, the
+maximum number in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+THREAD_PREFIX = "llm-server"
+_MARKER = re.compile(r"llm-fault:([\w:.,-]+)")
+_FUNCTION = re.compile(r"^Function: (\S+)", re.MULTILINE)
+
+Plan = Callable[[int, str], "str | None"]
+
+
+class LLMServer:
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        latency_range: tuple[float, float] | None = None,
+        seed: int = 0,
+        fault: str | None = None,
+        plan: Plan | None = None,
+        admit: int | None = None,
+        admit_retry_after: str | None = None,
+        answer: Callable[[str], str] | None = None,
+    ) -> None:
+        self.latency = latency
+        self.latency_range = latency_range
+        self.fault = fault
+        self.plan = plan
+        self.admit = admit
+        self.admit_retry_after = admit_retry_after
+        self.answer = answer or default_answer
+        self.bodies: list[Any] = []
+        self.authorizations: list[str] = []
+        self.faults_served: list[str] = []
+        self.rejected = 0  # answered 429 by the admission cap
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # lifecycle -----------------------------------------------------------------------------------------
+    def __enter__(self) -> LLMServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.owner = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"{THREAD_PREFIX}-main"
+        )
+        self._thread.daemon = True
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    # records -------------------------------------------------------------------------------------------
+    @property
+    def requests(self) -> int:
+        with self._lock:
+            return len(self.bodies)
+
+    def prompts(self) -> list[str]:
+        return [user_prompt(b) for b in self.bodies]
+
+    # request handling (called from handler threads) ----------------------------------------------------
+    def _admit(self, body: Any, auth: str) -> tuple[int, str]:
+        """Record the request; (its index, its fault or "") — "cap" when over the admission limit."""
+        with self._lock:
+            index = len(self.bodies)
+            self.bodies.append(body)
+            self.authorizations.append(auth)
+            if self.admit is not None and self.in_flight >= self.admit:
+                self.rejected += 1
+                return index, "cap"
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            delay = self._rng.uniform(*self.latency_range) if self.latency_range else self.latency
+        fault = self._fault_for(index, user_prompt(body))
+        with self._lock:
+            self.faults_served.append(fault)
+        if fault != "hang":
+            self._stopping.wait(delay)
+        return index, fault
+
+    def _done(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def _fault_for(self, index: int, prompt: str) -> str:
+        if self.plan is not None:
+            planned = self.plan(index, prompt)
+            if planned is not None:
+                return planned
+        marker = _MARKER.search(prompt)
+        if marker:
+            return marker.group(1)
+        return self.fault or ""
+
+
+class _Server(ThreadingHTTPServer):
+    owner: LLMServer
+    daemon_threads = True
+    _count = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        _Server._count += 1
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=f"{THREAD_PREFIX}-{_Server._count}",
+            daemon=True,
+        )
+        thread.start()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stall
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        """GET /stats: the counters, for a server running in another process."""
+        owner = self.server.owner
+        with owner._lock:
+            stats = {
+                "requests": len(owner.bodies),
+                "rejected": owner.rejected,
+                "max_in_flight": owner.max_in_flight,
+            }
+        self._json(200 if self.path.endswith("/stats") else 404, stats)
+
+    def do_POST(self) -> None:
+        owner = self.server.owner
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            body: Any = json.loads(raw)
+        except ValueError:
+            body = None
+        index, fault = owner._admit(body, self.headers.get("Authorization", ""))
+        if fault == "cap":
+            headers = {"Retry-After": owner.admit_retry_after} if owner.admit_retry_after else {}
+            self._json(429, _error("rate_limit_exceeded", "too many requests in flight"), headers)
+            return
+        try:
+            self._serve(owner, body, fault)
+        finally:
+            owner._done()
+
+    def _serve(self, owner: LLMServer, body: Any, fault: str) -> None:
+        if fault == "hang":
+            owner._stopping.wait(60)
+            self.close_connection = True
+            return
+        if fault == "drop":
+            self.close_connection = True
+            return
+        if fault.startswith("429"):
+            after = fault.partition(":")[2]
+            self._json(
+                429, _error("rate_limit_exceeded", "slow down"), {"Retry-After": after} if after else {}
+            )
+        elif fault in ("500", "503"):
+            self._json(int(fault), _error("server_error", "the server had an error"))
+        elif fault == "401":
+            self._json(401, _error("invalid_api_key", "Incorrect API key provided"))
+        elif fault == "404":
+            self._json(404, _error("model_not_found", "The model does not exist"))
+        elif fault == "garbage":
+            self._raw(200, b"<html>surprise, not JSON</html>", "application/json")
+        else:
+            self._json(200, _completion(body, owner.answer(user_prompt(body)), fault))
+
+    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        self._raw(status, json.dumps(payload).encode(), "application/json", headers)
+
+    def _raw(self, status: int, data: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def user_prompt(body: Any) -> str:
+    """The text of the last user message of a chat-completions body ("" when there is none)."""
+    if not isinstance(body, dict):
+        return ""
+    for message in reversed(body.get("messages") or []):
+        if isinstance(message, dict) and message.get("role") == "user":
+            return str(message.get("content", ""))
+    return ""
+
+
+def default_answer(prompt: str) -> str:
+    match = _FUNCTION.search(prompt)
+    name = match.group(1) if match else f"code of {len(prompt)} chars"
+    return f"## Summary\n- This change updates **{name}**."
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "error", "code": code, "param": None}}
+
+
+def _completion(body: Any, text: str, fault: str) -> dict[str, Any]:
+    model = body.get("model", "?") if isinstance(body, dict) else "?"
+    choices: list[dict[str, Any]] = []
+    if fault != "empty_choices":
+        choices.append(
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "" if fault == "empty_content" else text},
+                "finish_reason": "content_filter" if fault == "content_filter" else "stop",
+            }
+        )
+    return {
+        "id": f"chatcmpl-{time.monotonic_ns()}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": choices,
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.llm_server --latency 0.2 [--admit 4]`: prints the port, serves until stdin closes."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--admit", type=int, default=None)
+    args = parser.parse_args(argv)
+    with LLMServer(latency=args.latency, admit=args.admit) as server:
+        print(server.port, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""action.yml and the README's snippets: schema-validated, audited with zizmor, and the commands run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.github_server import GitHubServer
+from tests.gitutil import commit_all, git, init_repo, write
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DOCS = [ROOT / "README.md", ROOT / "docs" / "USAGE_SNIPPETS.md"]
+PRECOMMIT_HEADING = "Use it as a pre-commit hook"
+WORKFLOW_HEADING = "Use it in GitHub Actions"
+MANUAL_HEADING = "Use it by hand"
+INPUTS = {"api-key", "model", "base-url", "max-workers", "deadline", "exclude", "comment", "github-token",
+          "python-version"}  # fmt: skip
+OUTPUTS = {"review-path", "functions", "fallbacks"}
+_FENCE = re.compile(r"^(```+|~~~+)\s*([\w-]*)\s*$")
+
+
+def snippet(doc: Path, heading: str) -> tuple[str, str]:
+    """(language, code) of the first fenced block after the markdown heading ``heading`` in ``doc``."""
+    lines = doc.read_text(encoding="utf-8").splitlines() if doc.exists() else []
+    title = re.compile(r"^#{1,6}\s+" + re.escape(heading) + r"\s*#*\s*$")
+    start = next((i for i, line in enumerate(lines) if title.match(line)), None)
+    assert start is not None, f"{doc.name} has no heading {heading!r}: paste it from docs/USAGE_SNIPPETS.md"
+    for i in range(start + 1, len(lines)):
+        if lines[i].startswith("#") and not lines[i].startswith("#!"):
+            break
+        opening = _FENCE.match(lines[i])
+        if opening:
+            fence = opening.group(1)
+            end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith(fence))
+            return opening.group(2), "\n".join(lines[i + 1 : end]) + "\n"
+    raise AssertionError(f"{doc.name}: no fenced block under {heading!r}")
+
+
+def run(*argv: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def tool(name: str) -> str:
+    return str(BIN / name)
+
+
+@pytest.fixture(scope="module")
+def action() -> dict[str, Any]:
+    data = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+# action.yml
+def test_action_matches_the_github_actions_schema() -> None:
+    proc = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", "action.yml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_finds_nothing_in_the_action() -> None:
+    proc = run(tool("zizmor"), "--offline", "--persona=pedantic", "action.yml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_would_catch_an_injection_and_an_unpinned_action(tmp_path: Path) -> None:
+    bad = tmp_path / "action.yml"
+    bad.write_text(
+        "name: bad\ndescription: bad\ninputs:\n  x:\n    description: x\n"
+        "runs:\n  using: composite\n  steps:\n"
+        "    - uses: actions/setup-python@v5\n"
+        "    - shell: bash\n      run: echo ${{ inputs.x }}\n",
+        encoding="utf-8",
+    )
+    proc = run(tool("zizmor"), "--offline", str(bad))
+    assert proc.returncode != 0
+    assert "template-injection" in proc.stdout and "unpinned-uses" in proc.stdout
+
+
+def test_action_shape(action: dict[str, Any]) -> None:
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) == INPUTS
+    assert set(action["outputs"]) == OUTPUTS
+    steps = action["runs"]["steps"]
+    for step in steps:
+        assert "${{" not in step.get("run", ""), f"expression inside run: of {step.get('name')}"
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    review = next(s for s in steps if s.get("id") == "review")
+    assert "--pr-comment" in review["run"] and "--step-summary" in review["run"]
+    assert review["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
+    assert "GITHUB_ACTION_PATH" in next(s for s in steps if s.get("id") == "install")["run"]
+
+
+# the README's snippets
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_workflow_example_is_a_valid_workflow(doc: Path, tmp_path: Path, action: dict[str, Any]) -> None:
+    lang, code = snippet(doc, WORKFLOW_HEADING)
+    assert lang in ("yaml", "yml")
+    workflow = tmp_path / "ariadne.yml"
+    workflow.write_text(code, encoding="utf-8")
+    proc = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = yaml.safe_load(code)
+    assert data["permissions"]["pull-requests"] == "write"
+    steps = data["jobs"]["review"]["steps"]
+    checkout = next(s for s in steps if s["uses"].startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    ours = next(s for s in steps if "ariadne-hook" in s["uses"])
+    assert set(ours["with"]) <= set(action["inputs"])  # only inputs the action has
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_manual_commands_run(doc: Path, tmp_path: Path) -> None:
+    lang, code = snippet(doc, MANUAL_HEADING)
+    assert lang in ("bash", "sh", "shell", "console")
+    commands = [line for line in code.splitlines() if line.strip() and not line.startswith("#")]
+    assert commands
+    upstream = init_repo(tmp_path / "upstream")
+    write(upstream, "app.py", "def area(w, h):\n    return w * h\n")
+    commit_all(upstream, "first")
+    git(tmp_path, "clone", "-q", str(upstream), "work")
+    work = tmp_path / "work"
+    git(work, "checkout", "-q", "-b", "feature")
+    write(
+        work,
+        "app.py",
+        "def area(w, h):\n    return abs(w * h)\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n",
+    )
+    commit_all(work, "feature")
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "ariadne-hook").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ariadne_hook "$@"\n')
+    (shim / "ariadne-hook").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ARIADNE_", "GITHUB_"))}
+    env.update(PATH=f"{shim}{os.pathsep}{env['PATH']}", PYTHONPATH=str(ROOT), HOME=str(tmp_path))
+    for command in commands:
+        review = work / ".ariadne" / "review.md"
+        review.unlink(missing_ok=True)
+        proc = run("bash", "-o", "pipefail", "-c", command, cwd=work, env=env)
+        assert proc.returncode == 0, (command, proc.stderr)
+        text = proc.stdout if "--output -" in command else review.read_text(encoding="utf-8")
+        assert "perimeter" in text and "area" in text, (command, text)
+        assert "ariadne-hook:" in proc.stderr  # the one result line
+
+
+# the action's review step, run the way a runner runs it, against the loopback GitHub API
+_INPUT = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+
+
+def step_env(
+    action: dict[str, Any], step: dict[str, Any], inputs: dict[str, str], bin_dir: Path
+) -> dict[str, str]:
+    """The step's env: with the runner's ``${{ inputs.* }}`` and the install step's output substituted."""
+    values = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()} | inputs
+    env: dict[str, str] = {}
+    for key, raw in step["env"].items():
+        text = str(raw).replace("${{ steps.install.outputs.bin }}", str(bin_dir))
+        env[key] = _INPUT.sub(lambda m: values[m.group(1)], text)
+    return env
+
+
+@pytest.fixture
+def pull_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A checkout (fetch-depth 0) of a pull request's head, and the runner's environment for it."""
+    upstream = init_repo(tmp_path / "upstream")
+    write(upstream, "app.py", "def area(w, h):\n    return w * h\n")
+    base = commit_all(upstream, "base")
+    git(upstream, "checkout", "-q", "-b", "feature")
+    write(
+        upstream,
+        "app.py",
+        "def area(w, h):\n    return abs(w * h)\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n",
+    )
+    head = commit_all(upstream, "feature")
+    git(tmp_path, "clone", "-q", "--no-local", str(upstream), "workspace")
+    workspace = tmp_path / "workspace"
+    git(workspace, "checkout", "-q", "--detach", head)
+    event = tmp_path / "event.json"
+    event.write_text(
+        json.dumps(
+            {"number": 5, "pull_request": {"number": 5, "base": {"sha": base}, "head": {"sha": head}}}
+        ),
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ARIADNE_", "GITHUB_"))}
+    env.update(
+        HOME=str(tmp_path),
+        PYTHONPATH=str(ROOT),
+        GITHUB_REPOSITORY="octo/app",
+        GITHUB_EVENT_PATH=str(event),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+        GITHUB_OUTPUT=str(tmp_path / "output"),
+        GITHUB_WORKSPACE=str(workspace),
+    )
+    return workspace, env
+
+
+def run_review_step(
+    action: dict[str, Any], runner_env: dict[str, str], workspace: Path, inputs: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "review")
+    shim = workspace.parent / "venv-bin"
+    shim.mkdir(exist_ok=True)
+    (shim / "ariadne-hook").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ariadne_hook "$@"\n')
+    (shim / "ariadne-hook").chmod(0o755)
+    env = runner_env | step_env(action, step, inputs, shim)
+    script = workspace.parent / "step.sh"
+    script.write_text(step["run"], encoding="utf-8")
+    return run("bash", "--noprofile", "--norc", "-eo", "pipefail", str(script), cwd=workspace, env=env)
+
+
+def test_review_step_creates_then_updates_one_comment(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    workspace, env = pull_request
+    with GitHubServer() as gh:
+        gh.add_token("ghs_actions", "github-actions[bot]", kind="Bot", read_user=False)
+        gh.add_pull(("octo", "app"), 5)
+        env = env | {"GITHUB_API_URL": gh.api_url}
+        inputs = {"github-token": "ghs_actions", "max-workers": "2"}
+        first = run_review_step(action, env, workspace, inputs)
+        assert first.returncode == 0, first.stderr
+        second = run_review_step(action, env, workspace, inputs)
+        assert second.returncode == 0, second.stderr
+        comments = gh.comments(("octo", "app"), 5)
+        assert len(comments) == 1 and len(gh.calls("POST")) == 1 and len(gh.calls("PATCH")) == 1
+        assert "perimeter" in comments[0]["body"]
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert summary.count("perimeter") >= 2  # appended by both runs
+    outputs = Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8")
+    assert re.search(r"^functions=[1-9]", outputs, re.MULTILINE), outputs
+    assert re.search(r"^fallbacks=0$", outputs, re.MULTILINE), outputs
+    assert re.search(r"^review-path=.+review\.md$", outputs, re.MULTILINE), outputs
+
+
+def test_review_step_with_a_read_only_token_still_writes_the_summary(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    workspace, env = pull_request
+    with GitHubServer() as gh:
+        gh.add_token("ghs_fork", "github-actions[bot]", kind="Bot", read_user=False, write=False)
+        gh.add_pull(("octo", "app"), 5)
+        proc = run_review_step(
+            action, env | {"GITHUB_API_URL": gh.api_url}, workspace, {"github-token": "ghs_fork"}
+        )
+        assert gh.comments(("octo", "app"), 5) == []
+    assert proc.returncode == 0, proc.stderr
+    assert "no permission to comment (403)" in proc.stderr
+    assert "ghs_fork" not in proc.stderr + proc.stdout
+    assert "perimeter" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+
+
+def test_review_step_with_comment_off_makes_no_api_call(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    workspace, env = pull_request
+    with GitHubServer() as gh:
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, {"comment": "off"})
+        assert gh.requests == []
+    assert proc.returncode == 0, proc.stderr
+    assert "perimeter" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")

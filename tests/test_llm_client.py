@@ -1,0 +1,116 @@
+"""LLMClient: the seed's public API on the shared engine, against a real loopback server."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ariadne_hook import LLMClient
+from ariadne_hook.summarize.client import NOT_AVAILABLE, LLMError
+from tests.llm_server import THREAD_PREFIX, LLMServer
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "sk-client-DISTINCTIVE-9876543210zyxwvKEY"
+
+
+def live_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}
+
+
+@pytest.fixture
+def server() -> Iterator[LLMServer]:
+    with LLMServer(latency_range=(0.005, 0.04), seed=11) as srv:
+        yield srv
+
+
+def answer_code(prompt: str) -> str:
+    return "Answer for " + prompt.split("```\n", 1)[1].split("\n", 1)[0]
+
+
+def test_batch_keeps_order_and_bounds_concurrency(server: LLMServer) -> None:
+    server.answer = answer_code
+    items = [{"code": f"item-{i}", "context": "ctx"} for i in range(30)]
+    before = live_threads()
+    with LLMClient("m", base_url=server.base_url, api_key=KEY) as client:
+        results = client.batch_generate_summaries(items, concurrent_limit=5)
+    assert results == [f"Answer for item-{i}" for i in range(30)]
+    assert server.requests == 30 and 1 < server.max_in_flight <= 5
+    assert live_threads() == before
+    assert "Context: ctx" in server.prompts()[0]
+
+
+def test_empty_batch_returns_at_once(server: LLMServer) -> None:
+    with LLMClient(base_url=server.base_url) as client:
+        assert client.batch_generate_summaries([]) == []
+    assert server.requests == 0
+
+
+def test_individual_failure_gives_na_and_is_logged(
+    server: LLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="ariadne_hook.llm")
+    items = [{"code": "fine"}, {"code": "bad  # llm-fault:500"}, {"nocode": 1}, {"code": "fine too"}]
+    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=2) as client:
+        results = client.batch_generate_summaries(items, concurrent_limit=2)
+    assert results[1] == results[2] == NOT_AVAILABLE
+    assert NOT_AVAILABLE not in (results[0], results[3])
+    assert "summary 2 of 4 failed: HTTP 500" in caplog.text
+    assert "summary 3 of 4 failed: item has no 'code' string" in caplog.text
+    assert KEY not in caplog.text
+
+
+def test_generate_summary_and_its_error(server: LLMServer) -> None:
+    server.answer = answer_code
+    with LLMClient("m", base_url=server.base_url, api_key=KEY) as client:
+        assert client.generate_summary("def f(): pass") == "Answer for def f(): pass"
+        server.fault = "401"
+        with pytest.raises(LLMError, match=r"^unauthorized \(401\)$"):
+            client.generate_summary("def g(): pass")
+        assert KEY not in repr(client)
+
+
+def test_invalid_limit_and_missing_configuration() -> None:
+    client = LLMClient("m", api_key=None, base_url=None)
+    if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
+        pytest.skip("environment provides a key")
+    with pytest.raises(ValueError):
+        client.batch_generate_summaries([{"code": "x"}], concurrent_limit=0)
+    assert client.batch_generate_summaries([{"code": "x"}]) == [NOT_AVAILABLE]
+    with pytest.raises(LLMError, match="no API key"):
+        client.generate_summary("x")
+
+
+def test_close_releases_and_reopens(server: LLMServer) -> None:
+    client = LLMClient("m", base_url=server.base_url)
+    client.generate_summary("a")
+    client.close()
+    client.close()  # idempotent
+    client.generate_summary("b")  # a new HTTP client on demand
+    client.close()
+    assert server.requests == 2
+
+
+def test_import_ariadne_hook_is_light() -> None:
+    script = (
+        "import sys, ariadne_hook\n"
+        "assert 'openai' not in sys.modules\n"
+        "ariadne_hook.LLMClient\n"
+        "assert 'openai' not in sys.modules  # only when a request is made\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.stdout.strip() == "ok", proc.stderr

@@ -1,0 +1,194 @@
+"""The engine: bounded, ordered, deadline-bound, interruptible, no thread left behind."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+
+from ariadne_hook.summarize.pool import DEADLINE, INTERRUPTED, map_bounded
+from ariadne_hook.summarize.provider import ProviderError
+from ariadne_hook.summarize.ratelimit import AdaptiveLimiter, parse_retry_after
+
+
+class Gauge:
+    """Counts calls in flight and the maximum seen."""
+
+    def __init__(self) -> None:
+        self.now = self.peak = self.calls = 0
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.calls += 1
+            self.peak = max(self.peak, self.now)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+def test_order_and_bound_under_random_latency() -> None:
+    gauge, rng = Gauge(), random.Random(7)
+    delays = [rng.uniform(0.001, 0.02) for _ in range(40)]
+
+    def work(i: int) -> int:
+        with gauge:
+            time.sleep(delays[i])
+            return i * i
+
+    outcomes = map_bounded(work, list(range(40)), 4)
+    assert [o.value for o in outcomes] == [i * i for i in range(40)]
+    assert all(o.ok for o in outcomes)
+    assert gauge.peak <= 4 and gauge.calls == 40
+
+
+def test_empty_and_invalid() -> None:
+    assert map_bounded(lambda x: x, [], 3) == []
+    with pytest.raises(ValueError):
+        map_bounded(lambda x: x, [1], 0)
+
+
+def test_individual_failure_is_isolated() -> None:
+    def work(i: int) -> int:
+        if i == 2:
+            raise RuntimeError("boom")
+        return i
+
+    outcomes = map_bounded(work, [0, 1, 2, 3], 2)
+    assert [o.value for o in outcomes] == [0, 1, None, 3]
+    assert isinstance(outcomes[2].error, RuntimeError) and not outcomes[2].ok
+
+
+def test_no_thread_outlives_the_call() -> None:
+    before = set(threading.enumerate())
+    map_bounded(lambda i: time.sleep(0.005) or i, list(range(20)), 5)
+    assert set(threading.enumerate()) == before
+
+
+def test_deadline_marks_unfinished_items_and_returns() -> None:
+    release = threading.Event()
+
+    def work(i: int) -> int:
+        if i >= 2:
+            release.wait(0.5)  # bounded, like a request timeout capped by the deadline
+        return i
+
+    before = set(threading.enumerate())
+    outcomes = map_bounded(work, list(range(8)), 2, deadline=0.2)
+    assert [o.value for o in outcomes[:4]] == [0, 1, 2, 3]  # in flight at the deadline: kept when answered
+    assert {o.not_run for o in outcomes[4:]} == {DEADLINE}  # never started
+    assert set(threading.enumerate()) == before
+
+
+def test_ctrl_c_returns_what_is_done() -> None:
+    gate = threading.Event()
+
+    def work(i: int) -> int:
+        if i == 3:
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered to the main thread
+        if i >= 3:
+            gate.wait(0.3)
+        return i
+
+    outcomes = map_bounded(work, list(range(10)), 1)
+    assert [o.value for o in outcomes[:3]] == [0, 1, 2]
+    assert INTERRUPTED in {o.not_run for o in outcomes[3:]}
+    assert all(o.ok or o.not_run == INTERRUPTED for o in outcomes)
+
+
+def test_limiter_retries_a_retryable_failure() -> None:
+    calls: dict[int, int] = {}
+
+    def work(i: int) -> int:
+        calls[i] = calls.get(i, 0) + 1
+        if calls[i] == 1:
+            raise ProviderError("HTTP 503", retryable=True, retry_after=0.0)
+        return i
+
+    outcomes = map_bounded(work, [0, 1, 2], 2, limiter=AdaptiveLimiter(2, retries=1))
+    assert [o.value for o in outcomes] == [0, 1, 2]
+    assert calls == {0: 2, 1: 2, 2: 2}
+
+
+def test_limiter_gives_up_after_the_budget_and_on_non_retryable() -> None:
+    calls = {"retryable": 0, "final": 0}
+
+    def work(kind: str) -> str:
+        calls[kind] += 1
+        raise ProviderError(kind, retryable=kind == "retryable", retry_after=0.0)
+
+    outcomes = map_bounded(work, ["retryable", "final"], 2, limiter=AdaptiveLimiter(2, retries=2))
+    assert calls == {"retryable": 3, "final": 1}
+    assert all(isinstance(o.error, ProviderError) for o in outcomes)
+
+
+def test_retry_that_would_pass_the_deadline_is_not_made() -> None:
+    calls = []
+
+    def work(i: int) -> int:
+        calls.append(i)
+        raise ProviderError("rate limited", throttled=True, retry_after=30.0)
+
+    outcomes = map_bounded(work, [0], 1, deadline=1.0, limiter=AdaptiveLimiter(1, retries=5))
+    assert calls == [0]
+    assert isinstance(outcomes[0].error, ProviderError)
+
+
+def test_aimd_halves_once_per_burst_and_recovers() -> None:
+    limiter = AdaptiveLimiter(8, retries=0)
+    stop = threading.Event()
+    tickets = [limiter.acquire(stop, None) for _ in range(8)]
+    assert tickets == [0] * 8
+    throttle = ProviderError("rate limited", throttled=True)
+    for _ in range(4):
+        limiter.failed(0, throttle, 0, 0)
+    assert limiter.limit == 4  # four 429s from one burst: one cut
+    limiter.succeeded(0)
+    limiter.succeeded(0)
+    ticket = limiter.acquire(stop, None)
+    assert ticket == 1  # admitted after the cut: a new generation
+    limiter.failed(ticket, throttle, 0, 0)
+    assert limiter.limit == 2 and limiter.lowest == 2 and limiter.throttles == 5
+    limiter.succeeded(0)
+    limiter.succeeded(0)
+    assert limiter.limit == 3  # +1 after a run of `limit` successes
+
+
+def test_aimd_bounds() -> None:
+    limiter = AdaptiveLimiter(1, retries=0)
+    stop = threading.Event()
+    for _ in range(5):
+        limiter.failed(limiter.acquire(stop, None) or 0, ProviderError("x", throttled=True), 0, 0)
+        limiter.succeeded(limiter.acquire(stop, None) or 0)
+    assert limiter.limit == 1
+    with pytest.raises(ValueError):
+        AdaptiveLimiter(0)
+
+
+def test_acquire_gives_up_at_the_deadline_or_stop() -> None:
+    limiter = AdaptiveLimiter(1)
+    stop = threading.Event()
+    assert limiter.acquire(stop, None) == 0
+    assert limiter.acquire(stop, time.monotonic() + 0.05) is None
+    stop.set()
+    assert limiter.acquire(stop, None) is None
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after({"retry-after": "3"}) == 3.0
+    assert parse_retry_after({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
+    assert parse_retry_after({}) is None
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    later = format_datetime(now + timedelta(seconds=10), usegmt=True)
+    assert parse_retry_after({"retry-after": later}, now=now.timestamp()) == pytest.approx(10)
+    earlier = format_datetime(now - timedelta(seconds=10), usegmt=True)
+    assert parse_retry_after({"retry-after": earlier}, now=now.timestamp()) == 0.0

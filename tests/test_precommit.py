@@ -1,0 +1,247 @@
+"""The real pre-commit framework runs this project's hooks from a committed snapshot of the working tree.
+
+The snapshot (every tracked and untracked-but-not-ignored file of this checkout, committed in a scratch
+repository) is what the README's ``.pre-commit-config.yaml`` snippet points at, with ``repo:`` set to its path
+and ``rev:`` to its commit. ``PRE_COMMIT_HOME`` is shared by the session, so the hook's environment is built
+once. The LLM situations: no key, an endpoint that refuses connections, and the loopback LLM server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.gitutil import GIT_ENV, commit_all, git, init_repo, stage_all, write
+from tests.llm_server import LLMServer
+from tests.test_action import DOCS, PRECOMMIT_HEADING, snippet
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN = "ariadne-hook: function summaries"
+EDITOR = f"""#!{sys.executable}
+import os, sys
+from pathlib import Path
+path = Path(sys.argv[1])
+text = path.read_text()
+Path(os.environ["EDITOR_SEEN"]).write_text(text)
+if not text.split("\\n", 1)[0].strip():
+    path.write_text("subject from the editor" + text)
+"""
+OLD = "def area(w, h):\n    return w * h\n"
+NEW = "def area(w, h):\n    return abs(w * h)\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n"
+
+
+@pytest.fixture(scope="session")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(path, commit) of a scratch repository holding this checkout's current files, committed."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")  # fmt: skip
+    target = init_repo(tmp_path_factory.mktemp("snapshot") / "ariadne-hook")
+    for rel in filter(None, listed):
+        source = ROOT / rel
+        if source.is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / rel)
+    return target, commit_all(target, "snapshot of the working tree")
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def config_text(snapshot: tuple[Path, str]) -> str:
+    """The README's pre-commit snippet (docs/USAGE_SNIPPETS.md until pasted), pointed at the snapshot."""
+    doc = next(d for d in DOCS if d.exists() and PRECOMMIT_HEADING in d.read_text(encoding="utf-8"))
+    lang, code = snippet(doc, PRECOMMIT_HEADING)
+    assert lang in ("yaml", "yml")
+    config = yaml.safe_load(code)
+    [repo] = config["repos"]
+    assert {h["id"] for h in repo["hooks"]} == {"ariadne-hook", "ariadne-hook-commit-msg"}
+    repo["repo"], repo["rev"] = str(snapshot[0]), snapshot[1]
+    return str(yaml.safe_dump(config, sort_keys=False))
+
+
+@pytest.fixture
+def project(tmp_path: Path, snapshot: tuple[Path, str], pre_commit_home: Path) -> Iterator[Path]:
+    """A user's repository with the hooks installed; the editor records what it was shown."""
+    repo = init_repo(tmp_path / "user")
+    write(repo, ".pre-commit-config.yaml", config_text(snapshot))
+    write(repo, "geometry.py", OLD)
+    commit_all(repo, "first")
+    editor = tmp_path / "editor"
+    editor.write_text(EDITOR, encoding="utf-8")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=hook_env(tmp_path, pre_commit_home),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (repo / ".git" / "hooks" / "prepare-commit-msg").exists()
+    yield repo
+
+
+def hook_env(tmp_path: Path, home: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "ARIADNE_", "GITHUB_", "PRE_COMMIT"))
+    }
+    env.pop("PYTHONPATH", None)  # the hook must run from its own installed environment
+    env.update(GIT_ENV)
+    env.update(
+        HOME=str(tmp_path),
+        PRE_COMMIT_HOME=str(home),
+        PRE_COMMIT_COLOR="never",
+        GIT_EDITOR=str(tmp_path / "editor"),
+        EDITOR_SEEN=str(tmp_path / "seen.txt"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        ARIADNE_RETRIES="0",
+        ARIADNE_TIMEOUT="10",
+        ARIADNE_DEADLINE="30",
+    )
+    env.update(extra)
+    return env
+
+
+def commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "commit", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def change_and_stage(repo: Path) -> None:
+    write(repo, "geometry.py", NEW)
+    stage_all(repo)
+
+
+def review_of(repo: Path) -> str:
+    return (repo / ".ariadne" / "review.md").read_text(encoding="utf-8")
+
+
+def message(repo: Path) -> str:
+    return git(repo, "log", "-1", "--format=%B")
+
+
+def assert_committed(proc: subprocess.CompletedProcess[str], repo: Path) -> None:
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    output = proc.stdout + proc.stderr  # git hands hook output to stderr
+    assert "Passed" in output and "Failed" not in output, output
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""  # nothing tracked was modified
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_manifest_is_valid() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_commit_without_a_key(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    write(project, "notes.txt", "untracked, never committed\n")
+    proc = commit(project, hook_env(tmp_path, pre_commit_home), "-m", "no key")
+    assert_committed(proc, project)
+    assert "ariadne-hook: " in proc.stderr  # verbose: true shows the one-line result
+    text = review_of(project)
+    assert "perimeter" in text and "area" in text
+    assert message(project) == "no key\n\n"
+    assert git(project, "show", "HEAD:geometry.py") == NEW
+
+
+def test_commit_keeps_unstaged_work(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    write(project, "geometry.py", NEW + "\n# unstaged edit\n")
+    proc = commit(project, hook_env(tmp_path, pre_commit_home), "-m", "partial")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert git(project, "show", "HEAD:geometry.py") == NEW
+    assert (project / "geometry.py").read_text(encoding="utf-8") == NEW + "\n# unstaged edit\n"
+    assert "perimeter" in review_of(project)
+
+
+def test_commit_with_the_endpoint_down(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    env = hook_env(
+        tmp_path,
+        pre_commit_home,
+        OPENAI_API_KEY="sk-test",
+        OPENAI_BASE_URL=f"http://127.0.0.1:{closed_port()}/v1",
+    )
+    proc = commit(project, env, "-m", "endpoint down")
+    assert_committed(proc, project)
+    text = review_of(project)
+    assert "perimeter" in text and "fallback" in text.lower()
+
+
+def test_commit_with_a_working_llm(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    with LLMServer() as server:
+        env = hook_env(tmp_path, pre_commit_home, OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=server.base_url)
+        proc = commit(project, env, "-m", "with llm")
+        assert server.requests > 0
+    assert_committed(proc, project)
+    text = review_of(project)
+    assert "This change updates" in text and "perimeter" in text
+
+
+def test_prepare_commit_msg_on_a_plain_commit(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    proc = commit(project, hook_env(tmp_path, pre_commit_home))
+    assert_committed(proc, project)
+    seen = (tmp_path / "seen.txt").read_text(encoding="utf-8")
+    assert f"# {BEGIN}" in seen and "perimeter" in seen
+    assert message(project) == "subject from the editor\n\n"  # git dropped the comment lines
+
+
+def test_prepare_commit_msg_leaves_dash_m_alone(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    proc = commit(project, hook_env(tmp_path, pre_commit_home), "-m", "exactly this")
+    assert_committed(proc, project)
+    assert message(project) == "exactly this\n\n"
+
+
+def test_prepare_commit_msg_leaves_an_amend_alone(
+    project: Path, tmp_path: Path, pre_commit_home: Path
+) -> None:
+    change_and_stage(project)
+    proc = commit(project, hook_env(tmp_path, pre_commit_home), "--amend")
+    assert_committed(proc, project)
+    assert BEGIN not in (tmp_path / "seen.txt").read_text(encoding="utf-8")
+    assert message(project) == "first\n\n"
+
+
+def test_prepare_commit_msg_leaves_a_merge_alone(
+    project: Path, tmp_path: Path, pre_commit_home: Path
+) -> None:
+    env = hook_env(tmp_path, pre_commit_home)
+    git(project, "checkout", "-q", "-b", "side")
+    change_and_stage(project)
+    assert_committed(commit(project, env, "-m", "side work"), project)
+    git(project, "checkout", "-q", "main")
+    write(project, "other.py", "def other():\n    return 1\n")
+    stage_all(project)
+    assert_committed(commit(project, env, "-m", "main work"), project)
+    proc = subprocess.run(
+        ["git", "merge", "--no-ff", "--no-edit", "side"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert message(project) == "Merge branch 'side'\n\n"
+    assert git(project, "rev-list", "--count", "--merges", "HEAD").strip() == "1"

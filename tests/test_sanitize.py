@@ -1,0 +1,185 @@
+"""Untrusted LLM text, neutralized and then rendered by cmark-gfm (GitHub's own markdown engine)."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from html.parser import HTMLParser
+
+import cmarkgfm
+import pytest
+from cmarkgfm.cmark import Options
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ariadne_hook.publish.github import MARKER
+from ariadne_hook.render.sanitize import ZWJ, neutralize, neutralize_inline, trim_markdown
+
+TEMPLATE = """<details><summary>Review</summary>
+
+- **a.py** `f`: {first}
+- **b.py** `g`: {second}
+
+| function | summary |
+|---|---|
+| `f` | {cell} |
+
+</details>
+"""
+ALLOWED = {"details", "summary", "ul", "li", "strong", "em", "code", "del", "br", "a",
+           "table", "thead", "tbody", "tr", "th", "td"}  # fmt: skip
+EXACT = {"details": 1, "summary": 1, "ul": 1, "li": 2, "table": 1, "tr": 2, "th": 2, "td": 2}
+
+
+class Page(HTMLParser):
+    """Counts elements, collects links and the text nodes GitHub's mention/reference filters would see."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: dict[str, int] = {}
+        self.links: list[tuple[str, str]] = []
+        self.comments: list[str] = []
+        self.text: list[str] = []
+        self._in_code = 0
+        self._href: str | None = None
+        self._link_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        self._in_code += tag == "code"
+        if tag == "a":
+            self._href, self._link_text = dict(attrs).get("href") or "", []
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_code -= tag == "code"
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._link_text)))
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._link_text.append(data)
+        if not self._in_code:
+            self.text.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+
+def render(first: str, second: str, cell: str) -> Page:
+    markdown = TEMPLATE.format(
+        first=neutralize(first), second=neutralize(second), cell=neutralize_inline(cell)
+    )
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def assert_contained(page: Page) -> None:
+    assert set(page.tags) <= ALLOWED, page.tags
+    for tag, count in EXACT.items():
+        assert page.tags.get(tag, 0) == count, (tag, page.tags)
+    assert page.comments == []
+    for href, text in page.links:  # only visible bare-URL autolinks: no hidden destination
+        assert urllib.parse.unquote(href).endswith(text.strip()), (href, text)
+    for text in page.text:  # GitHub's filters look at one text node at a time
+        assert not re.search(r"@[A-Za-z0-9]", text)  # no mention
+        assert not re.search(r"#[0-9]", text)  # no issue cross-reference
+
+
+HOSTILE = [
+    "Hi @octocat and @org/team, see #12 and octo/app#3 (mail a@b.co)",
+    "</details>\n\n# Takeover\n\n<img src=x onerror=alert(1)>",
+    MARKER + " and <!-- hidden --> text",
+    "```\nunclosed fence swallowing the rest",
+    "~~~python\nx\n~~~",
+    "---\n***\n___\n===\nsetext",
+    "> quote\n> [!WARNING]\n> alert",
+    "1. one\n2) two\n* star\n+ plus\n- dash\n- [ ] task",
+    "![tracker](https://evil.example/pixel.png) and [click](https://evil.example) [ref][1]\n[1]: https://e.x",
+    "a | b | c\n|---|---|",
+    "&#64;octocat &commat;octocat &lt;b&gt; &amp;",
+    "$$\nx^2\n$$",
+    "    indented code block\n\n\tand a tab",
+    "`code with <b> and @user` then ``double `tick` span`` and a lone ` tick",
+    "trailing backslash \\",
+    "\\`escaped tick` and \\\\`real span`",
+    "bidi \u202eevil\u202c and \x00control",
+    "<details><summary>x</summary>\n\nnested\n\n</details>",
+    "**bold** _em_ ~~del~~ www.example.com https://example.com/x?y=1",
+    "autolink eats the tick: http://e/x`<details>` www.e.com/`@octo` mailto:`<b>`",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_stays_inside_its_list_item_and_cell(text: str) -> None:
+    assert_contained(render(text, text, text))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_idempotent(text: str) -> None:
+    once = neutralize(text)
+    assert neutralize(once) == once
+    inline = neutralize_inline(text)
+    assert neutralize_inline(inline) == inline
+
+
+TOKENS = st.sampled_from(
+    ["<!--", "-->", "```", "~~~", "<details>", "</details>", "@octo", "&#64;", "#1", "![x](http://e/i.png)",
+     "[a](b)", "| x |", "\n", "\n\n", "- ", "1. ", "# ", "---", "===", "> ", "`", "``", "\\", "$$", "\u202e",
+     "www.x.co", "*", "_", "<b>", "&amp;", "&", "\t", "    "]
+)  # fmt: skip
+NOISE = st.text(alphabet="<>&@#|[]()!`*_~-=+$\\:/. \n\t1aZ", max_size=12)
+HOSTILE_TEXT = st.lists(st.one_of(TOKENS, NOISE), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
+def test_generated_text_never_breaks_out(first: str, second: str, cell: str) -> None:
+    assert_contained(render(first, second, cell))
+    for text in (first, second, cell):
+        once = neutralize(text)
+        assert neutralize(once) == once
+        assert "<!--" not in once and "\n\n" not in once and "\r" not in once
+
+
+def test_readable_text_is_kept() -> None:
+    text = "Adds `parse(x: int) -> str` which returns the **name**; raises ValueError."
+    assert neutralize(text) == text
+
+
+def test_mentions_get_a_zero_width_joiner() -> None:
+    assert neutralize("thanks @octocat") == f"thanks @{ZWJ}octocat"
+    assert neutralize("`@octocat` in code is left alone") == "`@octocat` in code is left alone"
+
+
+def test_html_is_escaped_but_code_spans_are_literal() -> None:
+    assert neutralize("<b>x</b> & `<b>`") == "&lt;b&gt;x&lt;/b&gt; &amp; `<b>`"
+
+
+def test_marker_cannot_be_forged_even_in_code() -> None:
+    assert MARKER not in neutralize(MARKER)
+    assert MARKER not in neutralize(f"`{MARKER}`")
+
+
+def test_block_starts_are_escaped() -> None:
+    assert neutralize("# Title\n- item\n1. first\n---") == "\\# Title\n\\- item\n1\\. first\n\\---"
+
+
+def test_length_is_capped() -> None:
+    out = neutralize("word " * 2000, limit=100)
+    assert len(out) <= 100 and out.endswith("…")
+
+
+def test_inline_is_one_line() -> None:
+    assert neutralize_inline("a\n\nb\tc") == "a b c"
+
+
+def test_trim_markdown_closes_an_open_fence_and_details() -> None:
+    text = "<details><summary>s</summary>\n\n```\n" + "code line\n" * 100 + "```\n</details>"
+    out = trim_markdown(text, 300, "NOTE")
+    assert len(out) <= 300
+    assert out.endswith("```\n</details>\n\nNOTE")
+    assert trim_markdown("short", 300, "NOTE") == "short"
