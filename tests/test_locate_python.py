@@ -213,9 +213,24 @@ def test_parser_registry_is_lazy_and_missing_modules_give_none(monkeypatch: pyte
     monkeypatch.setitem(PARSERS, "nolang", "ariadne_hook.locate.treesitter.no_such_module:parse")
     assert parser_for("nolang") is None
     assert scanner_for("nolang") is None
-    # a missing *dependency* of an existing module is not "no parser": it surfaces (and locate notes it)
-    monkeypatch.setitem(PARSERS, "broken", "tests.test_locate_python:no_such_attribute")
-    assert parser_for("broken") is None
+    monkeypatch.setitem(PARSERS, "noattr", "tests.test_locate_python:no_such_attribute")
+    assert parser_for("noattr") is None
+
+
+def test_a_parser_whose_dependency_is_missing_is_noted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ariadne_test_needs_dep.py").write_text("import ariadne_no_such_dependency\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(PARSERS, "needy", "ariadne_test_needs_dep:parse")
+    with pytest.raises(ModuleNotFoundError):
+        parser_for("needy")  # not "no parser": the module exists, its dependency does not
+    [entry] = locate_file(change_of("a\n", "b\n", path="x.needy"), "needy")
+    assert entry.kind == "hunk"
+    assert entry.note == (
+        "the needy parser could not be loaded "
+        "(ModuleNotFoundError: No module named 'ariadne_no_such_dependency'): per-hunk entries"
+    )
 
 
 # --------------------------------------------------------------------------------------- mapping
@@ -525,32 +540,36 @@ def test_property_every_changed_line_maps_to_exactly_one_entry(pair: tuple[str, 
     assert len({(e.qualname, e.first_line) for e in entries}) == len(entries)
     for side, lines in (("old", change.removed_lines), ("new", change.added_lines)):
         for line in lines:
-            owners = [e for e in entries if line in _lines_of(e, side)]
+            owners = [e for e in entries if line in _lines_of(e, side, pair)]
             assert len(owners) == 1, (side, line, [(e.qualname, e.old_lines, e.new_lines) for e in owners])
-            owner = owners[0]
-            if owner.qualname != "<module>":
-                spans = parse_python(old if side == "old" else new)
-                inner = [s for s in spans if s.start <= line <= s.end]
-                assert owner.qualname == max(inner, key=lambda s: s.start).qualname
+            spans = parse_python(old if side == "old" else new)
+            inner = [s for s in spans if s.start <= line <= s.end]
+            expected = max(inner, key=lambda s: s.start).qualname if inner else "<module>"
+            assert owners[0].qualname == expected
 
 
-def _lines_of(entry: FunctionChange, side: str) -> set[int]:
-    """The changed lines of ``side`` that the entry's diff excerpt shows as its own."""
+def _lines_of(entry: FunctionChange, side: str, texts: tuple[str, str]) -> set[int]:
+    """The changed lines of ``side`` that the entry's diff excerpt shows as its own; checks on the way
+    that every excerpt line is the file's line at the number its ``@@`` header gives."""
+    old_lines, new_lines = git_lines(texts[0]), git_lines(texts[1])
     out: set[int] = set()
+    old = new = 0
     for line in entry.diff.split("\n"):
         found = _HEADER.match(line)
+        tag, text = line[:1], line[1:]
         if found:
             old, new = int(found.group(1)), int(found.group(3))
             old = old if (found.group(2) or "1") != "0" else old + 1
             new = new if (found.group(4) or "1") != "0" else new + 1
-        elif line.startswith("-"):
-            out |= {old} if side == "old" else set()
-            old += 1
-        elif line.startswith("+"):
-            out |= {new} if side == "new" else set()
-            new += 1
-        elif line.startswith(" "):
-            old, new = old + 1, new + 1
+            continue
+        if tag in (" ", "-"):
+            assert old_lines[old - 1] == text
+        if tag in (" ", "+"):
+            assert new_lines[new - 1] == text
+        if tag == ("-" if side == "old" else "+"):
+            out.add(old if side == "old" else new)
+        old += tag != "+"
+        new += tag != "-"
     lines = entry.old_lines if side == "old" else entry.new_lines
     assert entry.qualname == "<module>" or not out or (lines and all(lines[0] <= n <= lines[1] for n in out))
     return out

@@ -121,6 +121,24 @@ def test_async_and_return_count_changes() -> None:
     assert "Return statements: 1 \u2192 2." in text
 
 
+def test_small_edit_without_fact_changes_quotes_the_lines() -> None:
+    old = "def f(x):\n    y = x * 2\n    return y\n"
+    assert summaries(old, old.replace("x * 2", "x * 3"))["f"] == (
+        "Changed function (3 lines). Line `y = x * 2` became `y = x * 3`. +1 \u22121 lines."
+    )
+    grown = old.replace("    return y", "    y += 1\n    return y")
+    assert (
+        summaries(old, grown)["f"] == "Changed function (4 lines, was 3). Added `y += 1`. +1 \u22120 lines."
+    )
+    assert (
+        summaries(grown, old)["f"] == "Changed function (3 lines, was 4). Removed `y += 1`. +0 \u22121 lines."
+    )
+    quoted = summaries('def g():\n    s = "a"\n', 'def g():\n    s = "`b`"\n')["g"]
+    assert quoted == 'Changed function (2 lines). Line `s = "a"` became `` s = "`b`" ``. +1 \u22121 lines.'
+    many = old.replace("y = x * 2", "a = 1\n    b = 2\n    y = x * 2 + a + b")
+    assert "`" not in summaries(old, many)["f"]  # a larger edit is described by its counts only
+
+
 def test_only_comments() -> None:
     assert summaries(OLD, NEW)["keep"] == (
         "Changed function (4 lines, was 3). Only comments or blank lines changed. +2 \u22121 lines."

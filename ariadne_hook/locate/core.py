@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ariadne_hook.locate.hunks import file_entry, file_status_change, hunk_entries, hunk_header
-from ariadne_hook.locate.languages import ParseError, Scan, scanner_for
+from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
 from ariadne_hook.models import (
     ADDED,
     COPIED,
@@ -73,7 +73,8 @@ def locate_file(change: FileChange, language: str) -> list[FunctionChange]:
     if change.skip_reason is not None:
         return [file_entry(change, language, skip_reason=change.skip_reason)]
     try:
-        return _locate(change, language)
+        with gc_paused():  # both trees are freed (by reference counting) before the collector resumes
+            return _locate(change, language)
     except Exception as exc:  # a bug or absurd input must not stop the review of the other files
         note = f"could not map lines to functions ({_describe(exc)}): per-hunk entries"
         return hunk_entries(change, language, note)
@@ -126,15 +127,15 @@ def _unchanged_note(change: FileChange) -> str:
 
 def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
     """Both versions scanned, or the note of the per-hunk fallback."""
-    need_old, need_new = change.status != ADDED, change.status != DELETED
-    if (need_old and change.old_text is None) or (need_new and change.new_text is None):
-        return "file contents unavailable: per-hunk entries"
     try:
         scanner = scanner_for(language)
     except Exception as exc:
         return f"the {language} parser could not be loaded ({_describe(exc)}): per-hunk entries"
     if scanner is None:
         return f"no parser for {language}: per-hunk entries"
+    need_old, need_new = change.status != ADDED, change.status != DELETED
+    if (need_old and change.old_text is None) or (need_new and change.new_text is None):
+        return "file contents unavailable: per-hunk entries"
     old = _side(scanner, change.old_text, "old", language) if need_old else EMPTY
     if isinstance(old, str):
         return old

@@ -16,15 +16,13 @@ a change of parameters, body or comments inside the body changes it.
 from __future__ import annotations
 
 import ast
-import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 
-from ariadne_hook.locate.languages import ParseError, Scan
+from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
 from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -63,7 +61,7 @@ def scan_python(text: str) -> Scan:
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
     try:
-        with _gc_paused():
+        with gc_paused():
             return ast.parse(source)
     except SyntaxError as exc:
         line = git_line(exc.lineno) if exc.lineno else None
@@ -71,20 +69,6 @@ def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
         raise ParseError(f"line {line}: {message}" if line else message, line) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # null bytes (3.10), absurd nesting
         raise ParseError(str(exc) or type(exc).__name__) from None
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while ``ast`` builds a tree: thousands of small objects without
-    cycles, which the collector would otherwise traverse again and again as they are made (a third of the
-    parse time). The previous state is restored; nothing collectable is missed, only deferred."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _line_mapper(source: str) -> Callable[[int], int]:

@@ -76,6 +76,10 @@ def diff_lines(diff: str) -> tuple[list[str], list[str]]:
     return added, removed
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _counts(diff: str) -> str:
     added, removed = diff_lines(diff)
     return f"+{len(added)} {MINUS}{len(removed)} lines."
@@ -135,10 +139,10 @@ def _kind(change: FunctionChange, facts: FunctionFacts | None) -> str:
 def _function(change: FunctionChange) -> str:
     old, new = _known(change.old_facts), _known(change.new_facts)
     if change.change == "added":
-        parts = [f"New {_kind(change, new)} ({_size(change.new_lines)} lines)."]
+        parts = [f"New {_kind(change, new)} ({_plural(_size(change.new_lines), 'line')})."]
         parts += _describe(new, change.language, "")
     elif change.change == "deleted":
-        parts = [f"Removed {_kind(change, old)} ({_size(change.old_lines)} lines)."]
+        parts = [f"Removed {_kind(change, old)} ({_plural(_size(change.old_lines), 'line')})."]
         parts += _describe(old, change.language, "past")[:1]
     else:
         parts = _modified(change, old, new)
@@ -197,14 +201,36 @@ def signature(params: Sequence[Param], language: str) -> str:
 
 def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
     before, after = _size(change.old_lines), _size(change.new_lines)
-    size = f"{after} lines" if before == after else f"{after} lines, was {before}"
+    size = _plural(after, "line") + ("" if before == after else f", was {before}")
     parts = [f"Changed {_kind(change, new)} ({size})."]
-    if old is not None and new is not None:
-        parts += _fact_changes(change, old, new)
+    facts = _fact_changes(change, old, new) if old is not None and new is not None else []
+    parts += facts
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
+    elif not facts:
+        parts += _quoted_lines(change.diff)
     parts.append(_counts(change.diff))
     return parts
+
+
+QUOTE_LIMIT = 80
+
+
+def _quote(line: str) -> str:
+    text = line.strip()
+    text = text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "\u2026"
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _quoted_lines(diff: str) -> list[str]:
+    """For a small edit that changed no fact: the changed lines themselves (at most two a side)."""
+    added, removed = ([line for line in side if line.strip()] for side in diff_lines(diff))
+    if (not added and not removed) or len(added) > 2 or len(removed) > 2:
+        return []
+    if len(added) == len(removed) == 1:
+        return [f"Line {_quote(removed[0])} became {_quote(added[0])}."]
+    out = [f"Added {', '.join(_quote(line) for line in added)}."] if added else []
+    return out + ([f"Removed {', '.join(_quote(line) for line in removed)}."] if removed else [])
 
 
 def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
