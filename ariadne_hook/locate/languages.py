@@ -65,8 +65,11 @@ PARSERS: dict[str, str] = {
     "cpp": _TS + "cpp:parse",
     "ruby": _TS + "ruby:parse",
 }
-# languages whose module also offers the lazy form; the others are wrapped (facts computed eagerly)
-SCANNERS: dict[str, str] = {"python": "ariadne_hook.locate.python:scan_python"}
+# the lazy form of every parser: spans first, facts only for the functions a diff touches
+SCANNERS: dict[str, str] = {
+    "python": "ariadne_hook.locate.python:scan_python",
+    **{lang: target.replace(":parse", ":scan") for lang, target in PARSERS.items() if lang != "python"},
+}
 
 # import string -> the callable; None when its module does not exist; the ImportError when it failed to load
 _loaded: dict[str, object] = {}
