@@ -293,3 +293,8 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def live_threads() -> set[threading.Thread]:
+    """The threads alive now, less this server's own."""
+    return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -13,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ariadne_hook.cli import main
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
+from tests.runner import clean_env, run_main
 
 OLD = """import os
 
@@ -65,21 +64,8 @@ def run(
     stdin: bytes | None = None,
     capsys: Any = None,
 ) -> tuple[int, str, str]:
-    """main() in ``cwd`` with a clean ariadne environment (no key, offline)."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("ARIADNE_", "OPENAI_", "GITHUB_"))}
-    base.update(env or {})
-    old_cwd = os.getcwd()
-    old_stdin = sys.stdin
-    os.chdir(cwd)
-    try:
-        if stdin is not None:
-            sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
-        code = main(args, base)
-    finally:
-        os.chdir(old_cwd)
-        sys.stdin = old_stdin
-    out, err = capsys.readouterr() if capsys else ("", "")
-    return code, out, err
+    """main() in ``cwd`` with a clean ariadne environment (no key: offline)."""
+    return run_main(args, cwd, clean_env(**(env or {})), capsys, stdin)
 
 
 @pytest.fixture()

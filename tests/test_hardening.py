@@ -4,7 +4,6 @@ atomically, every function present, and nothing the user staged or wrote touched
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import socket
@@ -17,20 +16,14 @@ from typing import Any
 
 import pytest
 
-from ariadne_hook.cli import main
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer
+from tests.runner import clean_env, run_main
 
 BASE = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(6))
 EDITED = BASE.replace("return x + 1\n", "return x - 1\n").replace("return x + 4\n", "raise ValueError(x)\n")
 EDITED += "def added(y):\n    return y\n"
 EXPECTED = {"f1", "f4", "added"}
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARIADNE_", "OPENAI_", "GITHUB_"))}
-    env.update(extra)
-    return env
 
 
 def snapshot(repo: Path) -> dict[str, str]:
@@ -49,22 +42,6 @@ def snapshot(repo: Path) -> dict[str, str]:
     tree["<head>"] = git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
     tree["<stash>"] = git(repo, "stash", "list")
     return tree
-
-
-def run_cli(
-    argv: list[str], cwd: Path, env: dict[str, str], capsys: Any, stdin: bytes | None = None
-) -> tuple[int, str, str]:
-    old, old_stdin = os.getcwd(), sys.stdin
-    os.chdir(cwd)
-    try:
-        if stdin is not None:
-            sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
-        code = main(argv, env)
-    finally:
-        os.chdir(old)
-        sys.stdin = old_stdin
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture()
@@ -105,7 +82,7 @@ def test_llm_fault_matrix(staged_repo: Path, fault: str, capsys: Any) -> None:
     before = snapshot(staged_repo)
     with LLMServer(fault=fault) as server:
         env = clean_env(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-fault-matrix-key-000")
-        code, out, err = run_cli(
+        code, out, err = run_main(
             ["--format", "json", "--deadline", "8", "--no-cache"], staged_repo, env, capsys
         )
     data = check_hook_survived(staged_repo, code, err, before)
@@ -122,7 +99,7 @@ def test_llm_timeout_and_hang_past_the_deadline(staged_repo: Path, capsys: Any) 
     with LLMServer(fault="hang") as server:
         env = clean_env(OPENAI_BASE_URL=server.base_url)
         argv = ["--format", "json", "--deadline", "1.5", "--timeout", "0.5", "--no-cache"]
-        code, _, err = run_cli(argv, staged_repo, env, capsys)
+        code, _, err = run_main(argv, staged_repo, env, capsys)
     data = check_hook_survived(staged_repo, code, err, before)
     reasons = {f["reason"] for f in data["functions"]}
     assert reasons <= {"timeout", "deadline"}, reasons
@@ -135,7 +112,7 @@ def test_unreachable_endpoint(staged_repo: Path, where: str, capsys: Any) -> Non
     before = snapshot(staged_repo)
     url = f"http://127.0.0.1:{closed_port()}/v1" if where == "refused" else "http://no-such-host.invalid/v1"
     env = clean_env(OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-unreachable-key-111")
-    code, out, err = run_cli(["--format", "json", "--deadline", "8", "--no-cache"], staged_repo, env, capsys)
+    code, out, err = run_main(["--format", "json", "--deadline", "8", "--no-cache"], staged_repo, env, capsys)
     data = check_hook_survived(staged_repo, code, err, before)
     assert all(f["status"] == "fallback" and f["reason"] for f in data["functions"])
     assert "sk-unreachable-key-111" not in out + err
@@ -145,10 +122,10 @@ def test_working_llm_then_cached_rerun_makes_no_request(staged_repo: Path, capsy
     before = snapshot(staged_repo)
     with LLMServer() as server:
         env = clean_env(OPENAI_BASE_URL=server.base_url)
-        code, _, err = run_cli(["--format", "json"], staged_repo, env, capsys)
+        code, _, err = run_main(["--format", "json"], staged_repo, env, capsys)
         first = check_hook_survived(staged_repo, code, err, before)
         sent = server.requests
-        code, _, err = run_cli(["--format", "json"], staged_repo, env, capsys)
+        code, _, err = run_main(["--format", "json"], staged_repo, env, capsys)
         second = check_hook_survived(staged_repo, code, err, before)
         assert server.requests == sent
     assert {f["status"] for f in first["functions"]} == {"summarized"}
@@ -349,7 +326,7 @@ SCENARIOS: dict[str, Scenario] = {
 def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
     where, argv, stdin = SCENARIOS[name](tmp_path)
     before = snapshot(where) if (where / ".git").exists() else None
-    code, out, err = run_cli(argv + ["--format", "json", "--output", "-"], where, clean_env(), capsys, stdin)
+    code, out, err = run_main(argv + ["--format", "json", "--output", "-"], where, clean_env(), capsys, stdin)
     assert code == 0, err
     assert "Traceback" not in err
     assert err.count("\n") == 1, err

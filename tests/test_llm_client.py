@@ -6,7 +6,6 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,14 +13,10 @@ import pytest
 
 from ariadne_hook import LLMClient
 from ariadne_hook.summarize.client import NOT_AVAILABLE, LLMError
-from tests.llm_server import THREAD_PREFIX, LLMServer
+from tests.llm_server import LLMServer, live_threads
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-client-DISTINCTIVE-9876543210zyxwvKEY"
-
-
-def live_threads() -> set[threading.Thread]:
-    return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}
 
 
 @pytest.fixture

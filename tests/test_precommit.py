@@ -23,18 +23,10 @@ import yaml
 from tests.gitutil import GIT_ENV, commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer
 from tests.test_action import DOCS, PRECOMMIT_HEADING, snippet
+from tests.test_commit_msg import EDITOR
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN = "ariadne-hook: function summaries"
-EDITOR = f"""#!{sys.executable}
-import os, sys
-from pathlib import Path
-path = Path(sys.argv[1])
-text = path.read_text()
-Path(os.environ["EDITOR_SEEN"]).write_text(text)
-if not text.split("\\n", 1)[0].strip():
-    path.write_text("subject from the editor" + text)
-"""
 OLD = "def area(w, h):\n    return w * h\n"
 NEW = "def area(w, h):\n    return abs(w * h)\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n"
 

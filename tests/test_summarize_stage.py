@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from ariadne_hook.config import Settings
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.offline import offline_summary
 from ariadne_hook.summarize.stage import resolve_provider, summarize
-from tests.llm_server import THREAD_PREFIX, LLMServer
+from tests.llm_server import LLMServer, live_threads
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-test-DISTINCTIVE-0123456789abcdefKEY"
@@ -58,10 +57,6 @@ def settings_for(server: LLMServer, **kw: object) -> Settings:
         retries=1,
     )
     return replace(base, **kw)  # type: ignore[arg-type]
-
-
-def live_threads() -> set[threading.Thread]:
-    return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}
 
 
 @pytest.fixture

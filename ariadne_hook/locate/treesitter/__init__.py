@@ -81,7 +81,14 @@ class Spec:
         return None
 
     def params(self, entry: Entry) -> tuple[Param, ...]:
-        return ()
+        """The entry's ``parameters`` children, each read by :meth:`param` (None: not a parameter)."""
+        params = entry.node.child_by_field_name("parameters")
+        if params is None:
+            return ()
+        return tuple(p for p in (self.param(c) for c in params.named_children) if p is not None)
+
+    def param(self, node: Node) -> Param | None:
+        return None
 
     def returns(self, entry: Entry) -> str | None:
         return None

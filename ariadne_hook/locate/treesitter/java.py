@@ -72,12 +72,6 @@ class Java(Spec):
             return ctx.enter(text(node.child_by_field_name("name")), in_type=True)
         return None
 
-    def params(self, entry: Entry) -> tuple[Param, ...]:
-        params = entry.node.child_by_field_name("parameters")
-        if params is None:
-            return ()
-        return tuple(p for p in (self.param(c) for c in params.named_children) if p is not None)
-
     def param(self, node: Node) -> Param | None:
         if node.type == "formal_parameter":
             name = node.child_by_field_name("name")

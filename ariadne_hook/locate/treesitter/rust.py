@@ -57,12 +57,6 @@ class Rust(Spec):
             return ctx.enter(text(node.child_by_field_name("name")), in_type=False)
         return None
 
-    def params(self, entry: Entry) -> tuple[Param, ...]:
-        params = entry.node.child_by_field_name("parameters")
-        if params is None:
-            return ()
-        return tuple(p for p in (self.param(c) for c in params.named_children) if p is not None)
-
     def param(self, node: Node) -> Param | None:
         if node.type == "self_parameter":
             return Param(text(node))

@@ -1,0 +1,35 @@
+"""Calling ``main([...])`` the way a hook or a user would: in a folder, with a clean environment."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ariadne_hook.cli import main
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment less anything that configures ariadne, openai or GitHub."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARIADNE_", "OPENAI_", "GITHUB_"))}
+    env.update(extra)
+    return env
+
+
+def run_main(
+    argv: list[str], cwd: Path, env: dict[str, str], capsys: Any, stdin: bytes | None = None
+) -> tuple[int, str, str]:
+    """main(argv) in ``cwd`` with ``env`` and ``stdin``: (exit code, stdout, stderr)."""
+    old_cwd, old_stdin = os.getcwd(), sys.stdin
+    os.chdir(cwd)
+    try:
+        if stdin is not None:
+            sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
+        code = main(argv, env)
+    finally:
+        os.chdir(old_cwd)
+        sys.stdin = old_stdin
+    out, err = capsys.readouterr()
+    return code, out, err
