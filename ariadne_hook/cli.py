@@ -269,10 +269,10 @@ def publish(
 
 
 def _display_path(target: Path) -> str:
-    try:
-        return os.path.relpath(target)
-    except ValueError:
-        return str(target)
+    """The path relative to the current folder when it lies below it, else absolute."""
+    absolute = os.path.abspath(target)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
 
 
 def _publish_github(
@@ -320,7 +320,7 @@ def result_line(outcome: Outcome) -> str:
 
 
 def _root_of(args: argparse.Namespace) -> Path | None:
-    from ariadne_hook.source.git import find_repo_root
+    from ariadne_hook.source.root import find_repo_root
 
     start = Path(args.repo) if args.repo else Path.cwd()
     if args.repo and not start.is_dir():

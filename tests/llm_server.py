@@ -277,6 +277,11 @@ def _completion(body: Any, text: str, fault: str) -> dict[str, Any]:
     }
 
 
+def live_threads() -> set[threading.Thread]:
+    """The threads alive now, less this server's own."""
+    return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}
+
+
 def main(argv: list[str] | None = None) -> None:
     """`python -m tests.llm_server --latency 0.2 [--admit 4]`: prints the port, serves until stdin closes."""
     import argparse
@@ -293,8 +298,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def live_threads() -> set[threading.Thread]:
-    """The threads alive now, less this server's own."""
-    return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}

@@ -61,3 +61,13 @@ def test_bad_configuration_is_one_clear_line(tmp_path: Path, toml: str, message:
 def test_bad_environment_value(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ARIADNE_MAX_WORKERS"):
         load(tmp_path, {}, {"ARIADNE_MAX_WORKERS": "many"})
+
+
+def test_the_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(block)
+    s = load(tmp_path, {}, {})
+    assert s.base_url == "http://localhost:11434/v1"
+    assert s.excludes()[-1] == "docs/generated/*"
+    assert s.languages == {"*.mjs": "javascript"}
