@@ -259,3 +259,14 @@ def test_installed_console_script_and_module(repo: Path) -> None:
     assert "change_me" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "ariadne_hook", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("ariadne-hook ")
+
+
+def test_a_renamed_function_with_the_same_body_says_so(repo: Path, capsys: Any) -> None:
+    write(repo, "pkg/mod.py", OLD.replace("def change_me(a, b=1):", "def changed_name(a, b=1):"))
+    stage_all(repo)
+    code, out, _ = run(["--format", "json", "-o", "-"], repo, capsys=capsys)
+    assert code == 0
+    by_name = {f["qualname"]: f for f in json.loads(out)["functions"]}
+    assert by_name["changed_name"]["change"] == "added"
+    assert by_name["changed_name"]["summary"].startswith("Renamed from change_me; body unchanged.")
+    assert by_name["change_me"]["summary"].startswith("Renamed to changed_name")

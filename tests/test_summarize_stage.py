@@ -201,9 +201,11 @@ def test_moved_or_renamed_body_needs_no_request(server: LLMServer) -> None:
     result = summarize([moved, deleted, added], settings_for(server), None)
     assert server.requests == 0 and result.requests == 0
     assert [s.status for s in result.summaries] == ["summarized"] * 3
-    assert "moved or renamed" in (result.summaries[0].reason or "")
-    assert "renamed to new_name" in (result.summaries[1].reason or "")
-    assert "renamed from old_name" in (result.summaries[2].reason or "")
+    assert all("moved or renamed" in (s.reason or "") for s in result.summaries)
+    assert "Renamed to new_name" in result.summaries[1].text
+    assert "Renamed from old_name" in result.summaries[2].text
+    offline = summarize([moved, deleted, added], replace(settings_for(server), provider="offline"), None)
+    assert [s.text for s in offline.summaries] == [s.text for s in result.summaries]
 
 
 def test_huge_function_is_trimmed_with_a_marker_not_dropped(server: LLMServer) -> None:

@@ -50,6 +50,32 @@ def rename_summary(old: FunctionChange, new: FunctionChange) -> str:
     return text
 
 
+def moved_summaries(changes: Sequence[FunctionChange]) -> dict[int, str]:
+    """index -> summary for the entries whose body is unchanged: they only moved or were renamed.
+
+    A modified entry with the same body on both sides, or a deleted entry and an added entry of the same file
+    with the same body (name aside), paired as a rename. Such entries need no LLM call.
+    """
+    found: dict[int, str] = {}
+    added: dict[tuple[str, str], int] = {}
+    deleted: dict[tuple[str, str], int] = {}
+    for i, c in enumerate(changes):
+        old = c.old_facts.body_hash if c.old_facts else ""
+        new = c.new_facts.body_hash if c.new_facts else ""
+        if c.change == "modified" and old and old == new:
+            found[i] = offline_summary(c)
+        elif c.change == "added" and new:
+            added.setdefault((c.old_path or c.path, new), i)
+        elif c.change == "deleted" and old:
+            deleted.setdefault((c.path, old), i)
+    for key, a in added.items():
+        d = deleted.get(key)
+        if d is not None:
+            found[a] = rename_summary(changes[d], changes[a])
+            found[d] = f"Renamed to {changes[a].qualname}; body unchanged (see there)."
+    return found
+
+
 # ---------------------------------------------------------------------------------------------- helpers
 
 

@@ -18,11 +18,13 @@ from pathlib import Path
 from ariadne_hook.config import Settings
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
-from ariadne_hook.summarize.offline import offline_summary
+from ariadne_hook.summarize.offline import moved_summaries, offline_summary
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
 from ariadne_hook.summarize.prompt import TRIMMED, BuiltPrompt, build_prompt
 from ariadne_hook.summarize.provider import Provider, ProviderError, Requester
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
+
+MOVED_REASON = "body unchanged (moved or renamed): no LLM call"
 
 Progress = Callable[[int, int], None]
 DEADLINE_REASON = "deadline"
@@ -58,8 +60,10 @@ def summarize(
 
 
 def _offline(changes: Sequence[FunctionChange], progress: Progress | None) -> SummarizeResult:
+    moved = moved_summaries(changes)
     summaries = tuple(
-        _skipped(c) if c.skip_reason else Summary(c, SUMMARIZED, _offline_text(c)) for c in changes
+        _skipped(c) if c.skip_reason else Summary(c, SUMMARIZED, moved.get(i) or _offline_text(c))
+        for i, c in enumerate(changes)
     )
     if progress is not None:
         progress(len(summaries), len(summaries))
@@ -79,28 +83,6 @@ def _offline_text(change: FunctionChange) -> str:
 
 def _fallback(change: FunctionChange, reason: str) -> Summary:
     return Summary(change, FALLBACK, _offline_text(change), reason)
-
-
-def moved_reasons(changes: Sequence[FunctionChange]) -> dict[int, str]:
-    """index -> reason, for changes whose body is unchanged and that only moved or were renamed."""
-    reasons: dict[int, str] = {}
-    added: dict[tuple[str, str], int] = {}
-    deleted: dict[tuple[str, str], int] = {}
-    for i, c in enumerate(changes):
-        old = c.old_facts.body_hash if c.old_facts else ""
-        new = c.new_facts.body_hash if c.new_facts else ""
-        if c.change == "modified" and old and old == new:
-            reasons[i] = "body unchanged (moved or renamed): no LLM call"
-        elif c.change == "added" and new:
-            added.setdefault((c.old_path or c.path, new), i)
-        elif c.change == "deleted" and old:
-            deleted.setdefault((c.path, old), i)
-    for key, a in added.items():
-        d = deleted.get(key)
-        if d is not None:
-            reasons[a] = f"moved or renamed from {changes[d].qualname}, body unchanged: no LLM call"
-            reasons[d] = f"moved or renamed to {changes[a].qualname}, body unchanged: no LLM call"
-    return reasons
 
 
 @dataclass(frozen=True)
@@ -156,14 +138,14 @@ class _LLMRun:
 
     def _prepare(self) -> list[_Job]:
         """Skipped and moved entries are settled here; a job for each of the others."""
-        moved = moved_reasons(self.changes)
+        moved = moved_summaries(self.changes)
         secrets = (self.settings.api_key,) if self.settings.api_key else ()
         jobs: list[_Job] = []
         for i, change in enumerate(self.changes):
             if change.skip_reason:
                 self.out[i] = _skipped(change)
             elif i in moved:
-                self.out[i] = Summary(change, SUMMARIZED, _offline_text(change), moved[i])
+                self.out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
             else:
                 prompt = build_prompt(change, self.settings.max_prompt_chars, secrets)
                 key = cache_key("openai", self.settings.base_url, self.model, prompt.text)
