@@ -736,3 +736,51 @@ def test_grammars_load_lazily() -> None:
         result.stdout.strip()
         == "['tree_sitter', 'tree_sitter._binding', 'tree_sitter_go', 'tree_sitter_go._binding']"
     )
+
+
+# ------------------------------------------------------------------- found on real history (verify_polyglot)
+# psutil 5.9.5 -> 5.9.8: CPython extensions release the GIL with ``Py_BEGIN_ALLOW_THREADS`` /
+# ``Py_END_ALLOW_THREADS`` (macros with no semicolon); the C grammar read each as a declaration that never
+# ends, and 5 of the 25 changed C files fell back to hunks for nothing else.
+
+GIL_OLD = """static PyObject *
+disk_usage(PyObject *self, PyObject *args) {
+    int ret;
+    Py_BEGIN_ALLOW_THREADS
+    ret = statvfs(path, &st);
+    Py_END_ALLOW_THREADS
+    if (ret != 0)
+        return NULL;
+    return Py_BuildValue("i", ret);
+}
+
+typedef struct {
+    PyObject_HEAD
+    int fd;
+} Handle;
+
+int other(void) { return 1; }
+"""
+
+
+def test_c_statement_macros_parse(tmp_path: Path) -> None:
+    assert names("c", GIL_OLD) == [("disk_usage", "function", 1, 10), ("other", "function", 17, 17)]
+    new = GIL_OLD.replace("    if (ret != 0)", "    // checked below\n    if (ret != 0)")
+    assert located(tmp_path, "psutil/disk.c", GIL_OLD, new) == {("disk_usage", "function", "modified")}
+
+
+def test_c_statement_macro_blanking_keeps_lines_and_expressions() -> None:
+    from ariadne_hook.locate.treesitter.c import blank_macro_lines
+
+    source = "void f(void) {\n    x = g(a,\n    SOME_ARG);\n    Py_END_ALLOW_THREADS\n}\nMY_TYPE\n"
+    blanked = blank_macro_lines(source)
+    assert len(blanked) == len(source) and blanked.count("\n") == source.count("\n")
+    assert blanked.split("\n")[3].strip() == ""  # the macro line went...
+    assert blanked.split("\n")[2] == "    SOME_ARG);"  # ...a wrapped argument did not
+    assert "Py_END_ALLOW_THREADS" not in blanked and blanked.endswith("MY_TYPE\n")  # column 0 kept
+    # facts still come from the real text around the blank
+    found = span("c", GIL_OLD, "disk_usage")
+    assert found.facts.calls == ("statvfs", "Py_BuildValue")
+    # and a file where nothing is a macro is left byte for byte
+    plain = "int twice(int x) { return 2 * x; }\n"
+    assert blank_macro_lines(plain) == plain

@@ -76,6 +76,11 @@ class Spec:
     def entry(self, node: Node, ctx: Ctx) -> Entry | None:
         raise NotImplementedError
 
+    def prepare(self, source: str) -> str:
+        """The text the grammar is given; a language may blank what its grammar cannot read (same length
+        and line breaks, so every offset and line number stays true)."""
+        return source
+
     def scope(self, node: Node, ctx: Ctx) -> Ctx | None:
         """The context for ``node``'s children when ``node`` opens a named scope (class, module...)."""
         return None
@@ -262,7 +267,7 @@ def span_lines(entry: Entry) -> tuple[int, int]:
 def scan_with(spec: Spec, source_text: str) -> Scan:
     """Parse one version of a file: its spans now (source order; repeated names kept, as for Python), the
     facts of ``spans[i]`` when asked. ParseError ("line N: syntax error") when the tree has errors."""
-    source = source_text[1:] if source_text.startswith("\ufeff") else source_text
+    source = spec.prepare(source_text[1:] if source_text.startswith("\ufeff") else source_text)
     root = syntax_tree(spec, source.encode("utf-8", errors="surrogatepass"))
     found = walk_entries(spec, root)
     found.sort(key=lambda item: (span_lines(item[0])[0], -span_lines(item[0])[1]))

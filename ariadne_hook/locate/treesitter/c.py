@@ -6,6 +6,7 @@ C++ reuses this and adds scopes and qualified names.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ariadne_hook.locate.languages import Scan
@@ -14,6 +15,13 @@ from ariadne_hook.models import FunctionSpan, Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+# A statement-like macro alone on an indented line, without a semicolon (``Py_BEGIN_ALLOW_THREADS``,
+# ``PyObject_HEAD``): an upper-case word with an underscore after its first letter. The grammar knows no
+# macros and reads it as the start of a declaration that never ends; blanked when the line before it ends
+# a statement or a block, or is a directive or a comment, so a wrapped expression is never touched.
+MACRO_LINE = re.compile(r"^[ \t]+([A-Z][A-Za-z0-9]*_[A-Z0-9_]+)[ \t]*(?://.*)?$")
+ENDS_STATEMENT = re.compile(r"(?:[;{}]|\*/)\s*(?://.*)?$|^\s*(?:#|//)")
 
 WRAPPING = frozenset(
     {"pointer_declarator", "reference_declarator", "parenthesized_declarator", "attributed_declarator"}
@@ -112,6 +120,24 @@ class C(Spec):
 
     def is_async(self, entry: Entry) -> bool:
         return False
+
+    def prepare(self, source: str) -> str:
+        return blank_macro_lines(source)
+
+
+def blank_macro_lines(source: str) -> str:
+    """``source`` with each statement-like macro line (see ``MACRO_LINE``) turned into spaces."""
+    if "_" not in source:
+        return source
+    lines = source.split("\n")
+    previous = ""  # the last line with code on it
+    for i, line in enumerate(lines):
+        if MACRO_LINE.match(line) and ENDS_STATEMENT.search(previous):
+            lines[i] = " " * len(line)
+            continue
+        if line.strip():
+            previous = line
+    return "\n".join(lines)
 
 
 SPEC = C()
