@@ -7,12 +7,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     # lock files
@@ -154,13 +152,30 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         raise ConfigError(f"{origin}: invalid value for {name}: {value!r}") from None
 
 
+def _parse_toml(text: str) -> dict[str, Any]:
+    """TOML text as a dict; the parser is imported here, only for a file that may configure the tool."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    data: dict[str, Any] = tomllib.loads(text)  # TOMLDecodeError is a ValueError
+    return data
+
+
+def _may_configure(text: str) -> bool:
+    """False when the text cannot hold a ``[tool.ariadne]`` table: the key ``ariadne`` appears nowhere, not
+    even spelled with a TOML ``\\u``/``\\U`` escape in a quoted key. Skips parsing most pyproject files."""
+    return "ariadne" in text or "\\u" in text or "\\U" in text
+
+
 def from_pyproject(path: Path) -> dict[str, Any]:
     """The ``[tool.ariadne]`` table of a pyproject.toml, coerced; {} when there is none."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = _parse_toml(text) if _may_configure(text) else {}
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(f"{path.name}: cannot read [tool.ariadne]: {exc}") from None
     table = data.get("tool", {}).get("ariadne", {})
     if not isinstance(table, dict):

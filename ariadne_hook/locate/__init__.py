@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ariadne_hook.locate.core import locate_file
+from ariadne_hook.locate.hunks import file_entry
 from ariadne_hook.locate.languages import ParseError, language_for, parser_for
 from ariadne_hook.models import FileChange, FunctionChange
 
@@ -20,8 +20,22 @@ __all__ = ["ParseError", "language_for", "locate", "parser_for"]
 def locate(changes: Sequence[FileChange], languages: Mapping[str, str] | None = None) -> list[FunctionChange]:
     """The reviewed units of ``changes``; ``languages`` maps path globs to language names (checked first)."""
     overrides = languages or {}
-    found: list[FunctionChange] = []
+    per_file: list[list[FunctionChange]] = []
+    jobs: list[tuple[int, FileChange, str]] = []  # files with text to map: (position, change, language)
     for change in changes:
-        found.extend(locate_file(change, language_for(change.path, overrides)))
+        language = language_for(change.path, overrides)
+        if change.skip_reason is not None:  # one <file> entry: no parser, no mapping machinery imported
+            per_file.append([file_entry(change, language, skip_reason=change.skip_reason)])
+        else:
+            jobs.append((len(per_file), change, language))
+            per_file.append([])
+    if jobs:
+        from ariadne_hook.locate.parallel import locate_files
+
+        for (position, _, _), entries in zip(
+            jobs, locate_files([(c, lang) for _, c, lang in jobs]), strict=True
+        ):
+            per_file[position] = entries
+    found = [entry for entries in per_file for entry in entries]
     found.sort(key=lambda entry: (entry.path, entry.first_line, entry.qualname))
     return found

@@ -28,6 +28,7 @@ from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BREAK = re.compile(r"\r\n|\r|\n")
+_LEAVES = frozenset((ast.Name, ast.Constant))  # nodes without child nodes (ctx aside): most of a body
 # statements with nested statement blocks that are not scopes: their defs keep the enclosing name
 _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 _BLOCKS += (ast.TryStar,) if hasattr(ast, "TryStar") else ()
@@ -86,6 +87,8 @@ def _line_mapper(source: str) -> Callable[[int], int]:
 
 def _lazy_lines(source: str) -> Callable[[], list[str]]:
     """The source split as ast splits it (for column offsets), computed once on first use."""
+    if "\r" not in source:  # then ast's line breaks are exactly the "\n"s
+        return cache(lambda: source.split("\n"))
     return cache(lambda: _BREAK.split(source))
 
 
@@ -167,8 +170,24 @@ def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
             stack.extend(child.decorator_list)
             stack.extend(args.defaults)
             stack.extend(d for d in args.kw_defaults if d is not None)
-        else:
-            stack.extend(ast.iter_child_nodes(child))
+        elif child.__class__ not in _LEAVES:
+            _push_children(child, stack)
+
+
+def _push_children(node: ast.AST, stack: list[ast.AST]) -> None:
+    """``stack.extend(ast.iter_child_nodes(node))`` minus the ``ctx`` markers (Load/Store/Del: one per
+    name, never a call, raise or return), without its two generator layers: the facts' hot loop."""
+    for name in node._fields:
+        if name == "ctx":
+            continue
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            if value and isinstance(value[0], ast.AST) and None not in value:
+                stack.extend(value)
+            elif value:  # Dict.keys and kw_defaults hold None; Global.names and MatchClass.kwd_attrs str
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            stack.append(value)
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -220,7 +239,7 @@ def _text(node: ast.expr, lines: list[str]) -> str:
     return "\n".join([head, *lines[start : end - 1], tail])
 
 
-_DEF_NAME = r"^(async\s+)?def\s+{}"
+_DEF = re.compile(r"(async\s+)?def\s+")
 
 
 def body_hash(node: FunctionNode, lines: list[str]) -> str:
@@ -230,5 +249,14 @@ def body_hash(node: FunctionNode, lines: list[str]) -> str:
         return ""
     indent = own[0].encode()[: node.col_offset].decode(errors="replace")
     dedented = [line[len(indent) :] if line.startswith(indent) else line for line in own]
-    text = re.sub(_DEF_NAME.format(re.escape(node.name)), r"\1def ", "\n".join(dedented), count=1)
+    text = _without_name("\n".join(dedented), node.name)
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _without_name(text: str, name: str) -> str:
+    """``[async ]def name(...`` -> ``[async ]def (...`` at the start of text (one fixed pattern: no regex
+    compiled per function name)."""
+    found = _DEF.match(text)
+    if found is None or not text.startswith(name, found.end()):
+        return text
+    return f"{found.group(1) or ''}def {text[found.end() + len(name) :]}"

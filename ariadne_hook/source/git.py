@@ -27,6 +27,7 @@ from ariadne_hook.source.patch import (
     parse_patch,
     reverse_hunks,
 )
+from ariadne_hook.source.root import find_repo_root as find_repo_root  # re-exported
 
 # Make git's output independent of user configuration that would change what we parse.
 _CONFIG = (
@@ -49,19 +50,6 @@ Side: TypeAlias = "bytes | int | None"  # a side's content, its size when over t
 
 class SourceError(Exception):
     """The diff source cannot be read; the message is one line for the user."""
-
-
-def find_repo_root(path: Path) -> Path | None:
-    """The working tree root that contains path (walks up looking for ``.git``); None outside a repository."""
-    try:
-        current = path.resolve()
-    except OSError:
-        return None
-    for candidate in (current, *current.parents):
-        dot_git = candidate / ".git"
-        if dot_git.is_file() or (dot_git / "HEAD").is_file():
-            return candidate
-    return None
 
 
 def _first_line(text: str) -> str:

@@ -1,0 +1,67 @@
+"""The locate stage shared with a forked helper process: same entries, same order, as in one process."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from ariadne_hook.locate import locate, parallel
+from ariadne_hook.source.git import staged
+from tests.gitutil import commit_all, init_repo, stage_all, write
+
+MAX = 1_000_000
+
+
+def module(index: int, edited: bool) -> str:
+    body = "x * 3" if edited else "x * 2"
+    funcs = "".join(f"def f{k}(x):\n    return {body if k == index % 4 else 'x'}\n\n\n" for k in range(4))
+    return funcs + f"class C{index}:\n    def m(self):\n        return {index + (1 if edited else 0)}\n"
+
+
+@pytest.fixture
+def jobs(tmp_path: Path) -> list[parallel.Job]:
+    repo = init_repo(tmp_path / "repo")
+    for i in range(9):
+        write(repo, f"m{i}.py", module(i, False))
+    write(repo, "notes.txt", "one\n")
+    commit_all(repo)
+    for i in range(9):
+        write(repo, f"m{i}.py", module(i, True))
+    write(repo, "notes.txt", "two\n")
+    stage_all(repo)
+    _, files = staged(repo, MAX)
+    return [(f, "text" if f.path.endswith(".txt") else "python") for f in files]
+
+
+def test_helper_gives_the_same_entries_in_the_same_order(jobs: list[parallel.Job]) -> None:
+    alone = parallel._locate_many(jobs)
+    cut = parallel._halfway(jobs)
+    assert 0 < cut < len(jobs)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the helper process is used on Linux only")
+    shared = parallel._with_helper(jobs[:cut], jobs[cut:])
+    assert shared == alone
+    assert sum(len(entries) for entries in alone) == 9 * 2 + 1  # f<k> and C<i>.m in each module, notes.txt
+
+
+def test_locate_with_the_helper_matches_locate_without(
+    jobs: list[parallel.Job], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [change for change, _ in jobs]
+    expected = locate(files)
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)  # any diff is "large": the helper path when it can run
+    assert locate(files) == expected
+    assert [e.qualname for e in expected if e.path == "m1.py"] == ["f1", "C1.m"]
+
+
+def test_small_diffs_and_single_jobs_stay_in_process(jobs: list[parallel.Job]) -> None:
+    assert not parallel._worth_a_helper(jobs)  # a few kilobytes
+    assert not parallel._worth_a_helper(jobs[:1])
+
+
+def test_halfway_splits_by_amount_of_text(jobs: list[parallel.Job]) -> None:
+    sizes = [parallel._size(job) for job in jobs]
+    cut = parallel._halfway(jobs)
+    assert sum(sizes[:cut]) >= sum(sizes) / 2 > sum(sizes[: cut - 1])
