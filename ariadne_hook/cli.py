@@ -192,7 +192,7 @@ def _collect(args: argparse.Namespace, root: Path | None, settings: Settings, en
             where = args.repo or os.getcwd()
             raise RunError(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
         spec = args.range
-        if spec is None and (args.pr_comment or args.step_summary):
+        if spec is None and _in_pull_request_job(args, env):
             from ariadne_hook.publish.actions_env import pr_range
 
             spec = pr_range(env)
@@ -357,15 +357,23 @@ def _root_of(args: argparse.Namespace) -> Path | None:
     return find_repo_root(start)
 
 
-def _quick_skips(args: argparse.Namespace, root: Path | None, settings: Settings) -> list[FileChange] | None:
+def _in_pull_request_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
+    """A run in a GitHub Actions job with an event file and no --range/--diff: review the pull request
+    (``base...head``) when the event is one. Never inside a pre-commit hook, which reviews what is staged."""
+    return (
+        args.range is None
+        and args.diff is None
+        and not args.commit_msg_file
+        and not env.get("PRE_COMMIT")
+        and bool(env.get("GITHUB_EVENT_PATH"))
+    )
+
+
+def _quick_skips(
+    args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]
+) -> list[FileChange] | None:
     """The hook's fast path: when nothing staged needs review, the skipped files (no GitPython import)."""
-    if (
-        args.diff is not None
-        or args.range is not None
-        or root is None
-        or args.pr_comment
-        or args.step_summary
-    ):
+    if args.diff is not None or args.range is not None or root is None or _in_pull_request_job(args, env):
         return None
     from ariadne_hook.source.noop import excluded_only
 
@@ -378,7 +386,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         settings = load(root, flags_of(args), env)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    skips = _quick_skips(args, root, settings)
+    skips = _quick_skips(args, root, settings, env)
     if skips is not None:
         outcome = _skipped_outcome(skips, args, root, settings, env)
     else:

@@ -270,3 +270,22 @@ def test_a_renamed_function_with_the_same_body_says_so(repo: Path, capsys: Any) 
     assert by_name["changed_name"]["change"] == "added"
     assert by_name["changed_name"]["summary"].startswith("Renamed from change_me; body unchanged.")
     assert by_name["change_me"]["summary"].startswith("Renamed to changed_name")
+
+
+def test_a_pull_request_event_reviews_base_to_head_but_a_hook_reviews_the_index(
+    repo: Path, tmp_path: Path, capsys: Any
+) -> None:
+    base = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, "pkg/mod.py", NEW)
+    head = commit_all(repo, "feature")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}}))
+    env = {"GITHUB_EVENT_PATH": str(event)}
+    code, out, _ = run(["--format", "json", "-o", "-"], repo, env=env, capsys=capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["source"] == {"kind": "range", "base": base, "head": head}
+    assert "change_me" in {f["qualname"] for f in data["functions"]}
+    code, out, _ = run(["--format", "json", "-o", "-"], repo, env={**env, "PRE_COMMIT": "1"}, capsys=capsys)
+    assert json.loads(out)["source"]["kind"] == "staged" and json.loads(out)["functions"] == []
