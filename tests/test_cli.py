@@ -280,7 +280,9 @@ def test_a_pull_request_event_reviews_base_to_head_but_a_hook_reviews_the_index(
     write(repo, "pkg/mod.py", NEW)
     head = commit_all(repo, "feature")
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}}))
+    event.write_text(
+        json.dumps({"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}})
+    )
     env = {"GITHUB_EVENT_PATH": str(event)}
     code, out, _ = run(["--format", "json", "-o", "-"], repo, env=env, capsys=capsys)
     assert code == 0
