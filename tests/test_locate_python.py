@@ -602,3 +602,44 @@ def test_staged_changes_in_a_real_repo(tmp_path: Path) -> None:
     assert ("logo.bin", "<file>", "modified") in summary
     # the CRLF rewrite touches every line: each function is modified, module lines form one entry
     assert {q for p, q, c in summary if p == "pkg/mod.py"} >= {"alpha", "omega", "<module>"}
+
+
+def test_overloads_pair_by_where_their_lines_went_not_by_order() -> None:
+    impl = "".join(f"    step{i}(x)\n" for i in range(8))
+    old = dedent(
+        """
+        @overload
+        def f(x: int) -> int: ...
+        def f(x):
+        """
+    ) + impl + "    return x\n"
+    new = dedent(
+        """
+        @overload
+        def f(x: int) -> int: ...
+        @overload
+        def f(x: str) -> str: ...
+        def f(x):
+        """
+    ) + impl + "    return str(x)\n"
+    entries = [(e.qualname, e.change, e.old_lines, e.new_lines) for e in locate([change_of(old, new)])]
+    assert entries == [
+        ("f", "added", None, (3, 4)),
+        ("f", "modified", (3, 12), (5, 14)),
+    ]
+
+
+def test_a_removed_overload_is_deleted_and_the_rest_stay_paired() -> None:
+    old = dedent(
+        """
+        def g(a):
+            return 1
+        def g(a, b):
+            return 2
+        def g(a, b, c):
+            return 3
+        """
+    )
+    new = old.replace("def g(a, b):\n    return 2\n", "").replace("return 3", "return 33")
+    entries = [(e.qualname, e.change, e.old_lines, e.new_lines) for e in locate([change_of(old, new)])]
+    assert entries == [("g", "deleted", (3, 4), None), ("g", "modified", (5, 6), (3, 4))]

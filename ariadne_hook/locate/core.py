@@ -3,8 +3,9 @@
 Every removed line belongs to the innermost old-side span that contains it, every added line to the
 innermost new-side span; lines in no span (module level, and class-body lines outside any method) make one
 ``<module>`` entry per file. A function is identified by (qualname, occurrence): the n-th span with that
-qualname in the file, in source order, so duplicate names (redefinitions, property setters) stay distinct
-and keep their plain qualname. An identity present only on the new side is "added", only on the old side
+qualname in the file, in source order, so duplicate names (redefinitions, overloads, property setters) stay
+distinct and keep their plain qualname; across the two sides, duplicates are paired by where their lines went
+(align.py). An identity present only on the new side is "added", only on the old side
 "deleted", on both "modified". A function whose only changes are inside a nested function is not reported.
 
 Each entry's ``diff`` is an excerpt of the file's hunks: the changed lines that belong to it plus up to 3
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from ariadne_hook.locate.align import line_mapper, paired_ids
 from ariadne_hook.locate.hunks import file_entry, file_status_change, hunk_entries, hunk_header
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
 from ariadne_hook.models import (
@@ -94,7 +96,7 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
     sides = _sides(change, language)
     if isinstance(sides, str):
         return hunk_entries(change, language, sides)
-    old, new = sides
+    old, new = _aligned(sides, change.hunks, rows)
     old_owner = dict(zip(removed, owners(removed, old), strict=True))
     new_owner = dict(zip(added, owners(added, new), strict=True))
     units: dict[Identity, list[int]] = defaultdict(list)  # identity -> indices of its changed rows
@@ -115,6 +117,16 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
         else _function_entry(change, language, ident, rows, chosen, old, new)
         for ident, chosen in units.items()
     ]
+
+
+def _aligned(sides: tuple[Side, Side], hunks: Sequence[Hunk], rows: Sequence[Row]) -> tuple[Side, Side]:
+    """The sides with duplicate names paired by where their lines went (see align.py)."""
+    old, new = sides
+    if len(old.ids) == len(set(n for n, _ in old.ids)) and len(new.ids) == len(set(n for n, _ in new.ids)):
+        return old, new  # every name once on each side: identities already pair
+    context = {r.old: r.new for r in rows if r.tag == " "}
+    ids = paired_ids(old.spans, old.ids, new.spans, new.ids, line_mapper(hunks, context))
+    return old, replace(new, ids=ids, index={ident: i for i, ident in enumerate(ids)})
 
 
 def _unchanged_note(change: FileChange) -> str:
