@@ -606,22 +606,30 @@ def test_staged_changes_in_a_real_repo(tmp_path: Path) -> None:
 
 def test_overloads_pair_by_where_their_lines_went_not_by_order() -> None:
     impl = "".join(f"    step{i}(x)\n" for i in range(8))
-    old = dedent(
-        """
+    old = (
+        dedent(
+            """
         @overload
         def f(x: int) -> int: ...
         def f(x):
         """
-    ) + impl + "    return x\n"
-    new = dedent(
-        """
+        )
+        + impl
+        + "    return x\n"
+    )
+    new = (
+        dedent(
+            """
         @overload
         def f(x: int) -> int: ...
         @overload
         def f(x: str) -> str: ...
         def f(x):
         """
-    ) + impl + "    return str(x)\n"
+        )
+        + impl
+        + "    return str(x)\n"
+    )
     entries = [(e.qualname, e.change, e.old_lines, e.new_lines) for e in locate([change_of(old, new)])]
     assert entries == [
         ("f", "added", None, (3, 4)),
