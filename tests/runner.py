@@ -33,3 +33,21 @@ def run_main(
         sys.stdin = old_stdin
     out, err = capsys.readouterr()
     return code, out, err
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fresh_python(script: str) -> str:
+    """Run ``script`` in a fresh interpreter with this checkout importable; its stdout (stderr on failure)."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return proc.stdout.strip() or proc.stderr

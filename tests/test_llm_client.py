@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from ariadne_hook import LLMClient
 from ariadne_hook.summarize.client import NOT_AVAILABLE, LLMError
 from tests.llm_server import LLMServer, live_threads
+from tests.runner import fresh_python
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-client-DISTINCTIVE-9876543210zyxwvKEY"
@@ -100,12 +99,4 @@ def test_import_ariadne_hook_is_light() -> None:
         "assert 'openai' not in sys.modules  # only when a request is made\n"
         "print('ok')\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.stdout.strip() == "ok", proc.stderr
+    assert fresh_python(script) == "ok"

@@ -6,8 +6,6 @@ import logging
 import os
 import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +17,7 @@ from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.offline import offline_summary
 from ariadne_hook.summarize.stage import resolve_provider, summarize
 from tests.llm_server import LLMServer, live_threads
+from tests.runner import fresh_python
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-test-DISTINCTIVE-0123456789abcdefKEY"
@@ -296,15 +295,7 @@ print("ok")
 
 
 def test_import_and_offline_path_do_not_import_openai() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-c", OFFLINE_SCRIPT],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.stdout.strip() == "ok", proc.stderr
+    assert fresh_python(OFFLINE_SCRIPT) == "ok"
 
 
 def test_no_asyncio_in_the_package() -> None:
