@@ -427,7 +427,7 @@ def test_hunk_entry_names_and_change_kinds_without_a_parser() -> None:
         ("hunk at line 1", "added", (1, 5), (1, 6)),
         ("hunk at line 9", "deleted", (8, 12), (9, 12)),
     ]
-    assert {e.note for e in entries} == {"no parser for text: per-hunk entries"}
+    assert {e.note for e in entries} == {"no function parser for this file type: per-hunk entries"}
     assert entries[1].new_source == "h\ni\nj\nl"
 
 

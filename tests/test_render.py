@@ -65,6 +65,7 @@ def test_json_has_exactly_the_schema_1_shape() -> None:
         "status": "summarized",
         "summary": "Adds x.",
         "reason": None,
+        "note": None,
     }
     assert data["functions"][1]["new_lines"] is None
     assert data["functions"][1]["reason"] == "timeout"

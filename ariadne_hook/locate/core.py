@@ -144,7 +144,8 @@ def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
     except Exception as exc:
         return f"the {language} parser could not be loaded ({_describe(exc)}): per-hunk entries"
     if scanner is None:
-        return f"no parser for {language}: per-hunk entries"
+        what = "this file type" if language == "text" else language
+        return f"no function parser for {what}: per-hunk entries"
     need_old, need_new = change.status != ADDED, change.status != DELETED
     if (need_old and change.old_text is None) or (need_new and change.new_text is None):
         return "file contents unavailable: per-hunk entries"

@@ -28,6 +28,7 @@ def function_entry(summary: Summary) -> dict[str, Any]:
         "status": summary.status,
         "summary": summary.text,
         "reason": summary.reason,
+        "note": change.note,
     }
 
 

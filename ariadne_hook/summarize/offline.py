@@ -530,6 +530,4 @@ def _hunk(change: FunctionChange) -> str:
         parts.append(f"Defines {_names(defined)}.")
     if called:
         parts.append(f"Calls {_names(called)}.")
-    if change.note:
-        parts.append(f"Shown per hunk: {change.note.removesuffix(': per-hunk entries')}.")
     return " ".join(parts)
