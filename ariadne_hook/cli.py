@@ -448,4 +448,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main_entry() -> None:
-    sys.exit(main())
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        # What was done is written. Requests still in flight cannot be interrupted and would hold the
+        # interpreter's exit up to their timeout: end the process now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

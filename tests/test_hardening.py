@@ -373,3 +373,25 @@ def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
             assert {e["qualname"] for e in entries} - {"<module>"} == EXPECTED
         elif name == "empty-diff":
             assert entries == []
+
+
+def test_ctrl_c_writes_what_is_done_then_exits_130(staged_repo: Path) -> None:
+    import signal
+    import time
+
+    with LLMServer(fault="hang") as server:
+        env = clean_env(OPENAI_BASE_URL=server.base_url)
+        cmd = [sys.executable, "-m", "ariadne_hook", "--format", "json", "--no-cache", "--deadline", "60"]
+        proc = subprocess.Popen(cmd, cwd=staged_repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(600):  # until the first request is in flight (bounded: 30 s)
+            if server.requests or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert server.requests, "the run reached the LLM"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    data = json.loads((staged_repo / ".ariadne" / "review.json").read_text())
+    assert {f["qualname"] for f in data["functions"] if f["kind"] != "module"} == EXPECTED
+    assert {f["reason"] for f in data["functions"]} == {"interrupted"}

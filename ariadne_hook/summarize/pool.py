@@ -64,10 +64,14 @@ def map_bounded(
     deadline: float | None = None,
     limiter: Limiter | None = None,
     progress: Callable[[int, int], None] | None = None,
+    join_on_interrupt: bool = True,
 ) -> list[Outcome[R]]:
     """fn over items with at most max_workers threads; `deadline` in seconds from now; results in input order.
 
-    `progress(done, total)` is called in the calling thread as items finish.
+    `progress(done, total)` is called in the calling thread as items finish. Every worker is joined before
+    this returns, except after Ctrl-C with ``join_on_interrupt=False``: then it returns at once (the calls in
+    flight cannot be interrupted and would hold it up to their timeout) and the caller must end the process
+    as soon as it has written what was done — the CLI does exactly that.
     """
     if max_workers < 1:
         raise ValueError("max_workers must be at least 1")
@@ -77,7 +81,8 @@ def map_bounded(
     stop = threading.Event()
     results: list[Outcome[R] | None] = [None] * len(items)
     reason = DEADLINE
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(items)), thread_name_prefix="ariadne") as pool:
+    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(items)), thread_name_prefix="ariadne")
+    try:
         index: dict[Future[Outcome[R]], int] = {
             pool.submit(_run, fn, item, limiter, stop, end): i for i, item in enumerate(items)
         }
@@ -90,6 +95,8 @@ def map_bounded(
             stop.set()
             for future in pending:
                 future.cancel()
+    finally:
+        pool.shutdown(wait=join_on_interrupt or reason != INTERRUPTED, cancel_futures=True)
     for future, i in index.items():
         if results[i] is None:
             results[i] = _late(future, reason)

@@ -186,6 +186,7 @@ class _LLMRun:
                 deadline=max(0.0, self.end - time.monotonic()),
                 limiter=limiter,
                 progress=self._progress_from(len(self.changes) - len(jobs)),
+                join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
             )
         finally:
             provider.close()
