@@ -111,3 +111,27 @@ def test_skipped_and_unused_runs_do_not_need_a_server(tmp_path: Path) -> None:
         tmp_path,
     )
     assert [s.status for s in result.summaries] == ["cached", "skipped"] and result.requests == 0
+
+
+def test_runs_creating_the_cache_at_once_all_get_it(tmp_path: Path) -> None:
+    """A new database switched to WAL by several openers at once: sqlite answers "locked" without waiting."""
+    from ariadne_hook.summarize.cache import SummaryCache
+
+    warnings: list[str] = []
+
+    def use(folder: Path) -> None:
+        cache = SummaryCache.open(folder)
+        cache.get_many(["a", "b"])
+        cache.put_many([("a", "x"), ("b", "y")])
+        warnings.extend([cache.warning] if cache.warning else [])
+        cache.close()
+
+    for trial in range(40):
+        folder = tmp_path / str(trial)
+        folder.mkdir()
+        threads = [threading.Thread(target=use, args=(folder,)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert warnings == []

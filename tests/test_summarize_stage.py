@@ -102,7 +102,7 @@ def test_each_fault_becomes_a_fallback_with_its_reason(server: LLMServer) -> Non
     changes = [make_change(f"ok{i}") for i in range(3)]
     changes += [make_change(f"bad_{i}", f"return 1  # llm-fault:{fault}") for i, fault in enumerate(FAULTS)]
     result = summarize(
-        changes, settings_for(server, timeout=0.3, retries=0, max_workers=1 + len(FAULTS)), None
+        changes, settings_for(server, timeout=1.0, retries=0, max_workers=1 + len(FAULTS)), None
     )
     by_name = {s.change.qualname: s for s in result.summaries}
     for i, (fault, reason) in enumerate(FAULTS.items()):

@@ -20,6 +20,7 @@ from ariadne_hook.summarize.prompt import PROMPT_VERSION
 
 FILENAME = "cache.sqlite3"
 _BUSY_MS = 5000
+_OPEN_TRIES = 10
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, text TEXT NOT NULL, created REAL NOT NULL)"
 )
@@ -40,18 +41,29 @@ class SummaryCache:
 
     @classmethod
     def open(cls, cache_dir: Path) -> SummaryCache:
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = sqlite3.connect(cache_dir / FILENAME, timeout=_BUSY_MS / 1000, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(_SCHEMA)
-            conn.commit()
-            return cls(conn)
-        except (sqlite3.Error, OSError) as exc:
-            if conn is not None:
-                conn.close()
-            return cls(None, f"cache unavailable ({_describe(exc)}): summaries are not cached this run")
+        """The cache in ``cache_dir``, created on first use; off (with a warning) when it cannot be used.
+
+        Two runs creating the database at once can meet a lock that sqlite reports at once, without waiting
+        for its busy timeout (switching a new file to WAL): that is retried a few times, briefly.
+        """
+        for attempt in range(_OPEN_TRIES):
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = sqlite3.connect(cache_dir / FILENAME, timeout=_BUSY_MS / 1000, check_same_thread=False)
+                conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(_SCHEMA)
+                conn.commit()
+                return cls(conn)
+            except (sqlite3.Error, OSError) as exc:
+                if conn is not None:
+                    conn.close()
+                if attempt + 1 < _OPEN_TRIES and _is_busy(exc):
+                    time.sleep(0.02 * (attempt + 1))
+                    continue
+                return cls(None, f"cache unavailable ({_describe(exc)}): summaries are not cached this run")
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @property
     def enabled(self) -> bool:
@@ -90,6 +102,10 @@ class SummaryCache:
     def _fail(self, what: str, exc: BaseException) -> None:
         self.warning = f"{what} ({_describe(exc)})"
         self.close()
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
 def _describe(exc: BaseException) -> str:
