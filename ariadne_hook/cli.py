@@ -348,6 +348,19 @@ def result_line(outcome: Outcome) -> str:
     return f"{stats.functions} {noun} in {files} {fnoun} ({', '.join(parts)}) -> {outcome.destination}"
 
 
+def detail_lines(report: Report) -> list[str]:
+    """--verbose: the run's notes, and every entry that fell back or was skipped, with its reason."""
+    lines = [f"note: {note}" for note in report.notes]
+    for s in report.summaries:
+        if s.status in (FALLBACK, SKIPPED):
+            where = (
+                s.change.path if s.change.qualname == "<file>" else f"{s.change.path}: {s.change.qualname}"
+            )
+            lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
+    lines.append(f"{report.stats.requests} requests, {report.stats.seconds:.2f} s")
+    return lines
+
+
 def _root_of(args: argparse.Namespace) -> Path | None:
     from ariadne_hook.source.root import find_repo_root
 
@@ -392,6 +405,9 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     else:
         outcome = review(args, root, settings, env)
     _err(result_line(outcome))
+    if settings.verbose:
+        for line in detail_lines(outcome.report):
+            _err(line)
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if settings.strict and outcome.failed else EXIT_OK

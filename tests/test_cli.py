@@ -291,3 +291,23 @@ def test_a_pull_request_event_reviews_base_to_head_but_a_hook_reviews_the_index(
     assert "change_me" in {f["qualname"] for f in data["functions"]}
     code, out, _ = run(["--format", "json", "-o", "-"], repo, env={**env, "PRE_COMMIT": "1"}, capsys=capsys)
     assert json.loads(out)["source"]["kind"] == "staged" and json.loads(out)["functions"] == []
+
+
+def test_verbose_lists_notes_fallbacks_and_skips_without_the_key(repo: Path, capsys: Any) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    write(repo, "pkg/mod.py", NEW)
+    write(repo, "yarn.lock", "lock\n")
+    stage_all(repo)
+    env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "OPENAI_API_KEY": "sk-verbose-secret-4242"}
+    code, _, err = run(["--verbose", "--no-cache", "-o", "-"], repo, env=env, capsys=capsys)
+    assert code == 0
+    lines = err.splitlines()
+    assert lines[0].startswith("ariadne-hook: 5 functions")
+    assert "ariadne-hook: fallback: pkg/mod.py: change_me: connection refused" in lines
+    assert "ariadne-hook: skipped: yarn.lock: excluded by '*.lock'" in lines
+    assert any(line.startswith("ariadne-hook: note: LLM configuration failed") for line in lines)
+    assert "sk-verbose-secret-4242" not in err
