@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", choices=("auto", "offline", "openai"), help="summarizer (default: auto)")
     p.add_argument("--model", help="LLM model name")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp...)")
+    p.add_argument(
+        "--azure-api-version", metavar="V", help="Azure OpenAI: the API version (base URL = endpoint)"
+    )
     p.add_argument("--max-workers", type=_positive_int, metavar="N", help="requests in flight (default: 5)")
     p.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds per request")
     p.add_argument("--deadline", type=_positive_float, metavar="S", help="seconds for all summaries")
@@ -128,6 +131,7 @@ def flags_of(args: argparse.Namespace) -> dict[str, Any]:
         "provider": args.provider,
         "model": args.model,
         "base_url": args.base_url,
+        "azure_api_version": args.azure_api_version,
         "max_workers": args.max_workers,
         "timeout": args.timeout,
         "deadline": args.deadline,

@@ -55,6 +55,7 @@ class Settings:
     provider: str = "auto"  # auto | offline | openai
     model: str | None = None
     base_url: str | None = None
+    azure_api_version: str | None = None  # set (or an *.openai.azure.com base URL): Azure OpenAI
     api_key: str | None = field(default=None, repr=False)  # never printed
     max_workers: int = 5
     timeout: float = 20.0  # seconds per request
@@ -90,6 +91,7 @@ ENV = {
     "provider": "ARIADNE_PROVIDER",
     "model": "ARIADNE_MODEL",
     "base_url": "ARIADNE_BASE_URL",
+    "azure_api_version": "ARIADNE_AZURE_API_VERSION",
     "max_workers": "ARIADNE_MAX_WORKERS",
     "timeout": "ARIADNE_TIMEOUT",
     "deadline": "ARIADNE_DEADLINE",
@@ -105,7 +107,12 @@ ENV = {
     "commit_msg_all": "ARIADNE_COMMIT_MSG_ALL",
 }
 # fallbacks read when the ARIADNE_ variable is unset (the usual OpenAI SDK names)
-ENV_FALLBACK = {"model": "OPENAI_MODEL", "base_url": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY"}
+ENV_FALLBACK = {
+    "model": "OPENAI_MODEL",
+    "base_url": "OPENAI_BASE_URL",
+    "api_key": "OPENAI_API_KEY",
+    "azure_api_version": "OPENAI_API_VERSION",
+}
 _NAMES = {f.name for f in fields(Settings)}
 
 

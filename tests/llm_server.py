@@ -58,7 +58,8 @@ class LLMServer:
         self.admit_retry_after = admit_retry_after
         self.answer = answer or default_answer
         self.bodies: list[Any] = []
-        self.authorizations: list[str] = []
+        self.authorizations: list[str] = []  # the Authorization (or Azure's api-key) header of each request
+        self.paths: list[str] = []  # the path (with query) of each request
         self.faults_served: list[str] = []
         self.rejected = 0  # answered 429 by the admission cap
         self.in_flight = 0
@@ -189,7 +190,10 @@ class _Handler(BaseHTTPRequestHandler):
             body: Any = json.loads(raw)
         except ValueError:
             body = None
-        index, fault = owner._admit(body, self.headers.get("Authorization", ""))
+        with owner._lock:
+            owner.paths.append(self.path)
+        auth = self.headers.get("Authorization") or self.headers.get("api-key", "")
+        index, fault = owner._admit(body, auth)
         if fault == "cap":
             headers = {"Retry-After": owner.admit_retry_after} if owner.admit_retry_after else {}
             self._json(429, _error("rate_limit_exceeded", "too many requests in flight"), headers)

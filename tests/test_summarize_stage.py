@@ -302,3 +302,25 @@ def test_no_asyncio_in_the_package() -> None:
     sources = (ROOT / "ariadne_hook").rglob("*.py")
     offenders = [p.name for p in sources if "import asyncio" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_azure_openai_posts_to_the_deployment_with_the_api_version(server: LLMServer) -> None:
+    endpoint = server.base_url.removesuffix("/v1")
+    settings = replace(
+        settings_for(server), base_url=endpoint, model="my-deployment", azure_api_version="2024-10-21"
+    )
+    result = summarize([make_change("f")], settings, None)
+    assert result.provider == "azure-openai" and result.model == "my-deployment"
+    assert result.summaries[0].status == "summarized"
+    assert server.paths == ["/openai/deployments/my-deployment/chat/completions?api-version=2024-10-21"]
+    assert server.authorizations == [KEY]  # Azure's api-key header, not a bearer token
+
+
+def test_azure_is_recognized_by_its_host_or_an_api_version() -> None:
+    from ariadne_hook.summarize.openai_provider import provider_name
+
+    assert provider_name("https://acme.openai.azure.com", None) == "azure-openai"
+    assert provider_name("https://acme.cognitiveservices.azure.com/", None) == "azure-openai"
+    assert provider_name("http://127.0.0.1:8080/v1", "2024-10-21") == "azure-openai"
+    assert provider_name("http://127.0.0.1:8080/v1", None) == "openai"
+    assert provider_name(None, None) == "openai"

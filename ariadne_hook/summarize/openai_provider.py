@@ -9,33 +9,61 @@ from __future__ import annotations
 
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from ariadne_hook.summarize.prompt import SYSTEM_PROMPT
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.summarize.ratelimit import parse_retry_after
 
 DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_AZURE_API_VERSION = "2024-10-21"
+AZURE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com")
 KEYLESS = "no-key"  # sent to keyless local servers (Ollama, vLLM, llama.cpp) when only a base URL is set
 
 
-class OpenAIProvider:
-    name = "openai"
+def provider_name(base_url: str | None, azure_api_version: str | None) -> str:
+    """ "azure-openai" when the endpoint is Azure OpenAI (an API version is set, or an Azure host), else
+    "openai"."""
+    if azure_api_version:
+        return "azure-openai"
+    host = urlsplit(base_url or "").hostname or ""
+    return "azure-openai" if host.endswith(AZURE_HOSTS) else "openai"
 
-    def __init__(self, model: str | None, base_url: str | None, api_key: str | None, timeout: float) -> None:
+
+class OpenAIProvider:
+    def __init__(
+        self,
+        model: str | None,
+        base_url: str | None,
+        api_key: str | None,
+        timeout: float,
+        azure_api_version: str | None = None,
+    ) -> None:
+        self.name = provider_name(base_url, azure_api_version)
         if not api_key and not base_url:
             raise ProviderError("no API key (set OPENAI_API_KEY or a base URL)", fatal=True)
+        if self.name == "azure-openai" and not base_url:
+            raise ProviderError("Azure OpenAI needs its endpoint as the base URL", fatal=True)
         import openai
 
         self.model = model or DEFAULT_MODEL
         self._openai = openai
+        common: dict[str, Any] = {
+            "timeout": timeout,
+            "max_retries": 0,
+            "http_client": _plain_http_client(openai, base_url, timeout),
+        }
         try:
-            self._client = openai.OpenAI(
-                api_key=api_key or KEYLESS,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=0,
-                http_client=_plain_http_client(openai, base_url, timeout),
-            )
+            if self.name == "azure-openai":
+                # the model names the deployment: the SDK posts to /openai/deployments/<model>/chat/...
+                self._client: Any = openai.AzureOpenAI(
+                    azure_endpoint=base_url or "",
+                    api_version=azure_api_version or DEFAULT_AZURE_API_VERSION,
+                    api_key=api_key or KEYLESS,
+                    **common,
+                )
+            else:
+                self._client = openai.OpenAI(api_key=api_key or KEYLESS, base_url=base_url, **common)
         except Exception:  # the SDK validates the URL and credentials; its message may hold either
             raise ProviderError("invalid OpenAI configuration", fatal=True) from None
 

@@ -103,11 +103,12 @@ class _LLMRun:
         progress: Progress | None,
         end: float,
     ) -> None:
-        from ariadne_hook.summarize.openai_provider import DEFAULT_MODEL
+        from ariadne_hook.summarize.openai_provider import DEFAULT_MODEL, provider_name
 
         self.changes = changes
         self.settings = settings
         self.model = settings.model or DEFAULT_MODEL
+        self.provider_name = provider_name(settings.base_url, settings.azure_api_version)
         self.cache_dir = cache_dir
         self.progress = progress
         self.end = end
@@ -148,7 +149,7 @@ class _LLMRun:
                 self.out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
             else:
                 prompt = build_prompt(change, self.settings.max_prompt_chars, secrets)
-                key = cache_key("openai", self.settings.base_url, self.model, prompt.text)
+                key = cache_key(self.provider_name, self.settings.base_url, self.model, prompt.text)
                 jobs.append(_Job(i, prompt, key))
         return jobs
 
@@ -201,7 +202,7 @@ class _LLMRun:
         from ariadne_hook.summarize.openai_provider import OpenAIProvider
 
         s = self.settings
-        return OpenAIProvider(self.model, s.base_url, s.api_key, s.timeout)
+        return OpenAIProvider(self.model, s.base_url, s.api_key, s.timeout, s.azure_api_version)
 
     def _progress_from(self, already: int) -> Progress | None:
         report = self.progress
@@ -229,7 +230,7 @@ class _LLMRun:
         )
         return SummarizeResult(
             summaries,
-            "openai",
+            self.provider_name,
             self.model,
             self.requests,
             tuple(self.notes + _run_notes(summaries, self.settings.deadline, self.fatal)),
