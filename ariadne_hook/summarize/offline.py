@@ -29,14 +29,6 @@ def offline_summary(change: FunctionChange) -> str:
     return _function(change)
 
 
-def same_body(a: FunctionChange, b: FunctionChange) -> bool:
-    """True when ``a``'s last known version and ``b``'s newest version have the same body (name aside):
-    the test for pairing a deleted entry with an added one as a rename or move."""
-    first = a.new_facts or a.old_facts
-    second = b.new_facts or b.old_facts
-    return bool(first and second and first.body_hash and first.body_hash == second.body_hash)
-
-
 def rename_summary(old: FunctionChange, new: FunctionChange) -> str:
     """The summary of a deleted entry and an added entry with the same body, reported as one change."""
     text = (
