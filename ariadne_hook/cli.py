@@ -295,7 +295,8 @@ def publish(
         target = Path(output)
         atomic_write(target, text)
         destination = _display_path(target)
-    extra = _publish_github(report, args, target, env)
+    markdown = text if settings.format == "markdown" else None
+    extra = _publish_github(report, args, target, env, markdown)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, env))
     return "; ".join([destination, *[e for e in extra if e]])
@@ -309,14 +310,19 @@ def _display_path(target: Path) -> str:
 
 
 def _publish_github(
-    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
+    report: Report,
+    args: argparse.Namespace,
+    target: Path | None,
+    env: Mapping[str, str],
+    markdown: str | None,
 ) -> list[str]:
-    """Job summary, PR comment and step outputs; each returns a one-line status and never raises."""
+    """Job summary, PR comment and step outputs; each returns a one-line status and never raises.
+    ``markdown``: the review already rendered as markdown, if it was."""
     if not (args.pr_comment or args.step_summary):
         return []
     from ariadne_hook.publish import actions_env, github, step_summary
 
-    markdown = rendered(report, "markdown")
+    markdown = markdown if markdown is not None else rendered(report, "markdown")
     done: list[str | None] = []
     if args.step_summary:
         done.append(step_summary.append_step_summary(markdown, env))
