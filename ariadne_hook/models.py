@@ -123,6 +123,7 @@ class FunctionChange:
     new_facts: FunctionFacts | None = None
     note: str | None = None  # e.g. "syntax error on the new side, line 3: per-hunk entries"
     skip_reason: str | None = None  # set for skipped files: they are listed, never summarized or sent
+    trivial: bool = False  # only comments, blank lines, whitespace, or (module level) only imports changed
 
     @property
     def first_line(self) -> int:
