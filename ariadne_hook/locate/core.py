@@ -24,6 +24,7 @@ from typing import NamedTuple
 from ariadne_hook.locate.align import line_mapper, paired_ids
 from ariadne_hook.locate.hunks import file_entry, file_status_change, hunk_entries, hunk_header
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
+from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import (
     ADDED,
     COPIED,
@@ -111,12 +112,25 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
         [line for line, ident in old_owner.items() if ident == _MODULE_ID],
         [line for line, ident in new_owner.items() if ident == _MODULE_ID],
     )
+    trivial = FileTriviality(language, change.old_text, change.new_text)
     return [
-        _module_entry(change, language, module_lines, rows, chosen, old, new)
-        if ident == _MODULE_ID
-        else _function_entry(change, language, ident, rows, chosen, old, new)
+        with_triviality(
+            _module_entry(change, language, module_lines, rows, chosen, old, new)
+            if ident == _MODULE_ID
+            else _function_entry(change, language, ident, rows, chosen, old, new),
+            trivial,
+            [rows[i] for i in chosen],
+        )
         for ident, chosen in units.items()
     ]
+
+
+def with_triviality(entry: FunctionChange, trivial: FileTriviality, rows: Sequence[Row]) -> FunctionChange:
+    """``entry`` with ``trivial`` set from its changed rows (module level: imports do not count)."""
+    removed = [row.old for row in rows if row.tag == "-"]
+    added = [row.new for row in rows if row.tag == "+"]
+    flag = trivial(removed, added, module=entry.kind == "module")
+    return replace(entry, trivial=True) if flag else entry
 
 
 def _aligned(sides: tuple[Side, Side], hunks: Sequence[Hunk], rows: Sequence[Row]) -> tuple[Side, Side]:

@@ -4,7 +4,9 @@ unified-diff formatting the locate stage shares."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
+from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import ADDED, DELETED, FileChange, FunctionChange, Hunk
 
 FILE = "<file>"
@@ -56,7 +58,15 @@ def hunk_entries(change: FileChange, language: str, note: str) -> list[FunctionC
     """One entry per hunk of ``change``; a ``<file>`` entry carrying the note when it has no hunks."""
     if not change.hunks:
         return [file_entry(change, language, note=note)]
-    return [hunk_entry(change, language, hunk, note) for hunk in change.hunks]
+    trivial = FileTriviality(language, change.old_text, change.new_text)
+    entries = []
+    for hunk in change.hunks:
+        entry = hunk_entry(change, language, hunk, note)
+        rows = hunk.numbered()
+        removed = [old for tag, old, _, _ in rows if tag == "-" and old is not None]
+        added = [new for tag, _, new, _ in rows if tag == "+" and new is not None]
+        entries.append(replace(entry, trivial=True) if trivial(removed, added, module=False) else entry)
+    return entries
 
 
 def hunk_entry(change: FileChange, language: str, hunk: Hunk, note: str) -> FunctionChange:
