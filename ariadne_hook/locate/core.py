@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ariadne_hook.locate.align import line_mapper, paired_ids
-from ariadne_hook.locate.hunks import file_entry, file_status_change, hunk_entries, hunk_header
+from ariadne_hook.locate.hunks import (
+    file_entry,
+    file_status_change,
+    hunk_entries,
+    hunk_header,
+    text_file_entry,
+)
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
 from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import (
@@ -39,6 +45,7 @@ from ariadne_hook.models import (
 
 MODULE = "<module>"
 CONTEXT = 3
+MODULE_GAP = 3  # module-level changes more than this many unchanged lines apart are separate entries
 Identity = tuple[str, int]  # (qualname, occurrence among the file's spans with that qualname)
 _MODULE_ID: Identity = (MODULE, 0)
 
@@ -69,6 +76,7 @@ class Side:
 
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
+NO_PARSER = "no function parser"  # _sides' answer for a language without one: one entry for the file
 
 
 def locate_file(change: FileChange, language: str) -> list[FunctionChange]:
@@ -95,6 +103,8 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
     if not removed and not added:
         return [file_entry(change, language, note=_unchanged_note(change))]
     sides = _sides(change, language)
+    if sides is NO_PARSER:
+        return [text_file_entry(change, language)]
     if isinstance(sides, str):
         return hunk_entries(change, language, sides)
     old, new = _aligned(sides, change.hunks, rows)
@@ -108,21 +118,67 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
             units[old_owner[row.old]].append(i)
         elif row.tag == "+":
             units[new_owner[row.new]].append(i)
-    module_lines = (
-        [line for line, ident in old_owner.items() if ident == _MODULE_ID],
-        [line for line, ident in new_owner.items() if ident == _MODULE_ID],
-    )
     trivial = FileTriviality(language, change.old_text, change.new_text)
-    return [
-        with_triviality(
-            _module_entry(change, language, module_lines, rows, chosen, old, new)
-            if ident == _MODULE_ID
-            else _function_entry(change, language, ident, rows, chosen, old, new),
-            trivial,
-            [rows[i] for i in chosen],
-        )
-        for ident, chosen in units.items()
-    ]
+    names = _display_names(old, new)
+    entries: list[FunctionChange] = []
+    for ident, chosen in units.items():
+        if ident == _MODULE_ID:
+            for number, (block, tight) in enumerate(module_blocks(rows, chosen)):
+                entry = _block_entry(change, language, rows, block, tight, old, new, first=number == 0)
+                entries.append(with_triviality(entry, trivial, [rows[i] for i in block]))
+            continue
+        entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
+        entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen]))
+    return entries
+
+
+def _display_names(old: Side, new: Side) -> Callable[[Identity], str]:
+    """The entry name of an identity: its qualname, with ``#n`` (n = 1, 2, ...: its occurrence) when the
+    file defines that name more than once on either side, so no two entries of a file share a name."""
+    counts: dict[str, int] = defaultdict(int)
+    for ids in (old.ids, new.ids):
+        seen: dict[str, int] = defaultdict(int)
+        for qualname, _ in ids:
+            seen[qualname] += 1
+        for qualname, count in seen.items():
+            counts[qualname] = max(counts[qualname], count)
+
+    def display(ident: Identity) -> str:
+        qualname, occurrence = ident
+        return qualname if counts[qualname] <= 1 and occurrence == 0 else f"{qualname}#{occurrence + 1}"
+
+    return display
+
+
+def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list[int], list[int]]]:
+    """The module-level changed rows split into blocks: rows more than MODULE_GAP unchanged lines apart
+    start a new block. Blank rows do not make blocks of their own: each joins the nearest block (and
+    does not widen its range). Each block: (all its rows, the rows its range covers), in file order."""
+    solid = [i for i in chosen if rows[i].text.strip()]
+    if not solid:
+        return [(list(chosen), list(chosen))]
+    blocks: list[list[int]] = []
+    for i in solid:
+        if blocks and _gap(rows[blocks[-1][-1]], rows[i]) <= MODULE_GAP:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    members = [list(block) for block in blocks]
+    for i in chosen:
+        if rows[i].text.strip():
+            continue
+        distances = [
+            _gap(rows[i], rows[b[0]]) if i < b[0] else _gap(rows[b[-1]], rows[i]) if i > b[-1] else 0
+            for b in blocks
+        ]
+        members[distances.index(min(distances))].append(i)
+    return [(sorted(m), block) for m, block in zip(members, blocks, strict=True)]
+
+
+def _gap(first: Row, second: Row) -> int:
+    """Unchanged new-side lines strictly between two changed rows (``first`` before ``second``)."""
+    start = first.new + 1 if first.tag == "+" else first.new
+    return max(0, second.new - start)
 
 
 def with_triviality(entry: FunctionChange, trivial: FileTriviality, rows: Sequence[Row]) -> FunctionChange:
@@ -158,8 +214,7 @@ def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
     except Exception as exc:
         return f"the {language} parser could not be loaded ({_describe(exc)}): per-hunk entries"
     if scanner is None:
-        what = "this file type" if language == "text" else language
-        return f"no function parser for {what}: per-hunk entries"
+        return NO_PARSER
     need_old, need_new = change.status != ADDED, change.status != DELETED
     if (need_old and change.old_text is None) or (need_new and change.new_text is None):
         return "file contents unavailable: per-hunk entries"
@@ -177,14 +232,15 @@ def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language:
         return EMPTY
     try:
         scan = scanner(text)
-        order = sorted(range(len(scan.spans)), key=lambda i: (scan.spans[i].start, -scan.spans[i].end))
+        found = [*scan.spans, *scan.classes]  # a class owns its lines outside its methods
+        order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end))
     except ParseError as exc:
         where = f", line {exc.line}" if exc.line is not None else ""
         detail = str(exc).removeprefix(f"line {exc.line}: ") if exc.line is not None else str(exc)
         return f"syntax error on the {side} side{where} ({detail}): per-hunk entries"
     except Exception as exc:
         return f"the {language} parser failed on the {side} side ({_describe(exc)}): per-hunk entries"
-    spans = [scan.spans[i] for i in order]
+    spans = [found[i] for i in order]
     seen: dict[str, int] = defaultdict(int)
     ids: list[Identity] = []
     for span in spans:
@@ -239,6 +295,7 @@ def _function_entry(
     change: FileChange,
     language: str,
     ident: Identity,
+    name: str,
     rows: Sequence[Row],
     chosen: Sequence[int],
     old: Side,
@@ -247,14 +304,19 @@ def _function_entry(
     old_at, new_at = old.index.get(ident), new.index.get(ident)
     old_span = old.spans[old_at] if old_at is not None else None
     new_span = new.spans[new_at] if new_at is not None else None
-    old_range = (old_span.start, old_span.end) if old_span else None
-    new_range = (new_span.start, new_span.end) if new_span else None
     span = new_span or old_span
     assert span is not None  # an identity comes from one of the sides
+    keep = _within(_span_of(old_span), _span_of(new_span))
+    if span.kind == "class":  # its own lines only: the range covers its changed non-blank lines
+        old_range, new_range = _changed_range(rows, [i for i in chosen if rows[i].text.strip()] or chosen)
+        old_facts = new_facts = None
+    else:
+        old_range, new_range = _span_of(old_span), _span_of(new_span)
+        old_facts, new_facts = _facts(old, old_at), _facts(new, new_at)
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
-        qualname=ident[0],
+        qualname=name,
         kind=span.kind,
         change="added" if old_span is None else "deleted" if new_span is None else "modified",
         language=language,
@@ -262,27 +324,43 @@ def _function_entry(
         new_lines=new_range,
         old_source=_source(old, old_range),
         new_source=_source(new, new_range),
-        diff=excerpt(rows, chosen, _within(old_range, new_range)),
-        old_facts=_facts(old, old_at),
-        new_facts=_facts(new, new_at),
+        diff=excerpt(rows, chosen, keep),
+        old_facts=old_facts,
+        new_facts=new_facts,
     )
 
 
-def _module_entry(
+def _span_of(span: FunctionSpan | None) -> tuple[int, int] | None:
+    return (span.start, span.end) if span is not None else None
+
+
+def _changed_range(
+    rows: Sequence[Row], chosen: Sequence[int]
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(old, new): the first and last changed line of ``chosen`` on each side."""
+    old = [rows[i].old for i in chosen if rows[i].tag == "-"]
+    new = [rows[i].new for i in chosen if rows[i].tag == "+"]
+    return ((min(old), max(old)) if old else None), ((min(new), max(new)) if new else None)
+
+
+def _block_entry(
     change: FileChange,
     language: str,
-    lines: tuple[list[int], list[int]],
     rows: Sequence[Row],
     chosen: Sequence[int],
+    tight: Sequence[int],
     old: Side,
     new: Side,
+    first: bool,
 ) -> FunctionChange:
-    old_range = (min(lines[0]), max(lines[0])) if lines[0] else None
-    new_range = (min(lines[1]), max(lines[1])) if lines[1] else None
+    """One block of module-level lines: ``<module>`` for a file's first block, ``<module:N>`` (N its first
+    line, new side, else old side) for the others."""
+    old_range, new_range = _changed_range(rows, tight)
+    start = new_range[0] if new_range else old_range[0] if old_range else 0
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
-        qualname=MODULE,
+        qualname=MODULE if first else f"<module:{start}>",
         kind="module",
         change=file_status_change(change.status),
         language=language,

@@ -102,3 +102,22 @@ def _hunk_change(tags: set[str]) -> str:
 def _range(numbers: Iterable[int]) -> tuple[int, int] | None:
     found = list(numbers)
     return (min(found), max(found)) if found else None
+
+
+def text_file_entry(change: FileChange, language: str) -> FunctionChange:
+    """The one entry of a file without a function parser (docs, changelogs, YAML...): all its hunks, the
+    range of its changed lines on each side. Kind ``file``, name ``<file>``."""
+    rows = [row for hunk in change.hunks for row in hunk.numbered()]
+    return FunctionChange(
+        path=change.path,
+        old_path=change.old_path,
+        qualname=FILE,
+        kind="file",
+        change=file_status_change(change.status),
+        language=language,
+        old_lines=_range(old for tag, old, _, _ in rows if tag == "-" and old is not None),
+        new_lines=_range(new for tag, _, new, _ in rows if tag == "+" and new is not None),
+        old_source=None,
+        new_source=None,
+        diff="\n".join(hunk_text(hunk) for hunk in change.hunks),
+    )
