@@ -353,9 +353,13 @@ def result_line(outcome: Outcome) -> str:
     for count, word in ((stats.cached, "cached"), (stats.fallback, "fallback"), (stats.skipped, "skipped")):
         if count:
             parts.append(f"{count} {word}")
-    noun = "function" if stats.functions == 1 else "functions"
+    from ariadne_hook.render.counts import describe, kind_counts
+
+    kinds = (
+        ", ".join(describe(kind_counts(outcome.report.summaries), leave_out=("skipped",))) or "0 functions"
+    )
     fnoun = "file" if files == 1 else "files"
-    return f"{stats.functions} {noun} in {files} {fnoun} ({', '.join(parts)}) -> {outcome.destination}"
+    return f"{kinds} in {files} {fnoun} ({', '.join(parts)}) -> {outcome.destination}"
 
 
 def detail_lines(report: Report) -> list[str]:

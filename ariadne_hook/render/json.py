@@ -1,4 +1,14 @@
-"""The JSON report, schema 1 (keys may be added later, none removed)."""
+"""The JSON report, schema 1 (keys may be added later, none removed).
+
+Entries (``functions``) are in path-then-line order (the markdown moves non-code files to the end; the JSON
+keeps the one stable order). Each entry's ``kind`` is ``function``, ``method``, ``class`` (a class's own
+lines outside its methods), ``module`` (a block of module-level lines, ``<module>`` / ``<module:N>``;
+also ``<file>`` entries of skipped files and of files without content changes), ``file`` (a file without
+a function parser: all its hunks in one entry, ``<file>``) or ``hunk`` (a code file that did not parse).
+``trivial`` is true when only comments, blank lines, whitespace or (module level) imports changed.
+``stats.functions`` is the number of entries (all kinds); ``stats.by_kind`` counts them by kind:
+``functions`` (functions and methods), ``classes``, ``modules``, ``files``, ``hunks``, ``skipped``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +16,7 @@ import json
 from typing import Any
 
 from ariadne_hook.models import Report, Summary
+from ariadne_hook.render.counts import kind_counts
 
 SCHEMA = 1
 
@@ -29,6 +40,7 @@ def function_entry(summary: Summary) -> dict[str, Any]:
         "summary": summary.text,
         "reason": summary.reason,
         "note": change.note,
+        "trivial": change.trivial,
     }
 
 
@@ -48,6 +60,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "skipped": stats.skipped,
             "requests": stats.requests,
             "seconds": round(stats.seconds, 3),
+            "by_kind": kind_counts(report.summaries),
         },
         "notes": list(report.notes),
     }

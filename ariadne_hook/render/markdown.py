@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from itertools import groupby
 
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
+from ariadne_hook.render.counts import describe, kind_counts
 from ariadne_hook.render.sanitize import neutralize, neutralize_inline
 
 TITLE = "ariadne-hook review"
@@ -48,6 +49,15 @@ def _where(summary: Summary) -> str:
     return _span(change.new_lines) or _span(change.old_lines)
 
 
+def _diff_counts(diff: str) -> str:
+    """``+3 −1 in 2 hunks`` for a unified diff."""
+    lines = diff.split("\n")
+    hunks = sum(line.startswith("@@") for line in lines)
+    added = sum(line.startswith("+") for line in lines)
+    removed = sum(line.startswith("-") for line in lines)
+    return f"+{added} \u2212{removed} in {_plural(hunks, 'hunk')}"
+
+
 def _entry(summary: Summary) -> str:
     change = summary.change
     if summary.status == SKIPPED and change.qualname == "<file>":
@@ -55,7 +65,12 @@ def _entry(summary: Summary) -> str:
     facts = [change.change] + ([_where(summary)] if _where(summary) else [])
     if change.kind == "hunk":
         facts.append("hunk")
-    head = f"- **{code_span(change.qualname)}** — {' · '.join(facts)}"
+    if change.kind == "class":
+        facts.append("class body")
+    if change.kind == "file":
+        head = f"- **{change.change}** — {_diff_counts(change.diff)}"
+    else:
+        head = f"- **{code_span(change.qualname)}** — {' · '.join(facts)}"
     body = neutralize_inline(summary.text)
     lines = [head, f"  {body}" if body else "  *(no summary)*"]
     if summary.status == FALLBACK:
@@ -76,9 +91,17 @@ def _file_title(path: str, old_path: str | None) -> str:
     return title
 
 
+def _folded(trivial: Sequence[Summary]) -> str:
+    """One line for the entries of a file where only comments, blank lines, whitespace or imports changed."""
+    names = ", ".join(code_span(s.change.qualname) for s in trivial)
+    return f"- *also touched (comments, whitespace or imports only):* {names}"
+
+
 def _file_section(path: str, entries: Sequence[Summary]) -> Iterator[str]:
     title = _file_title(path, entries[0].change.old_path)
-    body = "\n".join(_entry(s) for s in entries)
+    trivial = [s for s in entries if s.change.trivial]
+    lines = [_entry(s) for s in entries if not s.change.trivial]
+    body = "\n".join(lines + ([_folded(trivial)] if trivial else []))
     if len(entries) > COLLAPSE_OVER:
         count = _plural(len(entries), "entry", "entries")
         yield f"<details><summary>{_html_text(path)} — {count}</summary>\n\n{body}\n\n</details>"
@@ -100,8 +123,9 @@ def header_lines(report: Report) -> list[str]:
     )
     if report.model:
         provider += f", model {code_span(report.model)}"
+    kinds = describe(kind_counts(report.summaries), leave_out=("skipped",)) or ["0 functions"]
     counts = [
-        f"**{_plural(stats.functions, 'function')}** in **{_plural(files, 'file')}**",
+        f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{_plural(files, 'file')}**",
         f"{stats.summarized} {SUMMARIZED}",
         f"{stats.cached} {CACHED}",
         f"{stats.fallback} {FALLBACK}",
@@ -115,10 +139,19 @@ def header_lines(report: Report) -> list[str]:
     return lines
 
 
+def _not_code(summary: Summary) -> bool:
+    return summary.change.kind == "file" or summary.status == SKIPPED
+
+
 def render_markdown(report: Report) -> str:
     parts = ["\n".join(header_lines(report))]
     if not report.summaries:
         parts.append("No changed functions to review.")
+    code: list[str] = []
+    other: list[str] = []  # non-code and skipped files come after every code section
     for path, group in groupby(report.summaries, key=lambda s: s.change.path):
-        parts.extend(_file_section(path, list(group)))
+        entries = list(group)
+        target = other if all(_not_code(s) for s in entries) else code
+        target.extend(_file_section(path, entries))
+    parts.extend(code + other)
     return "\n\n".join(parts) + "\n"
