@@ -1,17 +1,21 @@
 """Map a file's changed lines to the innermost function that holds them (language-agnostic).
 
 Every removed line belongs to the innermost old-side span that contains it, every added line to the
-innermost new-side span; lines in no span (module level, and class-body lines outside any method) make one
-``<module>`` entry per file. A function is identified by (qualname, occurrence): the n-th span with that
-qualname in the file, in source order, so duplicate names (redefinitions, overloads, property setters) stay
-distinct and keep their plain qualname; across the two sides, duplicates are paired by where their lines went
-(align.py). An identity present only on the new side is "added", only on the old side
-"deleted", on both "modified". A function whose only changes are inside a nested function is not reported.
+innermost new-side span; spans are functions and classes (a class owns its lines outside its methods: a
+``class`` entry whose range is its changed non-blank lines). Lines in no span are module level: changes more
+than MODULE_GAP unchanged lines apart are separate blocks, ``<module>`` then ``<module:N>`` (N = the block's
+first line). A function is identified by (qualname, occurrence): the n-th span with that qualname in the file,
+in source order, so duplicate names (redefinitions, overloads, property setters) stay distinct; across the two
+sides, duplicates are paired by where their lines went (align.py), and their entries are named
+``qualname#n`` so no two entries of a file share a name. An identity present only on the new side is
+"added", only on the old side "deleted", on both "modified". A function whose only changes are inside a
+nested function is not reported. Every entry gets ``trivial`` (trivial.py).
 
 Each entry's ``diff`` is an excerpt of the file's hunks: the changed lines that belong to it plus up to 3
 context lines within its span on each side of them, split into hunks with their true ``@@`` numbers.
-Files that cannot be parsed (either side), languages without a parser, and files whose contents are not
-available fall back to one entry per hunk with a note; nothing here raises.
+A file of a language without a function parser is one ``file`` entry with all its hunks. Files that cannot be
+parsed (either side) and files whose contents are not available fall back to one entry per hunk with a note;
+nothing here raises.
 """
 
 from __future__ import annotations
