@@ -122,18 +122,54 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
             units[old_owner[row.old]].append(i)
         elif row.tag == "+":
             units[new_owner[row.new]].append(i)
-    trivial = FileTriviality(language, change.old_text, change.new_text)
+    trivial = FileTriviality(language, change.old_text, change.new_text, (_bounds(old), _bounds(new)))
     names = _display_names(old, new)
     entries: list[FunctionChange] = []
     for ident, chosen in units.items():
         if ident == _MODULE_ID:
             for number, (block, tight) in enumerate(module_blocks(rows, chosen)):
                 entry = _block_entry(change, language, rows, block, tight, old, new, first=number == 0)
-                entries.append(with_triviality(entry, trivial, [rows[i] for i in block]))
+                entries.append(with_triviality(entry, trivial, [rows[i] for i in block], None))
             continue
         entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
-        entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen]))
+        bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
+        entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], bounds))
     return entries
+
+
+def _bounds(side: Side) -> list[int]:
+    """Lines where a top-level statement starts: the first line of each outermost span that starts at
+    column 0, and the line after it (trivial.py lexes by windows between them)."""
+    out: list[int] = []
+    end = 0
+    for span in side.spans:  # sorted by (start, -end): an outermost span comes before what it holds
+        if (
+            span.start > end
+            and span.start <= len(side.lines)
+            and not side.lines[span.start - 1][:1].isspace()
+        ):
+            out += [span.start, span.end + 1]
+            end = span.end
+    return out
+
+
+def _own_bounds(side: Side, ident: Identity) -> list[int]:
+    """Where the statements holding an entry's lines start: a function's span; a class's span and the
+    spans directly inside it (its methods), so that a class-level line is tokenized between methods."""
+    at = side.index.get(ident)
+    if at is None:
+        return []
+    span = side.spans[at]
+    out = [span.start, span.end + 1]
+    if span.kind == "class":
+        end = span.start
+        for inner in side.spans[at + 1 :]:
+            if inner.start > span.end:
+                break
+            if inner.start > end:
+                out += [inner.start, inner.end + 1]
+                end = inner.end
+    return out
 
 
 def _display_names(old: Side, new: Side) -> Callable[[Identity], str]:
@@ -185,11 +221,16 @@ def _gap(first: Row, second: Row) -> int:
     return max(0, second.new - start)
 
 
-def with_triviality(entry: FunctionChange, trivial: FileTriviality, rows: Sequence[Row]) -> FunctionChange:
+def with_triviality(
+    entry: FunctionChange,
+    trivial: FileTriviality,
+    rows: Sequence[Row],
+    bounds: tuple[Sequence[int], Sequence[int]] | None,
+) -> FunctionChange:
     """``entry`` with ``trivial`` set from its changed rows (module level: imports do not count)."""
     removed = [row.old for row in rows if row.tag == "-"]
     added = [row.new for row in rows if row.tag == "+"]
-    flag = trivial(removed, added, module=entry.kind == "module")
+    flag = trivial(removed, added, module=entry.kind == "module", bounds=bounds)
     return replace(entry, trivial=True) if flag else entry
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -56,23 +57,14 @@ def tokens_of(lexed: Lexed, lines: Collection[int], skip_imports: bool) -> list[
     return [lexed.tokens[i] for i in sorted(chosen)]
 
 
-def is_trivial(
-    old: Lexed | None, new: Lexed | None, removed: Collection[int], added: Collection[int], *, module: bool
-) -> bool:
-    """True when the removed lines (old side) and the added lines (new side) hold the same code."""
-    if (removed and old is None) or (added and new is None) or not (removed or added):
-        return False
-    before = tokens_of(old, removed, module) if old is not None and removed else []
-    after = tokens_of(new, added, module) if new is not None and added else []
-    return before == after
-
-
 # ------------------------------------------------------------------------------------------------ Python
 
 
-def lex_python(text: str) -> Lexed | None:
-    """Python tokens with ``tokenize``; None when the text does not tokenize."""
+def lex_python(text: str, first_line: int = 1) -> Lexed | None:
+    """Python tokens with ``tokenize``; None when the text does not tokenize. ``text`` may be a part of a
+    file that starts at a top-level statement: ``first_line`` is the file's line number of its first line."""
     source = text[1:] if text.startswith("\ufeff") else text
+    shift = first_line - 1
     tokens: list[str] = []
     lines: dict[int, list[int]] = defaultdict(list)
     imports: set[int] = set()
@@ -83,14 +75,14 @@ def lex_python(text: str) -> Lexed | None:
                 continue
             index = len(tokens)
             tokens.append(tokenize.tok_name[tok.type] if tok.type in _STRUCTURE else tok.string)
-            for line in range(tok.start[0], tok.end[0] + 1):
+            for line in range(tok.start[0] + shift, tok.end[0] + shift + 1):
                 lines[line].append(index)
             if tok.type in (tokenize.INDENT, tokenize.DEDENT):
                 continue
             statement.append(tok)
             if tok.type == tokenize.NEWLINE:
                 if _python_import(statement):
-                    imports.update(range(statement[0].start[0], tok.end[0] + 1))
+                    imports.update(range(statement[0].start[0] + shift, tok.end[0] + shift + 1))
                 statement = []
     except (tokenize.TokenError, SyntaxError, ValueError):
         return None
@@ -156,13 +148,13 @@ _RULES: dict[str, tuple[re.Pattern[str], ImportRule]] = {
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 
 
-def lex_c_like(text: str, pattern: re.Pattern[str], starts_import: ImportRule) -> Lexed:
+def lex_c_like(text: str, pattern: re.Pattern[str], starts_import: ImportRule, first_line: int = 1) -> Lexed:
     """Tokens by one regular expression: words, punctuation characters and string literals (a string
     over several lines gives one token per line), then an end-of-line token on every line with code."""
     source = text[1:] if text.startswith("\ufeff") else text
     tokens: list[str] = []
     lines: dict[int, list[int]] = defaultdict(list)
-    line = 1
+    line = first_line
 
     def add(value: str) -> None:
         lines[line].append(len(tokens))
@@ -209,12 +201,13 @@ def _import_lines(tokens: Sequence[str], lines: dict[int, list[int]], starts: Im
 # ------------------------------------------------------------------------------------------------ entry
 
 
-def lex(text: str, language: str) -> Lexed | None:
-    """One side of a file lexed for ``language``; None when there is no lexer or the text does not lex."""
+def lex(text: str, language: str, first_line: int = 1) -> Lexed | None:
+    """One side of a file (or a part of it starting at a statement, at line ``first_line``) lexed for
+    ``language``; None when there is no lexer or the text does not lex."""
     if language == "python":
-        return lex_python(text)
+        return lex_python(text, first_line)
     rule = _RULES.get(language)
-    return None if rule is None else lex_c_like(text, *rule)
+    return None if rule is None else lex_c_like(text, *rule, first_line)
 
 
 def has_lexer(language: str) -> bool:
@@ -222,11 +215,52 @@ def has_lexer(language: str) -> bool:
 
 
 class FileTriviality:
-    """``is_trivial`` for the entries of one file, each side lexed at most once, only when needed."""
+    """``is_trivial`` for the entries of one file, each side lexed at most once, only when needed.
 
-    def __init__(self, language: str, old_text: str | None, new_text: str | None) -> None:
+    Each side is lexed by windows when ``bounds`` gives, for each side, lines where a top-level statement
+    starts (the first lines of top-level functions and classes, and the lines after them; an entry may
+    give its own, e.g. its function's span): an entry's lines are tokenized from the last bound at or
+    before its first line to the line before the next bound after its last line. Lexing is slow (``tokenize``
+    takes a tenth of a second for a 3,000-line file); a window gives the same tokens on those lines as the
+    whole file would, since it starts where a statement starts.
+    """
+
+    def __init__(
+        self,
+        language: str,
+        old_text: str | None,
+        new_text: str | None,
+        bounds: tuple[Sequence[int], Sequence[int]] = ((), ()),
+    ) -> None:
         self.language = language
         self._texts = (old_text, new_text)
+        self._bounds = tuple(sorted({1, *side}) for side in bounds)
+
+    def tokens(
+        self, which: int, lines: Collection[int], bounds: Sequence[int] | None, module: bool
+    ) -> list[str] | None:
+        """The tokens on ``lines`` of one side (None when it does not lex), lexed by the windows that hold
+        them (see the class), or the whole side when there are no bounds."""
+        cuts = self._bounds[which] if bounds is None else sorted({1, *bounds})
+        if len(cuts) <= 1:
+            lexed = self.side(which)
+            return None if lexed is None else tokens_of(lexed, lines, module)
+        last = len(self.text_lines(which))
+        windows: dict[int, list[int]] = defaultdict(list)  # window start -> its lines
+        for line in sorted(lines):
+            windows[cuts[bisect_right(cuts, line) - 1]].append(line)
+        out: list[str] = []
+        for start, inside in windows.items():
+            after = bisect_right(cuts, start)
+            lexed = self.window(which, start, cuts[after] - 1 if after < len(cuts) else last)
+            if lexed is None:
+                return None
+            out += tokens_of(lexed, inside, module)
+        return out
+
+    @cache  # noqa: B019
+    def window(self, which: int, start: int, end: int) -> Lexed | None:
+        return lex("\n".join(self.text_lines(which)[start - 1 : end]) + "\n", self.language, start)
 
     @cache  # noqa: B019 - one instance per file, dropped with it
     def side(self, which: int) -> Lexed | None:
@@ -245,15 +279,26 @@ class FileTriviality:
         old, new = self.text_lines(0), self.text_lines(1)
         before = [old[n - 1] for n in sorted(removed) if 0 < n <= len(old)]
         after = [new[n - 1] for n in sorted(added) if 0 < n <= len(new)]
+        if not module and (not before or not after):  # only added (or only removed) lines: any code?
+            return any(t.strip() and not t.lstrip().startswith(("#", "\\")) for t in before or after)
         if any("#" in text or (module and "import" in text) for text in [*before, *after]):
             return False
         return "".join("".join(t.split()) for t in before) != "".join("".join(t.split()) for t in after)
 
-    def __call__(self, removed: Collection[int], added: Collection[int], *, module: bool) -> bool:
+    def __call__(
+        self,
+        removed: Collection[int],
+        added: Collection[int],
+        *,
+        module: bool,
+        bounds: tuple[Sequence[int], Sequence[int]] | None = None,
+    ) -> bool:
+        """``bounds`` (per side) replaces the file's for this entry: the lines where the statements that
+        hold its lines start (a function's span; a class's span and its methods)."""
         if not has_lexer(self.language) or not (removed or added):
             return False
         if self.surely_not(removed, added, module):
             return False
-        old = self.side(0) if removed else None
-        new = self.side(1) if added else None
-        return is_trivial(old, new, removed, added, module=module)
+        before = self.tokens(0, removed, bounds[0] if bounds else None, module) if removed else []
+        after = self.tokens(1, added, bounds[1] if bounds else None, module) if added else []
+        return before is not None and after is not None and before == after
