@@ -221,3 +221,30 @@ def test_lexer_keeps_strings_and_drops_comments() -> None:
     assert lex("def f(x)\n", "python") is not None  # tokenize accepts what ast rejects
     assert lex('x = """\n', "python") is None
     assert lex("anything", "markdown") is None
+
+
+CLASS = """
+class A:
+    \"\"\"Doc.\"\"\"
+
+    limit = 1  # one
+
+    def m(self):
+        if self.limit:
+            return 1  # yes
+        return 0
+
+    def n(self):
+        return 2
+"""
+
+
+def test_python_methods_and_class_bodies_are_lexed_in_their_own_windows(tmp_path: Path) -> None:
+    new = CLASS.replace("# yes", "# yes!").replace("# one", "# uno")
+    assert flags(entries(tmp_path, "m.py", CLASS, new)) == {"A": True, "A.m": True}
+    new = CLASS.replace("# yes\n", "# yes\n            return 3\n")
+    assert flags(entries(tmp_path / "2", "m.py", CLASS, new)) == {"A.m": False}
+    new = CLASS.replace("        if self.limit:\n            return 1", "        return 1")  # out of the `if`
+    assert flags(entries(tmp_path / "3", "m.py", CLASS, new)) == {"A.m": False}
+    new = CLASS.replace("Doc.", "Docs.")
+    assert flags(entries(tmp_path / "4", "m.py", CLASS, new)) == {"A": False}
