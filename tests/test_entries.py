@@ -387,3 +387,20 @@ def test_rendered_counts_folding_and_order(tmp_path: Path, capsys: pytest.Captur
         "hunks": 0,
         "skipped": 0,
     }
+
+
+def test_module_block_names_never_repeat(tmp_path: Path) -> None:
+    """A block that only removes lines is named by its old line (``<module:was N>``): here it would
+    otherwise share ``<module:50>`` with the block that adds new line 50."""
+    consts = "".join(f"X{i} = {i}\n" for i in range(10))
+    functions = [
+        "".join(f"def f{i}{j}():\n    return {j}\n\n" for j in range(n)) for i, n in ((1, 13), (2, 3))
+    ]
+    old = consts + functions[0] + "GONE = 1\n" + functions[1] + "KEEP = 1\n" + "def tail():\n    return 0\n"
+    new = functions[0] + functions[1] + "KEEP = 1\nADDED = 2\n" + "def tail():\n    return 0\n"
+    found = entries(tmp_path, "m.py", old, new)
+    assert [(e.qualname, e.old_lines, e.new_lines) for e in found] == [
+        ("<module>", (1, 10), None),
+        ("<module:50>", None, (50, 50)),
+        ("<module:was 50>", (50, 50), None),
+    ]

@@ -4,10 +4,11 @@ Every removed line belongs to the innermost old-side span that contains it, ever
 innermost new-side span; spans are functions and classes (a class owns its lines outside its methods: a
 ``class`` entry whose range is its changed non-blank lines). Lines in no span are module level: changes more
 than MODULE_GAP unchanged lines apart are separate blocks, ``<module>`` then ``<module:N>`` (N = the block's
-first line). A function is identified by (qualname, occurrence): the n-th span with that qualname in the file,
-in source order, so duplicate names (redefinitions, overloads, property setters) stay distinct; across the two
-sides, duplicates are paired by where their lines went (align.py), and their entries are named
-``qualname#n`` so no two entries of a file share a name. An identity present only on the new side is
+first line; ``<module:was N>`` for a block that only removes lines). A function is identified by
+(qualname, occurrence): the n-th span with that qualname in the file, in source order, so duplicate names
+(redefinitions, overloads, property setters) stay distinct; across the two sides, duplicates are paired by
+where their lines went (align.py), and their entries are named ``qualname#n`` so no two entries of a file
+share a name. An identity present only on the new side is
 "added", only on the old side "deleted", on both "modified". A function whose only changes are inside a
 nested function is not reported. Every entry gets ``trivial`` (trivial.py).
 
@@ -398,14 +399,15 @@ def _block_entry(
     new: Side,
     first: bool,
 ) -> FunctionChange:
-    """One block of module-level lines: ``<module>`` for a file's first block, ``<module:N>`` (N its first
-    line, new side, else old side) for the others."""
+    """One block of module-level lines: ``<module>`` for a file's first block; the others ``<module:N>``, N
+    its first new-side line, or ``<module:was N>``, N its first old-side line, for a block that only
+    removes lines (blocks are disjoint on each side, so no two names of a file are the same)."""
     old_range, new_range = _changed_range(rows, tight)
-    start = new_range[0] if new_range else old_range[0] if old_range else 0
+    where = str(new_range[0]) if new_range else f"was {old_range[0]}" if old_range else "0"
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
-        qualname=MODULE if first else f"<module:{start}>",
+        qualname=MODULE if first else f"<module:{where}>",
         kind="module",
         change=file_status_change(change.status),
         language=language,
