@@ -404,3 +404,12 @@ def test_module_block_names_never_repeat(tmp_path: Path) -> None:
         ("<module:50>", None, (50, 50)),
         ("<module:was 50>", (50, 50), None),
     ]
+
+
+def test_blank_lines_alone_make_tight_blocks(tmp_path: Path) -> None:
+    new = MODULE.replace("    return 1\n", "    return 1\n\n").replace("DEBUG = False\n", "DEBUG = False\n\n")
+    found = entries(tmp_path, "m.py", MODULE, new)
+    assert [(e.qualname, e.new_lines, e.trivial) for e in found] == [
+        ("<module>", (10, 10), True),  # git puts the new blank line last among the blank lines
+        ("<module:16>", (16, 16), True),
+    ]

@@ -193,11 +193,11 @@ def _display_names(old: Side, new: Side) -> Callable[[Identity], str]:
 
 def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list[int], list[int]]]:
     """The module-level changed rows split into blocks: rows more than MODULE_GAP unchanged lines apart
-    start a new block. Blank rows do not make blocks of their own: each joins the nearest block (and
-    does not widen its range). Each block: (all its rows, the rows its range covers), in file order."""
-    solid = [i for i in chosen if rows[i].text.strip()]
-    if not solid:
-        return [(list(chosen), list(chosen))]
+    start a new block. Blank rows do not make blocks of their own (unless there are only blank rows):
+    each joins the nearest block and does not widen its range. Each block: (all its rows, the rows its
+    range covers), in file order."""
+    solid = [i for i in chosen if rows[i].text.strip()] or list(chosen)  # only blank lines: by themselves
+    placed = set(solid)
     blocks: list[list[int]] = []
     for i in solid:
         if blocks and _gap(rows[blocks[-1][-1]], rows[i]) <= MODULE_GAP:
@@ -206,7 +206,7 @@ def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list
             blocks.append([i])
     members = [list(block) for block in blocks]
     for i in chosen:
-        if rows[i].text.strip():
+        if i in placed:
             continue
         distances = [
             _gap(rows[i], rows[b[0]]) if i < b[0] else _gap(rows[b[-1]], rows[i]) if i > b[-1] else 0
