@@ -64,6 +64,13 @@ def _has_digit(match: re.Match[str]) -> str | None:
     return "openai-key" if any(c.isdigit() for c in match.group(0)) else None
 
 
+def _mixed(match: re.Match[str]) -> str | None:
+    """A 40-char key in text that names AWS: upper case, lower case and digits (not hex, not a word)."""
+    value = match.group(0)
+    mixed = value.lower() != value and value.upper() != value and any(c.isdigit() for c in value)
+    return "aws-secret" if mixed else None
+
+
 _SCHEMES = {"basic", "bearer", "token", "digest", "negotiate", "apikey", "api-key", "ntlm", "hmac"}
 
 
@@ -100,6 +107,7 @@ _RULES: tuple[Rule, ...] = tuple(
     for kind, keywords, pattern, flags, check in (
         ("aws-key", ("akia", "asia", "abia", "acca", "a3t"),
          r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])", 0, None),
+        ("aws-secret", ("aws",), r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])", 0, _mixed),
         ("github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
          _B + r"(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_\w{22,255})", 0, None),
         ("gitlab-token", ("gl", "gr1348941"),
@@ -140,6 +148,8 @@ _RULES: tuple[Rule, ...] = tuple(
         ("jwt", ("eyj",), _B + r"eyJ[\w-]{8,2048}\.eyJ[\w-]{8,8192}\.[\w-]{8,2048}", 0, None),
         ("password", ("://",),
          r"://[^\s:/?#@\"'`<>]{0,128}:(?P<value>[^\s/?#@\"'`<>]{1,256})@", 0, _password),
+        ("password", ("@tcp(", "@unix(", "@udp("),
+         r"(?<![\w.-])[\w.-]{1,64}:(?P<value>[^\s:@/\"'`]{1,128})@(?:tcp|unix|udp)\(", 0, _password),
         ("authorization", ("authorization",),
          r"authorization[\"'`]?\s{0,4}[:=,]\s{0,4}[\"'`]?\s{0,4}"
          r"(?:(?P<scheme>basic|bearer|token|digest|negotiate|apikey|api-key|ntlm|hmac)\s{1,4})?"
@@ -185,9 +195,10 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _LONG_WORDS = re.compile(
     r"[A-Z]?[a-z]{4,}|[A-Z][a-z]{3}|[A-Z]{4,}(?![a-z])"
 )  # word-like segments, 4+ letters
-_LINE_START = re.compile(r"[+\- ]?\s*(?:export\s+|-\s+)?[\"']?[\w.-]*")
+_LINE_START = re.compile(r"[+\- ]?(?P<indent>[ \t]*)(?:export\s+|-\s+)?[\"']?[\w.-]*")
 _REST_OK = re.compile(r"\s*(?:;\s*)?(?:(?:#|//).*)?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+")
 _NUMBER = re.compile(r"[+-]?[\d_.]+[a-z]{0,2}", re.I)
 
 
@@ -210,10 +221,12 @@ def _assigned(match: re.Match[str]) -> str | None:
         return None  # a comparison, an argument, or an expression that goes on
     if _placeholder(bare) or bare.lower() in _NOT_VALUES or _NUMBER.fullmatch(bare):
         return None
-    at_line_start = _LINE_START.fullmatch(text, line_start, match.start()) is not None
+    head = _LINE_START.fullmatch(text, line_start, match.start())
     spaced = text[match.start("op") - 1 : match.start("op")].isspace()
-    if at_line_start and (op == ":" or (op == "=" and not spaced)):
-        return kind  # .env, shell, YAML: the value is a literal
+    if head is not None and (op == ":" or (op == "=" and not spaced)):
+        return kind  # .env, shell, YAML: a name at the start of a line
+    if head is not None and op == "=" and len(head.group("indent")) <= 1 and not _DOTTED.fullmatch(bare):
+        return kind  # INI, TOML: an unindented name (code inside a function is indented)
     return None if _IDENTIFIER.fullmatch(bare) else kind  # code: a name is a reference, not a value
 
 
@@ -346,7 +359,7 @@ def _sub_at_keywords(rule: Rule, piece: str) -> str:
 
 def _replace(rule: Rule, match: re.Match[str]) -> str:
     whole = match.group(0)
-    if "[REDACTED:" in whole:
+    if "REDACTED:" in whole:
         return whole
     kind = rule.check(match) if rule.check is not None else rule.kind
     if kind is None:
