@@ -37,7 +37,7 @@ from functools import partial
 MIN_SECRET_LEN = 20  # a quoted literal
 MIN_RUN_LEN = 32  # a bare run of base64 characters
 ENTROPY_THRESHOLD = 3.5
-WORDY_SHARE = 0.5  # a string whose letters are mostly in word-like segments (4+ letters) is a name, not a key
+WORDY_SHARE = 0.7  # a string whose letters are mostly in word-like segments (4+ letters) is a name, not a key
 SURELY_RANDOM = 4.8  # bits per char no name or path reaches (long random base64 has 5.5-6)
 WINDOW = 4096  # the most text any line pattern scans at once
 
@@ -84,9 +84,11 @@ def _placeholder(value: str) -> bool:
 
 
 def _auth_header(match: re.Match[str]) -> str | None:
-    value = match.group("value")
-    if _placeholder(value) or (match.group("scheme") is None and value.lower() in _SCHEMES):
+    value, scheme = match.group("value"), (match.group("scheme") or "").lower()
+    if _placeholder(value) or scheme == "digest":  # digest: parameters and a hash, not the password
         return None
+    if not scheme and (value.lower() in _SCHEMES or _IDENTIFIER.fullmatch(value)):
+        return None  # a variable holding the header, not its value
     return "bearer-token" if (match.group("scheme") or "").lower() == "bearer" else "authorization"
 
 
@@ -95,9 +97,13 @@ def _bearer(match: re.Match[str]) -> str | None:
     return None if _placeholder(value) or value.isalpha() and value.islower() else "bearer-token"
 
 
+_DUMMIES = {"pass", "password", "passwd", "pwd", "pw", "p", "secret", "x", "xxx", "xxxx", "****"}
+
+
 def _password(match: re.Match[str]) -> str | None:
+    """A password in a URL or a command line, unless it is a placeholder (user:pass@, $PASS, {pw})."""
     value = match.group("value")
-    return None if _placeholder(value) or value.isdigit() else "password"
+    return None if _placeholder(value) or value.isdigit() or value.lower() in _DUMMIES else "password"
 
 
 _B = r"(?<![\w-])"  # a token starts where a run of word characters and dashes starts
@@ -170,7 +176,7 @@ _ASSIGNED = re.compile(
     rf"""(?ix)
     (?P<key>{_KEYWORD})(?-i:(?![a-z]))          # not the start of a longer word: tokens, tokenize
     (?P<suffix>[\w.-]{{0,40}})                  # rest of the name: _KEY, Hash, .value
-    [\"'`\]]{{0,2}}\s{{0,8}}                    # closing quote / bracket of a key
+    (?P<close>[\"'`\]]{{0,2}})\s{{0,8}}          # closing quote / bracket of a key
     (?::\s{{0,8}}[\w\[\]., |]{{1,40}}?\s{{0,8}}(?==))?   # a type annotation: name: str = value
     (?P<op>:=|=>|===?|!==?|\?=|[:=,])\s{{0,8}}
     (?:[rbuf]{{1,2}}(?=[\"'`]))?
@@ -189,17 +195,33 @@ _DESCRIBES = {
 }  # fmt: skip
 _NOT_VALUES = {
     "str", "string", "bytes", "int", "bool", "none", "null", "nil", "true", "false", "undefined", "any",
-    "secretstr", "optional", "required", "object", "char", "password", "secret", "token", "string?",
+    "secretstr", "optional", "required", "object", "char", "password", "secret", "token", "string?", "read",
+    "write",
 }  # fmt: skip
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 _LONG_WORDS = re.compile(
     r"[A-Z]?[a-z]{4,}|[A-Z][a-z]{3}|[A-Z]{4,}(?![a-z])"
 )  # word-like segments, 4+ letters
 _LINE_START = re.compile(r"[+\- ]?(?P<indent>[ \t]*)(?:export\s+|-\s+)?[\"']?[\w.-]*")
 _REST_OK = re.compile(r"\s*(?:;\s*)?(?:(?:#|//).*)?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_VERSION = re.compile(r"[~^<>=v]{0,2}\d+(?:\.[\dx*]+)+[\w.+-]*")
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+")
 _NUMBER = re.compile(r"[+-]?[\d_.]+[a-z]{0,2}", re.I)
+
+
+def _pair(match: re.Match[str], value: str) -> bool:
+    """("NAME", "value") as the first arguments of a call, setdefault("API_KEY", "…"): the name quoted right
+    after the opening parenthesis, the value one word of 4+ chars."""
+    if not any(q in match.group("close") for q in "\"'`") or len(value) < 4:
+        return False
+    if any(c.isspace() or c == "\\" for c in value):
+        return False
+    before = match.string[max(0, match.start() - 64) : match.start()].rstrip(_NAME_CHARS)
+    return before.endswith(('("', "('", "(`", '( "', "( '"))
 
 
 def _assigned(match: re.Match[str]) -> str | None:
@@ -209,8 +231,13 @@ def _assigned(match: re.Match[str]) -> str | None:
     if any(word.lower() in _DESCRIBES for word in _WORDS.findall(match.group("suffix"))):
         return None
     quoted, op = match.group("value"), match.group("op")
+    name = (match.group("key") + match.group("suffix")).lower()
     if quoted is not None:
         if _placeholder(quoted) or quoted != quoted.strip() or "://" in quoted or quoted.startswith("/"):
+            return None
+        if quoted.lower() == name or _CONSTANT.fullmatch(quoted) or _VERSION.fullmatch(quoted):
+            return None  # the name itself, the name of an environment variable, a version
+        if op == "," and not _pair(match, quoted):
             return None
         return kind if kind == "password" or not any(c.isspace() for c in quoted) else None
     bare = match.group("bare")
@@ -231,7 +258,7 @@ def _assigned(match: re.Match[str]) -> str | None:
 
 
 _QUOTED = re.compile(rf"""(["'`])(?P<value>[^"'`\s]{{{MIN_SECRET_LEN},1024}})\1""")
-_RUN = re.compile(rf"(?<![\w+/=-])(?P<value>[\w+/-]{{{MIN_RUN_LEN},{WINDOW}}}={{0,2}})(?![\w+/=-])", re.ASCII)
+_RUN = re.compile(rf"(?<![\w+/=.-])(?P<value>[\w+/-]{{{MIN_RUN_LEN},{WINDOW}}}={{0,2}})(?![\w+/=-])", re.ASCII)
 _LINE_RULES: tuple[Rule, ...] = (
     *_RULES,
     Rule("secret", _ASSIGNED_STARTS, _ASSIGNED, _assigned, anchored=True),
@@ -285,6 +312,8 @@ def looks_random(value: str, min_len: int = MIN_SECRET_LEN) -> bool:
         return False
     if "://" in value or value.startswith(("/", "./", "~")):
         return False
+    if not _TOKEN_CHARS.fullmatch(value):
+        return False  # punctuation, escapes, brackets: a pattern or a format, not a key
     counts = Counter(value)
     if not (
         any(c.islower() for c in counts)
