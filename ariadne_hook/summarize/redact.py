@@ -159,7 +159,7 @@ _RULES: tuple[Rule, ...] = tuple(
         ("authorization", ("authorization",),
          r"authorization[\"'`]?\s{0,4}[:=,]\s{0,4}[\"'`]?\s{0,4}"
          r"(?:(?P<scheme>basic|bearer|token|digest|negotiate|apikey|api-key|ntlm|hmac)\s{1,4})?"
-         r"(?P<value>[^\s\"'`,;)]{4,4096})", re.I, _auth_header),
+         r"(?P<value>[^\s\"'`,;)}\]]{4,4096})", re.I, _auth_header),
         ("bearer-token", ("bearer",), _B + r"bearer\s{1,4}(?P<value>[\w.~+/=-]{12,4096})", re.I, _bearer),
         ("password", ("-u", "--user"),
          _B + r"(?:-u|--user)[ =]{1,4}[\"']?[^\s:\"']{1,128}:(?P<value>[^\s\"']{1,256})", 0, _password),
@@ -175,7 +175,7 @@ _KEYWORD = (
 _ASSIGNED = re.compile(
     rf"""(?ix)
     (?P<key>{_KEYWORD})(?-i:(?![a-z]))          # not the start of a longer word: tokens, tokenize
-    (?P<suffix>[\w.-]{{0,40}})                  # rest of the name: _KEY, Hash, .value
+    (?P<suffix>[\w.-]{{0,40}})(?=[^\w.-])       # rest of the name: _KEY, Hash, .value
     (?P<close>[\"'`\]]{{0,2}})\s{{0,8}}          # closing quote / bracket of a key
     (?::\s{{0,8}}[\w\[\]., |]{{1,40}}?\s{{0,8}}(?==))?   # a type annotation: name: str = value
     (?P<op>:=|=>|===?|!==?|\?=|[:=,])\s{{0,8}}
@@ -258,7 +258,9 @@ def _assigned(match: re.Match[str]) -> str | None:
 
 
 _QUOTED = re.compile(rf"""(["'`])(?P<value>[^"'`\s]{{{MIN_SECRET_LEN},1024}})\1""")
-_RUN = re.compile(rf"(?<![\w+/=.-])(?P<value>[\w+/-]{{{MIN_RUN_LEN},{WINDOW}}}={{0,2}})(?![\w+/=-])", re.ASCII)
+_RUN = re.compile(
+    rf"(?<![\w+/=.-])(?P<value>[\w+/-]{{{MIN_RUN_LEN},{WINDOW}}}={{0,2}})(?![\w+/=-])", re.ASCII
+)
 _LINE_RULES: tuple[Rule, ...] = (
     *_RULES,
     Rule("secret", _ASSIGNED_STARTS, _ASSIGNED, _assigned, anchored=True),
