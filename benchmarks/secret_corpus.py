@@ -131,20 +131,20 @@ def hook() -> None:
         repo = init_repo(Path(tmp) / "repo")
         write(repo, "README.md", "x\n")
         commit_all(repo, "base")
-        write(repo, "big.py", source)
-        stage_all(repo)
         with LLMServer() as server:
             env = child_env({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test-fake"})
             env["PYTHONPATH"] = str(ROOT)
             command = [sys.executable, "-m", "ariadne_hook", "--deadline", "2", "--no-cache", "-o", "-", "-v"]
-            for label in ("warm-up", "measured"):
+            for label in ("warm-up, small function", "small function", "64 KB strings"):
+                write(repo, "big.py", source if label == "64 KB strings" else "def big():\n    return 1\n")
+                stage_all(repo)
                 start = time.perf_counter()
                 proc = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, check=False)
                 wall = time.perf_counter() - start
                 notes = [
                     line for line in proc.stderr.splitlines() if "deadline" in line or "requests" in line
                 ]
-                print(f"hook ({label}): 64 KB kebab + 64 KB base64url, --deadline 2: exit {proc.returncode},")
+                print(f"hook ({label}), --deadline 2: exit {proc.returncode},")
                 print(f"      wall {wall:.2f} s, {server.requests} request(s) so far; {' | '.join(notes)}")
 
 
