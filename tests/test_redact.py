@@ -157,7 +157,7 @@ LEAKED_BEFORE = [
     ),
     ("  password: hunter2", "hunter2"),
     ("api_token: abcdefghijklmnop", "abcdefghijklmnop"),
-    ('{"password": "j50nPass"}', "j50nPass"),  # JSON, quoted: kept working
+    ('{"password": "j50nPass"}', "j50nPass"),  # JSON, quoted: redacted before too (coverage)
     ("password = iniPass9", "iniPass9"),  # INI / TOML without quotes
     ("X-Api-Key: 0123456789abcdef0123", "0123456789abcdef0123"),
     # vendor tokens
@@ -180,7 +180,7 @@ LEAKED_BEFORE = [
     ("123456789:AA" + "h" * 33, "h" * 33),
     ("AccountName=x;AccountKey=" + "QUJD" * 22 + ";EndpointSuffix=core.windows.net", "QUJD" * 22),
     ("HRKU-AA" + "k" * 58, "k" * 58),
-    ("client = Anthropic(api_key=None) or 'sk-ant-api03-" + "Q" * 40 + "'", "Q" * 40),
+    ("client = Anthropic(api_key=None) or 'sk-ant-api03-" + "Q" * 40 + "'", "Q" * 40),  # redacted before too
     # long random runs without quotes
     ("aws_access: wJalrXUtnFEMIK7MDENGbPxRfiCY4EXAMPLEK3Yz", "wJalrXUtnFEMIK7MDENGbPxRfiCY4EXAMPLEK3Yz"),
     ("--data Zq8Xv2Lk9Tb4Nw7Yr3Hm6Pd1Qs5Jc0Gf8Ae2Wu", "Zq8Xv2Lk9Tb4Nw7Yr3Hm6Pd1Qs5Jc0Gf8Ae2Wu"),
