@@ -9,7 +9,8 @@ real code, and the time redaction takes on adversarial input (old vs new, side b
    (`python -m ariadne_hook`) runs against a loopback OpenAI-compatible server with a fake key; every
    planted value is searched in every captured request body.
 2. timings: redact() on 64 KB adversarial strings, the old module (`--old-rev`, read with `git show`) and
-   this one, each input in its own process with a time limit (`--limit`; the old code is quadratic).
+   this one, each input in its own process with a time limit (`--limit`; the old code is quadratic); and a
+   sweep: every rule keyword followed by a run of each character class, 64 KB each, the slowest listed.
 3. hook: the CLI on a staged function holding one 64 KB kebab-case and one 64 KB base64url string,
    provider on a loopback server, `--deadline 2`: wall time.
 4. --fp: every line of the files of REV (and of `git diff RANGE`) that redact() changes, with the markers,
@@ -111,6 +112,25 @@ def timings(old_rev: str, limit: float) -> None:
                 print(f"  {name:16} {size:7} {old_t:>10} {new_t:>10}")
 
 
+def sweep() -> None:
+    """Every rule keyword repeated with a run of each character class the patterns use, 64 KB each."""
+    from ariadne_hook.summarize.redact import _LINE_RULES
+
+    extra = {"-----END RSA PRIVATE KEY-----\n", "eyJ", "M", ":AA", "://", "@tcp("}
+    keywords = sorted({k for rule in _LINE_RULES for k in rule.keywords} | extra)
+    times = []
+    for keyword in keywords:
+        for filler in ("a", "A1-", "=", "/", ".", " ", "'", "0"):
+            unit = keyword + filler * 3
+            text = unit * (64 * 1024 // len(unit))
+            start = time.perf_counter()
+            redact(text)
+            times.append((time.perf_counter() - start, unit))
+    times.sort(reverse=True)
+    print(f"sweep: {len(times)} inputs of 64 KB (keyword + filler, repeated); slowest:")
+    print("       " + ", ".join(f"{unit!r} {t:.3f} s" for t, unit in times[:5]))
+
+
 def hook() -> None:
     import base64
     import random
@@ -183,12 +203,14 @@ def main() -> None:
     parser.add_argument("--old-rev", default=OLD_REV)
     parser.add_argument("--limit", type=float, default=30.0, help="seconds per timed input")
     parser.add_argument("--fp", nargs="*", default=[], metavar="GITDIR:REV[:RANGE]")
-    parser.add_argument("--skip", nargs="*", default=[], choices=("corpus", "timings", "hook"))
+    parser.add_argument("--skip", nargs="*", default=[], choices=("corpus", "timings", "sweep", "hook"))
     args = parser.parse_args()
     if "corpus" not in args.skip:
         corpus()
     if "timings" not in args.skip:
         timings(args.old_rev, args.limit)
+    if "sweep" not in args.skip:
+        sweep()
     if "hook" not in args.skip:
         hook()
     false_positives(args.fp)

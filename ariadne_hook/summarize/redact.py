@@ -60,7 +60,8 @@ class Rule:
     anchored: bool = False  # matched only where a keyword starts (the pattern begins with the keyword)
 
 
-def _has_digit(match: re.Match[str]) -> str | None:
+def _openai(match: re.Match[str]) -> str | None:
+    """sk-… with a digit: a key; sk-learn-compatible-estimators is kebab-case, not a key."""
     return "openai-key" if any(c.isdigit() for c in match.group(0)) else None
 
 
@@ -89,7 +90,7 @@ def _auth_header(match: re.Match[str]) -> str | None:
         return None
     if not scheme and (value.lower() in _SCHEMES or _IDENTIFIER.fullmatch(value)):
         return None  # a variable holding the header, not its value
-    return "bearer-token" if (match.group("scheme") or "").lower() == "bearer" else "authorization"
+    return "bearer-token" if scheme == "bearer" else "authorization"
 
 
 def _bearer(match: re.Match[str]) -> str | None:
@@ -127,7 +128,7 @@ _RULES: tuple[Rule, ...] = tuple(
         ("google-key", ("aiza", "gocspx-", "ya29."),
          _B + r"(?:AIza[\w-]{35}|GOCSPX-[\w-]{20,64}|ya29\.[\w-]{20,512})", 0, None),
         ("anthropic-key", ("sk-ant-",), _B + r"sk-ant-[\w-]{20,300}", 0, None),
-        ("openai-key", ("sk-",), _B + r"sk-[\w-]{20,300}", 0, _has_digit),
+        ("openai-key", ("sk-",), _B + r"sk-[\w-]{20,300}", 0, _openai),
         ("sendgrid-key", ("sg.",), r"(?<![\w.-])SG\.[\w-]{16,32}\.[\w-]{20,64}", 0, None),
         ("twilio-key", ("SK", "AC"), r"(?<![A-Za-z0-9])(?:SK|AC)[0-9a-fA-F]{32}(?![A-Za-z0-9])", 0, None),
         ("mailgun-key", ("key-",), _B + r"(?:pub)?key-[0-9a-f]{32}(?![A-Za-z0-9])", 0, None),
@@ -200,9 +201,7 @@ _NOT_VALUES = {
 }  # fmt: skip
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
-_LONG_WORDS = re.compile(
-    r"[A-Z]?[a-z]{4,}|[A-Z][a-z]{3}|[A-Z]{4,}(?![a-z])"
-)  # word-like segments, 4+ letters
+_LONG_WORDS = re.compile(r"[A-Z]?[a-z]{4,}|[A-Z][a-z]{3}|[A-Z]{4,}(?![a-z])")  # word-like, 4+ letters
 _LINE_START = re.compile(r"[+\- ]?(?P<indent>[ \t]*)(?:export\s+|-\s+)?[\"']?[\w.-]*")
 _REST_OK = re.compile(r"\s*(?:;\s*)?(?:(?:#|//).*)?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
