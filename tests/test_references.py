@@ -199,6 +199,20 @@ def test_method_deleted_lists_member_calls(repo: Path) -> None:
     assert found(changes, scan) == {"Cart.checkout_all": ["shop/view.py:3"]}
 
 
+def test_python_method_calls_are_matched_without_self(repo: Path) -> None:
+    """A method that became a static method (click 8.1.4's BashComplete._check_version): self._check() fits
+    both; a method that gained a required parameter: obj.area() is left behind, obj.area(2) is new."""
+    shape = "class Shape:\n    def _check(self):\n        pass\n\n    def area(self):\n        return 1\n"
+    write(repo, "shape.py", shape)
+    write(repo, "use.py", "def go(s):\n    s._check()\n    s.area()\n    s.area(2)\n")
+    commit_all(repo)
+    changed = shape.replace("    def _check(self):", "    @staticmethod\n    def _check():")
+    write(repo, "shape.py", changed.replace("def area(self):", "def area(self, scale):"))
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    assert found(changes, scan) == {"Shape.area": ["use.py:3"]}
+
+
 def test_a_name_still_defined_elsewhere_is_not_claimed(repo: Path) -> None:
     """A deleted method whose name other classes define: only self-calls in its own file count."""
     write(

@@ -32,7 +32,15 @@ from pathlib import Path
 from ariadne_hook.locate.callfit import fits, go_results, signature_key, without_receiver
 from ariadne_hook.locate.languages import _EXTENSIONS, _FILENAMES, language_for
 from ariadne_hook.locate.refsites import BARE, DEFINITION, IMPORT, MEMBER, PROTOTYPE, FileSites, Site, sites
-from ariadne_hook.models import FileChange, FunctionChange, FunctionFacts, Reference, References, SourceInfo
+from ariadne_hook.models import (
+    FileChange,
+    FunctionChange,
+    FunctionFacts,
+    Param,
+    Reference,
+    References,
+    SourceInfo,
+)
 
 CAP = 10  # references listed per entry (the total is counted past it)
 MAX_TEXT = 100  # characters of a listed line
@@ -322,7 +330,8 @@ def _decide(
 ) -> dict[int, References]:
     out: dict[int, References] = {}
     for target in wanted:
-        places = sorted(set(_places(target, parsed, by_path, overrides)))
+        covered = _covered(target, wanted)
+        places = sorted(set(_places(target, parsed, by_path, overrides, covered)))
         if places:
             items = tuple(Reference(p, n, _line_text(texts.get(p, ""), n)) for p, n in places[:cap])
             out[target.index] = References(target.name, target.why, items, len(places))
@@ -334,6 +343,7 @@ def _places(
     parsed: Mapping[str, FileSites],
     by_path: Mapping[str, FileChange],
     overrides: Mapping[str, str],
+    covered: Sequence[tuple[str, int, int]],
 ) -> Iterable[tuple[str, int]]:
     files = {
         path: fs
@@ -341,15 +351,13 @@ def _places(
         if _family(language_for(path, overrides)) == _family(target.language)
     }
     definitions = [
-        (path, s.line)
+        (path, s.receiver)
         for path, fs in files.items()
         for s in fs.sites
-        if s.name == target.name and s.role == DEFINITION and not _own(target, path, s.line)
+        if s.name == target.name and s.role == DEFINITION and not _within(covered, path, s.line)
     ]
-    if target.why == SIGNATURE and any(path == target.path for path, _ in definitions):
-        return  # overloads or redefinitions: which one a call reaches is not decidable here
-    if target.why != SIGNATURE and any(path == target.path for path, _ in definitions):
-        return  # the name is still defined where it was
+    if any(path == target.path and owner in {target.owner, ""} for path, owner in definitions):
+        return  # still defined where it was, or overloaded: which one a call reaches is not decidable
     ambiguous = target.name in COMMON_METHODS or bool(definitions)
     for path, fs in files.items():
         touched = by_path[path].added_lines if path in by_path else frozenset()
@@ -362,8 +370,24 @@ def _places(
                 yield path, site.line
 
 
-def _own(target: Target, path: str, line: int) -> bool:
-    return target.own is not None and path == target.path and target.own[0] <= line <= target.own[1]
+def _covered(target: Target, wanted: Sequence[Target]) -> list[tuple[str, int, int]]:
+    """The new definitions of the same name changed the same way as ``target`` (its own included): a call
+    to any of them is judged alike, so they do not make the name ambiguous."""
+
+    def transition(t: Target) -> tuple[object, ...]:
+        old = t.old.params if t.old is not None else ()
+        new = t.new.params if t.new is not None else ()
+        return signature_key(old, t.language), signature_key(new, t.language), t.why
+
+    return [
+        (t.path, t.own[0], t.own[1])
+        for t in wanted
+        if t.own is not None and t.name == target.name and transition(t) == transition(target)
+    ]
+
+
+def _within(spans: Sequence[tuple[str, int, int]], path: str, line: int) -> bool:
+    return any(p == path and first <= line <= last for p, first, last in spans)
 
 
 def _imports(target: Target, site: Site) -> bool:
@@ -381,7 +405,7 @@ def _refers(
     fs: FileSites,
     imported: bool,
     ambiguous: bool,
-    definitions: Sequence[tuple[str, int]],
+    definitions: Sequence[tuple[str, str]],
 ) -> bool:
     if site.role == DEFINITION:
         return False
@@ -390,6 +414,8 @@ def _refers(
     if site.role == PROTOTYPE:
         return target.kind == "function" and not target.owner
     if target.kind == "method":
+        if site.receiver == target.owner:
+            return site.role == MEMBER  # Class.method, Class::method
         return site.receiver not in fs.modules and _method_use(target, path, site, ambiguous)
     return _function_use(target, path, site, fs, imported, definitions)
 
@@ -414,7 +440,7 @@ def _function_use(
     site: Site,
     fs: FileSites,
     imported: bool,
-    definitions: Sequence[tuple[str, int]],
+    definitions: Sequence[tuple[str, str]],
 ) -> bool:
     same_file = path == target.path
     if target.owner:  # nested (Python), bound to an object (JS), in a module or namespace (Rust, C++)
@@ -456,22 +482,29 @@ def _old_shape(target: Target, site: Site) -> bool:
         old_n, new_n = go_results(target.old.returns), go_results(target.new.returns)
         if old_n != new_n and site.call.targets == old_n:
             return True
-    old, new = target.old.params, target.new.params
-    if target.kind == "method" and site.role == MEMBER and _drops_receiver(target, site):
-        old, new = without_receiver(old, target.language), without_receiver(new, target.language)
-    elif target.kind == "method" and target.language == "python" and site.role == MEMBER:
-        return False  # Class.method(obj, ...) on a plain method, or a static/class method: not decided
+    old = _passed(target, target.old, site)
+    new = _passed(target, target.new, site)
+    if old is None or new is None:
+        return False
     before, after = fits(old, site.call, target.language), fits(new, site.call, target.language)
     return before is True and after is False
 
 
-def _drops_receiver(target: Target, site: Site) -> bool:
-    decorators = target.old.decorators if target.old is not None else ()
+def _passed(target: Target, facts: FunctionFacts, site: Site) -> tuple[Param, ...] | None:
+    """The parameters a call at ``site`` fills (the receiver dropped for an instance call); None when it
+    cannot be told (Python ``Class.method(obj, ...)``)."""
+    params = tuple(facts.params)
+    if target.kind != "method" or site.role != MEMBER:
+        return params
     if target.language == "python":
-        if "staticmethod" in decorators:
-            return False
-        return "classmethod" in decorators or site.receiver != target.owner
-    return target.language == "rust" and not site.scoped
+        if "staticmethod" in facts.decorators:
+            return params
+        if "classmethod" in facts.decorators or site.receiver != target.owner:
+            return without_receiver(params, "python")
+        return None
+    if target.language == "rust" and not site.scoped:
+        return without_receiver(params, "rust")
+    return params
 
 
 def _line_text(text: str, line: int) -> str:

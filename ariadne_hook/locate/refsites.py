@@ -16,10 +16,12 @@ from __future__ import annotations
 import ast
 import importlib
 import re
-from collections.abc import Collection, Iterable
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ariadne_hook.locate.languages import gc_paused
 from ariadne_hook.locate.python import _line_mapper
 
 if TYPE_CHECKING:
@@ -71,46 +73,73 @@ def last_name(receiver: str) -> str:
 def sites(text: str, language: str, names: Collection[str], lines: Iterable[int]) -> FileSites | None:
     """The occurrences of ``names`` on ``lines`` of ``text``; None when the file cannot be read."""
     if language == "python":
-        return python_sites(text, names)
+        return python_sites(text, names, lines)
     return treesitter_sites(text, language, names, lines)
 
 
 # ---------------------------------------------------------------------------------------------- Python
 
 
-def python_sites(text: str, names: Collection[str]) -> FileSites | None:
+def python_sites(text: str, names: Collection[str], lines: Iterable[int] = ()) -> FileSites | None:
+    """Python occurrences; with ``lines``, only the statements that span one of them are walked (imports
+    at the top level always are)."""
     source = text[1:] if text.startswith("\ufeff") else text
     try:
-        tree = ast.parse(source)
+        with gc_paused():
+            tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     git_line = _line_mapper(source)
-    nodes = list(ast.walk(tree))
-    calls = {id(node.func): node for node in nodes if isinstance(node, ast.Call)}
+    wanted = sorted(set(lines))
+    if not wanted or re.search(r"\r(?!\n)", source):  # lone CRs: ast's lines are not git's, walk it all
+        wanted = []
     found: list[Site] = []
     modules: dict[str, str] = {}
-    for node in nodes:
-        if isinstance(node, ast.Name):
+    shapes: dict[int, Shape] = {}
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, owner = stack.pop()
+        if isinstance(node, ast.Call):
+            shapes[id(node.func)] = _python_shape(node)
+        elif isinstance(node, ast.Name):
             if node.id in names and isinstance(node.ctx, ast.Load):
-                shape = _python_shape(calls.get(id(node)))
-                found.append(Site(node.id, git_line(node.lineno), BARE, call=shape))
+                found.append(Site(node.id, git_line(node.lineno), BARE, call=shapes.get(id(node))))
+            continue
         elif isinstance(node, ast.Attribute):
             if node.attr in names and isinstance(node.ctx, ast.Load):
-                receiver = last_name(ast.unparse(node.value)) if _named(node.value) else ""
-                shape = _python_shape(calls.get(id(node)))
-                found.append(
-                    Site(node.attr, git_line(node.end_lineno or node.lineno), MEMBER, receiver, shape)
-                )
+                line = git_line(node.end_lineno or node.lineno)
+                found.append(Site(node.attr, line, MEMBER, _receiver(node.value), shapes.get(id(node))))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name in names:
-                found.append(Site(node.name, git_line(node.lineno), DEFINITION))
+                found.append(Site(node.name, git_line(node.lineno), DEFINITION, owner))
+            owner = ""
+        elif isinstance(node, ast.ClassDef):
+            owner = node.name
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             found.extend(_python_import(node, names, modules, git_line(node.lineno)))
+            continue
+        for child in ast.iter_child_nodes(node):
+            if _spans(child, wanted) or (node is tree and isinstance(child, (ast.Import, ast.ImportFrom))):
+                stack.append((child, owner))
     return FileSites(tuple(found), modules)
 
 
-def _named(node: ast.expr) -> bool:
-    return isinstance(node, (ast.Name, ast.Attribute))
+def _spans(node: ast.AST, wanted: Sequence[int]) -> bool:
+    """True when ``node`` may hold one of the wanted lines (always without positions or wanted lines)."""
+    start = getattr(node, "lineno", None)
+    if not wanted or start is None:
+        return True
+    end = getattr(node, "end_lineno", None) or start
+    index = bisect_left(wanted, start)
+    return index < len(wanted) and wanted[index] <= end
+
+
+def _receiver(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
 
 
 def _python_import(
@@ -130,9 +159,7 @@ def _python_import(
     return found
 
 
-def _python_shape(call: ast.Call | None) -> Shape | None:
-    if call is None:
-        return None
+def _python_shape(call: ast.Call) -> Shape:
     starred = any(isinstance(a, ast.Starred) for a in call.args)
     keywords = tuple(k.arg for k in call.keywords if k.arg is not None)
     unpacked = starred or any(k.arg is None for k in call.keywords)
@@ -307,23 +334,59 @@ def _classify(leaf: Node | None, name: str, line: int) -> Site | None:
         receiver = parent.named_children[0] if len(parent.named_children) > 1 else None
         return Site(name, line, MEMBER, last_name(_text(receiver)), None, True)
     if place in DEFINITIONS:
-        return Site(name, line, DEFINITION)
+        return Site(name, line, DEFINITION, _owner_of(parent))
     if place == ("function_declarator", "declarator"):
         return _declarator(parent, name, line)
     if place in BOUND_FUNCTIONS:
         value = parent.child_by_field_name("value")
-        return Site(name, line, DEFINITION) if value is not None and value.type in FUNCTION_VALUES else None
+        if value is None or value.type not in FUNCTION_VALUES:
+            return None
+        return Site(name, line, DEFINITION, _owner_of(parent))
     return _bare(leaf, parent, place, name, line)
 
 
-def _declarator(declarator: Node, name: str, line: int) -> Site:
+def _declarator(declarator: Node, name: str, line: int, scope: str = "") -> Site:
     """C/C++: a definition when the function declarator heads a body, else a prototype."""
     owner = declarator.parent
     while owner is not None and owner.type in {"pointer_declarator", "reference_declarator"}:
         owner = owner.parent
-    return Site(
-        name, line, DEFINITION if owner is not None and owner.type == "function_definition" else PROTOTYPE
-    )
+    if owner is not None and owner.type == "function_definition":
+        return Site(name, line, DEFINITION, scope or _owner_of(owner))
+    return Site(name, line, PROTOTYPE)
+
+
+OWNERS = frozenset(
+    {
+        "class_declaration",
+        "abstract_class_declaration",
+        "class",
+        "class_specifier",
+        "struct_specifier",
+        "interface_declaration",
+        "enum_declaration",
+        "record_declaration",
+        "trait_item",
+        "module",
+    }
+)
+
+
+def _owner_of(definition: Node) -> str:
+    """The type a definition belongs to (class, struct, impl, trait, Go receiver), "" for none."""
+    if definition.type == "method_declaration" and definition.child_by_field_name("receiver") is not None:
+        from ariadne_hook.locate.treesitter.go import receiver_type
+
+        return receiver_type(definition)
+    node = definition.parent
+    while node is not None:
+        if node.type in OWNERS:
+            return last_name(_text(node.child_by_field_name("name")))
+        if node.type == "impl_item":
+            return last_name(_text(node.child_by_field_name("type")).split("<")[0])
+        if node.type in {"function_definition", "function_declaration", "method_definition", "function_item"}:
+            return ""  # nested in a function
+        node = node.parent
+    return ""
 
 
 def _member(leaf: Node, parent: Node, place: tuple[str, str | None], name: str, line: int) -> Site | None:
@@ -332,7 +395,7 @@ def _member(leaf: Node, parent: Node, place: tuple[str, str | None], name: str, 
         receiver = parent.child_by_field_name("argument")
     holder = parent.parent
     if parent.type == "qualified_identifier" and holder is not None and holder.type == "function_declarator":
-        return _declarator(holder, name, line)  # void A::m() {...}
+        return _declarator(holder, name, line, last_name(_text(receiver)))  # void A::m() {...}
     if _inside(parent, "use_declaration"):
         return Site(name, line, IMPORT, _text(receiver).replace("::", "."))
     if holder is not None and holder.type in {"assignment_expression", "assignment"}:
