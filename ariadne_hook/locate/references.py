@@ -64,6 +64,8 @@ format
 parse load dump dumps loads length size len count index contains has equals hashCode toString String Error
 Close Read Write Len Less Swap then catch finally emit on off init reset new"""
 COMMON_METHODS = frozenset(_COMMON.split())
+# functions the runtime calls: nobody calls them by name
+ENTRY_POINTS = {"go": ("init", "main"), "c": ("main",), "cpp": ("main",), "rust": ("main",)}
 INDEX_NAMES = frozenset({"__init__", "index", "mod", "lib", "main"})
 
 
@@ -123,6 +125,8 @@ def _special(change: FunctionChange, name: str) -> bool:
     """Constructors, destructors, operators, dunders: called implicitly, not by their name."""
     if _NAME.match(name) is None or name == _owner(change.qualname):
         return True
+    if change.kind == "function" and name in ENTRY_POINTS.get(change.language, ()):
+        return True
     return (name.startswith("__") and name.endswith("__")) or name in {"constructor", "initialize"}
 
 
@@ -158,6 +162,8 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
         name = _leaf(c.qualname)
         if c.kind not in {"function", "method"} or c.skip_reason is not None or _special(c, name):
             continue
+        if c.language == "python" and c.kind == "function" and "." in c.qualname:
+            continue  # a function nested in a function: local to it
         homes = {c.path, c.old_path or c.path}
         modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
         target = Target(i, name, c.qualname, c.kind, c.path, c.language, DELETED, _owner(c.qualname), modules)
@@ -358,6 +364,8 @@ def _places(
     ]
     if any(path == target.path and owner in {target.owner, ""} for path, owner in definitions):
         return  # still defined where it was, or overloaded: which one a call reaches is not decidable
+    if target.kind == "method" and any(path == target.path for path, _ in definitions):
+        return  # another class of the same file has it: even self.name may be that one
     ambiguous = target.name in COMMON_METHODS or bool(definitions)
     for path, fs in files.items():
         touched = by_path[path].added_lines if path in by_path else frozenset()
