@@ -363,6 +363,69 @@ def test_go_signature_and_result_count_changes(repo: Path) -> None:
     }
 
 
+def test_go_package_functions_are_not_methods(repo: Path) -> None:
+    """cobra v1.0.0..v1.8.0 deleted Project.Create: os.Create(...) elsewhere is a package function."""
+    write(repo, "go.mod", "module example.com/m\n")
+    write(
+        repo,
+        "gen/project.go",
+        "package gen\n\ntype Project struct{}\n\nfunc (p *Project) Create() error {\n\treturn nil\n}\n",
+    )
+    write(
+        repo, "out.go", 'package main\n\nimport "os"\n\nfunc main() {\n\tf, _ := os.Create("x")\n\t_ = f\n}\n'
+    )
+    commit_all(repo)
+    write(repo, "gen/project.go", "package gen\n\ntype Project struct{}\n")
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    assert found(changes, scan) == {}
+
+
+def test_python_class_receiver_imported_by_name(repo: Path) -> None:
+    """click 8.0: ParameterSource.validate (a classmethod) deleted; the tests still call it through the class
+    they import with `from click.core import ParameterSource`."""
+    source = "class ParameterSource:\n    @classmethod\n    def validate(cls, value):\n        return value\n"
+    write(repo, "core.py", source + "\n\nclass Other:\n    pass\n")
+    write(repo, "test_core.py", "from core import ParameterSource\n\nParameterSource.validate('x')\n")
+    commit_all(repo)
+    write(repo, "core.py", "class ParameterSource:\n    pass\n\n\nclass Other:\n    pass\n")
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    assert found(changes, scan) == {"ParameterSource.validate": ["test_core.py:3"]}
+
+
+def test_an_override_deleted_leaves_the_base_method_alone(repo: Path) -> None:
+    """click 8.0 deleted IntParamType.convert; ParamType.convert stays, and self.convert(...) in ParamType is
+    that one."""
+    base = "class ParamType:\n    def convert(self, v):\n        return v\n\n    def __call__(self, v):\n"
+    base += "        return self.convert(v)\n\n\n"
+    write(
+        repo,
+        "types.py",
+        base + "class IntType(ParamType):\n    def convert(self, v):\n        return int(v)\n",
+    )
+    commit_all(repo)
+    write(repo, "types.py", base + "class IntType(ParamType):\n    pass\n")
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    assert [c.qualname for c in changes if c.change == "deleted"] == ["IntType.convert"]
+    assert found(changes, scan) == {}
+
+
+def test_a_nested_function_is_not_looked_for(repo: Path) -> None:
+    """click 8.0 deleted Parameter.__init__.shell_complete (nested); the module-level shell_complete that
+    another function of the file imports and calls is another function."""
+    outer = "def outer(x):\n    def shell_complete(a):\n        return a\n\n    return x\n\n\n"
+    main = "def main():\n    from completion import shell_complete\n\n    return shell_complete(1, 2)\n"
+    write(repo, "m.py", outer + main)
+    commit_all(repo)
+    write(repo, "m.py", "def outer(x):\n    return x\n\n\n" + main)
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    assert [c.qualname for c in changes if c.change == "deleted"] == ["outer.shell_complete"]
+    assert found(changes, scan) == {}
+
+
 # ---------------------------------------------------------------------------------------------- JS / TS
 
 JS_UTIL = """\
