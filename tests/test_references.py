@@ -199,6 +199,20 @@ def test_method_deleted_lists_member_calls(repo: Path) -> None:
     assert found(changes, scan) == {"Cart.checkout_all": ["shop/view.py:3"]}
 
 
+def test_python_decorator_lines_are_read(repo: Path) -> None:
+    """click 8.0 deleted conftest.check_symlink_impl; test_types.py still called it in a decorator, above the
+    def line that ast gives as the function's line."""
+    write(repo, "tests/conftest.py", "def check_symlink_impl():\n    return True\n")
+    use = "import pytest\nfrom conftest import check_symlink_impl\n\n\n"
+    use += "@pytest.mark.skipif(not check_symlink_impl(), reason='no')\ndef test_x():\n    pass\n"
+    write(repo, "tests/test_types.py", use)
+    commit_all(repo)
+    write(repo, "tests/conftest.py", "import os\n")
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    assert found(changes, scan) == {"check_symlink_impl": ["tests/test_types.py:2", "tests/test_types.py:5"]}
+
+
 def test_python_method_calls_are_matched_without_self(repo: Path) -> None:
     """A method that became a static method (click 8.1.4's BashComplete._check_version): self._check() fits
     both; a method that gained a required parameter: obj.area() is left behind, obj.area(2) is new."""

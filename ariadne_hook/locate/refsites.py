@@ -130,6 +130,9 @@ def _spans(node: ast.AST, wanted: Sequence[int]) -> bool:
     if not wanted or start is None:
         return True
     end = getattr(node, "end_lineno", None) or start
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:  # a def's or a class's lineno is its def line: the decorators come before it
+        start = min(start, *(d.lineno for d in decorators))
     index = bisect_left(wanted, start)
     return index < len(wanted) and wanted[index] <= end
 
