@@ -114,6 +114,8 @@ def main() -> None:
                         for place in sorted(missed):
                             old = git(args.repo, "show", f"{parent}:{place[0]}").split("\n")[place[1] - 1]
                             print(f"    missed {place[0]}:{place[1]}: {old.strip()[:100]}")
+                        for place in sorted(hit):
+                            print(f"    found  {place[0]}:{place[1]}: {text.get(place, '')}")
                         for place in sorted(extra):
                             print(f"    extra  {place[0]}:{place[1]}: {text.get(place, '')}")
     print(dict(totals))

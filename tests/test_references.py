@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ariadne_hook.locate import locate
-from ariadne_hook.locate.references import ReferenceScan, find_references
+from ariadne_hook.locate.references import ReferenceScan, find_references, targets
 from ariadne_hook.models import FileChange, FunctionChange, SourceInfo
 from ariadne_hook.source.git import from_patch_text, revision_range, staged
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
@@ -125,6 +125,22 @@ def test_python_signature_changes_list_old_shape_calls_only(repo: Path) -> None:
     # render("t", verbose=True) passes a removed keyword; render("t") fits both
     assert found(changes, scan) == {"resize": ["app/user.py:15"], "render": ["app/user.py:17"]}
     assert set(why(changes, scan).values()) == {"signature changed"}
+
+
+def test_compatible_signature_changes_are_not_looked_for(repo: Path) -> None:
+    """click 8.1.4 gave argument() and option() a keyword-only cls=None: every old call still fits, so
+    nothing is searched; overloads (typing.overload) of a changed function are not decided either."""
+    python_repo(repo)
+    changed = UTIL.replace(
+        "def render(text, verbose=False):", "def render(text, verbose=False, *, cls=None):"
+    )
+    changed += "\n\n@overload\ndef keep(x: int) -> int: ...\n@overload\ndef keep(x: str) -> str: ...\n"
+    write(repo, "pkg/util.py", changed.replace("def keep(x):", "def keep(x, y):"))
+    stage_all(repo)
+    info, files = staged(repo, 1_000_000)
+    changes = locate(files)
+    assert {c.qualname for c in changes} >= {"render", "keep"}
+    assert targets(changes, files) == []
 
 
 def test_python_rename_lists_the_old_name(repo: Path) -> None:

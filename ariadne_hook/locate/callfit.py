@@ -44,6 +44,34 @@ def fits(params: Sequence[Param], shape: Shape, language: str) -> bool | None:
     return required <= shape.positional and (variadic or shape.positional <= len(positional))
 
 
+def accepts_more(old: Sequence[Param], new: Sequence[Param], language: str) -> bool:
+    """True when every call that fits ``old`` fits ``new`` too (parameters only added with defaults, or
+    made optional, or variadic): then no call can have the old shape only."""
+    if language not in {"python", "ruby"}:
+        old_key, new_key = signature_key(old, language), signature_key(new, language)
+        old_required, old_total, old_variadic = old_key
+        new_required, new_total, new_variadic = new_key
+        if new_required > old_required:  # type: ignore[operator]
+            return False
+        return bool(new_variadic) or (not old_variadic and new_total >= old_total)  # type: ignore[operator]
+    old_positional = [p.name for p in old if p.kind in POSITIONAL]
+    new_positional = [p.name for p in new if p.kind in POSITIONAL]
+    if new_positional[: len(old_positional)] != old_positional:
+        return False
+    kinds = {p.kind for p in new}
+    if any(p.kind in {"var_positional", "var_keyword"} and p.kind not in kinds for p in old):
+        return False
+    by_name = {p.name: p for p in new}
+    for param in old:
+        if param.kind in {"var_positional", "var_keyword"}:
+            continue
+        now = by_name.get(param.name)
+        if now is None or now.kind != param.kind or (param.default is not None and now.default is None):
+            return False
+    added = [p for p in new if p.name not in {q.name for q in old}]
+    return all(p.default is not None or p.kind in {"var_positional", "var_keyword"} for p in added)
+
+
 def _required(param: Param) -> bool:
     return param.default is None and not param.name.endswith("?")
 

@@ -25,11 +25,12 @@ import posixpath
 import re
 import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ariadne_hook.locate.callfit import fits, go_results, signature_key, without_receiver
+from ariadne_hook.locate.callfit import accepts_more, fits, go_results, signature_key, without_receiver
 from ariadne_hook.locate.languages import _EXTENSIONS, _FILENAMES, language_for
 from ariadne_hook.locate.refsites import BARE, DEFINITION, IMPORT, MEMBER, PROTOTYPE, FileSites, Site, sites
 from ariadne_hook.models import (
@@ -50,6 +51,7 @@ MAX_FILE_BYTES = 1_000_000
 DELETED, SIGNATURE = "deleted", "signature changed"
 
 _NAME = re.compile(r"[A-Za-z_$][\w$]*[?!]?\Z")
+_IMPORTS = re.compile(r"\b(?:import|from|require|use)\b")
 _PACKAGE = re.compile(r"^package\s+(\w+)", re.M)
 FAMILIES = {"typescript": "javascript", "tsx": "javascript", "cpp": "c"}
 # languages where a top-level function is visible from other files without an import
@@ -147,9 +149,11 @@ def _signature_changed(change: FunctionChange) -> bool:
     old, new = change.old_facts, change.new_facts
     if old is None or new is None:
         return False
-    if signature_key(old.params, change.language) != signature_key(new.params, change.language):
+    if change.language == "go" and go_results(old.returns) != go_results(new.returns):
         return True
-    return change.language == "go" and go_results(old.returns) != go_results(new.returns)
+    if signature_key(old.params, change.language) == signature_key(new.params, change.language):
+        return False
+    return not accepts_more(old.params, new.params, change.language)
 
 
 def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> list[Target]:
@@ -157,6 +161,7 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
     pairs = rename_pairs(changes)
     texts = {f.old_path or f.path: f.old_text for f in files}
     kept = {(c.path, c.qualname) for c in changes if c.change != "deleted"}
+    live = Counter((c.path, c.qualname) for c in changes if c.change != "deleted")
     out: list[Target] = []
     for i, c in enumerate(changes):
         name = _leaf(c.qualname)
@@ -171,7 +176,7 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
             why = _deleted_why(c, changes, pairs.get(i), kept)
             if why is not None:
                 out.append(replace(target, why=why))
-        elif c.change == "modified" and _signature_changed(c):
+        elif c.change == "modified" and live[(c.path, c.qualname)] == 1 and _signature_changed(c):
             out.append(replace(target, why=SIGNATURE, old=c.old_facts, new=c.new_facts, own=c.new_lines))
     return out
 
@@ -215,14 +220,17 @@ def find_references(
         return ReferenceScan()
     overrides = dict(languages or {})
     family = {_family(t.language) for t in wanted}
-    hits = _grep(root, revision, sorted({t.name for t in wanted}), _pathspecs(family, overrides), stop)
-    if hits is None:
+    found_hits = _grep(root, revision, sorted({t.name for t in wanted}), _pathspecs(family, overrides), stop)
+    if found_hits is None:
         return _incomplete({}, 0, started, f"references: cut short after {budget_seconds:g} s (git grep)")
-    hits = {
-        path: lines
-        for path, lines in hits.items()
-        if _family(language_for(path, overrides)) in family and not _excluded(path, excludes)
-    }
+    relevant = _relevance(wanted)
+    hits: dict[str, list[int]] = {}
+    for path, found_lines in found_hits.items():
+        language = language_for(path, overrides)
+        if _family(language) in family and not _excluded(path, excludes):
+            lines = [number for number, text in found_lines if relevant(text, language)]
+            if lines:
+                hits[path] = lines
     by_path = {f.path: f for f in files if f.status != "deleted"}
     order = sorted(hits, key=lambda p: (p not in by_path, p))
     read, texts = order[:max_files], _texts(root, revision, order[:max_files], by_path)
@@ -244,6 +252,31 @@ def find_references(
     if note is not None:
         return _incomplete(found_refs, len(parsed), started, note)
     return ReferenceScan(found_refs, True, None, len(parsed), time.monotonic() - started)
+
+
+def _relevance(wanted: Sequence[Target]) -> Callable[[str, str], bool]:
+    """Whether a hit line can hold a reference: any use of a deleted or renamed name; for a signature
+    change a call (``name(``, ``name<T>(``, ``name[T](``; Ruby calls need no parentheses) or an import
+    (which makes the calls of its file count)."""
+    anywhere = sorted({t.name for t in wanted if t.why != SIGNATURE})
+    called = sorted({t.name for t in wanted if t.why == SIGNATURE})
+    use = _words(anywhere, "")
+    call = _words(called, r"\s*[(<\[]")
+
+    def relevant(text: str, language: str) -> bool:
+        if use is not None and use.search(text):
+            return True
+        if call is None:
+            return False
+        return language == "ruby" or call.search(text) is not None or _IMPORTS.search(text) is not None
+
+    return relevant
+
+
+def _words(names: Sequence[str], after: str) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    return re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, names)) + r")(?![\w$?!])" + after)
 
 
 def _incomplete(found: dict[int, References], read: int, started: float, note: str) -> ReferenceScan:
@@ -281,8 +314,9 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
 
 def _grep(
     root: Path, revision: str, names: Sequence[str], specs: Sequence[str], stop: float
-) -> dict[str, list[int]] | None:
-    """path -> line numbers with a word-bounded hit of any name; None when it ran out of time."""
+) -> dict[str, list[tuple[int, str]]] | None:
+    """path -> (line number, text) of the lines with a word-bounded hit of any name; None when it ran out
+    of time."""
     command = ["git", "-c", "grep.column=false", "-c", "grep.fullName=true", "grep", "-z", "-n", "-I", "-w"]
     command += ["-F", "--no-color", *(a for name in names for a in ("-e", name))]
     command += ["--cached"] if revision == "" else [revision]
@@ -296,13 +330,14 @@ def _grep(
     except OSError:
         return {}
     prefix = f"{revision}:".encode() if revision else b""
-    out: dict[str, list[int]] = {}
+    out: dict[str, list[tuple[int, str]]] = {}
     for record in proc.stdout.split(b"\n"):
         parts = record.split(b"\0", 2)
         if len(parts) < 3 or not parts[1].isdigit():
             continue
         raw = parts[0][len(prefix) :] if prefix and parts[0].startswith(prefix) else parts[0]
-        out.setdefault(raw.decode("utf-8", "surrogateescape"), []).append(int(parts[1]))
+        text = parts[2].decode("utf-8", "replace")
+        out.setdefault(raw.decode("utf-8", "surrogateescape"), []).append((int(parts[1]), text))
     return out
 
 
