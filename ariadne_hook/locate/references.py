@@ -222,7 +222,7 @@ def find_references(
     family = {_family(t.language) for t in wanted}
     found_hits = _grep(root, revision, sorted({t.name for t in wanted}), _pathspecs(family, overrides), stop)
     if found_hits is None:
-        return _incomplete({}, 0, started, f"references: cut short after {budget_seconds:g} s (git grep)")
+        return _incomplete({}, 0, started, f"references: cut short after {_elapsed(started)} (git grep)")
     relevant = _relevance(wanted)
     hits: dict[str, list[int]] = {}
     for path, found_lines in found_hits.items():
@@ -239,7 +239,7 @@ def find_references(
     names = {t.name for t in wanted}
     for count, path in enumerate(read):
         if time.monotonic() > stop:
-            note = f"references: cut short after {budget_seconds:g} s ({count} of {len(order)} files read)"
+            note = f"references: cut short after {_elapsed(started)} ({count} of {len(order)} files read)"
             break
         text = texts.get(path)
         found = sites(text, language_for(path, overrides), names, hits[path]) if text is not None else None
@@ -277,6 +277,10 @@ def _words(names: Sequence[str], after: str) -> re.Pattern[str] | None:
     if not names:
         return None
     return re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, names)) + r")(?![\w$?!])" + after)
+
+
+def _elapsed(started: float) -> str:
+    return f"{time.monotonic() - started:.1f} s"
 
 
 def _incomplete(found: dict[int, References], read: int, started: float, note: str) -> ReferenceScan:
