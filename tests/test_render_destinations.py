@@ -7,12 +7,13 @@ A real repository, the real CLI, a loopback LLM server that answers with hostile
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from ariadne_hook.publish.github import MARKER
 from tests.github_server import GitHubServer
-from tests.gitutil import commit_all, init_repo, write
+from tests.gitutil import commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer
 from tests.runner import clean_env, run_main
 
@@ -71,3 +72,22 @@ def test_each_destination_gets_its_own_text(tmp_path: Path, capsys: Any) -> None
 
     entry = json.loads(out)["functions"][0]
     assert entry["summary"] == AS_IS
+
+
+def test_file_names_that_hide_or_are_not_utf8_are_shown_and_written(tmp_path: Path, capsys: Any) -> None:
+    repo = init_repo(tmp_path / "project")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "base")
+    (repo / "src").mkdir()
+    with open(os.fsencode(repo / "src") + b"/caf\xe9.py", "wb") as handle:  # a Latin-1 file name
+        handle.write(b"def latin():\n    return 1\n")
+    write(repo, "src/\x1b[31mred\u202eyp.py", "def red():\n    return 2\n")
+    stage_all(repo)
+    code, _, err = run_main([], repo, clean_env(), capsys)
+    assert code == 0 and "internal error" not in err, err
+    review = (repo / ".ariadne" / "review.md").read_text(encoding="utf-8")
+    assert "### `src/caf\\xe9.py`" in review  # the byte that is not UTF-8, as git would show it
+    assert "### `src/\\x1b[31mred\\u202eyp.py`" in review  # what would colour or reverse the line, visible
+    code, out, err = run_main(["--format", "json", "-o", "-"], repo, clean_env(), capsys)
+    paths = {f["path"] for f in json.loads(out)["functions"]}
+    assert paths == {"src/caf\udce9.py", "src/\x1b[31mred\u202eyp.py"}  # exact: os.fsencode gives the file
+    assert "\x1b" not in out and "\u202e" not in out
