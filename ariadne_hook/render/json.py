@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ariadne_hook.models import Report, Summary
-from ariadne_hook.render.sanitize import clean, escape_unsafe
+from ariadne_hook.render.sanitize import clean, map_unsafe
 
 SCHEMA = 1
 
@@ -79,4 +79,4 @@ def _json_escape(char: str) -> str:
 
 def render_json(report: Report) -> str:
     text = json.dumps(report_dict(report), indent=2, ensure_ascii=False)
-    return escape_unsafe(text, _json_escape) + "\n"
+    return map_unsafe(text, _json_escape) + "\n"

@@ -106,38 +106,27 @@ def _entry(summary: Summary, to: Destination) -> str:
     return "\n".join(lines)
 
 
-def _renamed_from(path: str, old_path: str | None) -> str | None:
-    return old_path if old_path and old_path != path else None
-
-
-def _file_title(path: str, old_path: str | None, to: Destination) -> str:
-    """The section heading: the path as a code span, and where it was renamed from."""
-    title = code_span(to.name_text(path))
-    old = _renamed_from(path, old_path)
-    return title if old is None else f"{title} (from {code_span(to.name_text(old))})"
-
-
 def _html_code(text: str) -> str:
     """A repository identifier inside HTML: a <code> element with the text HTML-escaped, quotes included."""
     return f"<code>{html.escape(text, quote=True)}</code>"
 
 
-def _folded_title(path: str, old_path: str | None, count: int, to: Destination) -> str:
-    """The <summary> of a folded section: the same facts as the heading, in HTML, every text escaped."""
-    title = _html_code(to.name_text(path))
-    old = _renamed_from(path, old_path)
-    if old is not None:
-        title += f" (from {_html_code(to.name_text(old))})"
-    return f"{title} — {_plural(count, 'entry', 'entries')}"
+def _file_title(path: str, old_path: str | None, to: Destination, code: Callable[[str], str]) -> str:
+    """The path, and where it was renamed from, each through ``code`` (a markdown or an HTML code span)."""
+    title = code(to.name_text(path))
+    if old_path and old_path != path:
+        title += f" (from {code(to.name_text(old_path))})"
+    return title
 
 
 def _file_section(path: str, entries: Sequence[Summary], to: Destination) -> str:
     old_path = entries[0].change.old_path
     body = "\n".join(_entry(s, to) for s in entries)
     if to.fold and len(entries) > COLLAPSE_OVER:
-        title = _folded_title(path, old_path, len(entries), to)
-        return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>"
-    return f"### {_file_title(path, old_path, to)}\n\n{body}"
+        title = _file_title(path, old_path, to, _html_code)
+        count = _plural(len(entries), "entry", "entries")
+        return f"<details><summary>{title} — {count}</summary>\n\n{body}\n\n</details>"
+    return f"### {_file_title(path, old_path, to, code_span)}\n\n{body}"
 
 
 def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:

@@ -83,8 +83,8 @@ def _is_unsafe(char: str) -> bool:
     return unicodedata.category(char) in _UNSAFE_CATEGORIES or any(lo <= code <= hi for lo, hi in _IGNORABLE)
 
 
-def _map_unsafe(text: str, replace: Callable[[str], str]) -> str:
-    """``text`` with each unsafe character replaced by ``replace(char)``."""
+def map_unsafe(text: str, replace: Callable[[str], str]) -> str:
+    """``text`` with each unsafe character replaced by ``replace(char)`` (dropped, or an escape)."""
     return _CANDIDATE.sub(lambda m: replace(m.group()) if _is_unsafe(m.group()) else m.group(), text)
 
 
@@ -97,7 +97,7 @@ def _dropped(char: str) -> str:
 def clean(text: str) -> str:
     """Text safe for a terminal, otherwise as is: ANSI escape sequences, control characters (not newline and
     tab) and invisible or bidi characters removed; line breaks of every kind become ``\\n``."""
-    return _map_unsafe(_LINE_BREAK.sub("\n", _ANSI.sub("", text)), _dropped)
+    return map_unsafe(_LINE_BREAK.sub("\n", _ANSI.sub("", text)), _dropped)
 
 
 def plain_line(text: str) -> str:
@@ -119,12 +119,7 @@ def _escape(char: str) -> str:
 def shown(name: str) -> str:
     """A repository identifier (path, qualname, hunk header) as is, but with every unsafe character made
     visible as an escape (``\\u202e``, ``\\x1b``, ``\\n``): nothing hidden, nothing reordered, one line."""
-    return _map_unsafe(name, _escape)
-
-
-def escape_unsafe(text: str, replace: Callable[[str], str]) -> str:
-    """Each unsafe character of ``text`` replaced by ``replace(char)`` (e.g. a JSON ``\\u`` escape)."""
-    return _map_unsafe(text, replace)
+    return map_unsafe(name, _escape)
 
 
 def _preceding_backslashes(text: str, index: int) -> int:
