@@ -91,3 +91,16 @@ def test_file_names_that_hide_or_are_not_utf8_are_shown_and_written(tmp_path: Pa
     paths = {f["path"] for f in json.loads(out)["functions"]}
     assert paths == {"src/caf\udce9.py", "src/\x1b[31mred\u202eyp.py"}  # exact: os.fsencode gives the file
     assert "\x1b" not in out and "\u202e" not in out
+
+
+def test_the_commit_message_gets_the_plain_form() -> None:
+    from ariadne_hook.models import FunctionChange, Report, SourceInfo, Stats, Summary
+    from ariadne_hook.publish.commit_msg import message_text
+
+    change = FunctionChange(
+        "src/\u202eapp.py", None, "parse", "function", "modified", "python", (1, 2), (1, 2), None, None, ""
+    )
+    report = Report(SourceInfo("staged"), "openai", "m", (Summary(change, "summarized", ANSWER),), Stats(1))
+    text = message_text(report)
+    assert "- src/\\u202eapp.py: parse (modified)" in text
+    assert " ".join(line.strip() for line in text.splitlines()[2:]) == AS_IS

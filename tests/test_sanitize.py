@@ -138,7 +138,9 @@ def test_idempotent(text: str) -> None:
 TOKENS = st.sampled_from(
     ["<!--", "-->", "```", "~~~", "<details>", "</details>", "@octo", "&#64;", "#1", "![x](http://e/i.png)",
      "[a](b)", "| x |", "\n", "\n\n", "- ", "1. ", "# ", "---", "===", "> ", "`", "``", "\\", "$$", "\u202e",
-     "www.x.co", "*", "_", "<b>", "&amp;", "&", "\t", "    "]
+     "www.x.co", "*", "_", "<b>", "&amp;", "&", "\t", "    ", "\u200b", "\u200d", "\U000e0041", "\x1b[1m",
+     "\x1b]8;;", "\x07", "\x9b", "GH-1", "gh-", "https://github.com/o/r/issues/1",
+     "www.github.com/o/r/pull/2"]
 )  # fmt: skip
 NOISE = st.text(alphabet="<>&@#|[]()!`*_~-=+$\\:/. \n\t1aZ", max_size=12)
 HOSTILE_TEXT = st.lists(st.one_of(TOKENS, NOISE), max_size=12).map("".join)
