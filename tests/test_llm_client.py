@@ -11,7 +11,7 @@ import pytest
 
 from ariadne_hook import LLMClient
 from ariadne_hook.summarize.client import NOT_AVAILABLE, LLMError
-from tests.llm_server import LLMServer, live_threads
+from tests.llm_server import LLMServer, pool_threads, pool_threads_left
 from tests.runner import fresh_python
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,12 +31,12 @@ def answer_code(prompt: str) -> str:
 def test_batch_keeps_order_and_bounds_concurrency(server: LLMServer) -> None:
     server.answer = answer_code
     items = [{"code": f"item-{i}", "context": "ctx"} for i in range(30)]
-    before = live_threads()
+    before = pool_threads()
     with LLMClient("m", base_url=server.base_url, api_key=KEY) as client:
         results = client.batch_generate_summaries(items, concurrent_limit=5)
     assert results == [f"Answer for item-{i}" for i in range(30)]
     assert server.requests == 30 and 1 < server.max_in_flight <= 5
-    assert live_threads() == before
+    assert pool_threads_left(before, within=0) == []  # the client joins its workers before it returns
     assert "Context: ctx" in server.prompts()[0]
 
 

@@ -15,6 +15,7 @@ import pytest
 from ariadne_hook.summarize.pool import DEADLINE, INTERRUPTED, map_bounded
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter, parse_retry_after
+from tests.llm_server import pool_threads, pool_threads_left
 
 
 class Gauge:
@@ -68,9 +69,9 @@ def test_individual_failure_is_isolated() -> None:
 
 
 def test_no_thread_outlives_the_call() -> None:
-    before = set(threading.enumerate())
+    before = pool_threads()
     map_bounded(lambda i: time.sleep(0.005) or i, list(range(20)), 5)
-    assert set(threading.enumerate()) == before
+    assert pool_threads_left(before, within=0) == []  # joined before it returned: no waiting needed
 
 
 def test_deadline_marks_unfinished_items_and_returns() -> None:
@@ -81,11 +82,35 @@ def test_deadline_marks_unfinished_items_and_returns() -> None:
             release.wait(0.5)  # bounded, like a request timeout capped by the deadline
         return i
 
-    before = set(threading.enumerate())
+    before = pool_threads()
     outcomes = map_bounded(work, list(range(8)), 2, deadline=0.2)
     assert [o.value for o in outcomes[:4]] == [0, 1, 2, 3]  # in flight at the deadline: kept when answered
     assert {o.not_run for o in outcomes[4:]} == {DEADLINE}  # never started
-    assert set(threading.enumerate()) == before
+    assert pool_threads_left(before, within=0) == []
+
+
+def test_at_the_deadline_it_can_leave_a_call_in_flight_behind() -> None:
+    """join_at_deadline=False: it returns at the deadline while a call is still running (the summarize stage:
+    the review is written and the CLI ends the process); the worker ends when its call does."""
+    release, entered = threading.Event(), threading.Event()
+
+    def work(i: int) -> int:
+        if i == 0:
+            entered.set()
+            release.wait(120)  # a call that outlives the deadline by far
+        return i
+
+    before = pool_threads()
+    try:
+        outcomes = map_bounded(work, [0, 1], 2, deadline=1.0, join_at_deadline=False)
+        returned_while_running = entered.is_set() and not release.is_set()
+        left = pool_threads() - before
+    finally:
+        release.set()
+    assert returned_while_running and outcomes[0].not_run == DEADLINE
+    assert outcomes[1].value == 1 or outcomes[1].not_run == DEADLINE
+    assert left  # not joined: the worker still in its call is alive
+    assert pool_threads_left(before) == []  # and it ends when its call does
 
 
 def test_ctrl_c_returns_what_is_done() -> None:

@@ -188,6 +188,7 @@ class _LLMRun:
                 limiter=limiter,
                 progress=self._progress_from(len(self.changes) - len(jobs)),
                 join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
+                join_at_deadline=False,  # the same at the deadline, whatever the server does
             )
         finally:
             provider.close()
