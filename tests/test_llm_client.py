@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -100,3 +101,36 @@ def test_import_ariadne_hook_is_light() -> None:
         "print('ok')\n"
     )
     assert fresh_python(script) == "ok"
+
+
+@pytest.mark.parametrize("value", ["1e400", "inf", "nan", "-5", "garbage"])
+def test_a_retry_after_that_is_no_number_of_seconds_is_ignored_and_never_raises(
+    server: LLMServer, value: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: 1e400 and inf raised OverflowError out of batch_generate_summaries; nan and -5 retried at
+    once. Now the header is ignored: backoff, the retry budget, then "N/A"."""
+    caplog.set_level(logging.WARNING, logger="ariadne_hook.llm")
+    server.fault = "429:" + value
+    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=5, retries=2) as client:
+        results = client.batch_generate_summaries([{"code": "a"}, {"code": "b"}], concurrent_limit=1)
+    assert results == [NOT_AVAILABLE, NOT_AVAILABLE]
+    assert server.requests == 6  # three attempts each: the header did not stop the retries
+    assert caplog.text.count("failed: rate limited") == 2
+
+
+@pytest.mark.parametrize("value", ["3600", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_retry_after_of_more_than_30_s_is_not_waited_for(value: str) -> None:
+    """Before: the client slept an hour (or till the year 9999). Now no retry: one request per item, "N/A".
+    In a subprocess so that the old behaviour fails the test (the bound is generous) instead of hanging."""
+    script = (
+        "import json\n"
+        "from ariadne_hook import LLMClient\n"
+        "from tests.llm_server import LLMServer\n"
+        f"with LLMServer(fault={'429:' + value!r}) as server:\n"
+        "    with LLMClient('m', base_url=server.base_url, timeout=5, retries=2) as client:\n"
+        "        results = client.batch_generate_summaries([{'code': 'a'}, {'code': 'b'}], 1)\n"
+        "    print(json.dumps([results, server.requests]))\n"
+    )
+    results, requests = json.loads(fresh_python(script).splitlines()[-1])
+    assert results == [NOT_AVAILABLE, NOT_AVAILABLE]
+    assert requests == 2  # one each: no retry
