@@ -52,7 +52,7 @@ def test_individual_failure_gives_na_and_is_logged(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="ariadne_hook.llm")
     items = [{"code": "fine"}, {"code": "bad  # llm-fault:500"}, {"nocode": 1}, {"code": "fine too"}]
-    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=2) as client:
+    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10) as client:
         results = client.batch_generate_summaries(items, concurrent_limit=2)
     assert results[1] == results[2] == NOT_AVAILABLE
     assert NOT_AVAILABLE not in (results[0], results[3])
@@ -111,7 +111,7 @@ def test_a_retry_after_that_is_no_number_of_seconds_is_ignored_and_never_raises(
     once. Now the header is ignored: backoff, the retry budget, then "N/A"."""
     caplog.set_level(logging.WARNING, logger="ariadne_hook.llm")
     server.fault = "429:" + value
-    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=5, retries=2) as client:
+    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10, retries=2) as client:
         results = client.batch_generate_summaries([{"code": "a"}, {"code": "b"}], concurrent_limit=1)
     assert results == [NOT_AVAILABLE, NOT_AVAILABLE]
     assert server.requests == 6  # three attempts each: the header did not stop the retries
@@ -127,7 +127,7 @@ def test_a_retry_after_of_more_than_30_s_is_not_waited_for(value: str) -> None:
         "from ariadne_hook import LLMClient\n"
         "from tests.llm_server import LLMServer\n"
         f"with LLMServer(fault={'429:' + value!r}) as server:\n"
-        "    with LLMClient('m', base_url=server.base_url, timeout=5, retries=2) as client:\n"
+        "    with LLMClient('m', base_url=server.base_url, timeout=10, retries=2) as client:\n"
         "        results = client.batch_generate_summaries([{'code': 'a'}, {'code': 'b'}], 1)\n"
         "    print(json.dumps([results, server.requests]))\n"
     )
