@@ -55,6 +55,7 @@ class LLMServer:
         admit_retry_after: str | None = None,
         answer: Callable[[str], str] | None = None,
         trickle_interval: float = 0.2,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.latency = latency
         self.latency_range = latency_range
@@ -64,6 +65,7 @@ class LLMServer:
         self.admit_retry_after = admit_retry_after
         self.answer = answer or default_answer
         self.trickle_interval = trickle_interval
+        self.tls = tls  # (certificate file, key file): serve https
         self.bodies: list[Any] = []
         self.authorizations: list[str] = []  # the Authorization (or Azure's api-key) header of each request
         self.paths: list[str] = []  # the path (with query) of each request
@@ -88,6 +90,12 @@ class LLMServer:
     def start(self) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
+        if self.tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"{THREAD_PREFIX}-main"
         )
@@ -109,7 +117,7 @@ class LLMServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/v1"
 
     # records -------------------------------------------------------------------------------------------
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +135,20 @@ def test_a_retry_after_of_more_than_30_s_is_not_waited_for(value: str) -> None:
     results, requests = json.loads(fresh_python(script).splitlines()[-1])
     assert results == [NOT_AVAILABLE, NOT_AVAILABLE]
     assert requests == 2  # one each: no retry
+
+
+def test_https_keeps_tls_verification_on(tmp_path: Path) -> None:
+    """https endpoints get the bounded HTTP client too, with verification on: a server whose certificate
+    nobody vouches for (self-signed) gets no request, hence no key."""
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert]
+        + ["-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    with LLMServer(tls=(cert, key)) as server:
+        assert server.base_url.startswith("https://")
+        with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10, retries=0) as client:
+            assert client.batch_generate_summaries([{"code": "x"}]) == [NOT_AVAILABLE]
+        assert server.requests == 0 and KEY not in server.authorizations
