@@ -152,3 +152,15 @@ def test_https_keeps_tls_verification_on(tmp_path: Path) -> None:
         with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10, retries=0) as client:
             assert client.batch_generate_summaries([{"code": "x"}]) == [NOT_AVAILABLE]
         assert server.requests == 0 and KEY not in server.authorizations
+
+
+def test_a_proxy_from_the_environment_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bounded transport goes through httpx's own hooks, so HTTP(S)_PROXY keeps working as with the
+    SDK's default client (passing `transport=` would have turned proxies off)."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with LLMServer() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        with LLMClient("m", base_url="http://llm.example.invalid/v1", timeout=10, retries=0) as client:
+            assert client.batch_generate_summaries([{"code": "x"}]) != [NOT_AVAILABLE]
+        assert proxy.paths == ["http://llm.example.invalid/v1/chat/completions"]  # a proxy request

@@ -33,13 +33,12 @@ def http_client(openai: Any, base_url: str | None, timeout: float) -> Any:
     """An SDK HTTP client whose requests are bounded in total by their timeout. TLS verification stays on;
     for a plain http:// endpoint (a local server) no CA bundle is loaded (~0.1 s per run)."""
     plain = base_url is not None and base_url.lower().startswith("http://")
-    client_class, transport_class = _classes(openai.DefaultHttpxClient)
-    return client_class(verify=not plain, timeout=timeout, transport=transport_class(verify=not plain))
+    return _client_class(openai.DefaultHttpxClient)(verify=not plain, timeout=timeout)
 
 
 @cache
-def _classes(default_client: type) -> tuple[type, type]:
-    """(client class, transport class) built on the httpx module `default_client` (the SDK's) derives from."""
+def _client_class(default_client: type) -> type:
+    """The SDK's client class with bounded transports, on the httpx module it derives from."""
     httpx = _httpx_of(default_client)
 
     class BoundedBody(_Body, httpx.SyncByteStream):  # type: ignore[misc,name-defined]
@@ -62,11 +61,17 @@ def _classes(default_client: type) -> tuple[type, type]:
             return response
 
     class BoundedClient(default_client):  # type: ignore[misc]
+        """httpx builds its transports through these two hooks; passing `transport=` instead would turn off
+        the proxies from the environment (HTTPS_PROXY...), which the SDK's default client honours."""
+
+        def _init_transport(self, transport: Any = None, **kwargs: Any) -> Any:
+            kwargs.pop("app", None)  # older httpx
+            return transport if transport is not None else BoundedTransport(**kwargs)
+
         def _init_proxy_transport(self, proxy: Any, **kwargs: Any) -> Any:
-            """A proxy from the environment gets the same bounded transport."""
             return BoundedTransport(proxy=proxy, **kwargs)
 
-    return BoundedClient, BoundedTransport
+    return BoundedClient
 
 
 def _httpx_of(client_class: type) -> Any:
