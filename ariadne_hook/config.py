@@ -277,7 +277,10 @@ def describe(raw: Raw) -> str:
     value = raw.value
     if isinstance(value, (list, tuple)):
         value = ",".join(map(str, value))
-    shown = value if raw.sep == " " else repr(value)
+    if isinstance(value, bool):
+        shown: Any = "true" if value else "false"
+    else:
+        shown = value if raw.sep == " " else repr(value)
     return f"{raw.written}{raw.sep}{shown}"
 
 

@@ -19,8 +19,12 @@ from ariadne_hook.endpoints import endpoint_id, is_loopback, is_plain_http
 
 REPO = "repo"
 BASE_URL_IGNORED = (
-    "base-url ignored: a repository cannot choose where your code and key go; "
+    "ignored: a repository cannot choose where your code and key go; "
     "set OPENAI_BASE_URL or ARIADNE_TRUSTED_ENDPOINTS"
+)
+KEY_WITHHELD = (
+    "used without your API key: a repository cannot choose where your key goes; "
+    "list it in ARIADNE_TRUSTED_ENDPOINTS to send the key"
 )
 Layers = Sequence[tuple[str, Sequence[tuple[c.Raw, Any]]]]
 
@@ -98,18 +102,20 @@ class _Merge:
         """Where the key may go, once every source is in."""
         url = self.values.get("base_url")
         key = self.values.get("api_key")
+        refused = False
         if self.origin.get("base_url") == REPO and url:
             if endpoint_id(url) in self.current("trusted_endpoints"):
                 pass  # the user listed it: the key goes there
-            elif is_loopback(url):
-                self.values.pop("api_key", None)  # a team's local server: used, without the key
+            elif is_loopback(url):  # a team's local server (Ollama...): used, without the key
+                if self.values.pop("api_key", None):
+                    self.warn("base_url", KEY_WITHHELD)
             else:
                 self.warn("base_url", BASE_URL_IGNORED)
                 self.restore("base_url")
-        repo_url_refused = "base_url" in self.written and self.origin.get("base_url") != REPO
+                refused = True
         for name in ("model", "azure_api_version"):
             if self.origin.get(name) == REPO and self.origin.get("base_url") != REPO:
-                if key and not repo_url_refused:  # (a refused base-url has said it already)
+                if key and not refused:  # (a refused base-url has said it already)
                     var = "OPENAI_MODEL" if name == "model" else "OPENAI_API_VERSION"
                     self.warn(
                         name, f"ignored: a repository cannot choose what your key is used for; set {var}"
