@@ -16,6 +16,7 @@ from ariadne_hook import __version__
 from ariadne_hook.config import (
     DEFAULT_MODEL,
     DEFAULT_OUTPUT,
+    NEVER,
     OPTIONS,
     OTHER_ENV,
     Option,
@@ -34,7 +35,6 @@ EXIT_CODES = (
     "  130  interrupted (Ctrl-C); what was done is written"
 )
 OTHER_VARIABLES = (
-    ("OPENAI_API_KEY", "the API key (read from the environment only)"),
     ("PRE_COMMIT", "set by pre-commit: hook mode (configuration mistakes only warn)"),
     ("GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY", "--pr-comment: where and how to comment"),
     ("GITHUB_EVENT_PATH", "a pull-request event: review base...head (outside hooks)"),
@@ -99,23 +99,22 @@ def _option_help(option: Option) -> str:
         bounds = f", {option.low:g}..{option.high:g}"
     elif option.kind == "float":
         bounds = f", at most {option.high:g}"
-    choices = f" ({' | '.join(option.choices)})" if option.choices else ""
-    return f"{option.help}{choices} (default: {_default_text(option)}{bounds})"
+    text = "turn the cache off: every function is asked again" if option.name == "cache" else option.help
+    return f"{text} (default: {_default_text(option)}{bounds})"
 
 
 def _settings_table() -> str:
     rows = []
     for o in OPTIONS:
         env = " / ".join(v for v in (o.env, o.env_fallback) if v) or "-"
-        key = o.key if o.name not in ("api_key", "trusted_endpoints") else "(not in files)"
-        if o.name == "trusted_endpoints":
-            key = "trusted-endpoints (user config only)"
-        rows.append(f"  {key:<22} {env:<46} default: {_default_text(o)}")
+        key = o.key + ("*" if o.repo == NEVER else "") if o.name != "api_key" else "(environment only)"
+        rows.append(f"  {key:<19} {env:<46} {_default_text(o)}")
     others = "\n".join(f"  {name:<48} {what}" for name, what in OTHER_VARIABLES)
     return (
-        "Settings: config key, environment variable, default. Sources, lowest first: defaults < your\n"
-        "~/.config/ariadne-hook/config.toml < the repository's [tool.ariadne] (review preferences only:\n"
-        "it can add exclusions and lower limits, never choose where your key goes) < environment < flags.\n"
+        "Settings, lowest first: defaults < your ~/.config/ariadne-hook/config.toml (top-level keys)\n"
+        "< the repository's [tool.ariadne] (review preferences only: it can add exclusions and lower\n"
+        "limits, never choose where your key goes) < environment < flags. (*: never from a repository)\n"
+        f"  {'config key':<19} {'environment variable':<46} default\n"
         + "\n".join(rows)
         + "\n\nOther environment variables:\n"
         + others

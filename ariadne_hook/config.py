@@ -125,7 +125,7 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("provider", "choice", "summarizer: auto = openai when a key or base URL is set",
            "ARIADNE_PROVIDER", flag="--provider", choices=("auto", "offline", "openai"), repo=OFFLINE_ONLY),
-    Option("model", "text", "LLM model name (default: gpt-4o-mini)", "ARIADNE_MODEL", "OPENAI_MODEL",
+    Option("model", "text", "LLM model name (Azure: the deployment)", "ARIADNE_MODEL", "OPENAI_MODEL",
            flag="--model", repo=WITH_ENDPOINT),
     Option("base_url", "url", "OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp, Azure...)",
            "ARIADNE_BASE_URL", "OPENAI_BASE_URL", flag="--base-url", repo=ENDPOINT),
@@ -150,7 +150,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_prompt_chars", "int", "a longer function is trimmed with a visible marker",
            "ARIADNE_MAX_PROMPT_CHARS", low=1, high=1_000_000, repo=LOWER),
     Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
-    Option("output", "text", "where to write the review; - for stdout (default: .ariadne/review.md)",
+    Option("output", "text", "where to write the review; - for stdout",
            "ARIADNE_OUTPUT", flag="--output", repo=INSIDE),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
            choices=("markdown", "json")),
@@ -375,7 +375,11 @@ def from_user_config(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
     label = str(path)
     if home and label.startswith(home.rstrip("/") + "/"):
         label = "~" + label[len(home.rstrip("/")) :]
-    return _read_toml(path, label, out, ())
+    raws = _read_toml(path, label, out, ())
+    for raw in raws:
+        if raw.name == "api_key":
+            out.problem(f"{raw.written}: the key is read from OPENAI_API_KEY only")
+    return [raw for raw in raws if raw.name != "api_key"]
 
 
 def from_env(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
