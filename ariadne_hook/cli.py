@@ -327,9 +327,9 @@ def _quick_skips(ctx: Context) -> list[FileChange] | None:
     if args.diff is not None or args.range is not None or root is None or _in_pull_request_job(args, ctx.env):
         return None
     from ariadne_hook.source.noop import excluded_only
-    from ariadne_hook.source.pathspec import to_git
 
-    return excluded_only(root, ctx.s.excludes(), to_git(ctx.pathspecs))
+    specs = [s.as_git() for s in ctx.pathspecs]
+    return excluded_only(root, ctx.s.excludes(), specs)
 
 
 def _load(ctx: Context, problems: list[str]) -> None:
@@ -370,7 +370,7 @@ def run(ctx: Context, problems: list[str]) -> int:
     skips = _quick_skips(ctx)
     outcome = _skipped_outcome(skips, ctx) if skips is not None else review(ctx)
     report = outcome.report
-    endpoint = ctx.s.base_url or "api.openai.com"
+    endpoint = _netloc(ctx.s.base_url) if ctx.s.base_url else "api.openai.com"
     wanted_model = ctx.s.provider != "offline" and bool(ctx.s.model or ctx.s.azure_api_version)
     because = why(report, ctx.s.deadline, endpoint, wanted_model)
     if because is not None or not ctx.s.quiet:
@@ -382,6 +382,12 @@ def run(ctx: Context, problems: list[str]) -> int:
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if ctx.strict and outcome.failed else EXIT_OK
+
+
+def _netloc(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
 
 
 def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
