@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
 
 from ariadne_hook.models import FALLBACK, SKIPPED, Report
 
@@ -128,7 +127,3 @@ def detail_lines(report: Report) -> list[str]:
             lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
     lines.append(f"{report.stats.requests} requests, {report.stats.seconds:.2f} s")
     return lines
-
-
-def lines_of(texts: Sequence[str]) -> list[str]:
-    return [" ".join(t.split()) for t in texts]
