@@ -10,12 +10,18 @@ otherwise it is set aside with one warning line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ariadne_hook import config as c
 from ariadne_hook.endpoints import endpoint_id, is_loopback, is_plain_http
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    Layers = Sequence[tuple[str, Sequence[tuple[c.Raw, Any]]]]
 
 REPO = "repo"
 BASE_URL_IGNORED = (
@@ -26,7 +32,6 @@ KEY_WITHHELD = (
     "used without your API key: a repository cannot choose where your key goes; "
     "list it in ARIADNE_TRUSTED_ENDPOINTS to send the key"
 )
-Layers = Sequence[tuple[str, Sequence[tuple[c.Raw, Any]]]]
 
 
 class _Merge:
