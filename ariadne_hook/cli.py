@@ -347,7 +347,7 @@ def _load(ctx: Context, problems: list[str]) -> None:
         ctx.console.warn(line)
     ctx.notes.extend((*problems, *loaded.problems, *loaded.warnings))
     if root_error:
-        raise RunError(root_error)
+        raise _bad_input(ctx, root_error)
     if ctx.args.paths:
         _resolve_paths(ctx)
 

@@ -166,6 +166,13 @@ def test_nonsense_by_hand_is_exit_2_and_keeps_the_previous_review(
     assert review(repo) == before
 
 
+def test_a_repo_that_does_not_exist(tmp_path: Path, capsys: Any) -> None:
+    code, _, err = run(tmp_path, capsys, "--repo", str(tmp_path / "nope"))
+    assert code == 2 and err.count("\n") == 1 and "no such directory" in err
+    code, _, err = run(tmp_path, capsys, "--repo", str(tmp_path / "nope"), "--hook", "--strict")
+    assert code == 1 and "no such directory" in err
+
+
 def test_a_file_that_is_not_a_patch(repo: Path, capsys: Any) -> None:
     notes = repo / "notes.txt"
     notes.write_text("just some notes\n")
