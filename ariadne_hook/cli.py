@@ -222,13 +222,14 @@ def review(ctx: Context) -> Outcome:
 
 
 def rendered(report: Report, fmt: str) -> str:
+    """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
     if fmt == "json":
         from ariadne_hook.render.json import render_json
 
         return render_json(report)
-    from ariadne_hook.render.markdown import render_markdown
+    from ariadne_hook.render.markdown import LOCAL, render_markdown
 
-    return render_markdown(report)
+    return render_markdown(report, LOCAL)
 
 
 def publish(report: Report, ctx: Context) -> str:
@@ -247,8 +248,7 @@ def publish(report: Report, ctx: Context) -> str:
         target = Path(output)
         atomic_write(target, text)
         destination = _display_path(target)
-    markdown = text if settings.format == "markdown" else None
-    extra = _publish_github(report, args, target, ctx.env, markdown)
+    extra = _publish_github(report, args, target, ctx.env)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, ctx.env))
     return "; ".join([destination, *[e for e in extra if e]])
@@ -262,19 +262,16 @@ def _display_path(target: Path) -> str:
 
 
 def _publish_github(
-    report: Report,
-    args: argparse.Namespace,
-    target: Path | None,
-    env: Mapping[str, str],
-    markdown: str | None,
+    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
 ) -> list[str]:
-    """Job summary, PR comment and step outputs; each returns a one-line status and never raises.
-    ``markdown``: the review already rendered as markdown, if it was."""
+    """Job summary, PR comment and step outputs; each returns a one-line status and never raises. Both get
+    the review rendered for GitHub (neutralized), never the review file's text."""
     if not (args.pr_comment or args.step_summary):
         return []
     from ariadne_hook.publish import actions_env, github, step_summary
+    from ariadne_hook.render.markdown import GITHUB, render_markdown
 
-    markdown = markdown if markdown is not None else rendered(report, "markdown")
+    markdown = render_markdown(report, GITHUB)
     done: list[str | None] = []
     if args.step_summary:
         done.append(step_summary.append_step_summary(markdown, env))
