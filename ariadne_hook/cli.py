@@ -448,10 +448,20 @@ def _one_line(exc: BaseException) -> str:
 
 def main_entry() -> None:
     code = main()
-    if code == EXIT_INTERRUPTED:
-        # What was done is written. Requests still in flight cannot be interrupted and would hold the
-        # interpreter's exit up to their timeout: end the process now.
+    if code == EXIT_INTERRUPTED or _threads_left():
+        # What was done is written. Requests still in flight (after Ctrl-C, or past the deadline) cannot be
+        # interrupted and would hold the interpreter's exit until they end: end the process now.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _threads_left() -> bool:
+    """Whether a thread the interpreter would wait for at exit is still running (a pool worker left in a
+    request at the deadline). No import: without `threading` loaded, no thread was started."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return False
+    current = threading.current_thread()
+    return any(t is not current and not t.daemon and t.is_alive() for t in threading.enumerate())

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ariadne_hook.models import FunctionChange, Report, SourceInfo, Stats, Summary
@@ -241,6 +241,7 @@ HOSTILE_TEXT = st.lists(PATH_TOKENS, min_size=1, max_size=10).map("".join)
 
 @settings(max_examples=150, deadline=None)
 @given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT, st.sampled_from([1, COLLAPSE_OVER + 1]))
+@example(path="<", qualname="<", answer="\\\n<", entries=1)  # a line-final backslash made a <br>
 def test_generated_paths_names_and_answers_never_inject(
     path: str, qualname: str, answer: str, entries: int
 ) -> None:

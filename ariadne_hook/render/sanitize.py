@@ -223,8 +223,11 @@ def _close_trailing_backslash(text: str) -> str:
 
 def _neutralize(text: str, limit: int, cell: bool) -> str:
     text = _cap(clean(text), limit).replace("\t", " ")
-    lines = [_line(line.strip(), cell) for line in text.split("\n") if line.strip()]
-    return _close_trailing_backslash("\n".join(lines))
+    # each line's final odd backslash closed: before a line break it would make a hard break (<br>)
+    lines = [
+        _close_trailing_backslash(_line(line.strip(), cell)) for line in text.split("\n") if line.strip()
+    ]
+    return "\n".join(lines)
 
 
 def neutralize(text: str, *, limit: int = DEFAULT_LIMIT) -> str:
