@@ -177,10 +177,13 @@ def _default_output(root: Path | None, settings: Settings) -> str:
         return settings.output
     if root is None:
         return "-"
-    from ariadne_hook.publish.files import ariadne_dir
+    from ariadne_hook.publish.files import UnsafeFolder, ariadne_dir
 
     name = "review.json" if settings.format == "json" else "review.md"
-    return str(ariadne_dir(root) / name)
+    try:
+        return str(ariadne_dir(root) / name)
+    except UnsafeFolder as exc:
+        raise RunError(str(exc)) from None
 
 
 def _cache_dir(ctx: Context) -> Path | None:
