@@ -26,6 +26,7 @@ from ariadne_hook.models import (
     SKIPPED,
     SUMMARIZED,
     FileChange,
+    References,
     Report,
     SourceInfo,
     Stats,
@@ -205,23 +206,58 @@ def review(ctx: Context) -> Outcome:
     info, files = _collect(ctx)
     files = apply_excludes(files, settings.excludes())
     changes = locate(files, settings.languages)
+    end = time.monotonic() + settings.deadline  # one deadline: the references and the summaries keep it
+    scan = _references(ctx, info, files, changes, end)
     if resolve_provider(settings) != "offline":
         to_ask = sum(1 for c in changes if not c.skip_reason)
         ctx.console.start(to_ask, settings.model or DEFAULT_MODEL, settings.deadline, ctx.hook)
-    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress)
+    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress, end=end)
     ctx.console.clear()
-    summaries = tuple(result.summaries)
+    summaries = with_references(result.summaries, scan.found if scan else {})
     report = Report(
         source=info,
         provider=result.provider,
         model=result.model,
         summaries=summaries,
         stats=_stats(summaries, result.requests, time.monotonic() - started),
-        notes=(*ctx.notes, *result.notes),
+        notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
     )
     destination = publish(report, ctx)
     failed = report.stats.fallback > 0 or ctx.misconfigured
     return Outcome(report, destination, failed, interrupted=bool(getattr(result, "interrupted", False)))
+
+
+REFERENCES_SHARE = 0.1  # of the deadline, at most REFERENCES_BUDGET seconds
+REFERENCES_BUDGET = 2.0
+
+
+def _references(
+    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], end: float
+) -> Any:
+    """What deleted, renamed and re-signatured functions left behind (locate/references.py): a small fixed
+    share of the run, never past its deadline ``end``. None for a patch (no revision to search)."""
+    if ctx.root is None or info.kind == "patch" or not changes:
+        return None
+    from ariadne_hook.locate.references import find_references
+
+    s = ctx.s
+    return find_references(
+        ctx.root,
+        info,
+        changes,
+        files,
+        languages=s.languages,
+        excludes=s.excludes(),
+        budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
+        deadline=end,
+    )
+
+
+def with_references(summaries: Sequence[Summary], found: Mapping[int, References]) -> tuple[Summary, ...]:
+    """The summaries (in the entries' order) with what each entry left behind attached."""
+    from dataclasses import replace
+
+    return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
 
 
 def rendered(report: Report, fmt: str) -> str:

@@ -160,6 +160,7 @@ class Summary:
     status: str  # summarized | cached | fallback | skipped
     text: str
     reason: str | None = None  # why fallback / skipped (or a note such as "trimmed to budget")
+    references: References | None = None  # what a deleted/renamed/re-signatured function left behind
 
 
 @dataclass(frozen=True)
@@ -181,3 +182,4 @@ class Report:
     summaries: tuple[Summary, ...]
     stats: Stats
     notes: tuple[str, ...] = ()  # run-level warnings shown in the header (cache disabled, deadline hit...)
+    walkthrough: str | None = None  # the model's few sentences on the change as a whole (None: offline)

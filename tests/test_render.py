@@ -104,7 +104,10 @@ def test_markdown_lists_every_entry_with_status_and_reason() -> None:
     assert "LLM failed: HTTP 500" in text
     assert "skipped: binary file" in text
     assert "> deadline reached" in text
-    assert text.index("`f`") < text.index("`C.m`") < text.index("`b.py`")
+    sections = text[text.index("### `a.py`") :]  # after the overview, which names the skipped file too
+    assert sections.index("`f`") < sections.index("`C.m`") < sections.index("`b.py`")
+    assert text.index("### Overview") < text.index("### `a.py`")
+    assert "- Skipped: `b.py` (binary file)." in text
 
 
 def test_markdown_is_deterministic_and_ignores_seconds() -> None:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 import urllib.parse
 from collections.abc import Sequence
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import cmarkgfm
@@ -18,10 +19,11 @@ from cmarkgfm.cmark import Options
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ariadne_hook.models import FunctionChange, Report, SourceInfo, Stats, Summary
+from ariadne_hook.models import FunctionChange, Reference, References, Report, SourceInfo, Stats, Summary
 from ariadne_hook.publish.github import MARKER
 from ariadne_hook.render.json import render_json
 from ariadne_hook.render.markdown import COLLAPSE_OVER, GITHUB, LOCAL, render_markdown
+from ariadne_hook.render.overview import overview_lines
 
 # what the renderer writes itself (h2 title, h3 / details per file, one li per entry) and what markdown in a
 # model's answer may legitimately become (emphasis, code, strike-through, visible autolinks)
@@ -122,18 +124,21 @@ def report(summaries: Sequence[Summary], label: str = "a..b", notes: Sequence[st
 
 def hostile_report(path: str, qualname: str, answer: str, entries: int) -> Report:
     """One file under ``path`` (renamed from a hostile old path) with ``entries`` entries, a normal file, a
-    skipped file and a fallback, every text field hostile."""
+    skipped file and a fallback, every text field hostile (references left behind and the walkthrough too)."""
+    left = References(
+        qualname, f"renamed to {qualname}", (Reference(path, 3, answer), Reference("a.py", 1, "")), 9
+    )
     rows = [
         Summary(change(path, f"{qualname}{i}", i * 10 + 1, old_path=f"{path}.old"), "summarized", answer)
         for i in range(entries)
     ]
     rows += [
-        Summary(change("plain.py", qualname, 1, note=answer), "fallback", answer, answer),
+        Summary(change("plain.py", qualname, 1, note=answer), "fallback", answer, answer, references=left),
         Summary(change(f"{path}.bin", "<file>", 0, kind="module", old_lines=None, new_lines=None), "skipped",
                 "", answer),
         Summary(change("z.txt", f"hunk at line 3: {qualname}", 3, kind="hunk"), "summarized", answer, answer),
     ]  # fmt: skip
-    return report(rows, label=answer, notes=(answer,))
+    return replace(report(rows, label=answer, notes=(answer,)), walkthrough=answer)
 
 
 def assert_structure(page: Page, rep: Report, allowed: set[str]) -> None:
@@ -151,9 +156,10 @@ def assert_structure(page: Page, rep: Report, allowed: set[str]) -> None:
     files = {s.change.path for s in rep.summaries}
     folded = page.tags.get("details", 0)
     assert page.tags.get("h2") == 1
-    assert page.tags.get("h3", 0) + folded == len(files), page.tags
+    overview = len(overview_lines(rep, str, str)) if rep.summaries else 0  # its own heading and items
+    assert page.tags.get("h3", 0) + folded == len(files) + (1 if overview else 0), page.tags
     assert page.tags.get("summary", 0) == folded, page.tags
-    assert page.tags.get("li") == len(rep.summaries), page.tags
+    assert page.tags.get("li") == len(rep.summaries) + overview, page.tags
 
 
 def assert_only_our_markup(markdown: str, rep: Report) -> None:

@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ariadne_hook.models import Report, Summary
+from ariadne_hook.models import References, Report, Summary
 from ariadne_hook.render.counts import kind_counts
+from ariadne_hook.render.overview import overview_lines
 from ariadne_hook.render.sanitize import clean, map_unsafe
 
 SCHEMA = 1
@@ -33,6 +34,24 @@ def _lines(span: tuple[int, int] | None) -> list[int] | None:
 
 def _clean(text: str | None) -> str | None:
     return None if text is None else clean(text)
+
+
+def _references(refs: References | None) -> dict[str, Any]:
+    """``references`` (each ``{"path", "line", "text"}``), ``references_total`` and ``references_why``, only
+    on an entry that left references behind."""
+    if refs is None:
+        return {}
+    return {
+        "references": [{"path": r.path, "line": r.line, "text": clean(r.text)} for r in refs.items],
+        "references_total": refs.total,
+        "references_why": clean(refs.why),
+    }
+
+
+def overview_text(report: Report) -> str:
+    """The overview as plain text: the walkthrough (when the model wrote one), then the offline lines."""
+    facts = "\n".join(overview_lines(report, lambda name: name, clean))
+    return f"{clean(report.walkthrough)}\n\n{facts}" if report.walkthrough else facts
 
 
 def function_entry(summary: Summary) -> dict[str, Any]:
@@ -51,6 +70,7 @@ def function_entry(summary: Summary) -> dict[str, Any]:
         "reason": _clean(summary.reason),
         "note": _clean(change.note),
         "trivial": change.trivial,
+        **_references(summary.references),
     }
 
 
@@ -61,6 +81,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "source": {"kind": report.source.kind, "base": report.source.base, "head": report.source.head},
         "provider": report.provider,
         "model": report.model,
+        "overview": overview_text(report),
+        "walkthrough": _clean(report.walkthrough),
         "functions": [function_entry(s) for s in report.summaries],
         "stats": {
             "functions": stats.functions,

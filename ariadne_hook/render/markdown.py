@@ -30,6 +30,7 @@ from itertools import groupby
 
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
 from ariadne_hook.render.counts import describe, kind_counts
+from ariadne_hook.render.overview import overview_lines, references_line
 from ariadne_hook.render.sanitize import break_comments, neutralize, neutralize_inline, plain_line, shown
 
 
@@ -118,6 +119,22 @@ def _entry(summary: Summary, to: Destination) -> str:
         lines.append(f"  *note: {to.text(summary.reason)}*")
     if change.note:
         lines.append(f"  *{to.text(change.note)}*")
+    if summary.references is not None and summary.references.total:
+        lines.append(f"  {references_line(summary.references, _namer(to))}")
+    return "\n".join(lines)
+
+
+def _namer(to: Destination) -> Callable[[str], str]:
+    """A repository text (name, path) as a code span for ``to``."""
+    return lambda text: code_span(to.name_text(text))
+
+
+def overview_section(report: Report, to: Destination) -> str:
+    """The overview at the top: the model's walkthrough when there is one, then the offline facts."""
+    lines = ["### Overview", ""]
+    if report.walkthrough:
+        lines += [f"**Walkthrough:** {to.line(report.walkthrough)}", ""]  # a line never starts with its text
+    lines += [f"- {line}" for line in overview_lines(report, _namer(to), to.line)]
     return "\n".join(lines)
 
 
@@ -188,6 +205,8 @@ def render_markdown(report: Report, to: Destination = GITHUB) -> str:
     parts = ["\n".join(header_lines(report, to))]
     if not report.summaries:
         parts.append("No changed functions to review.")
+    else:
+        parts.append(overview_section(report, to))
     code: list[str] = []
     other: list[str] = []  # non-code and skipped files come after every code section
     for path, group in groupby(report.summaries, key=lambda s: s.change.path):

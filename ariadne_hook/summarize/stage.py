@@ -52,8 +52,10 @@ def summarize(
     settings: Settings,
     cache_dir: Path | None,
     progress: Progress | None = None,
+    end: float | None = None,
 ) -> SummarizeResult:
-    end = time.monotonic() + settings.deadline
+    """``end``: the run's deadline on the monotonic clock (default: ``settings.deadline`` from now)."""
+    end = time.monotonic() + settings.deadline if end is None else end
     if resolve_provider(settings) == "offline":
         return _offline(changes, progress)
     return _LLMRun(changes, settings, cache_dir, progress, end).run()

@@ -1,0 +1,177 @@
+"""The overview at the top of a review, and the "references left behind" warning: small pure functions.
+
+The offline overview is 2–6 plain lines, always the same for the same report:
+
+1. the entries counted by kind, and by change (added / modified / deleted);
+2. the public API added, removed or re-signatured (by name), or that none was;
+3. at most :data:`MAX_REFERENCE_LINES` lines of references left behind (then how many more entries have some);
+4. the skipped files and why, when there are any.
+
+"Public" is decided from what the parsers give, per language: Python, a name of which no part starts with
+``_`` (dunders such as ``__init__`` are public) and that is not nested in a function; Go, every part of the
+name capitalized (an exported method of an exported type); Java, ``public`` in the declaration; JavaScript and
+TypeScript, a top-level function declared with ``export``; Rust, ``pub``; C and C++, a function that is not
+``static``; Ruby, every method (visibility is a runtime call). Class entries are not API changes (their own
+lines); module, hunk and file entries neither.
+
+Every name is written through ``name`` (the destination's code span; the JSON passes names through) and every
+message through ``text`` (the destination's sanitizer): the repository's text never goes in raw.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from ariadne_hook.models import FunctionChange, FunctionFacts, References, Report, Summary
+from ariadne_hook.render.counts import KINDS, kind_of
+
+Write = Callable[[str], str]
+
+MAX_REFERENCE_LINES = 3  # lines of references in the overview (one per entry, or 2 and how many more)
+MAX_PLACES = 5  # places named in one warning line
+MAX_NAMES = 8  # names listed per group of the API line
+MAX_SKIPPED = 5  # skipped files named
+CHANGES = ("added", "modified", "deleted")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
+
+
+def _more(items: Sequence[str], shown: int, total: int) -> str:
+    rest = total - shown
+    return ", ".join(items) + (f" (+{rest} more)" if rest > 0 else "")
+
+
+def references_line(refs: References, name: Write) -> str:
+    """``⚠ `old_api` deleted — still used at `d.py:5`, `e.py:9` (+3 more)``."""
+    what = refs.why
+    if what.startswith("renamed to "):
+        what = f"renamed to {name(what.removeprefix('renamed to '))}"
+    elif what not in ("deleted", "signature changed"):
+        what = "changed"
+    verb = "still called the old way at" if refs.why == "signature changed" else "still used at"
+    places = [name(f"{r.path}:{r.line}") for r in refs.items[:MAX_PLACES]]
+    return f"⚠ {name(refs.name)} {what} — {verb} {_more(places, len(places), refs.total)}"
+
+
+# ------------------------------------------------------------------------------------------ public API
+
+
+def _declaration(change: FunctionChange) -> str:
+    """The text of the definition up to its name's opening parenthesis (either side)."""
+    source = change.new_source if change.new_source is not None else change.old_source
+    return (source or "").split("(", 1)[0]
+
+
+def is_public(change: FunctionChange) -> bool:
+    """Whether the entry is a function or method others can call (see the module docstring)."""
+    if change.kind not in ("function", "method"):
+        return False
+    parts = [p.split("#", 1)[0] for p in change.qualname.split(".")]
+    lang = change.language
+    if lang == "python":
+        if change.kind == "function" and len(parts) > 1:
+            return False  # nested in a function: local
+        return all(not p.startswith("_") or (p.startswith("__") and p.endswith("__")) for p in parts)
+    if lang == "go":
+        return all(p[:1].isupper() for p in parts)
+    if lang == "java":
+        return re.search(r"\bpublic\b", _declaration(change)) is not None
+    if lang in ("javascript", "typescript", "tsx"):
+        return len(parts) == 1 and re.search(r"(^|\s)export\s", _declaration(change)) is not None
+    if lang == "rust":
+        return re.search(r"\bpub\b", _declaration(change)) is not None
+    if lang in ("c", "cpp"):
+        return re.search(r"\bstatic\b", _declaration(change)) is None
+    return lang == "ruby"
+
+
+def _signature(facts: FunctionFacts | None) -> tuple[object, ...]:
+    if facts is None:
+        return ()
+    params = tuple((p.name, p.kind, p.annotation, p.default is None) for p in facts.params)
+    return (params, facts.returns)
+
+
+def api_changes(summaries: Sequence[Summary]) -> dict[str, list[str]]:
+    """Public names by what happened to them: "added", "removed", "re-signatured" (entry order)."""
+    out: dict[str, list[str]] = {"added": [], "removed": [], "re-signatured": []}
+    for summary in summaries:
+        change = summary.change
+        if change.skip_reason or not is_public(change):
+            continue
+        if change.change == "added":
+            out["added"].append(change.qualname)
+        elif change.change == "deleted":
+            out["removed"].append(change.qualname)
+        elif _signature(change.old_facts) != _signature(change.new_facts):
+            out["re-signatured"].append(change.qualname)
+    return out
+
+
+def _api_line(summaries: Sequence[Summary], name: Write) -> str:
+    groups = api_changes(summaries)
+    said = [
+        f"{what} {_more([name(n) for n in names[:MAX_NAMES]], min(len(names), MAX_NAMES), len(names))}"
+        for what, names in groups.items()
+        if names
+    ]
+    if not said:
+        return "Public API: nothing added, removed or re-signatured."
+    return "Public API: " + "; ".join(said) + "."
+
+
+# -------------------------------------------------------------------------------------------- the lines
+
+
+def _counts_line(summaries: Sequence[Summary]) -> str:
+    by_kind: dict[str, dict[str, int]] = {}
+    for summary in summaries:
+        kind = kind_of(summary)
+        if kind == "skipped":
+            continue
+        changes = by_kind.setdefault(kind, dict.fromkeys(CHANGES, 0))
+        changes[summary.change.change] = changes.get(summary.change.change, 0) + 1
+    parts = []
+    for key, (singular, plural) in KINDS.items():
+        if key not in by_kind:
+            continue
+        changes = by_kind[key]
+        total = sum(changes.values())
+        detail = ", ".join(f"{n} {c}" for c, n in changes.items() if n)
+        parts.append(f"{total} {singular if total == 1 else plural} ({detail})")
+    files = len({s.change.path for s in summaries if kind_of(s) != "skipped"})
+    if not parts:
+        return "No changed code to review."
+    return f"Changed: {', '.join(parts)} in {_plural(files, 'file')}."
+
+
+def _reference_lines(summaries: Sequence[Summary], name: Write) -> list[str]:
+    found = [s.references for s in summaries if s.references is not None and s.references.total]
+    if len(found) <= MAX_REFERENCE_LINES:
+        return [references_line(r, name) for r in found]
+    lines = [references_line(r, name) for r in found[: MAX_REFERENCE_LINES - 1]]
+    rest = len(found) - len(lines)
+    return [*lines, f"⚠ {rest} more functions left references behind (see below)."]
+
+
+def _skipped_line(summaries: Sequence[Summary], name: Write, text: Write) -> str | None:
+    skipped = [s for s in summaries if kind_of(s) == "skipped"]
+    if not skipped:
+        return None
+    listed = [
+        f"{name(s.change.path)} ({text(s.reason or s.change.skip_reason or 'no reason given')})"
+        for s in skipped[:MAX_SKIPPED]
+    ]
+    return f"Skipped: {_more(listed, len(listed), len(skipped))}."
+
+
+def overview_lines(report: Report, name: Write, text: Write) -> list[str]:
+    """The offline overview, 2–6 lines: counts, public API, references left behind, skipped files."""
+    summaries = report.summaries
+    lines = [_counts_line(summaries), _api_line(summaries, name)]
+    lines += _reference_lines(summaries, name)
+    skipped = _skipped_line(summaries, name, text)
+    return lines + ([skipped] if skipped else [])
