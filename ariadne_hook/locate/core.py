@@ -65,6 +65,7 @@ class Side:
     facts: Callable[[int], FunctionFacts]
     order: Sequence[int]  # position in ``spans`` -> index the scan's ``facts`` expects
     lines: Sequence[str]
+    module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
 
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
@@ -179,7 +180,8 @@ def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language:
     lines = text.split("\n")
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
-    return Side(spans, ids, {ident: i for i, ident in enumerate(ids)}, scan.facts, order, lines)
+    index = {ident: i for i, ident in enumerate(ids)}
+    return Side(spans, ids, index, scan.facts, order, lines, scan.module_facts)
 
 
 def owners(lines: Sequence[int], side: Side) -> list[Identity]:
@@ -277,7 +279,13 @@ def _module_entry(
         old_source=_source(old, old_range),
         new_source=_source(new, new_range),
         diff=excerpt(rows, chosen, lambda row: True),
+        old_facts=_module_facts(old, lines[0]),
+        new_facts=_module_facts(new, lines[1]),
     )
+
+
+def _module_facts(side: Side, lines: Sequence[int]) -> FunctionFacts | None:
+    return side.module_facts(frozenset(lines)) if side.module_facts is not None and lines else None
 
 
 def _facts(side: Side, at: int | None) -> FunctionFacts | None:

@@ -34,6 +34,8 @@ class Scan:
 
     spans: Sequence[FunctionSpan]
     facts: Callable[[int], FunctionFacts]
+    # facts of the module-level statements holding the given lines, where the language offers them
+    module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
 
 
 Scanner = Callable[[str], Scan]

@@ -8,14 +8,18 @@ lines define and call where that is recognizable.
 
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from ariadne_hook.models import FunctionChange, FunctionFacts, Param
 
 MINUS = "\u2212"
 ARROW = "\u2192"
 MAX_NAMES = 8
+T = TypeVar("T")
 
 
 def offline_summary(change: FunctionChange) -> str:
@@ -218,31 +222,49 @@ def signature(params: Sequence[Param], language: str) -> str:
 
 
 def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
-    before, after = _size(change.old_lines), _size(change.new_lines)
-    size = _plural(after, "line") + ("" if before == after else f", was {before}")
-    parts = [f"Changed {_kind(change, new)} ({size})."]
     facts = _fact_changes(change, old, new) if old is not None and new is not None else []
-    parts += facts
     if _only_comments(change):
-        parts.append("Only comments or blank lines changed.")
-    elif not facts:
-        parts += _quoted_lines(change.diff)
+        parts = ["Only comments or blank lines changed."]
+    elif facts and not _one_short_line(change.diff, facts):
+        parts = facts
+    else:
+        parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
     parts.append(_counts(change.diff))
     return parts
 
 
+def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
+    """One line replaced by one line, short enough to quote whole, and no change of behaviour or signature
+    (facts of a single sentence that is not about control flow): the lines say it best."""
+    added, removed = ([line for line in side if not _BARE.match(line)] for side in diff_lines(diff))
+    if len(added) != 1 or len(removed) != 1 or len(facts) != 1 or facts[0].startswith(("Adds", "Removes")):
+        return False
+    return max(len(added[0].strip()), len(removed[0].strip())) <= QUOTE_LIMIT and not facts[0].startswith(
+        ("Signature", "Now", "No longer", "Condition")
+    )
+
+
+def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
+    before, after = _size(change.old_lines), _size(change.new_lines)
+    size = _plural(after, "line") + ("" if before == after else f", was {before}")
+    return f"Changed {_kind(change, new)} ({size})."
+
+
 QUOTE_LIMIT = 80
+SHORT = 48  # characters of a condition or literal shown in a summary
+_BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
 
 
-def _quote(line: str) -> str:
+def _quote(line: str, limit: int = QUOTE_LIMIT) -> str:
     text = line.strip()
-    text = text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "\u2026"
+    text = text if len(text) <= limit else text[: limit - 1] + "\u2026"
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def _quoted_lines(diff: str) -> list[str]:
-    """For a small edit that changed no fact: the changed lines themselves (at most two a side)."""
-    added, removed = ([line for line in side if line.strip()] for side in diff_lines(diff))
+    """For a small edit that changed no fact: the changed lines themselves (at most two a side); a bare
+    brace or blank line is never quoted."""
+    added, removed = ([line for line in side if not _BARE.match(line)] for side in diff_lines(diff))
     if (not added and not removed) or len(added) > 2 or len(removed) > 2:
         return []
     if len(added) == len(removed) == 1:
@@ -252,23 +274,179 @@ def _quoted_lines(diff: str) -> list[str]:
 
 
 def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
-    parts: list[str] = []
-    clauses = signature_changes(old, new, change.language)
-    if clauses:
-        parts.append(f"Signature: {'; '.join(clauses)}.")
-    calls = _set_changes(old.calls, new.calls, "calls")
-    if calls:
-        parts.append(_sentence("; ".join(calls)))
-    parts += [f"Now raises {name}." for name in _added(old.raises, new.raises)]
-    parts += [f"No longer raises {name}." for name in _added(new.raises, old.raises)]
-    if old.returns_count != new.returns_count:
-        parts.append(f"Return statements: {old.returns_count} {ARROW} {new.returns_count}.")
+    """Sentences for what changed between the two sides' facts, most important first."""
     if old.body_hash and old.body_hash == new.body_hash:
         start_old = change.old_lines[0] if change.old_lines else None
         start_new = change.new_lines[0] if change.new_lines else None
         moved = f"; moved from line {start_old} to {start_new}" if start_old != start_new else ""
-        parts.append(f"Body unchanged{moved}.")
+        clauses = signature_changes(old, new, change.language)
+        return ([f"Signature: {'; '.join(clauses)}."] if clauses else []) + [f"Body unchanged{moved}."]
+    behaviour = flow_changes(old, new)
+    behaviour += [f"now raises {name}" for name in _added(old.raises, new.raises)]
+    behaviour += [f"no longer raises {name}" for name in _added(new.raises, old.raises)]
+    clauses = signature_changes(old, new, change.language)
+    signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
+    details = _set_changes(old.calls, new.calls, "calls")
+    details += literal_changes(old.literals, new.literals)
+    details += name_changes(change, old, new)
+    groups = (behaviour, signature_sentence, details)  # at most three sentences, most important first
+    return [_joined(group) for group in groups if group]
+
+
+def _joined(clauses: Sequence[str]) -> str:
+    """Clauses (each possibly a sentence already) joined into one sentence with semicolons."""
+    parts = [c.strip().rstrip(".") for c in clauses]
+    parts = [parts[0]] + [p[:1].lower() + p[1:] if not p[:2].isupper() else p for p in parts[1:]]
+    return _sentence("; ".join(parts))
+
+
+def _short(text: str, limit: int = SHORT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _ticked(text: str) -> str:
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _unmatched(before: Sequence[T], after: Sequence[T]) -> list[T]:
+    """The items of ``after`` left once each item of ``before`` has cancelled one equal item (in order)."""
+    left = Counter(before)
+    out = []
+    for item in after:
+        if left[item]:
+            left[item] -= 1
+        else:
+            out.append(item)
+    return out
+
+
+def flow_changes(old: FunctionFacts, new: FunctionFacts) -> list[str]:
+    """``Adds `if not ok`, `return`.``, ``Removes `for`.``, ``Condition `a` → `b`.``"""
+    gained, lost = _unmatched(old.flow, new.flow), _unmatched(new.flow, old.flow)
+    new_conditions = _unmatched(old.conditions, new.conditions)
+    old_conditions = _unmatched(new.conditions, old.conditions)
+    parts = []
+    branching = {"if", "while"}
+    if new_conditions and len(new_conditions) == len(old_conditions) and not {*gained, *lost} & branching:
+        pairs = [
+            f"{_ticked(_short(a))} {ARROW} {_ticked(_short(b))}"
+            for a, b in zip(old_conditions, new_conditions, strict=True)
+        ]
+        parts.append(f"Condition{'s' if len(pairs) > 1 else ''} {'; '.join(pairs[:2])}.")
+        new_conditions = old_conditions = []
+    if gained:
+        parts.append(f"Adds {_flow_items(gained, new_conditions)}.")
+    if lost:
+        parts.append(f"Removes {_flow_items(lost, old_conditions)}.")
     return parts
+
+
+def _flow_items(words: Sequence[str], conditions: Sequence[str]) -> str:
+    """```if x```, ```return``` ×2 ... (each if / while takes the next condition while there are some)."""
+    queue = list(conditions)
+    counts = Counter(words)
+    items: list[str] = []
+    for word in dict.fromkeys(words):
+        left = counts[word]
+        while word in ("if", "while") and left and queue:
+            items.append(_ticked(f"{word} {_short(queue.pop(0))}"))
+            left -= 1
+        if left:
+            items.append(_ticked(word) + (f" \u00d7{left}" if left > 1 else ""))
+    return _names(items, 4)
+
+
+def _is_string(text: str) -> bool:
+    return text[:1] in "\"'`" or text[:2] in ('f"', "f'", 'r"', "r'", 'b"', "b'")
+
+
+def _literal_pair(a: tuple[str, str], b: tuple[str, str]) -> str:
+    (name_a, text_a), (name_b, text_b) = a, b
+    name = name_a if name_a == name_b and name_a else ""
+    if _is_string(text_a) and _is_string(text_b) and (len(text_a) > SHORT or len(text_b) > SHORT):
+        text_a, text_b = _around_difference(text_a, text_b)
+    change = f"{_ticked(text_a)} {ARROW} {_ticked(text_b)}"
+    return f"{name} {change}" if name else change
+
+
+def _around_difference(a: str, b: str) -> tuple[str, str]:
+    """Both texts cut to SHORT characters around where they first differ."""
+    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, first - 16)
+
+    def cut(text: str) -> str:
+        return (
+            ("\u2026" if start else "")
+            + text[start : start + SHORT]
+            + ("\u2026" if len(text) > start + SHORT else "")
+        )
+
+    return cut(a), cut(b)
+
+
+def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> list[str]:
+    """``Value changed: timeout `20` → `30`.``: literals bound to the same name on both sides, then (when
+    as many were added as removed, at most 3) the others in order."""
+    gained, lost = _unmatched(old, new), _unmatched(new, old)
+    pairs: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    for item in list(gained):
+        match = next((o for o in lost if o[0] and o[0] == item[0]), None)
+        if match is not None:
+            pairs.append((match, item))
+            gained.remove(item)
+            lost.remove(match)
+    if gained and len(gained) == len(lost) and len(gained) <= 3:
+        pairs += zip(lost, gained, strict=True)
+    changed = [(a, b) for a, b in pairs if a[1] != b[1]][:3]
+    if not changed:
+        return []
+    kind = "Text" if all(_is_string(b[1]) for _, b in changed) else "Value"
+    return [f"{kind} changed: {'; '.join(_literal_pair(a, b) for a, b in changed)}."]
+
+
+def name_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
+    """Names read or assigned that appear on one side only (parameters aside: the signature has them)."""
+    params = {p.name for p in (*old.params, *new.params)} | {"_"}
+    locals_gained = [n for n in _added(old.assigned, new.assigned) if n not in params]
+    locals_lost = [n for n in _added(new.assigned, old.assigned) if n not in params]
+    assigned = {*old.assigned, *new.assigned}
+    read_gained = [n for n in _added(old.names, new.names) if n not in params and n not in assigned]
+    read_lost = [n for n in _added(new.names, old.names) if n not in params and n not in assigned]
+    parts = []
+    if len(locals_gained) == len(locals_lost) == 1 and _renamed(change, locals_lost[0], locals_gained[0]):
+        parts.append(f"Renames local {locals_lost[0]} to {locals_gained[0]}.")
+    elif locals_gained or locals_lost:
+        sets = [f"now sets {_names(locals_gained, 4)}"] if locals_gained else []
+        sets += [f"no longer sets {_names(locals_lost, 4)}"] if locals_lost else []
+        parts.append(_sentence("; ".join(sets)))
+    if len(read_gained) == len(read_lost) == 1:
+        parts.append(f"Reads {read_gained[0]} instead of {read_lost[0]}.")
+    elif read_gained or read_lost:
+        reads = [f"now reads {_names(read_gained, 4)}"] if read_gained else []
+        reads += [f"no longer reads {_names(read_lost, 4)}"] if read_lost else []
+        parts.append(_sentence("; ".join(reads)))
+    return parts
+
+
+_TOKEN = re.compile(r"[\w$@]+|\S")
+
+
+def _renamed(change: FunctionChange, before: str, after: str) -> bool:
+    """True when the removed lines, paired in order with the added ones, differ only in tokens where
+    ``before`` became ``after`` (a keyword argument of the same name may stay)."""
+    added, removed = diff_lines(change.diff)
+    if not removed or len(added) != len(removed):
+        return False
+    renamed = False
+    for old_line, new_line in zip(removed, added, strict=True):
+        old_tokens, new_tokens = _TOKEN.findall(old_line), _TOKEN.findall(new_line)
+        if len(old_tokens) != len(new_tokens):
+            return False
+        for a, b in zip(old_tokens, new_tokens, strict=True):
+            if a != b and (a, b) != (before, after):
+                return False
+            renamed = renamed or a != b
+    return renamed
 
 
 def _added(before: Sequence[str], after: Sequence[str]) -> list[str]:
@@ -425,9 +603,22 @@ def _assigned(lines: Iterable[str]) -> list[str]:
     for line in lines:
         if line[:1].isspace() or line.rstrip().endswith(","):
             continue
-        if found := _PY_ASSIGN.match(line):
+        if (found := _PY_ASSIGN.match(line)) and _statement_start(line):
             out += [name.strip() for name in found.group(1).split(",")]
     return out
+
+
+def _statement_start(line: str) -> bool:
+    """True when ``line`` can begin a Python statement: it parses, or it opens a bracket or a string that
+    later lines close. A line inside a multi-line string constant (``COMP_CWORD=$x \\``) is no statement."""
+    text = line.rstrip().removesuffix("\\")
+    for closer in ("", ")", "]", "}", '"""', "'''", '"""\n)', "'''\n)"):
+        try:
+            ast.parse(text + closer)
+        except (SyntaxError, ValueError):
+            continue
+        return True
+    return False
 
 
 def _classes(lines: Iterable[str]) -> list[str]:
@@ -445,7 +636,10 @@ def _module(change: FunctionChange) -> str:
     parts = [f"Module-level code ({where})."]
     if change.language == "python":
         parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
-        parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+        if change.old_facts is not None or change.new_facts is not None:
+            parts += _module_assignments(change.old_facts, change.new_facts)
+        else:
+            parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
     else:
         language = change.language
@@ -454,6 +648,25 @@ def _module(change: FunctionChange) -> str:
         parts.append("Only comments or blank lines changed.")
     parts.append(_counts(change.diff))
     return " ".join(parts)
+
+
+def _module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
+    """From the parser's facts of the statements that hold the changed lines: names newly assigned, no
+    longer assigned, or whose assignment changed; string constants named as such (never a word inside)."""
+    old = old or FunctionFacts()
+    new = new or FunctionFacts()
+    touched = list(dict.fromkeys([*old.assigned, *new.assigned]))
+    gained = [n for n in touched if n in new.assigned and n not in old.names]
+    lost = [n for n in touched if n in old.assigned and n not in new.names]
+    strings = {name for name, _ in (*old.literals, *new.literals)}
+    changed = [n for n in touched if n not in gained and n not in lost]
+    out = [f"Assignments added: {_names(gained)}."] if gained else []
+    out += [f"Assignments removed: {_names(lost)}."] if lost else []
+    if text := [n for n in changed if n in strings]:
+        out.append(f"String constant{'s' if len(text) > 1 else ''} changed: {_names(text)}.")
+    if other := [n for n in changed if n not in strings]:
+        out.append(f"Assignments changed: {_names(other)}.")
+    return out
 
 
 def _changes(before: list[str], after: list[str], what: str, both: str | None) -> list[str]:

@@ -1,0 +1,116 @@
+"""Pick entries of real history and print their offline summaries from two versions of the tool, side by side.
+
+Usage: python benchmarks/grade_offline.py REPO RANGE BEFORE AFTER [--count N] [--diff]
+
+REPO is a clone of the project under review (e.g. pallets/click), RANGE ``A..B`` (e.g. ``8.1.3..8.1.7``),
+BEFORE and AFTER two source trees of ariadne-hook (e.g. ``git archive main | tar -x -C /tmp/before`` and
+this worktree). Each version runs the CLI offline on the range (``--range A..B --provider offline --format
+json``). The *code entries* of the BEFORE run (not hunk entries, not skipped files; any language with a
+parser) are sorted by (path, first line) and every k-th one is picked (k = max(1, len // N), starting at
+the first), so the pick is deterministic and spread over the whole range. The same entry (path, qualname,
+kind, line ranges) is looked up in the AFTER run. With ``--diff`` the hunks of ``git diff A B -- path``
+that touch the entry's lines are printed under it, for the reader who grades it: the grading (is the
+summary true? does it say what a reviewer needs?) is a person's reading, written down in
+docs/OFFLINE_GRADING.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+Entry = dict[str, Any]
+
+
+def run_tool(tool: Path, repo: Path, revisions: str) -> list[Entry]:
+    env = {**os.environ, "PYTHONPATH": str(tool)}
+    command = [sys.executable, "-m", "ariadne_hook", "--repo", str(repo), "--range", revisions]
+    command += ["--provider", "offline", "--format", "json", "--no-cache", "-o", "-"]
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    entries: list[Entry] = json.loads(out)["functions"]
+    return entries
+
+
+def key(entry: Entry) -> tuple[str, str, str, str, str]:
+    return (
+        entry["path"],
+        entry["qualname"],
+        entry["kind"],
+        str(entry["old_lines"]),
+        str(entry["new_lines"]),
+    )
+
+
+def is_code(entry: Entry) -> bool:
+    return entry["kind"] not in ("hunk",) and entry["language"] != "text" and entry["qualname"] != "<file>"
+
+
+def first_line(entry: Entry) -> int:
+    lines = entry["new_lines"] or entry["old_lines"] or [0, 0]
+    return int(lines[0])
+
+
+def pick(entries: list[Entry], count: int) -> list[Entry]:
+    code = sorted((e for e in entries if is_code(e)), key=lambda e: (e["path"], first_line(e), e["qualname"]))
+    step = max(1, len(code) // count)
+    return code[::step][:count]
+
+
+def hunks_touching(repo: Path, revisions: str, entry: Entry) -> str:
+    base, head = revisions.split("..")
+    paths = [entry["path"]] if not entry.get("old_path") else [entry["old_path"], entry["path"]]
+    diff = subprocess.run(
+        ["git", "diff", "-M", base, head, "--", *paths], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+    old, new = entry["old_lines"], entry["new_lines"]
+    out: list[str] = []
+    for block in re.split(r"(?m)^(?=@@ )", diff)[1:]:
+        found = HUNK.match(block)
+        if found is None:
+            continue
+        o_start, o_count = int(found.group(1)), int(found.group(2) or 1)
+        n_start, n_count = int(found.group(3)), int(found.group(4) or 1)
+        hit_old = old and o_start <= old[1] and old[0] <= o_start + o_count - 1
+        hit_new = new and n_start <= new[1] and new[0] <= n_start + n_count - 1
+        if hit_old or hit_new:
+            out.append(block.rstrip("\n"))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("range")
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--diff", action="store_true", help="print the hunks that touch each entry")
+    parser.add_argument("--prefix", default="", help="entry label prefix, e.g. 'click-'")
+    args = parser.parse_args(argv)
+    before = run_tool(args.before.resolve(), args.repo, args.range)
+    after = {key(e): e for e in run_tool(args.after.resolve(), args.repo, args.range)}
+    chosen = pick(before, args.count)
+    code = sum(is_code(e) for e in before)
+    name = args.repo.name
+    print(f"# {name} {args.range}: {len(before)} entries, {code} code entries, picked {len(chosen)}")
+    for number, entry in enumerate(chosen, 1):
+        other = after.get(key(entry))
+        lines = entry["new_lines"] or entry["old_lines"]
+        where = f"{entry['path']}:{lines[0]} {entry['qualname']}"
+        print(f"\n## {args.prefix}{number:02d} {where} ({entry['change']})")
+        print(f"BEFORE: {entry['summary']}")
+        print(f"AFTER:  {other['summary'] if other else '(entry not found in the after run)'}")
+        if args.diff:
+            print(hunks_touching(args.repo, args.range, entry))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""Offline summaries name what changed in the language of the code: control flow, conditions, literals,
+names; never a word inside a string, a function literal as a call, a bare brace. Real git repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ariadne_hook.locate import locate
+from ariadne_hook.summarize.offline import offline_summary
+from tests.test_polyglot import history
+
+
+def summary_of(tmp_path: Path, path: str, old: str, new: str, qualname: str) -> str:
+    entries = {e.qualname: e for e in locate(history(tmp_path, path, old, new))}
+    assert qualname in entries, sorted(entries)
+    return offline_summary(entries[qualname])
+
+
+# ------------------------------------------------------------------------------------------------ Python
+
+PY = """\
+def fetch(url, retries):
+    timeout = 20
+    message = "could not reach the server, giving up"
+    if retries > 3:
+        log(message)
+    return get(url, timeout=timeout)
+"""
+
+
+def test_python_control_flow_added(tmp_path: Path) -> None:
+    new = PY.replace("    return get(", "    if url is None:\n        raise ValueError(url)\n    return get(")
+    text = summary_of(tmp_path, "m.py", PY, new, "fetch")
+    assert text.startswith("Adds `if url is None`; now raises ValueError.")
+
+
+def test_python_condition_changed(tmp_path: Path) -> None:
+    new = PY.replace("if retries > 3:", "if retries >= 3 and url:")
+    text = summary_of(tmp_path, "m.py", PY, new, "fetch")
+    assert text.startswith("Condition `retries > 3` \u2192 `retries >= 3 and url`.")
+
+
+def test_python_literal_changed_names_its_variable(tmp_path: Path) -> None:
+    new = PY.replace("timeout = 20", "timeout = 30").replace("giving up", "retrying later")
+    text = summary_of(tmp_path, "m.py", PY, new, "fetch")
+    assert "timeout `20` \u2192 `30`" in text
+    assert "message `" in text and "giving up" in text and "retrying later" in text
+
+
+def test_python_renamed_local(tmp_path: Path) -> None:
+    new = PY.replace("timeout = 20", "limit = 20").replace("timeout=timeout", "timeout=limit")
+    assert summary_of(tmp_path, "m.py", PY, new, "fetch").startswith("Renames local timeout to limit.")
+
+
+def test_python_lambda_is_not_a_call(tmp_path: Path) -> None:
+    new = PY.replace("    return get(", "    key = (lambda: pick(url))\n    return get(")
+    text = summary_of(tmp_path, "m.py", PY, new, "fetch")
+    assert "Calls added: pick;" in text and "lambda" not in text
+
+
+def test_python_string_constant_lines_are_not_assignments(tmp_path: Path) -> None:
+    old = '_SOURCE_BASH = """\\\n%(complete_func)s() {\n    COMP_WORDS=x \\\nCOMP_CWORD=1\n}\n"""\n'
+    new = old.replace("COMP_WORDS=x", "COMP_WORDS=y").replace("COMP_CWORD=1", "COMP_CWORD=2")
+    text = summary_of(tmp_path, "m.py", old, new, "<module>")
+    assert "COMP_CWORD" not in text and "COMP_WORDS" not in text and "Assignments" not in text
+    assert "String constant changed: _SOURCE_BASH." in text
+
+
+def test_python_bare_brace_is_never_quoted(tmp_path: Path) -> None:
+    old = "def f(x):\n    d = {\n        'a': x,\n    }\n    return d\n"
+    new = "def f(x):\n    d = {\n        'a': x,\n        }\n    return d\n"
+    text = summary_of(tmp_path, "m.py", old, new, "f")
+    assert "`}`" not in text and "Changed function" in text
+
+
+# ---------------------------------------------------------------------------------------- other languages
+
+GO = """\
+package p
+
+func run(items []string) error {
+\tconst greeting = "hello there, friend, and welcome to the long greeting of this test file"
+\ttimeout := 20
+\tfor _, item := range items {
+\t\tuse(item, greeting, timeout)
+\t}
+\treturn nil
+}
+"""
+
+
+def test_go_defer_func_literal_is_not_a_call(tmp_path: Path) -> None:
+    new = GO.replace("\ttimeout := 20\n", "\ttimeout := 20\n\tdefer func() { cleanup() }()\n")
+    text = summary_of(tmp_path, "p.go", GO, new, "run")
+    assert text.startswith("Adds `defer`.") and "Calls added: cleanup." in text
+    assert "func()" not in text
+
+
+def test_go_string_constant_edit_names_the_constant(tmp_path: Path) -> None:
+    new = GO.replace("hello there, friend", "hello there, stranger")
+    text = summary_of(tmp_path, "p.go", GO, new, "run")
+    assert text.startswith('Text changed: greeting `"hello there, friend, and welcome') and "stranger" in text
+
+
+def test_go_removed_loop_and_bare_brace(tmp_path: Path) -> None:
+    new = GO.replace("\tfor _, item := range items {\n\t\tuse(item, greeting, timeout)\n\t}\n", "")
+    text = summary_of(tmp_path, "p.go", GO, new, "run")
+    assert text.startswith("Removes `for`.") and "`}`" not in text
+
+
+def test_go_literal_and_condition(tmp_path: Path) -> None:
+    old = "package p\n\nfunc f(n int) bool {\n\tif n > 10 {\n\t\treturn true\n\t}\n\treturn false\n}\n"
+    new = old.replace("n > 10", "n >= 10 && n < 99")
+    assert summary_of(tmp_path, "p.go", old, new, "f").startswith(
+        "Condition `n > 10` \u2192 `n >= 10 && n < 99`."
+    )
+
+
+JS = """\
+export function load(path, opts) {
+  const retries = 3;
+  if (!path) {
+    return null;
+  }
+  return read(path, retries);
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["a.js", "a.ts"])
+def test_javascript_and_typescript_facts(tmp_path: Path, path: str) -> None:
+    flow = JS.replace(
+        "  return read(", "  try {\n    check(path);\n  } catch (e) {\n    throw e;\n  }\n  return read("
+    )
+    text = summary_of(tmp_path / "flow", path, JS, flow, "load")
+    assert text.startswith("Adds `try`; now raises e.") and "Calls added: check;" in text
+    literal = JS.replace("const retries = 3;", "const retries = 5;").replace("return null", "return path")
+    assert "Value changed: retries `3` \u2192 `5`" in summary_of(
+        tmp_path / "literal", path, JS, literal, "load"
+    )
+    iife = JS.replace("  return read(", "  (() => warm(path))();\n  return read(")
+    text = summary_of(tmp_path / "iife", path, JS, iife, "load")
+    assert "Calls added: warm." in text and "=>" not in text
+
+
+JAVA = """\
+class Pool {
+    int size(int n) {
+        if (n > 4) {
+            return 4;
+        }
+        return n;
+    }
+}
+"""
+
+
+def test_java_facts(tmp_path: Path) -> None:
+    new = JAVA.replace("n > 4", "n > 8").replace("return 4;", "return 8;")
+    text = summary_of(tmp_path / "a", "Pool.java", JAVA, new, "Pool.size")
+    assert text.startswith("Condition `n > 4` \u2192 `n > 8`.") and "`4` \u2192 `8`" in text
+    loop = JAVA.replace(
+        "        return n;", "        while (n > 0) {\n            n--;\n        }\n        return n;"
+    )
+    assert summary_of(tmp_path / "b", "Pool.java", JAVA, loop, "Pool.size").startswith("Adds `while n > 0`.")
+
+
+RUST = """\
+fn parse(input: &str) -> Option<u32> {
+    let limit = 10;
+    let n = input.parse::<u32>().ok()?;
+    Some(n.min(limit))
+}
+"""
+
+
+def test_rust_facts(tmp_path: Path) -> None:
+    new = RUST.replace("    Some(", "    if n == 0 {\n        return None;\n    }\n    Some(")
+    text = summary_of(tmp_path / "a", "lib.rs", RUST, new, "parse")
+    assert text.startswith("Adds `if n == 0`, `return`.")
+    closure = RUST.replace("    Some(", "    let f = |x: u32| x + 1;\n    Some(")
+    text = summary_of(tmp_path / "b", "lib.rs", RUST, closure, "parse")
+    assert "Calls added" not in text and "now sets f" in text.lower()
+    literal = RUST.replace("let limit = 10;", "let limit = 12;")
+    one_line = "Line `let limit = 10;` became `let limit = 12;`."  # a short one-line edit is quoted
+    assert summary_of(tmp_path / "c", "lib.rs", RUST, literal, "parse").startswith(one_line)
+    longer = RUST.replace("let limit = 10;", "let limit = 12;").replace(
+        "Some(n.min(limit))", "Some(n.max(1))"
+    )
+    assert "limit `10` \u2192 `12`" in summary_of(tmp_path / "d", "lib.rs", RUST, longer, "parse")
