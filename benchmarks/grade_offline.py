@@ -31,9 +31,10 @@ Entry = dict[str, Any]
 
 def run_tool(tool: Path, repo: Path, revisions: str) -> list[Entry]:
     env = {**os.environ, "PYTHONPATH": str(tool)}
-    command = [sys.executable, "-m", "ariadne_hook", "--repo", str(repo), "--range", revisions]
+    command = [sys.executable, "-m", "ariadne_hook", "--repo", str(repo.resolve()), "--range", revisions]
     command += ["--provider", "offline", "--format", "json", "--no-cache", "-o", "-"]
-    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    # run in the tool's folder: ``-m`` puts the working directory first on sys.path
+    out = subprocess.run(command, cwd=tool, env=env, check=True, capture_output=True, text=True).stdout
     entries: list[Entry] = json.loads(out)["functions"]
     return entries
 
@@ -63,7 +64,9 @@ def pick(entries: list[Entry], count: int) -> list[Entry]:
     return code[::step][:count]
 
 
-def hunks_touching(repo: Path, revisions: str, entry: Entry) -> str:
+def lines_of(repo: Path, revisions: str, entry: Entry, limit: int = 40) -> str:
+    """The diff rows of ``git diff -U3 A B -- path`` that fall in the entry's line ranges (changed rows and
+    the context rows inside the ranges), at most ``limit`` of them."""
     base, head = revisions.split("..")
     paths = [entry["path"]] if not entry.get("old_path") else [entry["old_path"], entry["path"]]
     diff = subprocess.run(
@@ -71,17 +74,26 @@ def hunks_touching(repo: Path, revisions: str, entry: Entry) -> str:
     ).stdout
     old, new = entry["old_lines"], entry["new_lines"]
     out: list[str] = []
-    for block in re.split(r"(?m)^(?=@@ )", diff)[1:]:
-        found = HUNK.match(block)
-        if found is None:
+    o = n = 0
+    for line in diff.split("\n"):
+        found = HUNK.match(line)
+        if found:
+            o, n = int(found.group(1)), int(found.group(3))
             continue
-        o_start, o_count = int(found.group(1)), int(found.group(2) or 1)
-        n_start, n_count = int(found.group(3)), int(found.group(4) or 1)
-        hit_old = old and o_start <= old[1] and old[0] <= o_start + o_count - 1
-        hit_new = new and n_start <= new[1] and new[0] <= n_start + n_count - 1
-        if hit_old or hit_new:
-            out.append(block.rstrip("\n"))
-    return "\n".join(out)
+        if not o and not n or line.startswith(("+++", "---", "\\")) or not line:
+            continue
+        tag = line[0]
+        in_old = bool(old) and old[0] <= o <= old[1] and tag != "+"
+        in_new = bool(new) and new[0] <= n <= new[1] and tag != "-"
+        if in_old or in_new:
+            out.append(line)
+        o += tag != "+"
+        n += tag != "-"
+    changed = [i for i, line in enumerate(out) if line[:1] in "+-"]
+    if not changed:
+        return ""
+    keep = out[max(0, changed[0] - 3) : changed[-1] + 4]
+    return "\n".join(keep[:limit] + ([f"... {len(keep) - limit} more rows"] if len(keep) > limit else []))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"BEFORE: {entry['summary']}")
         print(f"AFTER:  {other['summary'] if other else '(entry not found in the after run)'}")
         if args.diff:
-            print(hunks_touching(args.repo, args.range, entry))
+            print(lines_of(args.repo, args.range, entry))
     return 0
 
 

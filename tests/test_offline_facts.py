@@ -190,3 +190,35 @@ def test_rust_facts(tmp_path: Path) -> None:
         "Some(n.min(limit))", "Some(n.max(1))"
     )
     assert "limit `10` \u2192 `12`" in summary_of(tmp_path / "d", "lib.rs", RUST, longer, "parse")
+
+
+def test_python_lines_removed_inside_an_assignment_change_it(tmp_path: Path) -> None:
+    old = 'LINKS = [\n    "a",\n    "b",\n    "c",\n]\n'
+    new = 'LINKS = [\n    "a",\n    "c",\n]\nNEW = 1\n'
+    text = summary_of(tmp_path, "m.py", old, new, "<module>")
+    assert "Assignments added: NEW." in text and "Assignments changed: LINKS." in text
+    assert "removed" not in text
+
+
+def test_python_removed_check_is_not_a_changed_condition(tmp_path: Path) -> None:
+    keep = "    a = 1\n    b = 2\n    c = 3\n    d = 4\n    e = 5\n    f = 6\n    g = 7\n"
+    old = (
+        "def f(multiple, flag):\n    if flag is None:\n        raise TypeError('a')\n    x = 1\n"
+        + keep
+        + "    if multiple and flag:\n        raise TypeError('b')\n    return x\n"
+    )
+    new = (
+        "def f(multiple, flag):\n    if flag is None:\n        raise TypeError('a')\n    if multiple:\n"
+        "        x = ()\n    else:\n        x = 1\n" + keep + "    return x\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "f")
+    assert "Condition `" not in text and "\u2192 `multiple`" not in text
+    assert text.startswith("New condition `multiple`; condition `multiple and flag` removed")
+    assert "removes a `raise TypeError`" in text
+
+
+def test_python_multi_line_annotation_is_one_line(tmp_path: Path) -> None:
+    old = "def f(\n    a: t.Dict[str, int] = None,\n) -> None:\n    pass\n"
+    new = "def f(\n    a: t.Optional[\n        t.Mapping[str, int]\n    ] = None,\n) -> None:\n    pass\n"
+    text = summary_of(tmp_path, "m.py", old, new, "f")
+    assert "\n" not in text and "a type t.Dict[str, int] \u2192 t.Optional[ t.Mapping[str, int] ]" in text

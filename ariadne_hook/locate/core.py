@@ -285,7 +285,8 @@ def _module_entry(
 
 
 def _module_facts(side: Side, lines: Sequence[int]) -> FunctionFacts | None:
-    return side.module_facts(frozenset(lines)) if side.module_facts is not None and lines else None
+    """The side's facts of the module-level statements holding ``lines`` (none: its names only)."""
+    return side.module_facts(frozenset(lines)) if side.module_facts is not None else None
 
 
 def _facts(side: Side, at: int | None) -> FunctionFacts | None:

@@ -87,8 +87,9 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
             _raise(node, dotted, text, skip, out)
         else:
             _bindings(node, dotted, bound)
-            if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read
-                skip.update(id(part) for part in ast.walk(node.annotation))
+            if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
+                declared = node.annotation if node.value is not None else node  # declaration sets nothing
+                skip.update(id(part) for part in ast.walk(declared))
         word = _FLOW.get(node.__class__)
         if word is not None:
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]

@@ -177,7 +177,7 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
     if facts is None:
         return []
     verb = "Took" if tense == "past" else "Takes"
-    parts = [f"{verb} ({signature(facts.params, language)}){_returns(facts)}."]
+    parts = [_flat(f"{verb} ({signature(facts.params, language)}){_returns(facts)}.")]
     if facts.decorators:
         parts.append(f"Decorated with {_names(_decorator(d, language) for d in facts.decorators)}.")
     if facts.calls:
@@ -281,9 +281,8 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         moved = f"; moved from line {start_old} to {start_new}" if start_old != start_new else ""
         clauses = signature_changes(old, new, change.language)
         return ([f"Signature: {'; '.join(clauses)}."] if clauses else []) + [f"Body unchanged{moved}."]
-    behaviour = flow_changes(old, new)
-    behaviour += [f"now raises {name}" for name in _added(old.raises, new.raises)]
-    behaviour += [f"no longer raises {name}" for name in _added(new.raises, old.raises)]
+    behaviour = flow_changes(old, new, change.diff)
+    behaviour += raise_changes(old.raises, new.raises)
     clauses = signature_changes(old, new, change.language)
     signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
     details = _set_changes(old.calls, new.calls, "calls")
@@ -291,6 +290,16 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     details += name_changes(change, old, new)
     groups = (behaviour, signature_sentence, details)  # at most three sentences, most important first
     return [_joined(group) for group in groups if group]
+
+
+def raise_changes(old: Sequence[str], new: Sequence[str]) -> list[str]:
+    """``now raises X`` / ``no longer raises X``; ``adds a `raise X``` when X was raised elsewhere already."""
+    out = []
+    for name in dict.fromkeys(_unmatched(old, new)):
+        out.append(f"adds a {_ticked('raise ' + name)}" if name in old else f"now raises {name}")
+    for name in dict.fromkeys(_unmatched(new, old)):
+        out.append(f"removes a {_ticked('raise ' + name)}" if name in new else f"no longer raises {name}")
+    return out
 
 
 def _joined(clauses: Sequence[str]) -> str:
@@ -320,25 +329,61 @@ def _unmatched(before: Sequence[T], after: Sequence[T]) -> list[T]:
     return out
 
 
-def flow_changes(old: FunctionFacts, new: FunctionFacts) -> list[str]:
-    """``Adds `if not ok`, `return`.``, ``Removes `for`.``, ``Condition `a` → `b`.``"""
+def flow_changes(old: FunctionFacts, new: FunctionFacts, diff: str) -> list[str]:
+    """``Adds `if not ok`, `return`.``, ``Removes `for`.``, ``Condition `a` → `b`.``
+
+    A condition is said to have changed only when the number of ``if`` / ``while`` is the same on both
+    sides and the old and new texts sit in the same block of changed lines (one edit, not a check removed
+    here and another added there)."""
     gained, lost = _unmatched(old.flow, new.flow), _unmatched(new.flow, old.flow)
     new_conditions = _unmatched(old.conditions, new.conditions)
     old_conditions = _unmatched(new.conditions, old.conditions)
     parts = []
-    branching = {"if", "while"}
-    if new_conditions and len(new_conditions) == len(old_conditions) and not {*gained, *lost} & branching:
-        pairs = [
-            f"{_ticked(_short(a))} {ARROW} {_ticked(_short(b))}"
-            for a, b in zip(old_conditions, new_conditions, strict=True)
-        ]
-        parts.append(f"Condition{'s' if len(pairs) > 1 else ''} {'; '.join(pairs[:2])}.")
-        new_conditions = old_conditions = []
+    pairs: list[str] = []
+    if len(new_conditions) == len(old_conditions) and not {*gained, *lost} & {"if", "while"}:
+        blocks = _change_blocks(diff)
+        for a, b in list(zip(old_conditions, new_conditions, strict=True)):
+            if any(_holds(removed, a) and _holds(added, b) for removed, added in blocks):
+                pairs.append(f"{_ticked(_short(a))} {ARROW} {_ticked(_short(b))}")
+                old_conditions.remove(a)
+                new_conditions.remove(b)
+    if pairs:
+        parts.append(f"Condition{'s' if len(pairs) > 1 else ''} {'; '.join(pairs[:2])}")
     if gained:
-        parts.append(f"Adds {_flow_items(gained, new_conditions)}.")
+        parts.append(f"adds {_flow_items(gained, new_conditions)}")
+    elif new_conditions:
+        parts.append(f"new condition {_names([_ticked(_short(c)) for c in new_conditions], 2)}")
     if lost:
-        parts.append(f"Removes {_flow_items(lost, old_conditions)}.")
+        parts.append(f"removes {_flow_items(lost, old_conditions)}")
+    elif old_conditions:
+        parts.append(f"condition {_names([_ticked(_short(c)) for c in old_conditions], 2)} removed")
     return parts
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _change_blocks(diff: str) -> list[tuple[list[str], list[str]]]:
+    """(removed lines, added lines) of each run of changed lines, whitespace squeezed."""
+    blocks: list[tuple[list[str], list[str]]] = []
+    removed: list[str] = []
+    added: list[str] = []
+    for line in [*diff.split("\n"), " "]:
+        if line.startswith("-"):
+            removed.append(_flat(line[1:]))
+        elif line.startswith("+"):
+            added.append(_flat(line[1:]))
+        elif removed or added:
+            blocks.append((removed, added))
+            removed, added = [], []
+    return blocks
+
+
+def _holds(lines: Sequence[str], condition: str) -> bool:
+    """True when a line holds the start of the condition (a long one may wrap: its first 30 characters)."""
+    head = _flat(condition)[:30]
+    return any(head in line for line in lines)
 
 
 def _flow_items(words: Sequence[str], conditions: Sequence[str]) -> str:
@@ -358,6 +403,12 @@ def _flow_items(words: Sequence[str], conditions: Sequence[str]) -> str:
 
 def _is_string(text: str) -> bool:
     return text[:1] in "\"'`" or text[:2] in ('f"', "f'", 'r"', "r'", 'b"', "b'")
+
+
+def _literal_kind(text: str) -> str:
+    if _is_string(text):
+        return "string"
+    return "bool" if text.lower() in ("true", "false") else "number"
 
 
 def _literal_pair(a: tuple[str, str], b: tuple[str, str]) -> str:
@@ -396,7 +447,9 @@ def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str
             gained.remove(item)
             lost.remove(match)
     if gained and len(gained) == len(lost) and len(gained) <= 3:
-        pairs += zip(lost, gained, strict=True)
+        in_order = list(zip(lost, gained, strict=True))
+        if all(_literal_kind(a[1]) == _literal_kind(b[1]) for a, b in in_order):
+            pairs += in_order  # a string is never said to have become a number
     changed = [(a, b) for a, b in pairs if a[1] != b[1]][:3]
     if not changed:
         return []
@@ -476,7 +529,12 @@ _KIND_WORD = {
 
 
 def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
-    """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int``."""
+    """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int`` (one line each:
+    a type written over several lines is squeezed)."""
+    return [_flat(clause) for clause in _signature_clauses(old, new, language)]
+
+
+def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
     clauses = _param_changes(old.params, new.params, language)
     returns = _RETURN_WORD.get(language, "return type")
     if old.returns != new.returns:
