@@ -159,8 +159,8 @@ def test_rename_pairing() -> None:
 def test_module_level_python() -> None:
     assert summaries(OLD, NEW)["<module>"] == (
         "Module-level code (lines 2\u201326). Imports added: json.dumps, requests. Imports removed: sys. "
-        "Assignments added: DEBUG. Assignments changed: LIMIT. Classes added: New. Classes removed: Old. "
-        "+7 \u22124 lines."  # the blank lines before the new function are module level
+        "Assignments added: DEBUG. Values changed: LIMIT `10` \u2192 `20`. Classes added: New. "
+        "Classes removed: Old. +7 \u22124 lines."  # the blank lines before the new function are module level
     )
 
 

@@ -222,3 +222,13 @@ def test_python_multi_line_annotation_is_one_line(tmp_path: Path) -> None:
     new = "def f(\n    a: t.Optional[\n        t.Mapping[str, int]\n    ] = None,\n) -> None:\n    pass\n"
     text = summary_of(tmp_path, "m.py", old, new, "f")
     assert "\n" not in text and "a type t.Dict[str, int] \u2192 t.Optional[ t.Mapping[str, int] ]" in text
+
+
+def test_go_module_level_constants(tmp_path: Path) -> None:
+    banner = "`usage: tool [flags]\nthe first line of a long help text\nCOMP_CWORD=%s the second line`"
+    old = f'package p\n\nconst (\n\tsuffix = "_ACTIVE_HELP"\n\tbanner = {banner}\n)\n\nvar re = 1\n'
+    new = f'package p\n\nconst (\n\tsuffix = "ACTIVE_HELP"\n\tbanner = {banner.replace("second", "2nd")}\n)\n'
+    text = summary_of(tmp_path, "p.go", old, new, "<module>")
+    assert 'Values changed: suffix `"_ACTIVE_HELP"` \u2192 `"ACTIVE_HELP"`.' in text
+    assert "String constant changed: banner." in text and "Assignments removed: re." in text
+    assert "COMP_CWORD" not in text and "second" not in text

@@ -23,7 +23,7 @@ from dataclasses import replace
 from functools import cache
 
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
-from ariadne_hook.locate.python_body import read_body
+from ariadne_hook.locate.python_body import one_line, read_body
 from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -58,7 +58,7 @@ def scan_python(text: str) -> Scan:
     def facts(index: int) -> FunctionFacts:
         return function_facts(nodes[index][2], lines())
 
-    return Scan(spans, facts, module_facts(tree, git_line))
+    return Scan(spans, facts, module_facts(tree, git_line, lines))
 
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
@@ -262,46 +262,42 @@ def _without_name(text: str, name: str) -> str:
 
 
 def module_facts(
-    tree: ast.Module, git_line: Callable[[int], int]
+    tree: ast.Module, git_line: Callable[[int], int], lines: Callable[[], list[str]]
 ) -> Callable[[frozenset[int]], FunctionFacts]:
-    """Facts of the module-level statements that hold some of the given (git) lines: ``assigned`` the names
-    they assign, ``literals`` (name, "string") for a string constant whose text holds a changed line, and
-    ``names`` every name assigned at module level in the file (to tell a new name from a changed one)."""
+    """Facts of the module-level (and class-level) statements that hold some of the given git lines:
+    ``assigned`` the names they assign, ``literals`` (name, value text) for those whose value is a literal
+    (a string constant is named, never a word inside it), and ``names`` every name assigned at module level
+    on this side (so that a new name can be told from a changed one)."""
     statements: list[tuple[int, int, ast.stmt]] = []
     everything: list[str] = []
+
+    def collect(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                collect(node.body)
+            elif isinstance(node, _BLOCKS):
+                for block in _blocks(node):
+                    collect(block)
+            elif not isinstance(node, _DEFS):
+                statements.append((git_line(node.lineno), git_line(node.end_lineno or node.lineno), node))
+                everything.extend(_targets(node))
 
     @cache
     def collected() -> None:  # on the first call only: most files have no module-level change
         collect(tree.body)
 
-    def collect(body: list[ast.stmt]) -> None:
-        for node in body:
-            if isinstance(node, (*_DEFS, ast.ClassDef)):
-                if isinstance(node, ast.ClassDef):
-                    collect(node.body)
-                continue
-            if isinstance(node, _BLOCKS):
-                for block in _blocks(node):
-                    collect(block)
-                continue
-            first, last = git_line(node.lineno), git_line(node.end_lineno or node.lineno)
-            statements.append((first, last, node))
-            everything.extend(_targets(node))
-
-    def facts(lines: frozenset[int]) -> FunctionFacts:
+    def facts(changed: frozenset[int]) -> FunctionFacts:
         collected()
         assigned: list[str] = []
         literals: list[tuple[str, str]] = []
         for first, last, node in statements:
-            if not any(first <= line <= last for line in lines):
+            if not any(first <= line <= last for line in changed):
                 continue
             names = _targets(node)
             assigned.extend(names)
             value = getattr(node, "value", None)
-            if len(names) == 1 and isinstance(value, ast.Constant) and isinstance(value.value, str):
-                start = git_line(value.lineno)
-                if any(start < line <= last for line in lines) or first == last:
-                    literals.append((names[0], "string"))
+            if len(names) == 1 and isinstance(value, ast.Constant | ast.JoinedStr | ast.UnaryOp):
+                literals.append((names[0], one_line(_text(value, lines()))))
         return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
 
     return facts
@@ -309,11 +305,11 @@ def module_facts(
 
 def _targets(node: ast.stmt) -> list[str]:
     if isinstance(node, ast.Assign):
-        targets = [
+        found = [
             t for target in node.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])
         ]
     elif isinstance(node, ast.AnnAssign | ast.AugAssign):
-        targets = [node.target]
+        found = [node.target]
     else:
         return []
-    return [t.id for t in targets if isinstance(t, ast.Name)]
+    return [t.id for t in found if isinstance(t, ast.Name)]

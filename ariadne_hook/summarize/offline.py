@@ -402,7 +402,7 @@ def _flow_items(words: Sequence[str], conditions: Sequence[str]) -> str:
 
 
 def _is_string(text: str) -> bool:
-    return text[:1] in "\"'`" or text[:2] in ('f"', "f'", 'r"', "r'", 'b"', "b'")
+    return bool(text) and text[:1] in "\"'`" or text[:2] in ('f"', "f'", 'r"', "r'", 'b"', "b'")
 
 
 def _literal_kind(text: str) -> str:
@@ -702,6 +702,8 @@ def _module(change: FunctionChange) -> str:
     else:
         language = change.language
         parts += _changes(_other_imports(removed, language), _other_imports(added, language), "imports", None)
+        if change.old_facts is not None or change.new_facts is not None:
+            parts += _module_assignments(change.old_facts, change.new_facts)
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
     parts.append(_counts(change.diff))
@@ -710,21 +712,30 @@ def _module(change: FunctionChange) -> str:
 
 def _module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
     """From the parser's facts of the statements that hold the changed lines: names newly assigned, no
-    longer assigned, or whose assignment changed; string constants named as such (never a word inside)."""
+    longer assigned, or whose assignment changed; a short literal value as ``old → new``, a longer string
+    constant by its name (never a word inside it)."""
     old = old or FunctionFacts()
     new = new or FunctionFacts()
     touched = list(dict.fromkeys([*old.assigned, *new.assigned]))
     gained = [n for n in touched if n in new.assigned and n not in old.names]
     lost = [n for n in touched if n in old.assigned and n not in new.names]
-    strings = {name for name, _ in (*old.literals, *new.literals)}
-    changed = [n for n in touched if n not in gained and n not in lost]
+    before, after = dict(old.literals), dict(new.literals)
+    values, strings, other = [], [], []
+    for name in (n for n in touched if n not in gained and n not in lost):
+        a, b = before.get(name, ""), after.get(name, "")
+        if a and b and a != b and max(len(a), len(b)) <= SHORT:
+            values.append(f"{name} {_ticked(a)} {ARROW} {_ticked(b)}")
+        elif _is_string(a) or _is_string(b):
+            strings.append(name)
+        else:
+            other.append(name)
     out = [f"Assignments added: {_names(gained)}."] if gained else []
     out += [f"Assignments removed: {_names(lost)}."] if lost else []
-    if text := [n for n in changed if n in strings]:
-        out.append(f"String constant{'s' if len(text) > 1 else ''} changed: {_names(text)}.")
-    if other := [n for n in changed if n not in strings]:
-        out.append(f"Assignments changed: {_names(other)}.")
-    return out
+    out += [f"Values changed: {'; '.join(values[:3])}."] if values else []
+    out += (
+        [f"String constant{'s' if len(strings) > 1 else ''} changed: {_names(strings)}."] if strings else []
+    )
+    return out + ([f"Assignments changed: {_names(other)}."] if other else [])
 
 
 def _changes(before: list[str], after: list[str], what: str, both: str | None) -> list[str]:

@@ -290,7 +290,9 @@ def scan_with(spec: Spec, source_text: str) -> Scan:
     def facts_of(index: int) -> FunctionFacts:
         return facts(spec, found[index][0], entry_ids)
 
-    return Scan(spans, facts_of)
+    from ariadne_hook.locate.treesitter.body import module_facts
+
+    return Scan(spans, facts_of, module_facts(root, entry_ids))
 
 
 def parse_with(spec: Spec, source_text: str) -> list[FunctionSpan]:

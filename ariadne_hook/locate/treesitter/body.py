@@ -10,9 +10,12 @@ wheels; they rarely collide across grammars, so one table serves all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
+
+from ariadne_hook.models import FunctionFacts
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -178,3 +181,54 @@ def _bound_name(node: Node) -> str:
     others = [c for c in (parent.child_by_field_name("left"), parent.child_by_field_name("right")) if c]
     other = next((c for c in others if c.id != child.id), None)
     return " ".join(_text(other).split()) if other is not None and other.type in NAMES else ""
+
+
+# ---------------------------------------------------------------------------------------- module level
+
+# declarations outside functions: node type -> the field holding the name(s) it binds
+MODULE_ASSIGNS = {
+    **dict.fromkeys(("const_spec", "var_spec", "variable_declarator", "const_item", "static_item"), "name"),
+    "init_declarator": "declarator",
+    **dict.fromkeys(("assignment", "assignment_expression"), "left"),
+}
+Statement = tuple[int, int, list[str], str]  # first line, last line, names bound, literal value text or ""
+
+
+def module_facts(root: Node, entry_ids: frozenset[int]) -> Callable[[frozenset[int]], FunctionFacts]:
+    """Facts of the declarations outside any function that hold some of the given lines: ``assigned`` their
+    names, ``literals`` (name, value) for a literal value, ``names`` every name declared so on this side."""
+
+    @cache
+    def statements() -> list[Statement]:  # on the first call only: most files have no module-level change
+        out: list[Statement] = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            field_name = MODULE_ASSIGNS.get(node.type)
+            if node.id in entry_ids:
+                continue
+            if field_name is None:
+                stack.extend(reversed(node.named_children))
+                continue
+            target = node.child_by_field_name(field_name)
+            names = list(_targets(target)) if target is not None else []
+            value = node.child_by_field_name("value") or node.child_by_field_name("right")
+            if value is not None and value.type == "expression_list" and value.named_child_count == 1:
+                value = value.named_children[0]
+            literal = one_line(_text(value)) if value is not None and value.type in LITERALS else ""
+            out.append((node.start_point[0] + 1, node.end_point[0] + 1, names, literal))
+        return out
+
+    def facts(changed: frozenset[int]) -> FunctionFacts:
+        assigned: list[str] = []
+        literals: list[tuple[str, str]] = []
+        everything: list[str] = []
+        for first, last, names, literal in statements():
+            everything.extend(names)
+            if any(first <= line <= last for line in changed):
+                assigned.extend(names)
+                if literal and len(names) == 1:
+                    literals.append((names[0], literal))
+        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
+
+    return facts
