@@ -232,3 +232,11 @@ def test_go_module_level_constants(tmp_path: Path) -> None:
     assert 'Values changed: suffix `"_ACTIVE_HELP"` \u2192 `"ACTIVE_HELP"`.' in text
     assert "String constant changed: banner." in text and "Assignments removed: re." in text
     assert "COMP_CWORD" not in text and "second" not in text
+
+
+def test_go_module_level_constant_renamed(tmp_path: Path) -> None:
+    old = 'package p\n\nconst (\n\toneRequired = "cobra_one"\n\tother = "x"\n)\n'
+    new = 'package p\n\nconst (\n\toneRequiredAnnotation = "cobra_one"\n\tother = "y"\n)\n'
+    text = summary_of(tmp_path, "p.go", old, new, "<module>")
+    assert "Renamed (same value): oneRequired \u2192 oneRequiredAnnotation." in text
+    assert 'Values changed: other `"x"` \u2192 `"y"`.' in text and "Assignments" not in text

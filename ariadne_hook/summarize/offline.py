@@ -720,6 +720,13 @@ def _module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) ->
     gained = [n for n in touched if n in new.assigned and n not in old.names]
     lost = [n for n in touched if n in old.assigned and n not in new.names]
     before, after = dict(old.literals), dict(new.literals)
+    renamed = []
+    for name in list(lost):  # a name gone and a new one bound to the same literal value: a rename
+        same = [n for n in gained if before.get(name) and after.get(n) == before.get(name)]
+        if len(same) == 1:
+            renamed.append(f"{name} {ARROW} {same[0]}")
+            lost.remove(name)
+            gained.remove(same[0])
     values, strings, other = [], [], []
     for name in (n for n in touched if n not in gained and n not in lost):
         a, b = before.get(name, ""), after.get(name, "")
@@ -729,7 +736,8 @@ def _module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) ->
             strings.append(name)
         else:
             other.append(name)
-    out = [f"Assignments added: {_names(gained)}."] if gained else []
+    out = [f"Renamed (same value): {_names(renamed, 4)}."] if renamed else []
+    out += [f"Assignments added: {_names(gained)}."] if gained else []
     out += [f"Assignments removed: {_names(lost)}."] if lost else []
     out += [f"Values changed: {'; '.join(values[:3])}."] if values else []
     out += (
