@@ -96,6 +96,36 @@ def lines_of(repo: Path, revisions: str, entry: Entry, limit: int = 40) -> str:
     return "\n".join(keep[:limit] + ([f"... {len(keep) - limit} more rows"] if len(keep) > limit else []))
 
 
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def print_table(args: argparse.Namespace, chosen: list[Entry], after: dict[tuple[str, ...], Entry]) -> None:
+    grades: dict[str, list[str]] = {}
+    for line in args.table.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, old, new, *note = line.split(maxsplit=3)
+            grades[label] = [old, new, " ".join(note)]
+    totals = [0, 0, 0, 0]
+    print("| entry | before | true | useful | after | true | useful | note |")
+    print("|---|---|---|---|---|---|---|---|")
+    for number, entry in enumerate(chosen, 1):
+        label = f"{args.prefix}{number:02d}"
+        old, new, note = grades.get(label, ["??", "??", "not graded"])
+        other = after.get(key(entry))
+        marks = [old[0], old[1], new[0], new[1]]
+        totals = [t + (m == "Y") for t, m in zip(totals, marks, strict=True)]
+        lines = entry["new_lines"] or entry["old_lines"]
+        name = f"{label} `{entry['path']}:{lines[0]}` `{entry['qualname']}` ({entry['change']})"
+        after_text = other["summary"] if other else "(not found)"
+        row = [name, cell(entry["summary"]), *marks[:2], cell(after_text), *marks[2:], cell(note)]
+        print("| " + " | ".join(row) + " |")
+    count = len(chosen)
+    before = f"before true {totals[0]}/{count}, useful {totals[1]}/{count}"
+    after_totals = f"after true {totals[2]}/{count}, useful {totals[3]}/{count}"
+    print(f"\n{args.prefix.rstrip('-')} totals: {before}; {after_totals}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("repo", type=Path)
@@ -105,10 +135,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--diff", action="store_true", help="print the hunks that touch each entry")
     parser.add_argument("--prefix", default="", help="entry label prefix, e.g. 'click-'")
+    parser.add_argument(
+        "--table",
+        type=Path,
+        metavar="GRADES",
+        help="print a markdown table instead, graded from GRADES: lines 'LABEL BEFORE AFTER [note]' where "
+        "BEFORE and AFTER are two letters Y/N each (true? useful?), e.g. 'click-01 YN YY'",
+    )
     args = parser.parse_args(argv)
     before = run_tool(args.before.resolve(), args.repo, args.range)
     after = {key(e): e for e in run_tool(args.after.resolve(), args.repo, args.range)}
     chosen = pick(before, args.count)
+    if args.table is not None:
+        print_table(args, chosen, after)
+        return 0
     code = sum(is_code(e) for e in before)
     name = args.repo.name
     print(f"# {name} {args.range}: {len(before)} entries, {code} code entries, picked {len(chosen)}")
