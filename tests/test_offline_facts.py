@@ -240,3 +240,68 @@ def test_go_module_level_constant_renamed(tmp_path: Path) -> None:
     text = summary_of(tmp_path, "p.go", old, new, "<module>")
     assert "Renamed (same value): oneRequired \u2192 oneRequiredAnnotation." in text
     assert 'Values changed: other `"x"` \u2192 `"y"`.' in text and "Assignments" not in text
+
+
+# ------------------------------------------------------------- the same facts in JS, TS, Java and Rust
+
+MESSAGE = "the first words of a long message that a user reads when nothing was found"
+SOURCES = {
+    "a.js": (
+        f'const GREETING = "{MESSAGE}";\n\n'
+        "function f(n, a, b) {\n  if (n > 10) {\n    return GREETING;\n  }\n"
+        "  for (let i = 0; i < n; i++) {\n    a[i] = 0;\n  }\n"
+        "  for (let i = 0; i < n; i++) {\n    b[i] = 0;\n  }\n"
+        "  return n;\n}\n"
+    ),
+    "a.ts": (
+        f'const GREETING: string = "{MESSAGE}";\n\n'
+        "function f(n: number, a: number[], b: number[]): number | string {\n  if (n > 10) {\n"
+        "    return GREETING;\n  }\n"
+        "  for (let i = 0; i < n; i++) {\n    a[i] = 0;\n  }\n"
+        "  for (let i = 0; i < n; i++) {\n    b[i] = 0;\n  }\n"
+        "  return n;\n}\n"
+    ),
+    "A.java": (
+        f'class A {{\n    static final String GREETING = "{MESSAGE}";\n\n'
+        "    int f(int n, int[] a, int[] b) {\n        if (n > 10) {\n            return 1;\n        }\n"
+        "        for (int i = 0; i < n; i++) {\n            a[i] = 0;\n        }\n"
+        "        for (int i = 0; i < n; i++) {\n            b[i] = 0;\n        }\n"
+        "        return n;\n    }\n}\n"
+    ),
+    "lib.rs": (
+        f'const GREETING: &str = "{MESSAGE}";\n\n'
+        "fn f(n: usize, a: &mut [u8], b: &mut [u8]) -> usize {\n    if n > 10 {\n        return 1;\n    }\n"
+        "    for i in 0..n {\n        a[i] = 0;\n    }\n"
+        "    for i in 0..n {\n        b[i] = 0;\n    }\n    n\n}\n"
+    ),
+}
+FUNCTION = {"a.js": "f", "a.ts": "f", "A.java": "A.f", "lib.rs": "f"}
+
+
+def only_entry(tmp_path: Path, path: str, old: str, new: str) -> str:
+    [entry] = locate(history(tmp_path, path, old, new))
+    return offline_summary(entry)
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES))
+def test_string_constant_edit_names_the_constant(tmp_path: Path, path: str) -> None:
+    old = SOURCES[path]
+    text = only_entry(tmp_path, path, old, old.replace("nothing was found", "no match was found"))
+    assert "String constant changed: GREETING." in text and "nothing" not in text
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES))
+def test_condition_changed(tmp_path: Path, path: str) -> None:
+    old = SOURCES[path]
+    text = summary_of(tmp_path, path, old, old.replace("n > 10", "n >= 12"), FUNCTION[path])
+    assert text.startswith("Condition `n > 10` \u2192 `n >= 12`.")
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES))
+def test_merged_loops_never_describe_a_brace(tmp_path: Path, path: str) -> None:
+    old = SOURCES[path]
+    lines = old.split("\n")
+    second = max(i for i, line in enumerate(lines) if line.lstrip().startswith("for"))
+    merged = "\n".join(lines[: second - 1] + lines[second + 1 :])  # drop "}" and the second "for ..."
+    text = summary_of(tmp_path, path, old, merged, FUNCTION[path])
+    assert text.startswith("Removes `for`.") and "`}`" not in text
