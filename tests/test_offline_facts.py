@@ -240,6 +240,7 @@ def test_go_module_level_constant_renamed(tmp_path: Path) -> None:
     text = summary_of(tmp_path, "p.go", old, new, "<module>")
     assert "Renamed (same value): oneRequired \u2192 oneRequiredAnnotation." in text
     assert 'Values changed: other `"x"` \u2192 `"y"`.' in text and "Assignments" not in text
+    assert "String constant" not in text
 
 
 # ------------------------------------------------------------- the same facts in JS, TS, Java and Rust

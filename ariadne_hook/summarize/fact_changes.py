@@ -268,6 +268,7 @@ def module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) -> 
     touched = list(dict.fromkeys([*old.assigned, *new.assigned]))
     gained = [n for n in touched if n in new.assigned and n not in old.names]
     lost = [n for n in touched if n in old.assigned and n not in new.names]
+    changed = [n for n in touched if n not in gained and n not in lost]
     before, after = dict(old.literals), dict(new.literals)
     renamed = []
     for name in list(lost):  # a name gone and a new one bound to the same literal value: a rename
@@ -277,7 +278,7 @@ def module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) -> 
             lost.remove(name)
             gained.remove(same[0])
     values, strings, other = [], [], []
-    for name in (n for n in touched if n not in gained and n not in lost):
+    for name in changed:
         a, b = before.get(name, ""), after.get(name, "")
         if a and b and a != b and max(len(a), len(b)) <= SHORT:
             values.append(f"{name} {_ticked(a)} {ARROW} {_ticked(b)}")
