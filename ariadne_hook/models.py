@@ -95,8 +95,8 @@ class FunctionFacts:
     flow: tuple[str, ...] = ()  # control-flow statements: "if", "for", "while", "try", "return", "defer"...
     conditions: tuple[str, ...] = ()  # the condition texts of if / elif / while / ternaries, one line each
     literals: tuple[tuple[str, str], ...] = ()  # (name it is bound or passed to, or ""; literal text)
-    assigned: tuple[str, ...] = ()  # names (and attributes) assigned in the body
-    names: tuple[str, ...] = ()  # names and dotted names read, callees and assigned targets aside
+    assigned: tuple[str, ...] = ()  # names (and attributes) assigned in the body, once each
+    names: tuple[str, ...] = ()  # names and dotted names read (callees and assigned targets aside), once each
 
 
 @dataclass(frozen=True)

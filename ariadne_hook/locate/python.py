@@ -145,8 +145,8 @@ def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
         flow=_ordered(body.flow),
         conditions=_ordered(body.conditions),
         literals=tuple((name, value) for *_, name, value in sorted(body.literals)),
-        assigned=_ordered(body.assigned),
-        names=_ordered(body.names),
+        assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
+        names=tuple(dict.fromkeys(body.names)),
     )
 
 

@@ -46,8 +46,8 @@ class Body:
     flow: Located = field(default_factory=list)
     conditions: Located = field(default_factory=list)
     literals: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, col, bound name, text)
-    assigned: Located = field(default_factory=list)
-    names: Located = field(default_factory=list)
+    assigned: list[str] = field(default_factory=list)  # in walk order (the summary sorts what it shows)
+    names: list[str] = field(default_factory=list)
 
 
 def one_line(text: str) -> str:
@@ -56,6 +56,12 @@ def one_line(text: str) -> str:
 
 Dotted = Callable[[ast.AST], "str | None"]
 Text = Callable[[ast.AST], str]
+
+
+_LITERALS = (ast.Constant, ast.JoinedStr, ast.UnaryOp)
+_BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast.Compare)
+# the node classes that say something; every other node (most of a body) is passed over at once
+_WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_TESTED))
 
 
 def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text) -> Body:
@@ -67,7 +73,8 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         skip.add(id(first.value))
     for node in nodes:
-        if id(node) in skip:
+        kind = node.__class__
+        if kind not in _WANTED or id(node) in skip:  # most nodes of a body say nothing: passed at once
             continue
         if isinstance(node, ast.Name):
             _name(node, node.id, out)
@@ -76,7 +83,7 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
             if name is not None and "(" not in name:
                 _name(node, name, out)
                 _skip_chain(node.value, skip)
-        elif isinstance(node, ast.Constant | ast.JoinedStr | ast.UnaryOp):
+        elif isinstance(node, _LITERALS):
             _literal(node, text, bound, skip, out)
         elif isinstance(node, ast.Call):
             name = dotted(node.func)
@@ -85,12 +92,12 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
                 _skip_chain(node.func, skip)
         elif isinstance(node, ast.Raise):
             _raise(node, dotted, text, skip, out)
-        else:
+        elif isinstance(node, _BINDERS):
             _bindings(node, dotted, bound)
             if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
                 declared = node.annotation if node.value is not None else node  # declaration sets nothing
                 skip.update(id(part) for part in ast.walk(declared))
-        word = _FLOW.get(node.__class__)
+        word = _FLOW.get(kind)
         if word is not None:
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
             out.returns += word == "return"
@@ -100,8 +107,7 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
 
 
 def _name(node: ast.Name | ast.Attribute, name: str, out: Body) -> None:
-    where = out.names if isinstance(node.ctx, ast.Load) else out.assigned
-    where.append((node.lineno, node.col_offset, name))
+    (out.names if node.ctx.__class__ is ast.Load else out.assigned).append(name)
 
 
 def _skip_chain(node: ast.AST, skip: set[int]) -> None:
@@ -128,6 +134,10 @@ def _literal(
     elif isinstance(node, ast.JoinedStr):
         skip.update(id(value) for value in node.values if isinstance(value, ast.Constant))
     elif not isinstance(node.value, _LITERAL_TYPES):  # None, Ellipsis (bool is an int)
+        return
+    else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
+        value = node.value[: MAX_TEXT + 1] if isinstance(node.value, str | bytes) else node.value
+        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(repr(value))))
         return
     out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(text(node))))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from ariadne_hook.models import FunctionChange, FunctionFacts
@@ -32,7 +33,13 @@ def names_list(items: Iterable[str], limit: int = MAX_NAMES) -> str:
 
 
 def diff_lines(diff: str) -> tuple[list[str], list[str]]:
-    """The added and removed lines of a unified-diff excerpt (without their +/- tags)."""
+    """The added and removed lines of a unified-diff excerpt (without their +/- tags); fresh lists."""
+    added, removed = _diff_lines(diff)
+    return list(added), list(removed)
+
+
+@lru_cache(maxsize=16)  # one entry's summary reads its diff several times
+def _diff_lines(diff: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     added: list[str] = []
     removed: list[str] = []
     for line in diff.split("\n"):
@@ -40,7 +47,7 @@ def diff_lines(diff: str) -> tuple[list[str], list[str]]:
             added.append(line[1:].rstrip("\r"))
         elif line.startswith("-"):
             removed.append(line[1:].rstrip("\r"))
-    return added, removed
+    return tuple(added), tuple(removed)
 
 
 def raise_changes(old: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -70,6 +77,8 @@ def _ticked(text: str) -> str:
 
 def _unmatched(before: Sequence[T], after: Sequence[T]) -> list[T]:
     """The items of ``after`` left once each item of ``before`` has cancelled one equal item (in order)."""
+    if before == after or not after:
+        return []
     left = Counter(before)
     out = []
     for item in after:
@@ -211,11 +220,11 @@ def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str
 def name_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
     """Names read or assigned that appear on one side only (parameters aside: the signature has them)."""
     params = {p.name for p in (*old.params, *new.params)} | {"_"}
-    locals_gained = [n for n in new_items(old.assigned, new.assigned) if n not in params]
-    locals_lost = [n for n in new_items(new.assigned, old.assigned) if n not in params]
+    locals_gained = sorted(n for n in new_items(old.assigned, new.assigned) if n not in params)
+    locals_lost = sorted(n for n in new_items(new.assigned, old.assigned) if n not in params)
     assigned = {*old.assigned, *new.assigned}
-    read_gained = [n for n in new_items(old.names, new.names) if n not in params and n not in assigned]
-    read_lost = [n for n in new_items(new.names, old.names) if n not in params and n not in assigned]
+    read_gained = sorted(n for n in new_items(old.names, new.names) if n not in params and n not in assigned)
+    read_lost = sorted(n for n in new_items(new.names, old.names) if n not in params and n not in assigned)
     parts = []
     if len(locals_gained) == len(locals_lost) == 1 and _renamed(change, locals_lost[0], locals_gained[0]):
         parts.append(f"Renames local {locals_lost[0]} to {locals_gained[0]}.")

@@ -135,9 +135,12 @@ def _skipped(change: FunctionChange) -> str:
 # -------------------------------------------------------------------------------------------- functions
 
 
+_NO_FACTS = FunctionFacts()
+
+
 def _known(facts: FunctionFacts | None) -> FunctionFacts | None:
     """The facts, or None when the parser left them all at their defaults (nothing to report)."""
-    return facts if facts is not None and facts != FunctionFacts() else None
+    return facts if facts is not None and facts != _NO_FACTS else None
 
 
 def _kind(change: FunctionChange, facts: FunctionFacts | None) -> str:

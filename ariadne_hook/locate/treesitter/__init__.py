@@ -258,8 +258,8 @@ def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
         flow=tuple(body.flow),
         conditions=tuple(body.conditions),
         literals=tuple(body.literals),
-        assigned=tuple(body.assigned),
-        names=tuple(body.names),
+        assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
+        names=tuple(dict.fromkeys(body.names)),
     )
 
 
