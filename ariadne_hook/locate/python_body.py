@@ -61,6 +61,7 @@ Text = Callable[[ast.AST], str]
 _LITERALS = (ast.Constant, ast.JoinedStr, ast.UnaryOp)
 _BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast.Compare)
 # the node classes that say something; every other node (most of a body) is passed over at once
+_TESTED_KINDS = frozenset(_TESTED)
 _WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_TESTED))
 
 
@@ -72,12 +73,13 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
     first = body[0] if body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         skip.add(id(first.value))
+    names, assigned, load = out.names, out.assigned, ast.Load
     for node in nodes:
         kind = node.__class__
         if kind not in _WANTED or id(node) in skip:  # most nodes of a body say nothing: passed at once
             continue
-        if isinstance(node, ast.Name):
-            _name(node, node.id, out)
+        if kind is ast.Name:  # the most frequent node: handled inline
+            (names if node.ctx.__class__ is load else assigned).append(node.id)  # type: ignore[attr-defined]
         elif isinstance(node, ast.Attribute):
             name = dotted(node)
             if name is not None and "(" not in name:
@@ -101,7 +103,7 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
         if word is not None:
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
             out.returns += word == "return"
-        if isinstance(node, _TESTED):
+        if kind in _TESTED_KINDS and isinstance(node, _TESTED):
             out.conditions.append((node.lineno, node.col_offset, one_line(text(node.test))))
     return out
 

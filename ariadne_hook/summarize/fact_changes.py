@@ -95,6 +95,8 @@ def flow_changes(old: FunctionFacts, new: FunctionFacts, diff: str) -> list[str]
     A condition is said to have changed only when the number of ``if`` / ``while`` is the same on both
     sides and the old and new texts sit in the same block of changed lines (one edit, not a check removed
     here and another added there)."""
+    if old.flow == new.flow and old.conditions == new.conditions:
+        return []
     gained, lost = _unmatched(old.flow, new.flow), _unmatched(new.flow, old.flow)
     new_conditions = _unmatched(old.conditions, new.conditions)
     old_conditions = _unmatched(new.conditions, old.conditions)
@@ -198,6 +200,8 @@ def _around_difference(a: str, b: str) -> tuple[str, str]:
 def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> list[str]:
     """``Value changed: timeout `20` → `30`.``: literals bound to the same name on both sides, then (when
     as many were added as removed, at most 3) the others in order."""
+    if old == new:
+        return []
     gained, lost = _unmatched(old, new), _unmatched(new, old)
     pairs: list[tuple[tuple[str, str], tuple[str, str]]] = []
     for item in list(gained):
