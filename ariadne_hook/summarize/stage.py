@@ -171,12 +171,22 @@ class _LLMRun:
 
     def _ask(self, jobs: list[_Job]) -> list[tuple[str, str]]:
         """Send the jobs; fill their summaries; the (cache key, text) pairs that succeeded."""
-        try:
-            provider = self._provider()
-        except ProviderError as exc:
-            self.fatal = exc.reason
-            self._settle(jobs, [Outcome(error=exc)] * len(jobs))
+        # building the provider imports openai (~1 s; several on a busy machine): within the deadline too
+        built = map_bounded(
+            lambda _: self._provider(),
+            [None],
+            1,
+            deadline=max(0.0, self.end - time.monotonic()),
+            join_on_interrupt=False,
+            join_at_deadline=False,
+        )[0]
+        if not built.ok or built.value is None:
+            if isinstance(built.error, ProviderError):
+                self.fatal = built.error.reason
+            failed: Outcome[str] = Outcome(error=built.error, not_run=built.not_run)
+            self._settle(jobs, [failed] * len(jobs))
             return []
+        provider = built.value
         try:
             requester = Requester(provider, self.settings.timeout, self.end)
             limiter = AdaptiveLimiter(self.settings.max_workers, self.settings.retries)
@@ -188,6 +198,7 @@ class _LLMRun:
                 limiter=limiter,
                 progress=self._progress_from(len(self.changes) - len(jobs)),
                 join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
+                join_at_deadline=False,  # the same at the deadline, whatever the server does
             )
         finally:
             provider.close()
