@@ -374,3 +374,23 @@ def test_review_step_with_comment_off_makes_no_api_call(
         assert gh.requests == []
     assert proc.returncode == 0, proc.stderr
     assert "perimeter" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+
+
+def test_comment_and_job_summary_open_with_the_overview(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    """Issue 13: the GitHub render (PR comment, job summary) has the overview above the file sections."""
+    workspace, env = pull_request
+    with GitHubServer() as gh:
+        gh.add_token("ghs_actions", "github-actions[bot]", kind="Bot", read_user=False)
+        gh.add_pull(("octo", "app"), 5)
+        env = env | {"GITHUB_API_URL": gh.api_url}
+        step = run_review_step(action, env, workspace, {"github-token": "ghs_actions"})
+        assert step.returncode == 0, step.stderr
+        body = gh.comments(("octo", "app"), 5)[0]["body"]
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    for text in (body, summary):
+        overview = text.index("### Overview")
+        assert overview < text.index("### `app.py`")
+        assert text.index("- Public API: added `perimeter`.") > overview
+        assert "- Changed: 2 functions (1 added, 1 modified), 1 module-level block (1 modified)" in text
