@@ -103,6 +103,7 @@ def flags_of(args: argparse.Namespace) -> dict[str, Any]:
         "strict": args.strict,
         "verbose": args.verbose,
         "quiet": args.quiet,
+        "commit_subject": args.commit_subject,
     }
 
 

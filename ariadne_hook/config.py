@@ -84,6 +84,7 @@ class Settings:
     quiet: bool = False  # nothing on stderr when all went well
     commit_msg: str = "comment"  # prepare-commit-msg: comment | body | off
     commit_msg_all: bool = False  # also touch merges, amends, -m and squash messages
+    commit_subject: bool = False  # prepare-commit-msg: a subject line from the model (fresh messages)
     trusted_endpoints: tuple[str, ...] = ()  # endpoint ids a repository may name and still get the key
 
     def excludes(self) -> tuple[str, ...]:
@@ -164,6 +165,9 @@ OPTIONS: tuple[Option, ...] = (
            "ARIADNE_COMMIT_MSG", choices=("comment", "body", "off")),
     Option("commit_msg_all", "bool", "prepare-commit-msg: also merges, amends, -m and squash messages",
            "ARIADNE_COMMIT_MSG_ALL"),
+    Option("commit_subject", "bool",
+           "prepare-commit-msg: propose a subject line from the model when you have written none",
+           "ARIADNE_COMMIT_SUBJECT", flag="--commit-subject"),
     Option("trusted_endpoints", "endpoints",
            "endpoints a repository's base-url may name and still get your key (comma-separated URLs)",
            "ARIADNE_TRUSTED_ENDPOINTS", repo=NEVER),

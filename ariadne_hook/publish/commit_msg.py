@@ -25,6 +25,9 @@ SCISSORS = "------------------------ >8 ------------------------"
 AUTO_COMMENT_CHARS = "#;@!$%^&|:"
 # sources git passes to prepare-commit-msg that are a fresh message the user is about to write
 FRESH_SOURCES = (None, "", "template")
+# ...and the ones where git opened the editor on no text at all: only there a subject is proposed
+EMPTY_SOURCES = (None, "")
+SUBJECT_CHARS = 72
 
 
 def git_message_config(cwd: Path) -> tuple[str, str]:
@@ -93,6 +96,32 @@ def skip_reason(source: str | None, settings: Settings) -> str | None:
     return None
 
 
+def clean_subject(text: str, cc: str = "#") -> str:
+    """A proposed subject as git will keep it: one line, terminal-safe, no quotes or final period around it,
+    at most :data:`SUBJECT_CHARS` characters (cut at a word), not starting with the comment character."""
+    line = next((plain_line(part) for part in text.split("\n") if plain_line(part)), "")
+    line = line.strip().strip("\"'`").strip().removeprefix("Subject:").strip().rstrip(".").strip()
+    while line.startswith(cc) or line.startswith("#"):
+        line = line[1:].lstrip()
+    if len(line) > SUBJECT_CHARS:
+        cut = line[: SUBJECT_CHARS + 1].rsplit(" ", 1)[0]
+        line = (cut if cut and len(cut) <= SUBJECT_CHARS else line[:SUBJECT_CHARS]).rstrip(" ,;:-")
+    return line
+
+
+def user_wrote(message: str, cc: str) -> bool:
+    """Whether the message holds any line that is not blank and not a comment (git's view of it)."""
+    return any(line.strip() and not line.startswith(cc) for line in message.split("\n"))
+
+
+def with_subject(message: str, subject: str, cc: str) -> str:
+    """The message with ``subject`` as its first line, when the user has written nothing; else as it is."""
+    line = clean_subject(subject, cc)
+    if not line or user_wrote(message, cc):
+        return message
+    return f"{line}\n" + (message if message.startswith("\n") else f"\n{message}")
+
+
 def _as_comments(summaries_text: str, cc: str) -> list[str]:
     lines = summaries_text.strip("\n").splitlines()
     body = [f"{cc} {line}".rstrip() if line.strip() else cc for line in lines]
@@ -141,12 +170,16 @@ def apply_to_message(
     source: str | None,
     settings: Settings,
     cwd: Path | None = None,
+    subject: str | None = None,
 ) -> str:
     """Update the commit message file at ``path`` with the summaries (a Report, or text already made with
     :func:`message_text`); returns a one-line status (never raises).
 
     ``source`` is git's second prepare-commit-msg argument (pre-commit: ``PRE_COMMIT_COMMIT_MSG_SOURCE``);
     ``cwd`` is where to read git's comment character and cleanup mode (default: the current directory).
+    ``subject``: a proposed subject line (``commit_subject``), written first only when git opened the editor
+    on an empty message (``source`` None: not -m/-F, amend, merge, squash or a template) and the user has
+    written nothing in it.
     """
     reason = skip_reason(source, settings)
     if reason is not None:
@@ -162,10 +195,13 @@ def apply_to_message(
     except (OSError, UnicodeDecodeError) as exc:
         return f"cannot read the commit message file: {exc}"
     cc = auto_comment_char(message) if comment == "auto" else comment
+    line = clean_subject(subject or "", cc)
+    proposed = bool(line) and source in EMPTY_SOURCES and not user_wrote(message, cc)
+    updated = with_subject(message, line, cc) if proposed else message
     if settings.commit_msg == "body":
-        updated = with_body(message, summaries_text, cc)
+        updated = with_body(updated, summaries_text, cc)
     else:
-        updated = with_comment_block(message, summaries_text, cc, cleanup)
+        updated = with_comment_block(updated, summaries_text, cc, cleanup)
     if updated == message:
         return "commit message already has the summaries"
     try:
@@ -173,4 +209,5 @@ def apply_to_message(
     except OSError as exc:
         return f"cannot write the commit message file: {exc}"
     kind = "body text" if settings.commit_msg == "body" else "comments"
-    return f"added the summaries to the commit message as {kind}"
+    what = "a proposed subject and the summaries" if proposed else "the summaries"
+    return f"added {what} to the commit message as {kind}"
