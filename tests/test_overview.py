@@ -208,3 +208,16 @@ def test_resignatured_public_functions() -> None:
         Summary(_fn("a.py", "same", "modified", old_facts=old, new_facts=old), "summarized", ""),
     ]
     assert api_changes(rows) == {"added": [], "removed": [], "re-signatured": ["grow"]}
+
+
+def test_api_line_leaves_out_tests_annotations_and_occurrence_numbers() -> None:
+    typed = FunctionFacts(params=(Param("x", annotation="int"),), returns="int")
+    plain = FunctionFacts(params=(Param("x"),))
+    rows = [
+        Summary(_fn("tests/test_a.py", "test_new", "added"), "summarized", ""),
+        Summary(_fn("pkg/a_test.go", "TestNew", "added", language="go"), "summarized", ""),
+        Summary(_fn("a.py", "f#1", "added"), "summarized", ""),
+        Summary(_fn("a.py", "f#2", "added"), "summarized", ""),
+        Summary(_fn("a.py", "typed", "modified", old_facts=plain, new_facts=typed), "summarized", ""),
+    ]
+    assert api_changes(rows) == {"added": ["f"], "removed": [], "re-signatured": []}

@@ -12,7 +12,10 @@ The offline overview is 2–6 plain lines, always the same for the same report:
 name capitalized (an exported method of an exported type); Java, ``public`` in the declaration; JavaScript and
 TypeScript, a top-level function declared with ``export``; Rust, ``pub``; C and C++, a function that is not
 ``static``; Ruby, every method (visibility is a runtime call). Class entries are not API changes (their own
-lines); module, hunk and file entries neither.
+lines); module, hunk and file entries neither; nor is anything in a test file (``tests/``, ``test_*.py``,
+``*_test.go``, ``*.test.ts``, ``FooTest.java``...). Re-signatured: for Python and Ruby what a call can see
+(parameter names, kinds, defaults; annotations are left out), for the typed languages the parameter kinds and
+types and the return type. Names defined more than once (``f#2``) are listed once, without the ``#n``.
 
 Every name is written through ``name`` (the destination's code span; the JSON passes names through) and every
 message through ``text`` (the destination's sanitizer): the repository's text never goes in raw.
@@ -88,26 +91,46 @@ def is_public(change: FunctionChange) -> bool:
     return lang == "ruby"
 
 
-def _signature(facts: FunctionFacts | None) -> tuple[object, ...]:
+def _signature(facts: FunctionFacts | None, language: str) -> tuple[object, ...]:
+    """What a caller depends on: Python and Ruby, the parameters' names, kinds and whether they have a
+    default (annotations are not a call's business); the typed languages, the parameters' kinds and types
+    and the return type."""
     if facts is None:
         return ()
-    params = tuple((p.name, p.kind, p.annotation, p.default is None) for p in facts.params)
-    return (params, facts.returns)
+    if language in ("python", "ruby"):
+        return tuple((p.name, p.kind, p.default is None) for p in facts.params)
+    return (tuple((p.kind, p.annotation, p.default is None) for p in facts.params), facts.returns)
+
+
+_TEST_FILE = re.compile(
+    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$|Tests?\.java$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """A test file (tests/, test_*.py, *_test.go, *.test.ts, FooTest.java...): its functions are no API."""
+    return _TEST_FILE.search(path) is not None
+
+
+def _add(names: list[str], qualname: str) -> None:
+    name = ".".join(part.split("#", 1)[0] for part in qualname.split("."))  # overloads: one name
+    if name not in names:
+        names.append(name)
 
 
 def api_changes(summaries: Sequence[Summary]) -> dict[str, list[str]]:
-    """Public names by what happened to them: "added", "removed", "re-signatured" (entry order)."""
+    """Public names (test files left out) by what happened to them: "added", "removed", "re-signatured"."""
     out: dict[str, list[str]] = {"added": [], "removed": [], "re-signatured": []}
     for summary in summaries:
         change = summary.change
-        if change.skip_reason or not is_public(change):
+        if change.skip_reason or is_test_path(change.path) or not is_public(change):
             continue
         if change.change == "added":
-            out["added"].append(change.qualname)
+            _add(out["added"], change.qualname)
         elif change.change == "deleted":
-            out["removed"].append(change.qualname)
-        elif _signature(change.old_facts) != _signature(change.new_facts):
-            out["re-signatured"].append(change.qualname)
+            _add(out["removed"], change.qualname)
+        elif _signature(change.old_facts, change.language) != _signature(change.new_facts, change.language):
+            _add(out["re-signatured"], change.qualname)
     return out
 
 
