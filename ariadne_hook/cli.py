@@ -239,19 +239,22 @@ def _references(
     share of the run, never past its deadline ``end``. None for a patch (no revision to search)."""
     if ctx.root is None or info.kind == "patch" or not changes:
         return None
-    from ariadne_hook.locate.references import find_references
+    from ariadne_hook.locate.references import ReferenceScan, find_references
 
     s = ctx.s
-    return find_references(
-        ctx.root,
-        info,
-        changes,
-        files,
-        languages=s.languages,
-        excludes=s.excludes(),
-        budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
-        deadline=end,
-    )
+    try:
+        return find_references(
+            ctx.root,
+            info,
+            changes,
+            files,
+            languages=s.languages,
+            excludes=s.excludes(),
+            budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
+            deadline=end,
+        )
+    except Exception as exc:  # a bug in this extra must not cost the review
+        return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")
 
 
 def with_references(summaries: Sequence[Summary], found: Mapping[int, References]) -> tuple[Summary, ...]:

@@ -221,3 +221,18 @@ def test_api_line_leaves_out_tests_annotations_and_occurrence_numbers() -> None:
         Summary(_fn("a.py", "typed", "modified", old_facts=plain, new_facts=typed), "summarized", ""),
     ]
     assert api_changes(rows) == {"added": ["f"], "removed": [], "re-signatured": []}
+
+
+def test_a_failing_reference_scan_costs_only_a_note(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ariadne_hook.locate import references
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(references, "find_references", broken)
+    python_repo(repo)
+    data = json.loads(review(repo, capsys, "--format", "json"))
+    assert "references: not searched (RuntimeError)" in data["notes"]
+    assert any(e["qualname"] == "old_api" for e in data["functions"])
