@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--strict", action="store_true", default=None, help="exit 1 when any summary failed")
     p.add_argument("--verbose", "-v", action="store_true", default=None, help="more detail, tracebacks")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the request bodies that would be sent (JSON); send nothing, write nothing",
+    )
     p.add_argument("--pr-comment", action="store_true", help="upsert the review as a pull-request comment")
     p.add_argument("--step-summary", action="store_true", help="append the review to $GITHUB_STEP_SUMMARY")
     p.add_argument("--commit-msg-file", metavar="PATH", help="prepare-commit-msg: the message file to fill")
@@ -156,7 +161,9 @@ def _err(message: str, stream: TextIO | None = None) -> None:
     print(f"{PROG}: {message}", file=stream or sys.stderr)
 
 
-def _stats(summaries: Sequence[Summary], requests: int, seconds: float) -> Stats:
+def _stats(
+    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
+) -> Stats:
     def count(status: str) -> int:
         return sum(1 for s in summaries if s.status == status)
 
@@ -168,6 +175,8 @@ def _stats(summaries: Sequence[Summary], requests: int, seconds: float) -> Stats
         skipped=count(SKIPPED),
         requests=requests,
         seconds=seconds,
+        prompt_tokens=tokens[0],
+        completion_tokens=tokens[1],
     )
 
 
@@ -247,12 +256,17 @@ def review(
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
     from ariadne_hook.locate import locate
     from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import summarize
+    from ariadne_hook.summarize.stage import start_sdk_import, summarize
 
     started = time.monotonic()
-    info, files = _collect(args, root, settings, env)
-    files = apply_excludes(files, settings.excludes())
-    changes = locate(files, settings.languages)
+    sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
+    try:
+        info, files = _collect(args, root, settings, env)
+        files = apply_excludes(files, settings.excludes())
+        changes = locate(files, settings.languages)
+    finally:
+        if sdk is not None:
+            sdk.join()
     result = summarize(changes, settings, _cache_dir(root, settings), _progress_printer(sys.stderr))
     summaries = tuple(result.summaries)
     report = Report(
@@ -260,7 +274,12 @@ def review(
         provider=result.provider,
         model=result.model,
         summaries=summaries,
-        stats=_stats(summaries, result.requests, time.monotonic() - started),
+        stats=_stats(
+            summaries,
+            result.requests,
+            time.monotonic() - started,
+            (result.prompt_tokens, result.completion_tokens),
+        ),
         notes=tuple(result.notes),
     )
     destination = publish(report, args, root, settings, env)
@@ -353,6 +372,8 @@ def result_line(outcome: Outcome) -> str:
     for count, word in ((stats.cached, "cached"), (stats.fallback, "fallback"), (stats.skipped, "skipped")):
         if count:
             parts.append(f"{count} {word}")
+    if stats.requests:
+        parts.append(f"{stats.requests} requests, {stats.prompt_tokens}+{stats.completion_tokens} tokens")
     noun = "function" if stats.functions == 1 else "functions"
     fnoun = "file" if files == 1 else "files"
     return f"{stats.functions} {noun} in {files} {fnoun} ({', '.join(parts)}) -> {outcome.destination}"
@@ -409,6 +430,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         settings = load(root, flags_of(args), env)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if args.dry_run:
+        return dry_run(args, root, settings, env)
     skips = _quick_skips(args, root, settings, env)
     if skips is not None:
         outcome = _skipped_outcome(skips, args, root, settings, env)
@@ -421,6 +444,26 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if settings.strict and outcome.failed else EXIT_OK
+
+
+def dry_run(args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]) -> int:
+    """--dry-run: the request bodies the first round would send, as JSON on stdout (after exclusion,
+    routing, redaction and packing; the cache is not consulted). Nothing is sent, nothing written."""
+    import json
+
+    from ariadne_hook.locate import locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.stage import dry_run as request_bodies
+
+    _, files = _collect(args, root, settings, env)
+    bodies = request_bodies(locate(apply_excludes(files, settings.excludes()), settings.languages), settings)
+    sys.stdout.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
+    _err(
+        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent, nothing written"
+    )
+    return EXIT_OK
 
 
 def _skipped_outcome(

@@ -65,7 +65,10 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extra_exclude: tuple[str, ...] = ()  # added by config/flags on top of the defaults
     max_file_bytes: int = 1_000_000
-    max_prompt_chars: int = 12_000
+    max_prompt_chars: int = 12_000  # per request
+    max_per_request: int = 16  # functions packed into one request; 1: one plain request per function
+    max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
+    llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)
     languages: Mapping[str, str] = field(default_factory=dict)  # glob -> language, e.g. "*.mjs": "javascript"
     output: str | None = None  # None: .ariadne/review.md (or .json) at the repository root; "-": stdout
     format: str = "markdown"  # markdown | json
@@ -78,9 +81,9 @@ class Settings:
         return self.exclude + self.extra_exclude
 
 
-_INT = {"max_workers", "retries", "max_file_bytes", "max_prompt_chars"}
+_INT = {"max_workers", "retries", "max_file_bytes", "max_prompt_chars", "max_per_request", "max_llm_entries"}
 _FLOAT = {"timeout", "deadline"}
-_BOOL = {"cache", "strict", "verbose", "commit_msg_all"}
+_BOOL = {"cache", "strict", "verbose", "commit_msg_all", "llm_non_code"}
 _CHOICES = {
     "provider": ("auto", "offline", "openai"),
     "format": ("markdown", "json"),
@@ -100,6 +103,9 @@ ENV = {
     "extra_exclude": "ARIADNE_EXCLUDE",
     "max_file_bytes": "ARIADNE_MAX_FILE_BYTES",
     "max_prompt_chars": "ARIADNE_MAX_PROMPT_CHARS",
+    "max_per_request": "ARIADNE_MAX_PER_REQUEST",
+    "max_llm_entries": "ARIADNE_MAX_LLM_ENTRIES",
+    "llm_non_code": "ARIADNE_LLM_NON_CODE",
     "format": "ARIADNE_FORMAT",
     "output": "ARIADNE_OUTPUT",
     "strict": "ARIADNE_STRICT",
@@ -121,7 +127,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
     try:
         if name in _INT:
             out: Any = int(value)
-            if out < (1 if name == "max_workers" else 0):
+            if out < (1 if name in ("max_workers", "max_per_request") else 0):
                 raise ValueError
             return out
         if name in _FLOAT:

@@ -77,6 +77,8 @@ def test_json_has_exactly_the_schema_1_shape() -> None:
         "skipped": 0,
         "requests": 3,
         "seconds": 1.235,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
     }
 
 

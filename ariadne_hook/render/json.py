@@ -48,6 +48,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             "skipped": stats.skipped,
             "requests": stats.requests,
             "seconds": round(stats.seconds, 3),
+            "prompt_tokens": stats.prompt_tokens,
+            "completion_tokens": stats.completion_tokens,
         },
         "notes": list(report.notes),
     }
