@@ -23,7 +23,8 @@ Economy (packed, structured requests; see the section at the end):
   made by `answer` from that id's section of the prompt ("[f3] modified function name" up to the next id);
   `first_token` + `per_token` seconds per output token (len // 4) model the generation time;
   `drop_ids` (share of ids left out), `nonjson` (share of structured answers written as prose) and
-  `reject_format` (400 to any body with a response_format) model endpoints that follow the schema badly.
+  `reject_format` (400 to any body with a response_format; `reject_params` names other body keys to refuse,
+  e.g. "temperature") model endpoints that follow the schema badly or refuse a parameter.
 Usage is reported as characters // 4 (prompt: all message contents; completion: the answer).
 """
 
@@ -62,12 +63,13 @@ class LLMServer:
         drop_ids: float = 0.0,
         nonjson: float = 0.0,
         reject_format: bool = False,
+        reject_params: tuple[str, ...] = (),
     ) -> None:
         self.first_token = first_token
         self.per_token = per_token
         self.drop_ids = drop_ids
         self.nonjson = nonjson
-        self.reject_format = reject_format
+        self.reject_params = reject_params + (("response_format",) if reject_format else ())
         self.structured_rng = random.Random(seed)
         self.latency = latency
         self.latency_range = latency_range
@@ -269,9 +271,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, _error("model_not_found", "The model does not exist"))
         elif fault == "garbage":
             self._raw(200, b"<html>surprise, not JSON</html>", "application/json")
-        elif owner.reject_format and isinstance(body, dict) and "response_format" in body:
-            error = _error("invalid_request_error", "response_format is not supported")
-            error["error"]["param"] = "response_format"
+        elif refused := [p for p in owner.reject_params if isinstance(body, dict) and p in body]:
+            error = _error("invalid_request_error", f"{refused[0]} is not supported with this model")
+            error["error"]["param"] = refused[0]
             self._json(400, error)
         else:
             text = owner.reply(body)

@@ -5,7 +5,9 @@ with the real openai client over real HTTP."""
 from __future__ import annotations
 
 import json
+import math
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -340,3 +342,36 @@ print("openai" in sys.modules, thread.is_alive())
 
 def test_sdk_import_thread_loads_openai() -> None:
     assert fresh_python(SDK_SCRIPT) == "True False"
+
+
+def test_an_endpoint_refusing_temperature_gets_requests_without_it() -> None:
+    with LLMServer(latency=0.01, reject_params=("temperature",)) as srv:
+        changes = [make_change(f"f{i}") for i in range(6)]
+        result = summarize(changes, settings_for(srv, max_workers=2), None)
+        bodies = list(srv.bodies)
+    assert [s.text for s in result.summaries] == [f"This change updates f{i}." for i in range(6)]
+    assert len(bodies) == 4 and all("temperature" not in b and "max_tokens" not in b for b in bodies[2:])
+    assert all("response_format" in b for b in bodies)  # still packed
+    assert sum("temperature/max_tokens" in n for n in result.notes) == 1
+
+
+# ------------------------------------------------------------------------------------- the deadline
+
+
+def test_prompt_building_counts_against_the_deadline(server: LLMServer) -> None:
+    """Units are built inside the deadline: when building them all would take far longer than the deadline,
+    the stage stops building at the deadline (the rest fall back) instead of building everything first."""
+    from ariadne_hook.summarize.prompt import build_unit
+
+    big = make_change("big", "\n    ".join(f"value_{i} = compute('x', {i}) + other_{i}" for i in range(6000)))
+    start = time.perf_counter()
+    build_unit(big, 10**9)
+    one = max(time.perf_counter() - start, 1e-4)
+    count = max(20, math.ceil(6.0 / one))  # building them all: >= 6 s on this machine
+    changes = [replace(big, qualname=f"big{i}", path=f"m{i}.py") for i in range(count)]
+    start = time.perf_counter()
+    result = summarize(changes, settings_for(server, deadline=1.0, max_prompt_chars=10**9), None)
+    elapsed = time.perf_counter() - start
+    late = [s for s in result.summaries if s.reason == "deadline"]
+    assert len(late) >= count // 2 and elapsed < 4.0  # ~1 s of building, not ~6 s
+    assert server.requests == 0 or len(late) < count

@@ -332,7 +332,7 @@ class _LLMRun:
                     "function for the rest of the run",
                 )
                 alone += request.units
-            elif reason == pack.TUNING_REJECTED and self.tuned:
+            elif reason == pack.TUNING_REJECTED:  # sent with them: send again without
                 self._switch(
                     "tuned",
                     "the endpoint rejected temperature/max_tokens: sent without them for the rest of the run",
