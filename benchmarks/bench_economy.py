@@ -169,7 +169,7 @@ def server(*args: str) -> Iterator[Server]:
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,  # a client that gives up at the deadline makes the server log a broken pipe
+        stderr=subprocess.DEVNULL,  # a client gone at the deadline makes the server log a broken pipe
         env=child_env({"PYTHONPATH": str(ROOT)}),
         text=True,
     )

@@ -263,7 +263,7 @@ class _LLMRun:
                     break
                 outcomes = self._round(pending, provider, requester, limiter)
                 pending = self._settle(pending, outcomes, fresh)
-            for request in pending:  # only after MAX_ROUNDS: cannot happen with the rules above
+            for request in [] if self.interrupted else pending:  # after MAX_ROUNDS: not expected
                 for unit in request.units:
                     self.out[unit.index] = _fallback(self.changes[unit.index], "no answer")
         finally:
