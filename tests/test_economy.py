@@ -146,6 +146,9 @@ def test_split_answer_never_attributes_to_the_wrong_id() -> None:
     assert pack.split_answer("[1, 2]", ids)[1] == dict.fromkeys(ids, pack.NOT_JSON)
     assert pack.split_answer("sure! here", ids)[1] == dict.fromkeys(ids, pack.NOT_JSON)
     assert pack.split_answer('{"f1": "x"}', ids)[1]["f2"] == pack.MISSING
+    fenced = '```json\n{"f1": "One.", "f2": "Two.", "f3": "Three.", "f4": "Four."}\n```'
+    assert pack.split_answer('{"f1": "a"} and more', ids)[0] == {"f1": "a"}
+    assert pack.split_answer(fenced, ids) == ({"f1": "One.", "f2": "Two.", "f3": "Three.", "f4": "Four."}, {})
 
 
 def test_an_endpoint_rejecting_response_format_gets_single_requests_said_once() -> None:

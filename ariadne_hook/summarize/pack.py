@@ -143,20 +143,11 @@ def body(model: str, request: Request, *, tuned: bool = True) -> dict[str, Any]:
 def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
     """A packed answer read by id: (id -> cleaned summary, id -> why it is unusable).
 
-    Not JSON, or not an object: every id is unusable. An id given twice is unusable (which one is meant
+    Not JSON, or not an object: every id is unusable (an object inside a code fence or after a sentence,
+    as models without strict mode write it, is read). An id given twice is unusable (which one is meant
     cannot be known); keys that are not ids of the request are ignored.
     """
-    seen: dict[str, int] = {}
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        for key, _ in items:
-            seen[key] = seen.get(key, 0) + 1
-        return dict(items)
-
-    try:
-        data = json.loads(content, object_pairs_hook=pairs)
-    except ValueError:
-        return {}, dict.fromkeys(ids, NOT_JSON)
+    data, twice = _json_object(content)
     if not isinstance(data, dict):
         return {}, dict.fromkeys(ids, NOT_JSON)
     texts: dict[str, str] = {}
@@ -165,10 +156,30 @@ def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict
         value = data.get(ident)
         if ident not in data:
             bad[ident] = MISSING
-        elif not isinstance(value, str) or seen.get(ident, 0) > 1:
+        elif not isinstance(value, str) or ident in twice:
             bad[ident] = INVALID
         elif not (text := clean_answer(value)):
             bad[ident] = EMPTY
         else:
             texts[ident] = text
     return texts, bad
+
+
+def _json_object(content: str) -> tuple[Any, set[str]]:
+    """The JSON value of `content`, else of its span from the first "{" to the last "}" (None if neither),
+    and the keys given more than once in an object of it."""
+    start, end = content.find("{"), content.rfind("}")
+    for text in (content, content[start : end + 1] if 0 <= start < end else ""):
+        twice: set[str] = set()
+
+        def pairs(items: list[tuple[str, Any]], twice: set[str] = twice) -> dict[str, Any]:
+            once: set[str] = set()
+            for key, _ in items:
+                (twice if key in once else once).add(key)
+            return dict(items)
+
+        try:
+            return json.loads(text, object_pairs_hook=pairs), twice
+        except ValueError:
+            continue
+    return None, set()
