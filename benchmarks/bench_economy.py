@@ -76,14 +76,14 @@ def module(f: int, edited: bool) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def pricing_repo(path: Path) -> Path:
+def pricing_repo(path: Path, files: int = FILES) -> Path:
     repo = new_repo(path)
-    for f in range(FILES):
+    for f in range(files):
         (repo / "pricing").mkdir(exist_ok=True)
         (repo / f"pricing/rules_{f}.py").write_text(module(f, False))
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
-    for f in range(FILES):
+    for f in range(files):
         (repo / f"pricing/rules_{f}.py").write_text(module(f, True))
     git(repo, "add", "-A")
     return repo
@@ -380,6 +380,28 @@ def side_by_side(repo: Path, baseline: str | None) -> None:
     print(table(rows))
 
 
+def large(tmp: Path, baseline: str | None) -> None:
+    """256 functions, 1.5 s fixed latency, the default 30 s deadline: how many get the model."""
+    repo = pricing_repo(tmp / "large", files=32)
+    print("\n== 256 functions (32 files x 8), fixed latency 1.5 s, deadline 30 s")
+    rows = [["", "requests", "from the model", "fallback", "wall"]]
+    for label, package in (("main (baseline)", baseline), ("this branch", None)):
+        if label.startswith("main") and baseline is None:
+            continue
+        with server("--latency", "1.5") as srv:
+            wall, report, bodies = run(repo, srv, package=package)
+        rows.append(
+            [
+                label,
+                str(len(bodies)),
+                str(from_model(report)),
+                str(report["stats"]["fallback"]),
+                f"{wall:.2f} s",
+            ]
+        )
+    print(table(rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", help="a folder holding another revision's ariadne_hook package")
@@ -397,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         two_endpoints(repo, checks)
         if not args.skip_table:
             side_by_side(repo, args.baseline)
+            large(Path(tmp), args.baseline)
     print(f"\n{machine()}")
     print(
         table([["check", "result", "figure"], *[[c, "ok" if ok else "MISSED", fig] for c, ok, fig in checks]])
