@@ -130,9 +130,10 @@ def _usage(data: Any) -> tuple[int, int]:
 
 
 def _rejected(openai: Any, exc: Exception, body: dict[str, Any]) -> ProviderError | None:
-    """A 400 naming an optional parameter we sent (temperature, max_tokens: reasoning models refuse them),
-    or any 400 to a request with a response_format: the stage drops the parameter or the structure."""
-    if not isinstance(exc, openai.APIStatusError) or exc.status_code != 400:
+    """A 400 (422 from some local servers) naming an optional parameter we sent (temperature, max_tokens:
+    reasoning models refuse them), or any 400/422 to a request with a response_format: the stage drops the
+    parameter, or the structure."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422):
         return None
     if getattr(exc, "param", None) in ("temperature", "max_tokens") and "temperature" in body:
         return ProviderError(TUNING_REJECTED)
