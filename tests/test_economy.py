@@ -88,6 +88,22 @@ def test_requests_stay_within_the_prompt_budget(server: LLMServer) -> None:
     assert all(sum(len(m["content"]) for m in b["messages"]) <= 2500 for b in server.bodies)
 
 
+def unit(i: int, chars: int = 100, path: str = "a.py") -> pack.Unit:
+    return pack.Unit(i, path, "File: a.py\n" + "x" * chars, f"k{i}", False)
+
+
+def test_plan_balances_by_count_keeps_order_and_respects_limits() -> None:
+    units = [unit(i) for i in range(64)]
+    requests = pack.plan(units, 5, 16, 12_000)
+    assert [len(r.units) for r in requests] == [13, 13, 13, 13, 12]
+    assert [u.index for r in requests for u in r.units] == list(range(64))
+    assert [len(r.units) for r in pack.plan(units[:3], 5, 16, 12_000)] == [1, 1, 1]
+    assert max(len(r.units) for r in pack.plan(units * 2, 5, 16, 10**6)) == 16  # max_per_request
+    small = pack.plan(units[:10], 2, 16, len(pack.PACK_SYSTEM) + 350)  # ~3 units of 111 chars fit
+    assert len(small) >= 4 and all(sum(len(u.text) for u in r.units) <= 350 for r in small)
+    assert not any(r.structured for r in pack.plan(units[:4], 2, 1, 12_000))  # one per request: plain
+
+
 def test_max_per_request_one_sends_plain_single_requests(server: LLMServer) -> None:
     changes = [make_change(f"f{i}") for i in range(5)]
     result = summarize(changes, settings_for(server, max_per_request=1), None)
