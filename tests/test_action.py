@@ -22,8 +22,9 @@ DOCS = [ROOT / "README.md", ROOT / "docs" / "USAGE_SNIPPETS.md"]
 PRECOMMIT_HEADING = "Use it as a pre-commit hook"
 WORKFLOW_HEADING = "Use it in GitHub Actions"
 MANUAL_HEADING = "Use it by hand"
-INPUTS = {"api-key", "model", "base-url", "max-workers", "deadline", "exclude", "comment", "github-token",
-          "python-version"}  # fmt: skip
+INPUTS = {"api-key", "model", "base-url", "provider", "azure-api-version", "max-workers", "timeout",
+          "deadline", "strict", "exclude", "comment", "github-token", "python-version"}  # fmt: skip
+CONSTRAINTS = ROOT / ".github" / "constraints.txt"
 OUTPUTS = {"review-path", "functions", "fallbacks"}
 _FENCE = re.compile(r"^(```+|~~~+)\s*([\w-]*)\s*$")
 
@@ -100,6 +101,74 @@ def test_action_shape(action: dict[str, Any]) -> None:
     assert "GITHUB_ACTION_PATH" in next(s for s in steps if s.get("id") == "install")["run"]
 
 
+def test_every_input_reaches_the_tool(action: dict[str, Any]) -> None:
+    review = next(s for s in action["runs"]["steps"] if s.get("id") == "review")
+    used = {m.group(1) for value in review["env"].values() for m in _INPUT.finditer(str(value))}
+    assert used == INPUTS - {"python-version"}
+
+
+def test_pip_cache_is_keyed_on_the_actions_version(action: dict[str, Any]) -> None:
+    steps = action["runs"]["steps"]
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    install = next(s for s in steps if s.get("id") == "install")
+    assert "${{ github.action_ref }}" in cache["with"]["key"]
+    assert install["env"]["PIP_CACHE_DIR"] == cache["with"]["path"]
+    assert steps.index(cache) < steps.index(install)
+
+
+def _requirement_names(dist: str) -> set[str]:
+    """The names of ``dist``'s runtime dependencies and of theirs, as installed here (no extras)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [dist]
+    while todo:
+        try:
+            requires = distribution(todo.pop()).requires or []
+        except PackageNotFoundError:
+            continue  # a marker-only dependency of another Python
+        for line in requires:
+            req = Requirement(line)
+            if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+                continue
+            name = re.sub(r"[-_.]+", "-", req.name).lower()
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+def _pins() -> dict[str, str]:
+    from packaging.requirements import Requirement
+
+    pins: dict[str, str] = {}
+    for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            if req.marker is not None and not req.marker.evaluate():
+                continue  # a pin for another Python
+            (spec,) = req.specifier
+            assert spec.operator == "==", line
+            pins[re.sub(r"[-_.]+", "-", req.name).lower()] = spec.version
+    return pins
+
+
+def test_the_action_installs_the_versions_the_suite_runs_with(action: dict[str, Any]) -> None:
+    from importlib.metadata import version
+
+    install = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
+    assert '--constraint "$GITHUB_ACTION_PATH/.github/constraints.txt"' in install["run"]
+    pins = _pins()
+    needed = _requirement_names("ariadne-hook")
+    assert needed and needed <= set(pins), f"not pinned: {sorted(needed - set(pins))}"
+    wrong = {name: (version(name), pins[name]) for name in needed if version(name) != pins[name]}
+    assert not wrong, f"installed vs pinned: {wrong}; install with -c .github/constraints.txt"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "-c .github/constraints.txt '.[test]'" in readme  # the test command installs the pins
+
+
 # the README's snippets
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_workflow_example_is_a_valid_workflow(doc: Path, tmp_path: Path, action: dict[str, Any]) -> None:
@@ -116,6 +185,43 @@ def test_workflow_example_is_a_valid_workflow(doc: Path, tmp_path: Path, action:
     assert checkout["with"]["fetch-depth"] == 0
     ours = next(s for s in steps if "ariadne-hook" in s["uses"])
     assert set(ours["with"]) <= set(action["inputs"])  # only inputs the action has
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^python3 -m venv \.venv && (.+)$", text, re.MULTILINE)
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first, second = _readme_commands()[:2]
+    assert "pytest" not in first and "ariadne-hook" in first
+    assert "pytest" in second
+
+
+def test_readme_first_command_shows_a_real_review_with_no_key(tmp_path: Path) -> None:
+    """A fresh clone with a history, no key: the first command prints a review of the last commit."""
+    run_part = _readme_commands()[0].split(" && ")[-1]
+    assert run_part.startswith(".venv/bin/ariadne-hook ")
+    upstream = init_repo(tmp_path / "upstream")
+    write(upstream, "app.py", "def area(w, h):\n    return w * h\n")
+    commit_all(upstream, "first")
+    write(
+        upstream,
+        "app.py",
+        "def area(w, h):\n    return abs(w * h)\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n",
+    )
+    commit_all(upstream, "second")
+    git(tmp_path, "clone", "-q", str(upstream), "fresh")
+    bin_dir = tmp_path / "fresh" / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "ariadne-hook").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ariadne_hook "$@"\n')
+    (bin_dir / "ariadne-hook").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ARIADNE_", "GITHUB_"))}
+    env.update(PYTHONPATH=str(ROOT), HOME=str(tmp_path))
+    proc = run("bash", "-c", run_part, cwd=tmp_path / "fresh", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "perimeter" in proc.stdout and "area" in proc.stdout, proc.stdout
+    assert "ariadne-hook:" in proc.stderr
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
