@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from ariadne_hook.summarize.redact import entropy, looks_random, redact, scrub
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [
     ("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----", "private-key"),
@@ -63,3 +72,194 @@ def test_entropy() -> None:
     assert entropy("aaaa") == 0.0
     assert entropy("abcd") == 2.0
     assert looks_random("Zq8Xv2Lk9Tb4Nw7Yr3Hm6Pd1") and not looks_random("Zq8Xv2")
+
+
+# --- linear time ------------------------------------------------------------------------------------------
+
+_ADVERSARIAL = """
+import base64, random, sys, time
+from ariadne_hook.summarize.redact import redact
+rnd = random.Random(0)
+n = 64 * 1024
+inputs = {
+    "kebab": "a-" * (n // 2), "upper": "A" * n,
+    "b64url": base64.urlsafe_b64encode(rnd.randbytes(n)).decode()[:n],
+    "b64": base64.b64encode(rnd.randbytes(n)).decode()[:n], "equals": "=" * n, "slashes": "/" * n,
+    "dots": "." * n, "quotes": "'\\"" * (n // 2), "keyword-run": "token-" * (n // 6),
+    "assignments": "password=" * (n // 9), "sk-run": "sk-" * (n // 3), "dsn-run": "://a:" * (n // 5),
+    "jwt-run": "eyJ" * (n // 3), "begin-run": "-----BEGIN RSA PRIVATE KEY-----" * (n // 31),
+    "header-run": "Authorization: " * (n // 15), "pem-lines": ("A" * 64 + "\\n") * (n // 65),
+    "megabyte-line": base64.urlsafe_b64encode(rnd.randbytes(1 << 20)).decode(),
+}
+for name, text in inputs.items():
+    start = time.perf_counter()
+    redact(text)
+    print(name, round(time.perf_counter() - start, 3), flush=True)
+"""
+
+
+def test_redaction_is_linear_on_adversarial_input() -> None:
+    """64 KB runs of each character class the patterns use, and a 1 MB line: the old quadratic rule took
+    minutes on the first one; a generous bound, not a timing window, so a busy machine cannot flake it."""
+    out = _run_bounded(_ADVERSARIAL, 90)
+    assert out is not None, "redact did not finish the 17 adversarial inputs within 90 s"
+    assert len(out.splitlines()) == 17, out
+
+
+def _run_bounded(script: str, seconds: float) -> str | None:
+    """The script's stdout, or None when it ran past `seconds` (then what it printed is in the message)."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            check=True,
+        )
+    except subprocess.TimeoutExpired as exc:
+        done = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout
+        print(f"finished before the timeout:\n{done}")
+        return None
+    return proc.stdout
+
+
+def test_a_long_line_is_scanned_in_windows_and_a_long_random_run_is_still_caught() -> None:
+    token = base64.urlsafe_b64encode(random.Random(1).randbytes(48_000)).decode()
+    out = redact(f"x = '{token}'")
+    assert all(token[i : i + 24] not in out for i in range(0, len(token) - 24, 997))
+    assert redact("a-" * 5000) == "a-" * 5000
+    assert redact("A" * 10_000) == "A" * 10_000
+
+
+# --- what leaked before -----------------------------------------------------------------------------------
+
+LEAKED_BEFORE = [
+    # DSN passwords, any scheme
+    ("postgres://app:PgPassw0rd@db.internal:5432/app", "PgPassw0rd"),
+    ('url = "mysql://root:My5qlPass@127.0.0.1:3306/shop"', "My5qlPass"),
+    ("REDIS_URL=redis://:r3disPW@localhost:6379/0", "r3disPW"),
+    ("amqp://guest:rabbitPW9@rabbit:5672/", "rabbitPW9"),
+    ('"mongodb+srv://admin:M0ngoPass@cluster0.example.net/test"', "M0ngoPass"),
+    ('sql.Open("mysql", "root:g0SqlPass@tcp(127.0.0.1:3306)/app")', "g0SqlPass"),
+    # Authorization headers and friends
+    ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),
+    ("headers = {'Authorization': 'Token 9f2c4e7a1b3d5f6e8a0c'}", "9f2c4e7a1b3d5f6e8a0c"),
+    ('req.Header.Set("Authorization", "Bearer abc123def456ghi789")', "abc123def456ghi789"),
+    ("curl -u admin:Adm1nPass https://ci.example.com", "Adm1nPass"),
+    ("openssl genrsa -passout pass:KeyPass42 2048", "KeyPass42"),
+    # unquoted assignments: .env, shell, YAML, JSON, TOML, INI
+    ("DB_PASSWORD=changeme", "changeme"),
+    (
+        "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY",
+        "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY",
+    ),
+    ("  password: hunter2", "hunter2"),
+    ("api_token: abcdefghijklmnop", "abcdefghijklmnop"),
+    ('{"password": "j50nPass"}', "j50nPass"),  # JSON, quoted: redacted before too (coverage)
+    ("password = iniPass9", "iniPass9"),  # INI / TOML without quotes
+    ("X-Api-Key: 0123456789abcdef0123", "0123456789abcdef0123"),
+    # vendor tokens
+    ("sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2", "a1B2c3D4e5F6g7H8i9J0k1L2"),
+    ("rk_live_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2", "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2"),
+    ("sk_test_" + "4eC39HqLyjWDarjtT1zdp7dc", "4eC39HqLyjWDarjtT1zdp7dc"),
+    ("glpat-" + "xxxxYYYYzzzz1234abcd", "xxxxYYYYzzzz1234abcd"),
+    ("gldt-" + "ABCDEFGHIJ0123456789", "ABCDEFGHIJ0123456789"),
+    ("npm_" + "a" * 18 + "B" * 17 + "1", "a" * 18 + "B" * 17 + "1"),
+    ("xapp-1-A0123456789-1234567890123-abcdef", "A0123456789-1234567890123-abcdef"),
+    ("SG." + "abcdefghijklmnopqrstuv" + "." + "A" * 20 + "b" * 23, "abcdefghijklmnopqrstuv"),
+    ("SK" + "0123456789abcdef" * 2, "0123456789abcdef" * 2),
+    ("key-" + "0123456789abcdef" * 2, "0123456789abcdef" * 2),
+    ("dop_v1_" + "ab" * 32, "ab" * 32),
+    ("hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh", "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh"),
+    ("pypi-AgEIcHlwaS5vcmc" + "x" * 60, "x" * 60),
+    ("shpat_" + "0123456789abcdef" * 2, "0123456789abcdef" * 2),
+    ("dapi" + "0123456789abcdef" * 2, "0123456789abcdef" * 2),
+    ("https://discord.com/api/webhooks/1234567890/" + "a" * 68, "a" * 68),
+    ("123456789:AA" + "h" * 33, "h" * 33),
+    ("AccountName=x;AccountKey=" + "QUJD" * 22 + ";EndpointSuffix=core.windows.net", "QUJD" * 22),
+    ("HRKU-AA" + "k" * 58, "k" * 58),
+    ("client = Anthropic(api_key=None) or 'sk-ant-api03-" + "Q" * 40 + "'", "Q" * 40),  # redacted before too
+    # long random runs without quotes
+    ("aws_access: wJalrXUtnFEMIK7MDENGbPxRfiCY4EXAMPLEK3Yz", "wJalrXUtnFEMIK7MDENGbPxRfiCY4EXAMPLEK3Yz"),
+    ("--data Zq8Xv2Lk9Tb4Nw7Yr3Hm6Pd1Qs5Jc0Gf8Ae2Wu", "Zq8Xv2Lk9Tb4Nw7Yr3Hm6Pd1Qs5Jc0Gf8Ae2Wu"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), LEAKED_BEFORE)
+def test_what_leaked_before_is_redacted(text: str, secret: str) -> None:
+    out = redact(text)
+    assert secret not in out and "[REDACTED:" in out, out
+
+
+PEM_BODY = [
+    base64.b64encode(random.Random(2).randbytes(48 * 5)).decode()[i : i + 64] for i in range(0, 320, 64)
+]
+
+
+def test_a_pem_body_without_its_begin_line() -> None:
+    with_end = (
+        "+" + "\n+".join([*PEM_BODY, "Zm9vYmFy", "-----END RSA PRIVATE KEY-----"]) + "\n def after():\n"
+    )
+    out = redact(with_end)
+    assert not any(line in out for line in PEM_BODY) and "Zm9vYmFy" not in out
+    assert out.endswith(" def after():\n") and out.count("[REDACTED:private-key]") == len(PEM_BODY) + 2
+    no_end = '    KEY = """\n' + "\n".join([*PEM_BODY[:3], "Zm9vYmFy"]) + '\n"""\n    return KEY\n'
+    out = redact(no_end)
+    assert not any(line in out for line in PEM_BODY[:3]) and "Zm9vYmFy" not in out and "return KEY" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'rev = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"',  # a git SHA not given to a secret-like name
+        "id: 123e4567-e89b-12d3-a456-426614174000",  # a UUID
+        "token = self.token",  # references, not values
+        "password = get_password(prompt)",
+        "    password=password,",
+        "    token: str",
+        "    def __init__(self, password: str | None = None) -> None:",
+        "api_key = os.environ.get('API_KEY')",
+        'password = f"{user}"',
+        'if token == "":',
+        "password_file = /run/secrets/db",  # names that describe the secret
+        'TOKEN_URL = "https://example.com/oauth/token"',
+        'token_type = "Bearer"',
+        'help="The password to use."',
+        "Bearer authentication is used.",  # prose
+        "docker run -u 1000:1000 image",
+        "https://example.com:8443/path@version",
+        "--some-very-long-kebab-case-option-name-here",
+        "TestParseArgumentsWithDefaultValues2",
+        'name = "SomeVeryLongCamelCaseClassName123"',
+        "github.com/spf13/cobra/doc/man_docs_test.go",
+        "postgres://app:${DB_PASSWORD}@db/app",
+        "[REDACTED:password]",
+    ],
+)
+def test_code_that_is_not_a_secret_is_left_alone(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_redaction_is_idempotent() -> None:
+    for text, _ in LEAKED_BEFORE:
+        once = redact(text)
+        assert redact(once) == once
+
+
+# --- the real path: the CLI against a loopback server ------------------------------------------------------
+
+
+def test_no_planted_secret_reaches_a_request_body(tmp_path: Path) -> None:
+    """A subset of the corpus (every form) staged in a real repository, the real CLI, a loopback server:
+    every planted function is sent whole (not trimmed), and no planted value is in any body."""
+    from tests.secret_corpus import SUBSET, leaks, run_cli
+
+    run = run_cli(tmp_path, SUBSET)
+    assert run.exit_code == 0, run.stderr
+    for name in run.names:
+        assert any(f"Function: {name} " in prompt for prompt in run.prompts), name
+    assert not any("lines trimmed" in prompt for prompt in run.prompts)
+    assert {p.form for p in SUBSET} >= {"python", "javascript", "go", "yaml", "env", "shell", "json", "toml"}
+    assert [(p.form, p.value) for p in leaks(SUBSET, run.bodies)] == []
