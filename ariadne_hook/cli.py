@@ -288,13 +288,14 @@ def review(
 
 
 def rendered(report: Report, fmt: str) -> str:
+    """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
     if fmt == "json":
         from ariadne_hook.render.json import render_json
 
         return render_json(report)
-    from ariadne_hook.render.markdown import render_markdown
+    from ariadne_hook.render.markdown import LOCAL, render_markdown
 
-    return render_markdown(report)
+    return render_markdown(report, LOCAL)
 
 
 def publish(
@@ -314,8 +315,7 @@ def publish(
         target = Path(output)
         atomic_write(target, text)
         destination = _display_path(target)
-    markdown = text if settings.format == "markdown" else None
-    extra = _publish_github(report, args, target, env, markdown)
+    extra = _publish_github(report, args, target, env)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, env))
     return "; ".join([destination, *[e for e in extra if e]])
@@ -329,19 +329,16 @@ def _display_path(target: Path) -> str:
 
 
 def _publish_github(
-    report: Report,
-    args: argparse.Namespace,
-    target: Path | None,
-    env: Mapping[str, str],
-    markdown: str | None,
+    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
 ) -> list[str]:
-    """Job summary, PR comment and step outputs; each returns a one-line status and never raises.
-    ``markdown``: the review already rendered as markdown, if it was."""
+    """Job summary, PR comment and step outputs; each returns a one-line status and never raises. Both get
+    the review rendered for GitHub (neutralized), never the review file's text."""
     if not (args.pr_comment or args.step_summary):
         return []
     from ariadne_hook.publish import actions_env, github, step_summary
+    from ariadne_hook.render.markdown import GITHUB, render_markdown
 
-    markdown = markdown if markdown is not None else rendered(report, "markdown")
+    markdown = render_markdown(report, GITHUB)
     done: list[str | None] = []
     if args.step_summary:
         done.append(step_summary.append_step_summary(markdown, env))
@@ -518,10 +515,20 @@ def _one_line(exc: BaseException) -> str:
 
 def main_entry() -> None:
     code = main()
-    if code == EXIT_INTERRUPTED:
-        # What was done is written. Requests still in flight cannot be interrupted and would hold the
-        # interpreter's exit up to their timeout: end the process now.
+    if code == EXIT_INTERRUPTED or _threads_left():
+        # What was done is written. Requests still in flight (after Ctrl-C, or past the deadline) cannot be
+        # interrupted and would hold the interpreter's exit until they end: end the process now.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _threads_left() -> bool:
+    """Whether a thread the interpreter would wait for at exit is still running (a pool worker left in a
+    request at the deadline). No import: without `threading` loaded, no thread was started."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return False
+    current = threading.current_thread()
+    return any(t is not current and not t.daemon and t.is_alive() for t in threading.enumerate())

@@ -136,6 +136,25 @@ class FunctionChange:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A place at the reviewed revision that still uses an old name or an old call shape."""
+
+    path: str
+    line: int  # 1-based, in the reviewed revision (the index for staged changes, the head of a range)
+    text: str  # the line, stripped and shortened
+
+
+@dataclass(frozen=True)
+class References:
+    """What one deleted, renamed or re-signatured function left behind (see locate/references.py)."""
+
+    name: str  # the old name looked for
+    why: str  # "deleted" | "renamed to X" | "signature changed"
+    items: tuple[Reference, ...]  # sorted by (path, line), at most the cap
+    total: int  # all that were found, listed or not
+
+
+@dataclass(frozen=True)
 class Summary:
     change: FunctionChange
     status: str  # summarized | cached | fallback | skipped

@@ -13,6 +13,9 @@ Faults, per request, by name:
   "401", "404"                  unauthorized / unknown model
   "content_filter"              200 with finish_reason "content_filter"
   "drop"                        closes the connection without an answer
+  "trickle"                     200 headers at once, then the body one byte every `trickle_interval` s,
+                                forever (until the server stops or the client goes away)
+  "trickle_headers"             the status line and headers themselves one byte at a time, forever
 A request gets a fault from `plan(index, prompt)` when given and not None, else from a marker
 `llm-fault:<name>` inside its prompt, else `fault`. `admit=N` answers 429 (with `admit_retry_after` when set)
 to any request beyond N in flight. Everything is recorded: bodies, Authorization headers, counts, the
@@ -39,6 +42,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ariadne_hook.summarize.pool import THREAD_PREFIX as POOL_PREFIX
+
 THREAD_PREFIX = "llm-server"
 _MARKER = re.compile(r"llm-fault:([\w:.,-]+)")
 _FUNCTION = re.compile(r"^(?:Function: |(?:\[\w+\] )?(?:added|modified|deleted) \w+ )(\S+)", re.MULTILINE)
@@ -64,6 +69,8 @@ class LLMServer:
         nonjson: float = 0.0,
         reject_format: bool = False,
         reject_params: tuple[str, ...] = (),
+        trickle_interval: float = 0.2,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.first_token = first_token
         self.per_token = per_token
@@ -78,6 +85,8 @@ class LLMServer:
         self.admit = admit
         self.admit_retry_after = admit_retry_after
         self.answer = answer or default_answer
+        self.trickle_interval = trickle_interval
+        self.tls = tls  # (certificate file, key file): serve https
         self.bodies: list[Any] = []
         self.authorizations: list[str] = []  # the Authorization (or Azure's api-key) header of each request
         self.paths: list[str] = []  # the path (with query) of each request
@@ -102,6 +111,12 @@ class LLMServer:
     def start(self) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
+        if self.tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"{THREAD_PREFIX}-main"
         )
@@ -123,7 +138,7 @@ class LLMServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/v1"
 
     # records -------------------------------------------------------------------------------------------
     @property
@@ -150,7 +165,7 @@ class LLMServer:
         fault = self._fault_for(index, user_prompt(body))
         with self._lock:
             self.faults_served.append(fault)
-        if fault != "hang":
+        if fault not in ("hang", "trickle", "trickle_headers"):
             self._stopping.wait(delay)
         return index, fault
 
@@ -258,6 +273,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "drop":
             self.close_connection = True
             return
+        if fault.startswith("trickle"):
+            self._trickle(owner, fault == "trickle_headers")
+            return
         if fault.startswith("429"):
             after = fault.partition(":")[2]
             self._json(
@@ -279,6 +297,20 @@ class _Handler(BaseHTTPRequestHandler):
             text = owner.reply(body)
             owner.generate(text)
             self._json(200, _completion(body, text, fault))
+
+    def _trickle(self, owner: LLMServer, headers_too: bool) -> None:
+        """One byte every `trickle_interval` s until the server stops or the client hangs up: each read
+        on the client's side succeeds well within any per-read timeout, yet the answer never ends."""
+        self.close_connection = True
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n"
+        if not headers_too:
+            self.wfile.write(head + b"\r\n{")
+        pending = [head[i : i + 1] for i in range(len(head))] if headers_too else []
+        try:
+            while not owner._stopping.wait(owner.trickle_interval):
+                self.wfile.write(pending.pop(0) if pending else b" ")
+        except OSError:  # the client gave up
+            return
 
     def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         self._raw(status, json.dumps(payload).encode(), "application/json", headers)
@@ -376,8 +408,25 @@ def _usage(body: Any, text: str) -> dict[str, int]:
 
 
 def live_threads() -> set[threading.Thread]:
-    """The threads alive now, less this server's own."""
+    """The threads alive now, less this server's own. Compare with `pool_threads_left`, not with `==`:
+    unrelated threads come and go on their own."""
     return {t for t in threading.enumerate() if not t.name.startswith(THREAD_PREFIX)}
+
+
+def pool_threads() -> set[threading.Thread]:
+    """The engine's worker threads alive now (`pool.map_bounded` names them ariadne_0, ariadne_1...)."""
+    return {t for t in threading.enumerate() if t.name.startswith(POOL_PREFIX + "_")}
+
+
+def pool_threads_left(before: set[threading.Thread], within: float = 30.0) -> list[str]:
+    """The names of the pool threads started since `before` (a `pool_threads()` or `live_threads()` taken
+    then) still alive after each had up to `within` seconds to end — [] when none is left. The bound is
+    generous on purpose: a worker left in a request at a deadline ends by itself soon after it; one that
+    never ends is what this catches."""
+    end = time.monotonic() + within
+    for thread in pool_threads() - before:
+        thread.join(max(0.0, end - time.monotonic()))
+    return sorted(t.name for t in pool_threads() - before)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from ariadne_hook import LLMClient
 from ariadne_hook.summarize.client import NOT_AVAILABLE, LLMError
-from tests.llm_server import LLMServer, live_threads
+from tests.llm_server import LLMServer, pool_threads, pool_threads_left
 from tests.runner import fresh_python
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,12 +33,12 @@ def answer_code(prompt: str) -> str:
 def test_batch_keeps_order_and_bounds_concurrency(server: LLMServer) -> None:
     server.answer = answer_code
     items = [{"code": f"item-{i}", "context": "ctx"} for i in range(30)]
-    before = live_threads()
+    before = pool_threads()
     with LLMClient("m", base_url=server.base_url, api_key=KEY) as client:
         results = client.batch_generate_summaries(items, concurrent_limit=5)
     assert results == [f"Answer for item-{i}" for i in range(30)]
     assert server.requests == 30 and 1 < server.max_in_flight <= 5
-    assert live_threads() == before
+    assert pool_threads_left(before, within=0) == []  # the client joins its workers before it returns
     assert "Context: ctx" in server.prompts()[0]
 
 
@@ -51,7 +53,7 @@ def test_individual_failure_gives_na_and_is_logged(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="ariadne_hook.llm")
     items = [{"code": "fine"}, {"code": "bad  # llm-fault:500"}, {"nocode": 1}, {"code": "fine too"}]
-    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=2) as client:
+    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10) as client:
         results = client.batch_generate_summaries(items, concurrent_limit=2)
     assert results[1] == results[2] == NOT_AVAILABLE
     assert NOT_AVAILABLE not in (results[0], results[3])
@@ -100,3 +102,65 @@ def test_import_ariadne_hook_is_light() -> None:
         "print('ok')\n"
     )
     assert fresh_python(script) == "ok"
+
+
+@pytest.mark.parametrize("value", ["1e400", "inf", "nan", "-5", "garbage"])
+def test_a_retry_after_that_is_no_number_of_seconds_is_ignored_and_never_raises(
+    server: LLMServer, value: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: 1e400 and inf raised OverflowError out of batch_generate_summaries; nan and -5 retried at
+    once. Now the header is ignored: backoff, the retry budget, then "N/A"."""
+    caplog.set_level(logging.WARNING, logger="ariadne_hook.llm")
+    server.fault = "429:" + value
+    with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10, retries=2) as client:
+        results = client.batch_generate_summaries([{"code": "a"}, {"code": "b"}], concurrent_limit=1)
+    assert results == [NOT_AVAILABLE, NOT_AVAILABLE]
+    assert server.requests == 6  # three attempts each: the header did not stop the retries
+    assert caplog.text.count("failed: rate limited") == 2
+
+
+@pytest.mark.parametrize("value", ["3600", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_retry_after_of_more_than_30_s_is_not_waited_for(value: str) -> None:
+    """Before: the client slept an hour (or till the year 9999). Now no retry: one request per item, "N/A".
+    In a subprocess so that the old behaviour fails the test (the bound is generous) instead of hanging."""
+    script = (
+        "import json\n"
+        "from ariadne_hook import LLMClient\n"
+        "from tests.llm_server import LLMServer\n"
+        f"with LLMServer(fault={'429:' + value!r}) as server:\n"
+        "    with LLMClient('m', base_url=server.base_url, timeout=10, retries=2) as client:\n"
+        "        results = client.batch_generate_summaries([{'code': 'a'}, {'code': 'b'}], 1)\n"
+        "    print(json.dumps([results, server.requests]))\n"
+    )
+    results, requests = json.loads(fresh_python(script).splitlines()[-1])
+    assert results == [NOT_AVAILABLE, NOT_AVAILABLE]
+    assert requests == 2  # one each: no retry
+
+
+def test_https_keeps_tls_verification_on(tmp_path: Path) -> None:
+    """https endpoints get the bounded HTTP client too, with verification on: a server whose certificate
+    nobody vouches for (self-signed) gets no request, hence no key."""
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert]
+        + ["-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    with LLMServer(tls=(cert, key)) as server:
+        assert server.base_url.startswith("https://")
+        with LLMClient("m", base_url=server.base_url, api_key=KEY, timeout=10, retries=0) as client:
+            assert client.batch_generate_summaries([{"code": "x"}]) == [NOT_AVAILABLE]
+        assert server.requests == 0 and KEY not in server.authorizations
+
+
+def test_a_proxy_from_the_environment_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bounded transport goes through httpx's own hooks, so HTTP(S)_PROXY keeps working as with the
+    SDK's default client (passing `transport=` would have turned proxies off)."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with LLMServer() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        with LLMClient("m", base_url="http://llm.example.invalid/v1", timeout=10, retries=0) as client:
+            assert client.batch_generate_summaries([{"code": "x"}]) != [NOT_AVAILABLE]
+        assert proxy.paths == ["http://llm.example.invalid/v1/chat/completions"]  # a proxy request

@@ -14,7 +14,8 @@ import pytest
 
 from ariadne_hook.summarize.pool import DEADLINE, INTERRUPTED, map_bounded
 from ariadne_hook.summarize.provider import ProviderError
-from ariadne_hook.summarize.ratelimit import AdaptiveLimiter, parse_retry_after
+from ariadne_hook.summarize.ratelimit import AdaptiveLimiter, Retry, parse_retry_after
+from tests.llm_server import pool_threads, pool_threads_left
 
 
 class Gauge:
@@ -68,9 +69,9 @@ def test_individual_failure_is_isolated() -> None:
 
 
 def test_no_thread_outlives_the_call() -> None:
-    before = set(threading.enumerate())
+    before = pool_threads()
     map_bounded(lambda i: time.sleep(0.005) or i, list(range(20)), 5)
-    assert set(threading.enumerate()) == before
+    assert pool_threads_left(before, within=0) == []  # joined before it returned: no waiting needed
 
 
 def test_deadline_marks_unfinished_items_and_returns() -> None:
@@ -78,14 +79,38 @@ def test_deadline_marks_unfinished_items_and_returns() -> None:
 
     def work(i: int) -> int:
         if i >= 2:
-            release.wait(0.5)  # bounded, like a request timeout capped by the deadline
+            release.wait(2.0)  # bounded, like a request timeout capped by the deadline; ends after it
         return i
 
-    before = set(threading.enumerate())
-    outcomes = map_bounded(work, list(range(8)), 2, deadline=0.2)
+    before = pool_threads()
+    outcomes = map_bounded(work, list(range(8)), 2, deadline=1.0)  # a second to start 4 trivial items
     assert [o.value for o in outcomes[:4]] == [0, 1, 2, 3]  # in flight at the deadline: kept when answered
     assert {o.not_run for o in outcomes[4:]} == {DEADLINE}  # never started
-    assert set(threading.enumerate()) == before
+    assert pool_threads_left(before, within=0) == []
+
+
+def test_at_the_deadline_it_can_leave_a_call_in_flight_behind() -> None:
+    """join_at_deadline=False: it returns at the deadline while a call is still running (the summarize stage:
+    the review is written and the CLI ends the process); the worker ends when its call does."""
+    release, entered = threading.Event(), threading.Event()
+
+    def work(i: int) -> int:
+        if i == 0:
+            entered.set()
+            release.wait(120)  # a call that outlives the deadline by far
+        return i
+
+    before = pool_threads()
+    try:
+        outcomes = map_bounded(work, [0, 1], 2, deadline=1.0, join_at_deadline=False)
+        returned_while_running = entered.is_set() and not release.is_set()
+        left = pool_threads() - before
+    finally:
+        release.set()
+    assert returned_while_running and outcomes[0].not_run == DEADLINE
+    assert outcomes[1].value == 1 or outcomes[1].not_run == DEADLINE
+    assert left  # not joined: the worker still in its call is alive
+    assert pool_threads_left(before) == []  # and it ends when its call does
 
 
 def test_ctrl_c_returns_what_is_done() -> None:
@@ -192,3 +217,53 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after({"retry-after": later}, now=now.timestamp()) == pytest.approx(10)
     earlier = format_datetime(now - timedelta(seconds=10), usegmt=True)
     assert parse_retry_after({"retry-after": earlier}, now=now.timestamp()) == 0.0
+
+
+@pytest.mark.parametrize(
+    "value", ["1e400", "inf", "-inf", "nan", "-5", "-0.5", "soon", "", "Thu, 99 Foo 2030 99:99:99 GMT"]
+)
+def test_retry_after_that_is_not_a_finite_number_of_seconds_is_ignored(value: str) -> None:
+    assert parse_retry_after({"retry-after": value}) is None
+    assert parse_retry_after({"retry-after-ms": value}) is None
+
+
+def test_retry_after_far_away_is_finite() -> None:
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    far = format_datetime(datetime(9999, 12, 31, tzinfo=timezone.utc), usegmt=True)
+    assert 0 < (parse_retry_after({"retry-after": far}, now=now.timestamp()) or 0) < float("inf")
+    assert parse_retry_after({"retry-after": "3600"}) == 3600.0  # read as is; the limiter decides
+
+
+@pytest.mark.parametrize(
+    ("after", "delay"),
+    [
+        (0.0, 0.0),
+        (12.5, 12.5),
+        (30.0, 30.0),
+        (30.5, None),
+        (3600.0, None),
+        (float("inf"), None),
+        (float("nan"), None),
+    ],
+)
+def test_limiter_waits_a_retry_after_of_30_s_at_most(after: float, delay: float | None) -> None:
+    limiter = AdaptiveLimiter(4, retries=2)
+    ticket = limiter.acquire(threading.Event(), None) or 0
+    retry = limiter.failed(ticket, ProviderError("rate limited", throttled=True, retry_after=after), 0, 0)
+    assert (retry.delay if retry else None) == delay
+
+
+def test_a_limiter_that_misbehaves_fails_its_item_not_the_batch() -> None:
+    class Broken(AdaptiveLimiter):
+        def failed(self, ticket: int, error: Exception, attempt: int, spent: int) -> Retry | None:
+            super().failed(ticket, error, attempt, spent)
+            return Retry(delay=float("inf"), counted=True)  # stop.wait(inf) raised OverflowError
+
+    def work(i: int) -> int:
+        if i == 1:
+            raise ProviderError("rate limited", throttled=True)
+        return i
+
+    outcomes = map_bounded(work, [0, 1, 2], 2, limiter=Broken(2))
+    assert [o.value for o in outcomes] == [0, None, 2]
+    assert isinstance(outcomes[1].error, ProviderError)

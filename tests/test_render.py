@@ -137,7 +137,7 @@ def test_large_file_sections_collapse() -> None:
     ]
     entries.append(Summary(change("small.py", "g", 1), "summarized", "s"))
     text = render_markdown(report(*entries))
-    assert "<details><summary>big.py — 16 entries</summary>" in text
+    assert "<details><summary><code>big.py</code> — 16 entries</summary>" in text
     assert "### `small.py`" in text
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ariadne_hook.config import Settings
 from ariadne_hook.models import Report, Summary
+from ariadne_hook.render.sanitize import plain_line, shown
 
 BEGIN = "ariadne-hook: function summaries (comment lines: git leaves them out of the message)"
 END = "ariadne-hook: end of summaries"
@@ -64,10 +65,11 @@ def auto_comment_char(message: str) -> str:
 
 
 def _entry(summary: Summary) -> list[str]:
+    """The local (plain) form: text as is, terminal-safe; invisible characters in names shown as escapes."""
     change = summary.change
-    label = f"- {change.path}: {change.qualname} ({change.change})"
-    text = summary.text.strip() or (f"skipped: {summary.reason}" if summary.reason else "")
-    wrapped = textwrap.wrap(" ".join(text.split()), width=70, initial_indent="  ", subsequent_indent="  ")
+    label = f"- {shown(change.path)}: {shown(change.qualname)} ({change.change})"
+    text = plain_line(summary.text) or (f"skipped: {plain_line(summary.reason)}" if summary.reason else "")
+    wrapped = textwrap.wrap(text, width=70, initial_indent="  ", subsequent_indent="  ")
     return [label, *wrapped]
 
 

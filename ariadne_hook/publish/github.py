@@ -216,7 +216,10 @@ def _describe(exc: GitHubError, owner: str, name: str, number: int) -> str:
 
 
 def publish_pr_comment(markdown: str, env: Mapping[str, str]) -> str:
-    """Create or update this tool's comment on the pull request of the Actions event; a one-line status."""
+    """Create or update this tool's comment on the pull request of the Actions event; a one-line status.
+
+    ``markdown`` is the review rendered for GitHub (``render_markdown(report, GITHUB)``: neutralized), never
+    the review file's text."""
     repo = repository(env)
     pr = pull_request(env)
     if repo is None or pr is None:

@@ -18,7 +18,7 @@ def _utf8_len(text: str) -> int:
 
 
 def append_step_summary(markdown: str, env: Mapping[str, str]) -> str | None:
-    """Append ``markdown`` to the step summary file.
+    """Append ``markdown`` (the review rendered for GitHub: neutralized) to the step summary file.
 
     None when ``GITHUB_STEP_SUMMARY`` is unset (not in Actions); otherwise a one-line status. What the step
     already wrote counts against the limit; the review is trimmed (whole lines, with a note) to fit.

@@ -1,4 +1,11 @@
-"""The JSON report, schema 1 (keys may be added later, none removed)."""
+"""The JSON report, schema 1 (keys may be added later, none removed).
+
+Text goes in as is, made safe for a terminal: the model's summaries and the tool's reasons and notes through
+:func:`~ariadne_hook.render.sanitize.clean` (controls, ANSI sequences, invisible and bidi characters removed;
+newlines kept). Repository identifiers (``path``, ``old_path``, ``qualname``) keep their exact value, so a
+consumer can open the file; in the JSON text every unsafe character of any string is written as a ``\\u``
+escape, so the file itself shows nothing hidden when printed (and a path that was not UTF-8 can be written).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,17 @@ import json
 from typing import Any
 
 from ariadne_hook.models import Report, Summary
+from ariadne_hook.render.sanitize import clean, map_unsafe
 
 SCHEMA = 1
 
 
 def _lines(span: tuple[int, int] | None) -> list[int] | None:
     return None if span is None else [span[0], span[1]]
+
+
+def _clean(text: str | None) -> str | None:
+    return None if text is None else clean(text)
 
 
 def function_entry(summary: Summary) -> dict[str, Any]:
@@ -26,9 +38,9 @@ def function_entry(summary: Summary) -> dict[str, Any]:
         "old_lines": _lines(change.old_lines),
         "new_lines": _lines(change.new_lines),
         "status": summary.status,
-        "summary": summary.text,
-        "reason": summary.reason,
-        "note": change.note,
+        "summary": clean(summary.text),
+        "reason": _clean(summary.reason),
+        "note": _clean(change.note),
     }
 
 
@@ -51,9 +63,22 @@ def report_dict(report: Report) -> dict[str, Any]:
             "prompt_tokens": stats.prompt_tokens,
             "completion_tokens": stats.completion_tokens,
         },
-        "notes": list(report.notes),
+        "notes": [clean(note) for note in report.notes],
     }
 
 
+def _json_escape(char: str) -> str:
+    """``char`` as JSON ``\\u`` escapes (a surrogate pair above the BMP). ``json.dumps`` has escaped every
+    newline inside a string already: a raw one is the indentation's, and stays."""
+    if char == "\n":
+        return char
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+    return map_unsafe(text, _json_escape) + "\n"

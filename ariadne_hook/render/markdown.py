@@ -1,17 +1,54 @@
 """The markdown review: a header with what was reviewed and the counts, then a section per file.
 
-Pure and deterministic: the same report gives the same text (no clock, no host). Everything that comes from
-the diff (paths, names) goes into code spans; everything an LLM wrote goes through ``neutralize`` — so the
-text is as safe in a pull-request comment as in a local file.
+Pure and deterministic: the same report gives the same text (no clock, no host). One renderer, two
+destinations (:data:`GITHUB`, :data:`LOCAL`) that differ only in how text is written:
+
+- ``GITHUB`` (the PR comment and the job summary, the default): everything a model wrote and every message
+  goes through :func:`~ariadne_hook.render.sanitize.neutralize` (mentions, references, HTML, links, images,
+  block structure, invisible characters, marker forgery); a file section with more than
+  :data:`COLLAPSE_OVER` entries is folded into ``<details>``, whose ``<summary>`` holds the path in a
+  ``<code>`` element, HTML-escaped (``html.escape``, quotes too): nothing from the repository reaches the
+  HTML unescaped.
+- ``LOCAL`` (the review file, stdout, the commit message): text as is, to read and copy — no entities, no
+  zero-width joiners, no backslash escapes — only made safe for a terminal
+  (:func:`~ariadne_hook.render.sanitize.plain_line`: controls, ANSI sequences, invisible and bidi characters
+  removed; one line per text). The local file has no HTML of ours at all (no folding), so no repository text
+  can break out of an HTML block; the model's text is carried as the model wrote it, and a previewer that
+  renders raw HTML would render the model's markup as it would in any markdown file.
+
+In both, repository identifiers (paths, old paths, qualnames, hunk headers, the model name) go into code
+spans, which render literally and that no backtick or newline can break out of, with every invisible or
+control character shown as an escape (:func:`~ariadne_hook.render.sanitize.shown`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
-from ariadne_hook.render.sanitize import neutralize, neutralize_inline
+from ariadne_hook.render.sanitize import break_comments, neutralize, neutralize_inline, plain_line, shown
+
+
+@dataclass(frozen=True)
+class Destination:
+    """How text is written for one place the review goes."""
+
+    name: str
+    text: Callable[[str], str]  # a message or reason (may keep line breaks)
+    line: Callable[[str], str]  # a summary: one line
+    name_text: Callable[[str], str]  # a repository identifier, before it goes into a code span
+    fold: bool  # long file sections folded into <details> (HTML)
+
+
+def _github_name(name: str) -> str:
+    return break_comments(shown(name))
+
+
+GITHUB = Destination("github", neutralize, neutralize_inline, _github_name, fold=True)
+LOCAL = Destination("local", plain_line, plain_line, shown, fold=False)
 
 TITLE = "ariadne-hook review"
 COLLAPSE_OVER = 15  # a file section with more entries than this is folded into <details>
@@ -48,58 +85,61 @@ def _where(summary: Summary) -> str:
     return _span(change.new_lines) or _span(change.old_lines)
 
 
-def _entry(summary: Summary) -> str:
+def _entry(summary: Summary, to: Destination) -> str:
     change = summary.change
     if summary.status == SKIPPED and change.qualname == "<file>":
-        return f"- *skipped: {neutralize(summary.reason or 'no reason given')}*"
+        return f"- *skipped: {to.text(summary.reason or 'no reason given')}*"
     facts = [change.change] + ([_where(summary)] if _where(summary) else [])
     if change.kind == "hunk":
         facts.append("hunk")
-    head = f"- **{code_span(change.qualname)}** — {' · '.join(facts)}"
-    body = neutralize_inline(summary.text)
+    head = f"- **{code_span(to.name_text(change.qualname))}** — {' · '.join(facts)}"
+    body = to.line(summary.text)
     lines = [head, f"  {body}" if body else "  *(no summary)*"]
     if summary.status == FALLBACK:
-        lines.append(f"  *offline summary — LLM failed: {neutralize(summary.reason or 'unknown')}*")
+        lines.append(f"  *offline summary — LLM failed: {to.text(summary.reason or 'unknown')}*")
     elif summary.status == SKIPPED:
-        lines.append(f"  *skipped: {neutralize(summary.reason or 'no reason given')}*")
+        lines.append(f"  *skipped: {to.text(summary.reason or 'no reason given')}*")
     elif summary.reason:
-        lines.append(f"  *note: {neutralize(summary.reason)}*")
+        lines.append(f"  *note: {to.text(summary.reason)}*")
     if change.note:
-        lines.append(f"  *{neutralize(change.note)}*")
+        lines.append(f"  *{to.text(change.note)}*")
     return "\n".join(lines)
 
 
-def _file_title(path: str, old_path: str | None) -> str:
-    title = code_span(path)
+def _html_code(text: str) -> str:
+    """A repository identifier inside HTML: a <code> element with the text HTML-escaped, quotes included."""
+    return f"<code>{html.escape(text, quote=True)}</code>"
+
+
+def _file_title(path: str, old_path: str | None, to: Destination, code: Callable[[str], str]) -> str:
+    """The path, and where it was renamed from, each through ``code`` (a markdown or an HTML code span)."""
+    title = code(to.name_text(path))
     if old_path and old_path != path:
-        title += f" (from {code_span(old_path)})"
+        title += f" (from {code(to.name_text(old_path))})"
     return title
 
 
-def _file_section(path: str, entries: Sequence[Summary]) -> Iterator[str]:
-    title = _file_title(path, entries[0].change.old_path)
-    body = "\n".join(_entry(s) for s in entries)
-    if len(entries) > COLLAPSE_OVER:
+def _file_section(path: str, entries: Sequence[Summary], to: Destination) -> str:
+    old_path = entries[0].change.old_path
+    body = "\n".join(_entry(s, to) for s in entries)
+    if to.fold and len(entries) > COLLAPSE_OVER:
+        title = _file_title(path, old_path, to, _html_code)
         count = _plural(len(entries), "entry", "entries")
-        yield f"<details><summary>{_html_text(path)} — {count}</summary>\n\n{body}\n\n</details>"
-    else:
-        yield f"### {title}\n\n{body}"
+        return f"<details><summary>{title} — {count}</summary>\n\n{body}\n\n</details>"
+    return f"### {_file_title(path, old_path, to, code_span)}\n\n{body}"
 
 
-def _html_text(text: str) -> str:
-    """Text for an HTML element (the <summary> of a folded section)."""
-    return neutralize_inline(text)
-
-
-def header_lines(report: Report) -> list[str]:
+def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
     stats = report.stats
     files = len({s.change.path for s in report.summaries})
     label = report.source.label or report.source.kind
     provider = (
-        "offline summaries" if report.provider == "offline" else f"provider {code_span(report.provider)}"
+        "offline summaries"
+        if report.provider == "offline"
+        else f"provider {code_span(to.name_text(report.provider))}"
     )
     if report.model:
-        provider += f", model {code_span(report.model)}"
+        provider += f", model {code_span(to.name_text(report.model))}"
     counts = [
         f"**{_plural(stats.functions, 'function')}** in **{_plural(files, 'file')}**",
         f"{stats.summarized} {SUMMARIZED}",
@@ -107,18 +147,19 @@ def header_lines(report: Report) -> list[str]:
         f"{stats.fallback} {FALLBACK}",
         f"{stats.skipped} {SKIPPED}",
     ]
-    lines = [f"## {TITLE} — {neutralize(label)}", "", " · ".join(counts), "", f"Summaries: {provider}."]
+    lines = [f"## {TITLE} — {to.line(label)}", "", " · ".join(counts), "", f"Summaries: {provider}."]
     if report.provider != "offline":
         lines[-1] += f" {_plural(stats.requests, 'request')} to the model."
     for note in report.notes:
-        lines += ["", f"> {neutralize(note)}"]
+        lines += ["", f"> {to.text(note)}"]
     return lines
 
 
-def render_markdown(report: Report) -> str:
-    parts = ["\n".join(header_lines(report))]
+def render_markdown(report: Report, to: Destination = GITHUB) -> str:
+    """The review for ``to``: :data:`GITHUB` (PR comment, job summary) or :data:`LOCAL` (file, stdout)."""
+    parts = ["\n".join(header_lines(report, to))]
     if not report.summaries:
         parts.append("No changed functions to review.")
     for path, group in groupby(report.summaries, key=lambda s: s.change.path):
-        parts.extend(_file_section(path, list(group)))
+        parts.append(_file_section(path, list(group), to))
     return "\n\n".join(parts) + "\n"

@@ -1,11 +1,24 @@
-"""Make untrusted (LLM) text safe to embed in a GitHub markdown comment or job summary.
+"""Make untrusted text safe for where it goes: a terminal or a local file (:func:`clean`, :func:`plain_line`,
+:func:`shown`), or a GitHub markdown comment / job summary (:func:`neutralize`).
 
-The diff's author can steer what the model writes, so every model text goes through :func:`neutralize`
-before it reaches markdown. What it defuses:
+Every destination gets terminal-safe text. :func:`clean` removes ANSI escape sequences, C0/C1 control
+characters (keeping newline and tab), and the characters that are invisible or reorder text: every format
+character (Unicode category Cf: zero-width space/joiners U+200B–U+200F, U+061C, the bidi controls
+U+202A–U+202E and U+2066–U+2069, U+FEFF, the tag characters of "ASCII smuggling" U+E0000–U+E007F...), the
+other default-ignorable code points (variation selectors, Hangul fillers, U+E0000–U+E0FFF) and lone
+surrogates (bytes that were not UTF-8: shown as U+FFFD). Line and paragraph separators become newlines.
+:func:`shown` is for repository identifiers (paths, qualnames): the same characters are made *visible* as
+escapes (``\u200b``, ``\x1b``, ``\n``; an undecodable byte as ``\xff``) instead of dropped, so two paths
+never look alike; everything else is kept as is.
 
-- @mentions and ``#123`` / ``owner/repo#123`` references (a zero-width joiner after ``@`` / ``#``: GitHub's
-  mention and reference filters need an alphanumeric right after the sigil, so nobody is pinged and no
-  cross-reference is created; the text still reads the same);
+The diff's author can steer what the model writes, so on GitHub every model text goes through
+:func:`neutralize` before it reaches markdown. What it defuses, on top of :func:`clean`:
+
+- @mentions, ``#123`` / ``owner/repo#123`` and ``GH-123`` references, and full URLs of issues, pull
+  requests, discussions and commits on any host (a zero-width joiner after ``@`` / ``#`` / ``GH-``, or
+  inside the URL's ``://`` so it is no autolink: GitHub's mention and reference filters need an alphanumeric
+  right after the sigil, so nobody is pinged and no cross-reference is created; the text still reads the
+  same);
 - raw HTML (``<`` ``>`` ``&`` become entities, so no ``<details>``, ``<img>``, ``<!--`` marker forgery or
   entity-spelled ``&#64;mention``);
 - block structure: blank lines are dropped and each line's leading indentation removed, and a line that
@@ -15,8 +28,7 @@ before it reaches markdown. What it defuses:
   is escaped (no table breakage), unmatched backtick runs are escaped (no code span reaching into the
   surrounding markup), and so is a backtick right after URL-like text (GFM's autolink would swallow it and
   expose the span's content as raw HTML); matched code spans are kept, only a ``<!--`` inside them is
-  broken up; bare URLs stay visible autolinks (they load nothing);
-- bidi overrides and control characters (Trojan-source style tricks) are removed;
+  broken up; other bare URLs stay visible autolinks (they load nothing);
 - length: capped at ``limit`` characters of input, with an ellipsis.
 
 It is cheap (linear, a few regexes) and idempotent for texts under the limit:
@@ -26,20 +38,88 @@ It is cheap (linear, a few regexes) and idempotent for texts under the limit:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 ZWJ = "\u200d"
 DEFAULT_LIMIT = 3000
 ELLIPSIS = "…"
 
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# ANSI / ECMA-48 escape sequences, 7- and 8-bit: control strings (OSC, DCS, SOS, PM, APC) up to their
+# terminator, CSI sequences, and two-character escapes. A sequence left unfinished loses only its ESC.
+_ANSI = re.compile(
+    r"(?:\x1b[P\]X^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x90\x98\x9c-\x9f]*(?:\x07|\x1b\\|\x9c)"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|\x1b[ -/]*[0-~]"
+)
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CANDIDATE = re.compile(r"[\x00-\x1f\x7f-\U0010ffff]")  # what may be unsafe: controls and non-ASCII
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# default-ignorable code points outside category Cf (Unicode DerivedCoreProperties): combining grapheme
+# joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors, variation selectors, tags and the rest
+_IGNORABLE = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SAFE_ENTITY = re.compile(r"&(?!(?:amp|lt|gt);)")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _REFERENCE = re.compile(r"(?<!&)#(?=[0-9])")
+_GH_REFERENCE = re.compile(r"(?<![A-Za-z0-9])GH-(?=[0-9])", re.IGNORECASE)
+# the full URL of an issue, pull request, discussion or commit (any host: GitHub Enterprise too)
+_REF_PATH = r"[^\s/]*/[^\s/]+/[^\s/]+/(?:issues|pull|pulls|discussions|commit|commits)/"
+_REF_URL = re.compile(rf"https?:(?=//{_REF_PATH})|ww(?=w\.{_REF_PATH})", re.IGNORECASE)
 # a line start that would open a block: heading, bullet, ordered item, thematic break / setext underline,
 # tilde fence, math block (backtick fences are handled as unmatched backtick runs)
 _BLOCK_START = re.compile(r"#{1,6}(?:\s|$)|[-+*](?:\s|$)|(?:[-*_=]\s*)+$|~~~|\$\$|([0-9]{1,9})[.)](?:\s|$)")
 _BACKTICKS = re.compile(r"`+")
+
+
+def _is_unsafe(char: str) -> bool:
+    """A character that a terminal or a browser does not show as itself (see the module docstring)."""
+    if char < "\x80":
+        return char < " " or char == "\x7f"
+    code = ord(char)
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES or any(lo <= code <= hi for lo, hi in _IGNORABLE)
+
+
+def map_unsafe(text: str, replace: Callable[[str], str]) -> str:
+    """``text`` with each unsafe character replaced by ``replace(char)`` (dropped, or an escape)."""
+    return _CANDIDATE.sub(lambda m: replace(m.group()) if _is_unsafe(m.group()) else m.group(), text)
+
+
+def _dropped(char: str) -> str:
+    if char in "\n\t":
+        return char
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else ""
+
+
+def clean(text: str) -> str:
+    """Text safe for a terminal, otherwise as is: ANSI escape sequences, control characters (not newline and
+    tab) and invisible or bidi characters removed; line breaks of every kind become ``\\n``."""
+    return map_unsafe(_LINE_BREAK.sub("\n", _ANSI.sub("", text)), _dropped)
+
+
+def plain_line(text: str) -> str:
+    """:func:`clean` text on one line (runs of whitespace, newlines included, become one space)."""
+    return " ".join(clean(text).split())
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by the surrogateescape decoding
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown(name: str) -> str:
+    """A repository identifier (path, qualname, hunk header) as is, but with every unsafe character made
+    visible as an escape (``\\u202e``, ``\\x1b``, ``\\n``): nothing hidden, nothing reordered, one line."""
+    return map_unsafe(name, _escape)
 
 
 def _preceding_backslashes(text: str, index: int) -> int:
@@ -65,12 +145,18 @@ def _plain(text: str) -> str:
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = _MENTION.sub("@" + ZWJ, text)
     text = _REFERENCE.sub("#" + ZWJ, text)
+    text = _GH_REFERENCE.sub(lambda m: m.group() + ZWJ, text)
+    text = _REF_URL.sub(lambda m: m.group() + ZWJ, text)
     return _escape_chars(text, "[|")
 
 
-def _code(span: str) -> str:
-    """A matched code span renders literally; only break up a would-be HTML comment opener."""
+def break_comments(span: str) -> str:
+    """Text for a code span in GitHub markdown: it renders literally; only break up a would-be HTML comment
+    opener, so not even a code span holds this tool's comment marker."""
     return span.replace("<!--", "<!-" + ZWJ + "-")
+
+
+_code = break_comments
 
 
 def _split_code_spans(line: str) -> list[tuple[str, str]]:
@@ -136,9 +222,12 @@ def _close_trailing_backslash(text: str) -> str:
 
 
 def _neutralize(text: str, limit: int, cell: bool) -> str:
-    text = _INVISIBLE.sub("", _cap(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "), limit))
-    lines = [_line(line.strip(), cell) for line in text.split("\n") if line.strip()]
-    return _close_trailing_backslash("\n".join(lines))
+    text = _cap(clean(text), limit).replace("\t", " ")
+    # each line's final odd backslash closed: before a line break it would make a hard break (<br>)
+    lines = [
+        _close_trailing_backslash(_line(line.strip(), cell)) for line in text.split("\n") if line.strip()
+    ]
+    return "\n".join(lines)
 
 
 def neutralize(text: str, *, limit: int = DEFAULT_LIMIT) -> str:
@@ -179,7 +268,7 @@ def _close_blocks(lines: list[str]) -> str:
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
-        elif not in_fence:
-            depth += stripped.count("<details") - stripped.count("</details>")
+        elif not in_fence:  # the renderer writes <details> at a line start and </details> on its own line
+            depth += stripped.startswith("<details>") - (stripped == "</details>")
     tail = (["```"] if in_fence else []) + ["</details>"] * min(max(depth, 0), 8)
     return "\n".join(lines + tail)

@@ -6,6 +6,13 @@
 
 No executor or thread outlives a call: each batch runs in its own bounded pool, joined before it returns.
 The client holds only the SDK's HTTP client, created on first use and released by `close()`.
+
+Time: the client has no deadline of its own — every item gets its answer or "N/A". What bounds a call is
+each request's TOTAL time (`timeout`, connection to last byte, whatever the server does: `bounded_http`),
+and the retries (`retries`; a 429 spends none while the concurrency can still be lowered), each after a
+backoff of at most 8 s or a Retry-After of at most 30 s (a server asking for longer gets no retry). So the
+pool's workers always end by themselves, and are joined. `batch_generate_summaries` never raises for an
+item's failure (nor for an SDK or engine error): that item is "N/A" and a warning is logged.
 """
 
 from __future__ import annotations
@@ -98,7 +105,7 @@ class LLMClient:
     def _run(self, items: Sequence[Mapping[str, Any]], workers: int) -> list[Outcome[str]]:
         try:
             provider = self._get_provider()
-        except ProviderError as exc:
+        except Exception as exc:  # a ProviderError, or whatever building the SDK's client raised
             return [Outcome(error=exc)] * len(items)
         requester = Requester(provider, self.timeout)
         secrets = (self._api_key,) if self._api_key else ()
@@ -111,7 +118,10 @@ class LLMClient:
                 raise ProviderError("item has no 'code' string")
             return requester(code_prompt(code, context, MAX_PROMPT_CHARS, secrets).text)
 
-        outcomes = map_bounded(one, items, workers, limiter=AdaptiveLimiter(workers, self.retries))
+        try:
+            outcomes = map_bounded(one, items, workers, limiter=AdaptiveLimiter(workers, self.retries))
+        except Exception as exc:  # the engine keeps each failure to its item; this guard keeps the promise
+            return [Outcome(error=exc)] * len(items)
         if any(o.not_run == INTERRUPTED for o in outcomes):
             raise KeyboardInterrupt
         return outcomes

@@ -1,6 +1,7 @@
 """The OpenAI-compatible provider (chat completions) over the openai SDK, imported only when constructed.
 
-The SDK's own retries are off (max_retries=0): `ratelimit.AdaptiveLimiter` decides. Every SDK exception is
+The SDK's own retries are off (max_retries=0): `ratelimit.AdaptiveLimiter` decides. Its HTTP client bounds
+each request in total, not only per read (`bounded_http`). Every SDK exception is
 turned into a `ProviderError` with a fixed short reason; no SDK message or response body is passed on, so
 neither the key nor server text can leak through a reason.
 """
@@ -11,6 +12,7 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
+from ariadne_hook.summarize.bounded_http import http_client
 from ariadne_hook.summarize.pack import FORMAT_REJECTED, TEMPERATURE, TUNING_REJECTED, Answer, max_tokens
 from ariadne_hook.summarize.prompt import SYSTEM_PROMPT
 from ariadne_hook.summarize.provider import ProviderError
@@ -52,7 +54,7 @@ class OpenAIProvider:
         common: dict[str, Any] = {
             "timeout": timeout,
             "max_retries": 0,
-            "http_client": _plain_http_client(openai, base_url, timeout),
+            "http_client": http_client(openai, base_url, timeout),
         }
         try:
             if self.name == "azure-openai":
@@ -91,14 +93,6 @@ class OpenAIProvider:
 
     def close(self) -> None:
         self._client.close()
-
-
-def _plain_http_client(openai: Any, base_url: str | None, timeout: float) -> Any:
-    """For an http:// endpoint (a local server), an HTTP client without a CA bundle: TLS is never used, and
-    loading the bundle costs ~0.1 s per run. None (the SDK's default client) for https."""
-    if base_url is None or not base_url.lower().startswith("http://"):
-        return None
-    return openai.DefaultHttpxClient(verify=False, timeout=timeout)
 
 
 def _content(data: Any) -> str:

@@ -1,12 +1,16 @@
 """THE engine: map a callable over items through a bounded thread pool, one Outcome per item, in input order.
 
 Used by the summarize stage and by `LLMClient`. No executor or thread outlives a call:
-- the executor lives in a `with` block, so every worker thread is joined before `map_bounded` returns;
+- the executor is shut down in a `finally`: by default every worker thread is joined before `map_bounded`
+  returns;
 - at the deadline (or on Ctrl-C) a stop event is set, futures not yet started are cancelled, workers waiting
   for a slot or sleeping before a retry wake up and give up at once;
-- a worker still inside `fn` is waited for; `fn` must bound its own blocking time. The summarize stage does:
-  every request's timeout is min(setting, time left before the deadline) (`provider.Requester`), so the join
-  ends at the deadline plus, at worst, a connection set-up.
+- a worker still inside `fn` is waited for, unless the caller says not to (`join_at_deadline=False`,
+  `join_on_interrupt=False`): then `map_bounded` returns at once with what is done, and the worker ends
+  when its `fn` does. `fn` must bound its own blocking time either way. The summarize stage does: every
+  request is bounded in total by min(timeout setting, time left before the deadline) (`provider.Requester`
+  and `bounded_http`), so a worker left behind at the deadline ends about when the deadline passes, and
+  the CLI ends the process as soon as the review is written.
 
 With a limiter, `fn` is one attempt: the pool asks the limiter for a slot before each attempt, reports the
 result, and sleeps (interruptibly, never past the deadline) before a retry the limiter grants.
@@ -14,6 +18,7 @@ result, and sleeps (interruptibly, never past the deadline) before a retry the l
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +30,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEADLINE, INTERRUPTED = "deadline", "interrupted"
+THREAD_PREFIX = "ariadne"  # the pool's worker threads are named ariadne_0, ariadne_1...
 
 
 class RetryDecision(Protocol):
@@ -65,13 +71,15 @@ def map_bounded(
     limiter: Limiter | None = None,
     progress: Callable[[int, int], None] | None = None,
     join_on_interrupt: bool = True,
+    join_at_deadline: bool = True,
 ) -> list[Outcome[R]]:
     """fn over items with at most max_workers threads; `deadline` in seconds from now; results in input order.
 
     `progress(done, total)` is called in the calling thread as items finish. Every worker is joined before
-    this returns, except after Ctrl-C with ``join_on_interrupt=False``: then it returns at once (the calls in
-    flight cannot be interrupted and would hold it up to their timeout) and the caller must end the process
-    as soon as it has written what was done — the CLI does exactly that.
+    this returns, except after Ctrl-C with ``join_on_interrupt=False`` or at the deadline with
+    ``join_at_deadline=False``: then it returns at once (the calls in flight cannot be interrupted and would
+    hold it until they end) and the workers still in a call end when it does; a process that must end now
+    ends itself once it has written what was done — the CLI does exactly that.
     """
     if max_workers < 1:
         raise ValueError("max_workers must be at least 1")
@@ -81,12 +89,13 @@ def map_bounded(
     stop = threading.Event()
     results: list[Outcome[R] | None] = [None] * len(items)
     reason = DEADLINE
-    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(items)), thread_name_prefix="ariadne")
+    pending: set[Future[Outcome[R]]] = set()
+    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(items)), thread_name_prefix=THREAD_PREFIX)
     try:
         index: dict[Future[Outcome[R]], int] = {
             pool.submit(_run, fn, item, limiter, stop, end): i for i, item in enumerate(items)
         }
-        pending: set[Future[Outcome[R]]] = set(index)
+        pending = set(index)
         try:
             pending = _collect(pending, index, results, end, progress)
         except KeyboardInterrupt:
@@ -96,7 +105,9 @@ def map_bounded(
             for future in pending:
                 future.cancel()
     finally:
-        pool.shutdown(wait=join_on_interrupt or reason != INTERRUPTED, cancel_futures=True)
+        join = join_on_interrupt if reason == INTERRUPTED else join_at_deadline
+        busy = any(not future.done() for future in pending)  # a worker still inside fn (cancelled = done)
+        pool.shutdown(wait=join or not busy, cancel_futures=True)
     for future, i in index.items():
         if results[i] is None:
             results[i] = _late(future, reason)
@@ -139,12 +150,12 @@ def _run(
 ) -> Outcome[R]:
     if stop.is_set():
         return Outcome(not_run=DEADLINE)
-    if limiter is None:
-        try:
+    try:
+        if limiter is None:
             return Outcome(value=fn(item))
-        except Exception as exc:
-            return Outcome(error=exc)
-    return _attempts(fn, item, limiter, stop, end)
+        return _attempts(fn, item, limiter, stop, end)
+    except Exception as exc:  # fn's failure, or a limiter's: it stays this item's, never the batch's
+        return Outcome(error=exc)
 
 
 def _attempts(
@@ -159,7 +170,9 @@ def _attempts(
             value = fn(item)
         except Exception as exc:
             retry = limiter.failed(ticket, exc, attempt, spent)
-            if retry is None or (end is not None and time.monotonic() + retry.delay >= end):
+            if retry is None or not 0.0 <= retry.delay < math.inf:
+                return Outcome(error=exc)
+            if end is not None and time.monotonic() + retry.delay >= end:  # never wait past the deadline
                 return Outcome(error=exc)
             if stop.wait(retry.delay):
                 return Outcome(error=exc)

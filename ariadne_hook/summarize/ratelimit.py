@@ -9,10 +9,16 @@ Retries: a retryable failure (5xx, timeout, 429) is retried after the server's R
 exponential backoff with jitter. 5xx and timeouts spend the `retries` budget; a 429 spends it only when the
 limit is already 1 (before that, lowering the concurrency is the answer), so a server that admits 4 requests
 in flight completes a batch of 16 workers without fallbacks.
+
+Retry-After is untrusted input: a value that is not a finite number of seconds >= 0 (or an HTTP date) is
+ignored (the backoff applies); a server asking for more than `max_retry_after` (30 s) gets no retry at all:
+that item fails at once ("rate limited") rather than wait, or come back early only to be refused again.
+And the pool never sleeps past the deadline.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 _POLL = 0.05  # seconds between checks of the stop event while waiting for a slot
+MAX_RETRY_AFTER = 30.0  # the longest Retry-After we wait for; a server asking for more gets no retry
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class AdaptiveLimiter:
         *,
         backoff: float = 0.25,
         max_backoff: float = 8.0,
+        max_retry_after: float = MAX_RETRY_AFTER,
         rng: random.Random | None = None,
     ) -> None:
         if max_workers < 1:
@@ -44,6 +52,7 @@ class AdaptiveLimiter:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
         self.limit = max_workers
         self.lowest = max_workers  # the lowest limit reached, for reports and tests
         self.throttles = 0
@@ -90,8 +99,11 @@ class AdaptiveLimiter:
             if not getattr(error, "retryable", False) or (counted and spent >= self.retries):
                 return None
             after = getattr(error, "retry_after", None)
-            delay = float(after) if after is not None else self._jittered(attempt)
-            return Retry(delay=delay, counted=counted)
+            if after is None:
+                return Retry(delay=self._jittered(attempt), counted=counted)
+            if not 0.0 <= after <= self.max_retry_after:  # too long to wait (or not a number: nan, inf)
+                return None
+            return Retry(delay=float(after), counted=counted)
 
     def _release(self) -> None:
         self._in_flight -= 1
@@ -103,25 +115,34 @@ class AdaptiveLimiter:
 
 
 def parse_retry_after(headers: object, now: float | None = None) -> float | None:
-    """Seconds to wait from `retry-after-ms`, `retry-after` (seconds or an HTTP date); None when absent."""
+    """Seconds to wait from `retry-after-ms`, `retry-after` (seconds or an HTTP date); None when absent or
+    not a finite number >= 0 (nan, inf, 1e400, -5, garbage). A date in the past is 0; the result is not
+    capped here (`AdaptiveLimiter` refuses to wait more than its `max_retry_after`)."""
     get = getattr(headers, "get", None)
     if get is None:
         return None
-    millis = get("retry-after-ms")
+    millis = _seconds(get("retry-after-ms"))
     if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
+        return millis / 1000
     value = get("retry-after")
     if value is None:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(str(value)).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, when - (time.time() if now is None else now))
+    return _seconds(max(0.0, when - (time.time() if now is None else now)))
+
+
+def _seconds(value: object) -> float | None:
+    """A finite float >= 0 from a header value (or a number), else None."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None

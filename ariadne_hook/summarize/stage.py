@@ -246,13 +246,23 @@ class _LLMRun:
     # ---------------------------------------------------------------------------------------- requests
     def _ask(self, units: list[pack.Unit]) -> list[tuple[str, str]]:
         """Send the units; fill their summaries; the (cache key, text) pairs that succeeded."""
-        try:
-            provider = self._provider()
-        except ProviderError as exc:
-            self.fatal = exc.reason
+        # building the provider imports openai (~1 s; several on a busy machine): within the deadline too
+        built = map_bounded(
+            lambda _: self._provider(),
+            [None],
+            1,
+            deadline=max(0.0, self.end - time.monotonic()),
+            join_on_interrupt=False,
+            join_at_deadline=False,
+        )[0]
+        if not built.ok or built.value is None:
+            if isinstance(built.error, ProviderError):
+                self.fatal = built.error.reason
             for unit in units:
-                self.out[unit.index] = _fallback(self.changes[unit.index], exc.reason)
+                self.out[unit.index] = _fallback(self.changes[unit.index], _reason(built))
+            self.interrupted = self.interrupted or built.not_run == INTERRUPTED
             return []
+        provider = built.value
         fresh: list[tuple[str, str]] = []
         try:
             requester = Requester(provider, self.settings.timeout, self.end)
@@ -300,6 +310,7 @@ class _LLMRun:
             limiter=limiter,
             progress=self._progress_of(requests),
             join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
+            join_at_deadline=False,  # the same at the deadline, whatever the server does
         )
 
     def _progress_of(self, requests: list[pack.Request]) -> Progress | None:
