@@ -407,17 +407,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", help="a folder holding another revision's ariadne_hook package")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-table", action="store_true")
+    parser.add_argument("--only", help="comma-separated: main,failures,noise,priorities,endpoints,table")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
     print(machine())
     checks: list[tuple[str, bool, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-economy-") as tmp:
         repo = pricing_repo(Path(tmp) / "pricing")
-        main_figure(repo, args.repeats, checks)
-        failure_modes(repo, checks)
-        noise(Path(tmp), checks)
-        priorities(Path(tmp), checks)
-        two_endpoints(repo, checks)
-        if not args.skip_table:
+        if wanted("main"):
+            main_figure(repo, args.repeats, checks)
+        if wanted("failures"):
+            failure_modes(repo, checks)
+        if wanted("noise"):
+            noise(Path(tmp), checks)
+        if wanted("priorities"):
+            priorities(Path(tmp), checks)
+        if wanted("endpoints"):
+            two_endpoints(repo, checks)
+        if wanted("table") and not args.skip_table:
             side_by_side(repo, args.baseline)
             large(Path(tmp), args.baseline)
     print(f"\n{machine()}")
