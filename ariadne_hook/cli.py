@@ -1,22 +1,25 @@
 """Command line: parse, load settings, wire the stages, own the exit-code contract.
 
-Exit codes: 2 for a usage error (bad flag, bad flag or configuration value); 130 when interrupted; 0 in
-every other case, internal errors included (one line on stderr, whatever could be written is written).
-``--strict`` turns failures (fallbacks, a run that could not finish) into 1.
+Exit codes: 2 for a usage error by hand (a bad flag, setting or path, an unknown revision, a --diff that is
+not a patch); 130 when interrupted; 0 in every other case, internal errors included (one line on stderr,
+whatever could be written is written). ``--strict`` turns failures (fallbacks, a run that could not finish, a
+setting that had to be ignored) into 1. Inside a hook (``PRE_COMMIT`` set, prepare-commit-msg, or --hook) no
+configuration mistake is a usage error: it is one warning line, the value it would have replaced is used.
+Strictness comes from the loaded settings on every path (flag, environment and files alike).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ariadne_hook import __version__
-from ariadne_hook.config import ConfigError, Settings, load
+from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
+from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
+from ariadne_hook.console import Console, detail_lines, result_line, why
 from ariadne_hook.models import (
     CACHED,
     FALLBACK,
@@ -31,122 +34,47 @@ from ariadne_hook.models import (
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    import argparse
+    from typing import Any
 
+__all__ = ["build_parser", "main", "main_entry"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PROG = "ariadne-hook"
+_TRUE = ("1", "true", "yes", "on")
 
 
 class UsageError(Exception):
-    """A bad flag value the parser could not see: exit code 2."""
+    """Nonsense by hand (a bad value, an unknown revision...): one line, exit code 2."""
 
 
 class RunError(Exception):
-    """The run could not go on (not a repository, unknown revision...): one line, exit 0 unless --strict."""
+    """The run could not go on (not a repository...): one line, exit 0 unless strict."""
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+@dataclass
+class Context:
+    """One run: what was asked, where, with which settings, and what to tell the user."""
 
+    args: argparse.Namespace
+    env: Mapping[str, str]
+    hook: bool
+    console: Console
+    root: Path | None = None
+    settings: Settings | None = None
+    notes: list[str] = field(default_factory=list)  # settings ignored or set aside: also in the report
+    misconfigured: bool = False  # a setting was invalid or unknown (a hook warned and went on)
+    pathspecs: list[Any] = field(default_factory=list)
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
-    return value
+    @property
+    def strict(self) -> bool:
+        """From the loaded settings; before they are loaded (or when they cannot be), flag and environment."""
+        if self.settings is not None:
+            return self.settings.strict
+        return bool(self.args.strict) or self.env.get("ARIADNE_STRICT", "").strip().lower() in _TRUE
 
-
-def _terminal_columns() -> int:
-    """``shutil.get_terminal_size().columns`` without importing shutil (and zlib, bz2, lzma with it)."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    stream = sys.__stdout__
-    if columns <= 0 and stream is not None:
-        try:
-            columns = os.get_terminal_size(stream.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter minus its ``import shutil``: argparse builds one for every ``add_argument``, so
-    every run, even the no-op hook, would pay for that import."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        super().__init__(prog, indent_increment, max_help_position, width or _terminal_columns())
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog=PROG,
-        formatter_class=_HelpFormatter,
-        description="Summarize, function by function, what a change does.",
-        epilog="Exit codes: 0 (always, unless --strict), 1 (--strict and a failure), 2 (usage error).",
-    )
-    src = p.add_mutually_exclusive_group()
-    src.add_argument(
-        "--range", metavar="BASE..HEAD", help="review a revision range (BASE..HEAD or BASE...HEAD)"
-    )
-    src.add_argument("--diff", metavar="PATH", help="review a unified diff from a file, or - for stdin")
-    p.add_argument(
-        "--repo", metavar="PATH", help="the repository (default: the one of the current directory)"
-    )
-    p.add_argument("--output", "-o", metavar="PATH", help="where to write the review; - for stdout")
-    p.add_argument("--format", choices=("markdown", "json"), help="report format (default: markdown)")
-    p.add_argument("--provider", choices=("auto", "offline", "openai"), help="summarizer (default: auto)")
-    p.add_argument("--model", help="LLM model name")
-    p.add_argument("--base-url", help="OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp...)")
-    p.add_argument(
-        "--azure-api-version", metavar="V", help="Azure OpenAI: the API version (base URL = endpoint)"
-    )
-    p.add_argument("--max-workers", type=_positive_int, metavar="N", help="requests in flight (default: 5)")
-    p.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds per request")
-    p.add_argument("--deadline", type=_positive_float, metavar="S", help="seconds for all summaries")
-    p.add_argument("--exclude", action="append", metavar="GLOB", help="never read or send these paths")
-    p.add_argument(
-        "--no-cache", dest="cache", action="store_false", default=None, help="do not use the cache"
-    )
-    p.add_argument("--strict", action="store_true", default=None, help="exit 1 when any summary failed")
-    p.add_argument("--verbose", "-v", action="store_true", default=None, help="more detail, tracebacks")
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print the request bodies that would be sent (JSON); send nothing, write nothing",
-    )
-    p.add_argument("--pr-comment", action="store_true", help="upsert the review as a pull-request comment")
-    p.add_argument("--step-summary", action="store_true", help="append the review to $GITHUB_STEP_SUMMARY")
-    p.add_argument("--commit-msg-file", metavar="PATH", help="prepare-commit-msg: the message file to fill")
-    p.add_argument("--commit-msg-source", metavar="SRC", help="prepare-commit-msg: git's message source")
-    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    p.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)  # what pre-commit may pass; unused
-    return p
-
-
-def flags_of(args: argparse.Namespace) -> dict[str, Any]:
-    """The settings given on the command line (None = not given)."""
-    return {
-        "provider": args.provider,
-        "model": args.model,
-        "base_url": args.base_url,
-        "azure_api_version": args.azure_api_version,
-        "max_workers": args.max_workers,
-        "timeout": args.timeout,
-        "deadline": args.deadline,
-        "cache": args.cache,
-        "extra_exclude": tuple(args.exclude) if args.exclude else None,
-        "format": args.format,
-        "output": args.output,
-        "strict": args.strict,
-        "verbose": args.verbose,
-    }
+    @property
+    def s(self) -> Settings:
+        assert self.settings is not None
+        return self.settings
 
 
 @dataclass(frozen=True)
@@ -157,8 +85,24 @@ class Outcome:
     interrupted: bool = False
 
 
-def _err(message: str, stream: TextIO | None = None) -> None:
-    print(f"{PROG}: {message}", file=stream or sys.stderr)
+def flags_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line (None = not given), as written: config checks them."""
+    return {
+        "provider": args.provider,
+        "model": args.model,
+        "base_url": args.base_url,
+        "azure_api_version": args.azure_api_version,
+        "max_workers": args.max_workers,
+        "timeout": args.timeout,
+        "deadline": args.deadline,
+        "cache": args.cache,
+        "extra_exclude": tuple(args.extra_exclude) if args.extra_exclude else None,
+        "format": args.format,
+        "output": args.output,
+        "strict": args.strict,
+        "verbose": args.verbose,
+        "quiet": args.quiet,
+    }
 
 
 def _stats(
@@ -193,25 +137,41 @@ def _read_patch(spec: str) -> tuple[str, str]:
     return data.decode("utf-8", errors="surrogateescape"), label
 
 
-def _collect(args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]) -> Any:
-    """The source stage: (SourceInfo, [FileChange])."""
-    from ariadne_hook.source import git as source_git
+def _bad_input(ctx: Context, message: str) -> Exception:
+    """Nonsense the user typed: exit 2 by hand; inside a hook a one-line run error."""
+    return RunError(message) if ctx.hook else UsageError(message)
 
+
+def _collect(ctx: Context) -> Any:
+    """The source stage: (SourceInfo, [FileChange]), limited to the paths given."""
+    from ariadne_hook.source import git as source_git
+    from ariadne_hook.source import pathspec
+
+    args, root, s = ctx.args, ctx.root, ctx.s
     try:
         if args.diff is not None:
             text, label = _read_patch(args.diff)
-            return source_git.from_patch_text(text, root, settings.max_file_bytes, label=label)
+            if not text.strip():
+                raise _bad_input(ctx, f"{label} is empty: nothing to review")
+            info, files = source_git.from_patch_text(text, root, s.max_file_bytes, label=label)
+            return info, pathspec.select(files, ctx.pathspecs)
         if root is None:
             where = args.repo or os.getcwd()
             raise RunError(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
+        specs = pathspec.to_git(ctx.pathspecs)
         spec = args.range
-        if spec is None and _in_pull_request_job(args, env):
-            from ariadne_hook.publish.actions_env import pr_range
+        if spec is None and _in_pull_request_job(args, ctx.env):
+            from ariadne_hook.source.event import pr_range
 
-            spec = pr_range(env)
+            spec = pr_range(ctx.env)
         if spec is not None:
-            return source_git.revision_range(root, spec, settings.max_file_bytes)
-        return source_git.staged(root, settings.max_file_bytes)
+            info, files = source_git.revision_range(root, spec, s.max_file_bytes, specs)
+            if args.range is not None and info.base == info.head:
+                raise _bad_input(ctx, f"range {spec} is empty: both ends are commit {str(info.head)[:7]}")
+            return info, files
+        return source_git.staged(root, s.max_file_bytes, specs)
+    except source_git.BadInput as exc:
+        raise _bad_input(ctx, str(exc)) from None
     except source_git.SourceError as exc:
         raise RunError(str(exc)) from None
 
@@ -221,53 +181,44 @@ def _default_output(root: Path | None, settings: Settings) -> str:
         return settings.output
     if root is None:
         return "-"
-    from ariadne_hook.publish.files import ariadne_dir
+    from ariadne_hook.publish.files import UnsafeFolder, ariadne_dir
 
     name = "review.json" if settings.format == "json" else "review.md"
-    return str(ariadne_dir(root) / name)
-
-
-def _cache_dir(root: Path | None, settings: Settings) -> Path | None:
-    if root is None or not settings.cache:
-        return None
-    from ariadne_hook.publish.files import ariadne_dir
-
     try:
-        return ariadne_dir(root)
-    except OSError:
+        return str(ariadne_dir(root) / name)
+    except UnsafeFolder as exc:
+        raise RunError(str(exc)) from None
+
+
+def _cache_dir(ctx: Context) -> Path | None:
+    if not ctx.s.cache:
         return None
+    from ariadne_hook.source.root import cache_dir
+
+    return cache_dir(ctx.root, ctx.env)
 
 
-def _progress_printer(stream: TextIO) -> Any:
-    if not stream.isatty():
-        return None
-
-    def progress(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        stream.write(f"\r{PROG}: summarized {done}/{total}{end}")
-        stream.flush()
-
-    return progress
-
-
-def review(
-    args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]
-) -> Outcome:
+def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
     from ariadne_hook.locate import locate
     from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import start_sdk_import, summarize
+    from ariadne_hook.summarize.stage import resolve_provider, start_sdk_import, summarize
 
+    settings = ctx.s
     started = time.monotonic()
     sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
     try:
-        info, files = _collect(args, root, settings, env)
+        info, files = _collect(ctx)
         files = apply_excludes(files, settings.excludes())
         changes = locate(files, settings.languages)
     finally:
         if sdk is not None:
             sdk.join()
-    result = summarize(changes, settings, _cache_dir(root, settings), _progress_printer(sys.stderr))
+    if resolve_provider(settings) != "offline":
+        to_ask = sum(1 for c in changes if not c.skip_reason)
+        ctx.console.start(to_ask, settings.model or DEFAULT_MODEL, settings.deadline, ctx.hook)
+    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress)
+    ctx.console.clear()
     summaries = tuple(result.summaries)
     report = Report(
         source=info,
@@ -280,10 +231,10 @@ def review(
             time.monotonic() - started,
             (result.prompt_tokens, result.completion_tokens),
         ),
-        notes=tuple(result.notes),
+        notes=(*ctx.notes, *result.notes),
     )
-    destination = publish(report, args, root, settings, env)
-    failed = report.stats.fallback > 0
+    destination = publish(report, ctx)
+    failed = report.stats.fallback > 0 or ctx.misconfigured
     return Outcome(report, destination, failed, interrupted=bool(getattr(result, "interrupted", False)))
 
 
@@ -298,14 +249,13 @@ def rendered(report: Report, fmt: str) -> str:
     return render_markdown(report, LOCAL)
 
 
-def publish(
-    report: Report, args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]
-) -> str:
+def publish(report: Report, ctx: Context) -> str:
     """Write the review where it was asked for; returns where it went (for the result line)."""
     from ariadne_hook.publish.files import atomic_write
 
+    settings, args = ctx.s, ctx.args
     text = rendered(report, settings.format)
-    output = _default_output(root, settings)
+    output = _default_output(ctx.root, settings)
     target: Path | None = None
     if output == "-":
         sys.stdout.write(text)
@@ -315,9 +265,9 @@ def publish(
         target = Path(output)
         atomic_write(target, text)
         destination = _display_path(target)
-    extra = _publish_github(report, args, target, env)
+    extra = _publish_github(report, args, target, ctx.env)
     if args.commit_msg_file:
-        extra.append(_commit_message(report, args, settings, env))
+        extra.append(_commit_message(report, args, settings, ctx.env))
     return "; ".join([destination, *[e for e in extra if e]])
 
 
@@ -362,40 +312,15 @@ def _commit_message(
     return apply_to_message(Path(args.commit_msg_file), report, source, settings)
 
 
-def result_line(outcome: Outcome) -> str:
-    stats = outcome.report.stats
-    files = len({s.change.path for s in outcome.report.summaries})
-    parts = [f"{stats.summarized} summarized"]
-    for count, word in ((stats.cached, "cached"), (stats.fallback, "fallback"), (stats.skipped, "skipped")):
-        if count:
-            parts.append(f"{count} {word}")
-    if stats.requests:
-        parts.append(f"{stats.requests} requests, {stats.prompt_tokens}+{stats.completion_tokens} tokens")
-    noun = "function" if stats.functions == 1 else "functions"
-    fnoun = "file" if files == 1 else "files"
-    return f"{stats.functions} {noun} in {files} {fnoun} ({', '.join(parts)}) -> {outcome.destination}"
-
-
-def detail_lines(report: Report) -> list[str]:
-    """--verbose: the run's notes, and every entry that fell back or was skipped, with its reason."""
-    lines = [f"note: {note}" for note in report.notes]
-    for s in report.summaries:
-        if s.status in (FALLBACK, SKIPPED):
-            where = (
-                s.change.path if s.change.qualname == "<file>" else f"{s.change.path}: {s.change.qualname}"
-            )
-            lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
-    lines.append(f"{report.stats.requests} requests, {report.stats.seconds:.2f} s")
-    return lines
-
-
-def _root_of(args: argparse.Namespace) -> Path | None:
+def _root_of(args: argparse.Namespace) -> tuple[Path | None, str | None]:
+    """(the repository root or None, why the run cannot go on); raises nothing, so that the settings are
+    loaded (and strictness known) before any error is reported."""
     from ariadne_hook.source.root import find_repo_root
 
     start = Path(args.repo) if args.repo else Path.cwd()
     if args.repo and not start.is_dir():
-        raise RunError(f"--repo {args.repo}: no such directory")
-    return find_repo_root(start)
+        return None, f"--repo {args.repo}: no such directory"
+    return find_repo_root(start), None
 
 
 def _in_pull_request_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
@@ -410,40 +335,72 @@ def _in_pull_request_job(args: argparse.Namespace, env: Mapping[str, str]) -> bo
     )
 
 
-def _quick_skips(
-    args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]
-) -> list[FileChange] | None:
+def _quick_skips(ctx: Context) -> list[FileChange] | None:
     """The hook's fast path: when nothing staged needs review, the skipped files (no GitPython import)."""
-    if args.diff is not None or args.range is not None or root is None or _in_pull_request_job(args, env):
+    args, root = ctx.args, ctx.root
+    if args.diff is not None or args.range is not None or root is None or _in_pull_request_job(args, ctx.env):
         return None
     from ariadne_hook.source.noop import excluded_only
 
-    return excluded_only(root, settings.excludes())
+    specs = [s.as_git() for s in ctx.pathspecs]
+    return excluded_only(root, ctx.s.excludes(), specs)
 
 
-def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    root = _root_of(args)
+def _load(ctx: Context, problems: list[str]) -> None:
+    """Settings first, so that strictness is known on every later path; then the warnings, one line each."""
+    root, root_error = _root_of(ctx.args)
+    ctx.root = root
     try:
-        settings = load(root, flags_of(args), env)
+        loaded = load_all(root, flags_of(ctx.args), ctx.env, lenient=ctx.hook)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    if args.dry_run:
-        return dry_run(args, root, settings, env)
-    skips = _quick_skips(args, root, settings, env)
-    if skips is not None:
-        outcome = _skipped_outcome(skips, args, root, settings, env)
-    else:
-        outcome = review(args, root, settings, env)
-    _err(result_line(outcome))
-    if settings.verbose:
-        for line in detail_lines(outcome.report):
-            _err(line)
+    ctx.settings = loaded.settings
+    ctx.console.quiet = loaded.settings.quiet
+    ctx.misconfigured = bool(problems or loaded.problems)
+    for line in (*problems, *loaded.problems, *loaded.warnings):
+        ctx.console.warn(line)
+    ctx.notes.extend((*problems, *loaded.problems, *loaded.warnings))
+    if root_error:
+        raise _bad_input(ctx, root_error)
+    if ctx.args.paths:
+        _resolve_paths(ctx)
+
+
+def _resolve_paths(ctx: Context) -> None:
+    from ariadne_hook.source.pathspec import PathspecError, resolve
+
+    root = str(ctx.root) if ctx.root is not None else None  # patch paths, too, are relative to the root
+    try:
+        ctx.pathspecs = resolve(ctx.args.paths, os.getcwd(), root)
+    except PathspecError as exc:
+        if not ctx.hook:
+            raise UsageError(str(exc)) from None
+        ctx.console.warn(f"{exc}; reviewing every path")
+        ctx.misconfigured = True
+
+
+def run(ctx: Context, problems: list[str]) -> int:
+    _load(ctx, problems)
+    if ctx.args.dry_run:
+        return dry_run(ctx)
+    skips = _quick_skips(ctx)
+    outcome = _skipped_outcome(skips, ctx) if skips is not None else review(ctx)
+    report = outcome.report
+    endpoint = _netloc(ctx.s.base_url) if ctx.s.base_url else "api.openai.com"
+    wanted_model = ctx.s.provider != "offline" and bool(ctx.s.model or ctx.s.azure_api_version)
+    because = why(report, ctx.s.deadline, endpoint, wanted_model)
+    if because is not None or not ctx.s.quiet:
+        line = result_line(report, outcome.destination)
+        ctx.console.line(f"{line}; {because}" if because else line)
+    if ctx.s.verbose:
+        for line in detail_lines(report):
+            ctx.console.line(line)
     if outcome.interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if settings.strict and outcome.failed else EXIT_OK
+    return EXIT_FAILED if ctx.strict and outcome.failed else EXIT_OK
 
 
-def dry_run(args: argparse.Namespace, root: Path | None, settings: Settings, env: Mapping[str, str]) -> int:
+def dry_run(ctx: Context) -> int:
     """--dry-run: the request bodies the first round would send, as JSON on stdout (after exclusion,
     routing, redaction and packing; the cache is not consulted). Nothing is sent, nothing written."""
     import json
@@ -452,60 +409,76 @@ def dry_run(args: argparse.Namespace, root: Path | None, settings: Settings, env
     from ariadne_hook.source.exclude import apply_excludes
     from ariadne_hook.summarize.stage import dry_run as request_bodies
 
-    _, files = _collect(args, root, settings, env)
-    bodies = request_bodies(locate(apply_excludes(files, settings.excludes()), settings.languages), settings)
+    _, files = _collect(ctx)
+    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages)
+    bodies = request_bodies(changes, ctx.s)
     sys.stdout.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
-    _err(
-        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent, nothing written"
+    ctx.console.line(
+        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent or written"
     )
     return EXIT_OK
 
 
-def _skipped_outcome(
-    files: list[FileChange],
-    args: argparse.Namespace,
-    root: Path | None,
-    settings: Settings,
-    env: Mapping[str, str],
-) -> Outcome:
+def _netloc(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
+
+
+def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
     """A report of only skipped (excluded) files, built without GitPython, the LLM or the pool."""
     from ariadne_hook.locate import locate
 
+    settings = ctx.s
     summaries = tuple(Summary(c, SKIPPED, "", c.skip_reason) for c in locate(files, settings.languages))
     report = Report(
-        SourceInfo("staged", label="staged changes"), "none", None, summaries, _stats(summaries, 0, 0.0)
+        SourceInfo("staged", label="staged changes"),
+        "none",
+        None,
+        summaries,
+        _stats(summaries, 0, 0.0),
+        notes=tuple(ctx.notes),
     )
-    return Outcome(report, publish(report, args, root, settings, env), failed=False)
+    return Outcome(report, publish(report, ctx), failed=ctx.misconfigured)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    hook = in_hook(words, env)
+    console = Console(sys.stderr)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: usage errors exit 2, --help/--version exit 0
+        args, problems = parse(words, hook)
+    except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    verbose = bool(args.verbose) or env.get("ARIADNE_VERBOSE", "") not in ("", "0")
+    except ArgError as exc:
+        console.line(f"error: {exc} (see --help)")
+        return EXIT_USAGE
+    ctx = Context(args, env, hook, console)
+    verbose = bool(args.verbose) or env.get("ARIADNE_VERBOSE", "").strip().lower() in _TRUE
     try:
-        return run(args, env)
+        return run(ctx, problems)
     except UsageError as exc:
-        _err(f"error: {exc}")
+        console.line(f"error: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _err("interrupted")
+        console.line("interrupted")
         return EXIT_INTERRUPTED
     except RunError as exc:
-        _err(str(exc))
-        return EXIT_FAILED if args.strict else EXIT_OK
+        console.line(str(exc))
+        return EXIT_FAILED if ctx.strict else EXIT_OK
     except Exception as exc:  # the hook never blocks a commit: one line, exit 0
         if verbose:
             import traceback
 
+            console.clear()
             traceback.print_exc()
-        _err(f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked")
-        return EXIT_FAILED if args.strict else EXIT_OK
+        console.line(f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked")
+        return EXIT_FAILED if ctx.strict else EXIT_OK
+    finally:
+        console.clear()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,4 +1,10 @@
-"""Settings: defaults < ``[tool.ariadne]`` in the repository's pyproject.toml < environment < flags."""
+"""Settings, where they come from, and how far each source is trusted.
+
+Sources, lowest first: defaults < the user's own config file (``$XDG_CONFIG_HOME/ariadne-hook/config.toml``)
+< the reviewed repository's ``[tool.ariadne]`` (restricted: see :mod:`ariadne_hook.trust`) < environment <
+flags. One table, `OPTIONS`, names every setting once: its type and bounds, its environment variable, its
+flag, its help text and how far the repository may set it; `--help` is generated from it.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +52,12 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )
 
 
+DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set
+DEFAULT_OUTPUT = ".ariadne/review.md"  # at the repository root; stdout outside a repository
+
+
 class ConfigError(ValueError):
-    """A setting that cannot be used; the message is one line for the user."""
+    """A setting that cannot be used; the message is one line for the user, naming it as they wrote it."""
 
 
 @dataclass(frozen=True)
@@ -74,95 +84,231 @@ class Settings:
     format: str = "markdown"  # markdown | json
     strict: bool = False
     verbose: bool = False
+    quiet: bool = False  # nothing on stderr when all went well
     commit_msg: str = "comment"  # prepare-commit-msg: comment | body | off
     commit_msg_all: bool = False  # also touch merges, amends, -m and squash messages
+    trusted_endpoints: tuple[str, ...] = ()  # endpoint ids a repository may name and still get the key
 
     def excludes(self) -> tuple[str, ...]:
         return self.exclude + self.extra_exclude
 
 
-_INT = {"max_workers", "retries", "max_file_bytes", "max_prompt_chars", "max_per_request", "max_llm_entries"}
-_FLOAT = {"timeout", "deadline"}
-_BOOL = {"cache", "strict", "verbose", "commit_msg_all", "llm_non_code"}
-_CHOICES = {
-    "provider": ("auto", "offline", "openai"),
-    "format": ("markdown", "json"),
-    "commit_msg": ("comment", "body", "off"),
-}
-# option name -> environment variable
-ENV = {
-    "provider": "ARIADNE_PROVIDER",
-    "model": "ARIADNE_MODEL",
-    "base_url": "ARIADNE_BASE_URL",
-    "azure_api_version": "ARIADNE_AZURE_API_VERSION",
-    "max_workers": "ARIADNE_MAX_WORKERS",
-    "timeout": "ARIADNE_TIMEOUT",
-    "deadline": "ARIADNE_DEADLINE",
-    "retries": "ARIADNE_RETRIES",
-    "cache": "ARIADNE_CACHE",
-    "extra_exclude": "ARIADNE_EXCLUDE",
-    "max_file_bytes": "ARIADNE_MAX_FILE_BYTES",
-    "max_prompt_chars": "ARIADNE_MAX_PROMPT_CHARS",
-    "max_per_request": "ARIADNE_MAX_PER_REQUEST",
-    "max_llm_entries": "ARIADNE_MAX_LLM_ENTRIES",
-    "llm_non_code": "ARIADNE_LLM_NON_CODE",
-    "format": "ARIADNE_FORMAT",
-    "output": "ARIADNE_OUTPUT",
-    "strict": "ARIADNE_STRICT",
-    "commit_msg": "ARIADNE_COMMIT_MSG",
-    "commit_msg_all": "ARIADNE_COMMIT_MSG_ALL",
-}
-# fallbacks read when the ARIADNE_ variable is unset (the usual OpenAI SDK names)
-ENV_FALLBACK = {
-    "model": "OPENAI_MODEL",
-    "base_url": "OPENAI_BASE_URL",
-    "api_key": "OPENAI_API_KEY",
-    "azure_api_version": "OPENAI_API_VERSION",
-}
+# How far the repository under review may set an option (see ariadne_hook.trust and docs/SECURITY.md).
+PREFERENCE = "preference"  # taken as written
+LOWER = "lower"  # a limit: taken only when it lowers the value it would replace
+OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache)
+OFFLINE_ONLY = "offline-only"  # provider: only "offline"
+ADD_ONLY = "add-only"  # exclusions: added to the defaults, never replacing them
+INSIDE = "inside"  # output: a relative path inside the repository
+ENDPOINT = "endpoint"  # base-url: never gets the user's key unless the user trusts it
+WITH_ENDPOINT = "with-endpoint"  # model, azure-api-version: only with the repository's accepted endpoint
+NEVER = "never"  # api-key, trusted-endpoints: only the user sets them
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the Settings field
+    kind: str  # int | float | bool | choice | text | url | globs | languages | endpoints
+    help: str
+    env: str | None = None
+    env_fallback: str | None = None  # read when ``env`` is unset (the OpenAI SDK's names)
+    flag: str | None = None  # the command-line spelling, when there is a flag
+    low: float = 0
+    high: float = 0
+    choices: tuple[str, ...] = ()
+    repo: str = PREFERENCE
+    unit: str = ""
+
+    @property
+    def key(self) -> str:
+        """The spelling in ``[tool.ariadne]`` and the user config."""
+        return self.name.replace("_", "-")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("provider", "choice", "summarizer: auto = openai when a key or base URL is set",
+           "ARIADNE_PROVIDER", flag="--provider", choices=("auto", "offline", "openai"), repo=OFFLINE_ONLY),
+    Option("model", "text", "LLM model name (Azure: the deployment)", "ARIADNE_MODEL", "OPENAI_MODEL",
+           flag="--model", repo=WITH_ENDPOINT),
+    Option("base_url", "url", "OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp, Azure...)",
+           "ARIADNE_BASE_URL", "OPENAI_BASE_URL", flag="--base-url", repo=ENDPOINT),
+    Option("azure_api_version", "text", "Azure OpenAI: the API version (base URL = endpoint)",
+           "ARIADNE_AZURE_API_VERSION", "OPENAI_API_VERSION", flag="--azure-api-version", repo=WITH_ENDPOINT),
+    Option("api_key", "text", "the API key (environment only)", None, "OPENAI_API_KEY", repo=NEVER),
+    Option("max_workers", "int", "requests in flight at most", "ARIADNE_MAX_WORKERS", flag="--max-workers",
+           low=1, high=64, repo=LOWER),
+    Option("timeout", "float", "seconds per request", "ARIADNE_TIMEOUT", flag="--timeout", high=600,
+           repo=LOWER, unit="s"),
+    Option("deadline", "float", "seconds for all summaries; the rest get offline summaries",
+           "ARIADNE_DEADLINE", flag="--deadline", high=3600, repo=LOWER, unit="s"),
+    Option("retries", "int", "retries per request (5xx, 429, timeouts)", "ARIADNE_RETRIES", high=10,
+           repo=LOWER),
+    Option("cache", "bool", "reuse summaries of unchanged functions", "ARIADNE_CACHE", flag="--no-cache",
+           repo=OFF_ONLY),
+    Option("exclude", "globs", "paths never read or sent (replaces the defaults)", repo=ADD_ONLY),
+    Option("extra_exclude", "globs", "paths never read or sent, on top of the defaults (comma-separated)",
+           "ARIADNE_EXCLUDE", flag="--exclude"),
+    Option("max_file_bytes", "int", "larger files are skipped", "ARIADNE_MAX_FILE_BYTES", low=1,
+           high=100_000_000, repo=LOWER),
+    Option("max_prompt_chars", "int", "a longer function is trimmed with a visible marker",
+           "ARIADNE_MAX_PROMPT_CHARS", low=1, high=1_000_000, repo=LOWER),
+    Option("max_per_request", "int", "functions packed into one request (1: one plain request each)",
+           "ARIADNE_MAX_PER_REQUEST", low=1, high=64, repo=LOWER),
+    Option("max_llm_entries", "int", "entries sent to the model per run; the rest get offline summaries",
+           "ARIADNE_MAX_LLM_ENTRIES", high=100_000, repo=LOWER),
+    Option("llm_non_code", "bool", "also send files without a function parser (docs, YAML, requirements)",
+           "ARIADNE_LLM_NON_CODE"),
+    Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
+    Option("output", "text", "where to write the review; - for stdout",
+           "ARIADNE_OUTPUT", flag="--output", repo=INSIDE),
+    Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
+           choices=("markdown", "json")),
+    Option("strict", "bool", "exit 1 when any summary fell back or the run failed", "ARIADNE_STRICT",
+           flag="--strict"),
+    Option("verbose", "bool", "the run's notes, every fallback and skip with its reason", "ARIADNE_VERBOSE",
+           flag="--verbose"),
+    Option("quiet", "bool", "print nothing when all went well (warnings and errors still print)",
+           "ARIADNE_QUIET", flag="--quiet"),
+    Option("commit_msg", "choice", "prepare-commit-msg: summaries as comment lines, body text, or off",
+           "ARIADNE_COMMIT_MSG", choices=("comment", "body", "off")),
+    Option("commit_msg_all", "bool", "prepare-commit-msg: also merges, amends, -m and squash messages",
+           "ARIADNE_COMMIT_MSG_ALL"),
+    Option("trusted_endpoints", "endpoints",
+           "endpoints a repository's base-url may name and still get your key (comma-separated URLs)",
+           "ARIADNE_TRUSTED_ENDPOINTS", repo=NEVER),
+)  # fmt: skip
+BY_NAME = {o.name: o for o in OPTIONS}
+# option name -> environment variable (kept for callers of the earlier API)
+ENV = {o.name: o.env for o in OPTIONS if o.env}
+ENV_FALLBACK = {o.name: o.env_fallback for o in OPTIONS if o.env_fallback}
+# variables with the ARIADNE_ prefix that are not settings (set by the GitHub Action around the CLI)
+OTHER_ENV = ("ARIADNE_COMMENT", "ARIADNE_HOOK_BIN")
 _NAMES = {f.name for f in fields(Settings)}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
-def _coerce(name: str, value: Any, origin: str) -> Any:
-    """Turn a raw value (TOML or environment string) into the setting's type, or raise ConfigError."""
-    try:
-        if name in _INT:
-            out: Any = int(value)
-            if out < (1 if name in ("max_workers", "max_per_request") else 0):
-                raise ValueError
-            return out
-        if name in _FLOAT:
-            out = float(value)
-            if out <= 0:
-                raise ValueError
-            return out
-        if name in _BOOL:
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off", ""):
-                return False
+def default_of(name: str) -> Any:
+    return getattr(_DEFAULTS, name)
+
+
+def _number(option: Option, value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError
+    if option.kind == "int":
+        out: Any = value if isinstance(value, int) else int(str(value).strip())
+        if not option.low <= out <= option.high:
             raise ValueError
-        if name in ("exclude", "extra_exclude"):
-            if isinstance(value, str):
-                return tuple(p.strip() for p in value.split(",") if p.strip())
-            if isinstance(value, list) and all(isinstance(p, str) for p in value):
-                return tuple(value)
-            raise ValueError
-        if name == "languages":
-            if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-                return dict(value)
-            raise ValueError
-        if value is not None and not isinstance(value, str):
-            raise ValueError
-        if name in _CHOICES and value not in _CHOICES[name]:
-            raise ConfigError(f"{origin}: {name} must be one of {', '.join(_CHOICES[name])}, not {value!r}")
-        return value
-    except ConfigError:
-        raise
-    except (TypeError, ValueError):
-        raise ConfigError(f"{origin}: invalid value for {name}: {value!r}") from None
+        return out
+    out = float(value)
+    if not 0 < out <= option.high:  # also refuses nan; inf is above every bound
+        raise ValueError
+    return out
+
+
+def expectation(option: Option) -> str:
+    """What a valid value looks like, for the one-line message."""
+    if option.kind == "int":
+        return f"must be a whole number from {option.low:g} to {option.high:g}"
+    if option.kind == "float":
+        return f"must be a number of seconds above 0, at most {option.high:g}"
+    if option.kind == "bool":
+        return "must be true or false"
+    if option.kind == "choice":
+        return f"must be one of {', '.join(option.choices)}"
+    if option.kind == "url":
+        return "must be an http:// or https:// URL with a host"
+    if option.kind == "languages":
+        return 'must be a table of glob = "language"'
+    if option.kind in ("globs", "endpoints"):
+        return "must be a list of strings (or one comma-separated string)"
+    return "must be a string"
+
+
+def coerce(option: Option, value: Any) -> Any:
+    """A raw value (TOML value, environment or flag string) as the setting's type; ValueError when invalid."""
+    kind = option.kind
+    if kind in ("int", "float"):
+        try:
+            return _number(option, value)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(expectation(option)) from None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ValueError(expectation(option))
+    if kind in ("globs", "endpoints"):
+        items: Any = value
+        if isinstance(value, str):
+            items = value.replace(",", " ").split() if kind == "endpoints" else value.split(",")
+        if not isinstance(items, (list, tuple)) or not all(isinstance(p, str) for p in items):
+            raise ValueError(expectation(option))
+        out = tuple(p.strip() for p in items if p.strip())
+        return _endpoint_ids(out) if kind == "endpoints" else out
+    if kind == "languages":
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            return dict(value)
+        raise ValueError(expectation(option))
+    if not isinstance(value, str):
+        raise ValueError(expectation(option))
+    if kind == "choice" and value not in option.choices:
+        raise ValueError(expectation(option))
+    if kind == "url":
+        from ariadne_hook.endpoints import endpoint_id
+
+        if endpoint_id(value) is None:
+            raise ValueError(expectation(option))
+    return value
+
+
+def _endpoint_ids(urls: tuple[str, ...]) -> tuple[str, ...]:
+    from ariadne_hook.endpoints import endpoint_id
+
+    ids = tuple(endpoint_id(u) for u in urls)
+    if any(i is None for i in ids):
+        raise ValueError("must list http:// or https:// URLs with a host")
+    return tuple(i for i in ids if i is not None)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One value as a source gave it, with the way the user wrote its name (for messages)."""
+
+    name: str
+    value: Any
+    written: str  # "pyproject.toml [tool.ariadne] max-workers", "ARIADNE_MAX_WORKERS", "--max-workers"
+    sep: str = " = "  # between written and the value in a message
+
+
+def describe(raw: Raw) -> str:
+    value = raw.value
+    if isinstance(value, (list, tuple)):
+        value = ",".join(map(str, value))
+    if isinstance(value, bool):
+        shown: Any = "true" if value else "false"
+    else:
+        shown = value if raw.sep == " " else repr(value)
+    return f"{raw.written}{raw.sep}{shown}"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    settings: Settings
+    problems: tuple[str, ...] = ()  # invalid or unknown settings: a usage error by hand, a warning in a hook
+    warnings: tuple[str, ...] = ()  # values the trust rules set aside: always a warning
+
+
+class _Collector:
+    def __init__(self, lenient: bool) -> None:
+        self.lenient = lenient
+        self.problems: list[tuple[str, str | None]] = []  # (message, setting name whose value is used)
+
+    def problem(self, message: str, name: str | None = None) -> None:
+        if not self.lenient:
+            raise ConfigError(message)
+        self.problems.append((message, name))
 
 
 def _parse_toml(text: str) -> dict[str, Any]:
@@ -181,41 +327,142 @@ def _may_configure(text: str) -> bool:
     return "ariadne" in text or "\\u" in text or "\\U" in text
 
 
-def from_pyproject(path: Path) -> dict[str, Any]:
-    """The ``[tool.ariadne]`` table of a pyproject.toml, coerced; {} when there is none."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = _parse_toml(text) if _may_configure(text) else {}
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{path.name}: cannot read [tool.ariadne]: {exc}") from None
-    table = data.get("tool", {}).get("ariadne", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path.name}: [tool.ariadne] must be a table")
-    out: dict[str, Any] = {}
+def _table_raws(table: dict[str, Any], where: str, out: _Collector) -> list[Raw]:
+    raws: list[Raw] = []
     for key, value in table.items():
         name = key.replace("-", "_")
-        if name == "api_key":
-            raise ConfigError(f"{path.name}: do not put api_key in pyproject.toml; set OPENAI_API_KEY")
-        if name not in _NAMES:
-            raise ConfigError(f"{path.name}: unknown option {key!r} in [tool.ariadne]")
-        out[name] = _coerce(name, value, f"{path.name} [tool.ariadne]")
-    return out
-
-
-def from_env(environ: Mapping[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in _NAMES:
-        var = ENV.get(name)
-        raw = environ.get(var) if var else None
-        if raw is None and name in ENV_FALLBACK:
-            raw = environ.get(ENV_FALLBACK[name])
-            var = ENV_FALLBACK[name]
-        if raw is None or (raw == "" and name not in _BOOL):
+        if name not in BY_NAME:
+            out.problem(f"{where}: unknown key {key!r}")
             continue
-        out[name] = _coerce(name, raw, f"environment {var}")
-    return out
+        raws.append(Raw(name, value, f"{where} {key}"))
+    return raws
+
+
+def _read_toml(path: Path, label: str, out: _Collector, table_path: tuple[str, ...]) -> list[Raw]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        out.problem(f"{label}: cannot read: {exc}")
+        return []
+    if table_path and not _may_configure(text):
+        return []
+    try:
+        data: Any = _parse_toml(text)
+    except ValueError as exc:
+        out.problem(f"{label}: cannot read: {' '.join(str(exc).split())}")
+        return []
+    for part in table_path:
+        data = data.get(part, {}) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        out.problem(f"{label} must be a table")
+        return []
+    return _table_raws(data, label, out)
+
+
+def from_pyproject(repo_root: Path, out: _Collector) -> list[Raw]:
+    return _read_toml(repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]", out, ("tool", "ariadne"))
+
+
+def user_config_path(environ: Mapping[str, str]) -> Path | None:
+    """``$XDG_CONFIG_HOME/ariadne-hook/config.toml`` (default ``~/.config/...``); None without a home."""
+    base = environ.get("XDG_CONFIG_HOME") or ""
+    if not os.path.isabs(base):
+        home = environ.get("HOME") or ""
+        if not home:
+            return None
+        base = os.path.join(home, ".config")
+    return Path(base, "ariadne-hook", "config.toml")
+
+
+def from_user_config(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
+    path = user_config_path(environ)
+    if path is None or not path.is_file():
+        return []
+    home = environ.get("HOME") or ""
+    label = str(path)
+    if home and label.startswith(home.rstrip("/") + "/"):
+        label = "~" + label[len(home.rstrip("/")) :]
+    raws = _read_toml(path, label, out, ())
+    for raw in raws:
+        if raw.name == "api_key":
+            out.problem(f"{raw.written}: the key is read from OPENAI_API_KEY only")
+    return [raw for raw in raws if raw.name != "api_key"]
+
+
+def from_env(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
+    """Values of the environment variables; an empty variable counts as unset (an empty Action input)."""
+    raws: list[Raw] = []
+    for option in OPTIONS:
+        for var in (option.env, option.env_fallback):
+            if var and environ.get(var, "") != "":
+                raws.append(Raw(option.name, environ[var], var, "="))
+                break
+    known = {o.env for o in OPTIONS} | set(OTHER_ENV)
+    for var in sorted(environ):
+        if var.startswith("ARIADNE_") and var not in known:
+            out.problem(f"{var} is not a setting (see ariadne-hook --help)")
+    return raws
+
+
+def from_flags(flags: Mapping[str, Any]) -> list[Raw]:
+    raws: list[Raw] = []
+    for name, value in flags.items():
+        if value is None:
+            continue
+        if name not in BY_NAME:
+            raise ConfigError(f"unknown setting {name!r}")
+        flag = BY_NAME[name].flag or f"--{BY_NAME[name].key}"
+        raws.append(Raw(name, value, flag, " "))
+    return raws
+
+
+def load_all(
+    repo_root: Path | None,
+    flags: Mapping[str, Any],
+    environ: Mapping[str, str] | None = None,
+    *,
+    lenient: bool = False,
+) -> Loaded:
+    """Every source, coerced and merged under the trust rules.
+
+    By hand (``lenient`` False) the first invalid or unknown setting raises ConfigError. In a hook it becomes
+    a problem line and the value it would have replaced is used instead.
+    """
+    from ariadne_hook.trust import merge
+
+    env = os.environ if environ is None else environ
+    out = _Collector(lenient)
+    layers: list[tuple[str, list[Raw]]] = [("user", from_user_config(env, out))]
+    if repo_root is not None:
+        layers.append(("repo", from_pyproject(repo_root, out)))
+    layers.append(("env", from_env(env, out)))
+    layers.append(("flag", from_flags(flags)))
+    coerced: list[tuple[str, list[tuple[Raw, Any]]]] = []
+    for layer, raws in layers:
+        good: list[tuple[Raw, Any]] = []
+        for raw in raws:
+            try:
+                good.append((raw, coerce(BY_NAME[raw.name], raw.value)))
+            except ValueError as exc:
+                out.problem(f"{describe(raw)}: {exc}", raw.name)
+        coerced.append((layer, good))
+    values, warnings = merge(coerced, repo_root, env)
+    settings = replace(Settings(), **values)
+    problems = tuple(
+        f"{message}; using {_shown(getattr(settings, name))}" if name else f"{message}; ignored"
+        for message, name in out.problems
+    )
+    return Loaded(settings, problems, tuple(warnings))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "the default"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def load(
@@ -223,18 +470,9 @@ def load(
     flags: Mapping[str, Any],
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Defaults < pyproject.toml < environment < flags (flags whose value is None are not set)."""
-    env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    if repo_root is not None:
-        values.update(from_pyproject(repo_root / "pyproject.toml"))
-    values.update(from_env(env))
-    for name, value in flags.items():
-        if value is None:
-            continue
-        if name not in _NAMES:
-            raise ConfigError(f"unknown setting {name!r}")
-        if name == "extra_exclude":
-            value = values.get("extra_exclude", ()) + tuple(value)
-        values[name] = value
-    return replace(Settings(), **values)
+    """The settings; ConfigError on the first invalid or unknown one. Trust warnings are dropped here: the
+    CLI uses `load_all` to print them."""
+    return load_all(repo_root, flags, environ).settings
+
+
+_DEFAULTS = Settings()

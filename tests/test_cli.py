@@ -202,7 +202,7 @@ def test_bad_configuration_exits_2_with_one_line(repo: Path, capsys: Any) -> Non
     write(repo, "pyproject.toml", "[tool.ariadne]\nmax-workers = 'lots'\n")
     code, _, err = run([], repo, capsys=capsys)
     assert code == 2
-    assert err.count("\n") == 1 and "max_workers" in err
+    assert err.count("\n") == 1 and "max-workers = 'lots'" in err
 
 
 def test_outside_a_repository_is_one_line_exit_0_or_1_strict(tmp_path: Path, capsys: Any) -> None:
@@ -214,7 +214,9 @@ def test_outside_a_repository_is_one_line_exit_0_or_1_strict(tmp_path: Path, cap
 
 def test_unknown_revision_is_one_line(repo: Path, capsys: Any) -> None:
     code, _, err = run(["--range", "nope..HEAD"], repo, capsys=capsys)
-    assert code == 0 and err.count("\n") == 1 and "nope" in err and "Traceback" not in err
+    assert code == 2 and err.count("\n") == 1 and "nope" in err and "Traceback" not in err
+    code, _, err = run(["--hook", "--range", "nope..HEAD"], repo, capsys=capsys)
+    assert code == 0 and err.count("\n") == 1 and "nope" in err
 
 
 def test_internal_error_exit_0_without_traceback_unless_verbose(repo: Path, capsys: Any) -> None:

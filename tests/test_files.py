@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -49,3 +50,26 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
         atomic_write(target, "new \udcff")  # a lone surrogate cannot be encoded
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["review.md"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "file"])
+def test_a_committed_ariadne_symlink_or_file_is_never_written_through(tmp_path: Path, kind: str) -> None:
+    """A repository that commits ``.ariadne`` as a symlink cannot make the hook write outside it."""
+    from ariadne_hook.cli import main
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = init_repo(tmp_path / "r")
+    if kind == "symlink":
+        (repo / ".ariadne").symlink_to(outside, target_is_directory=True)
+    else:
+        write(repo, ".ariadne", "not a folder\n")
+    write(repo, "app.py", "def f(x):\n    return x\n")
+    commit_all(repo, "first")
+    write(repo, "app.py", "def f(x):\n    return x + 1\n")
+    git(repo, "add", "app.py")
+    env = {"HOME": str(tmp_path), "PATH": os.environ["PATH"], "PRE_COMMIT": "1"}
+    assert main(["--repo", str(repo)], environ=env) == 0  # never blocks the commit
+    assert list(outside.iterdir()) == []
+    assert main(["--repo", str(repo), "--strict"], environ=env) == 1
+    assert list(outside.iterdir()) == []

@@ -109,7 +109,7 @@ def test_llm_timeout_and_hang_past_the_deadline(staged_repo: Path, capsys: Any) 
 @pytest.mark.parametrize("where", ["refused", "unresolvable"])
 def test_unreachable_endpoint(staged_repo: Path, where: str, capsys: Any) -> None:
     before = snapshot(staged_repo)
-    url = f"http://127.0.0.1:{closed_port()}/v1" if where == "refused" else "http://no-such-host.invalid/v1"
+    url = f"http://127.0.0.1:{closed_port()}/v1" if where == "refused" else "https://no-such-host.invalid/v1"
     env = clean_env(OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-unreachable-key-111")
     code, out, err = run_main(["--format", "json", "--deadline", "8", "--no-cache"], staged_repo, env, capsys)
     data = check_hook_survived(staged_repo, code, err, before)
@@ -325,7 +325,14 @@ SCENARIOS: dict[str, Scenario] = {
 def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
     where, argv, stdin = SCENARIOS[name](tmp_path)
     before = snapshot(where) if (where / ".git").exists() else None
-    code, out, err = run_main(argv + ["--format", "json", "--output", "-"], where, clean_env(), capsys, stdin)
+    refused = name in ("empty-diff", "malformed-patch")  # nonsense by hand: exit 2; a hook only reports it
+    env = clean_env(PRE_COMMIT="1") if refused else clean_env()
+    if refused:
+        code, _, err = run_main(
+            argv + ["--format", "json", "--output", "-"], where, clean_env(), capsys, stdin
+        )
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    code, out, err = run_main(argv + ["--format", "json", "--output", "-"], where, env, capsys, stdin)
     assert code == 0, err
     assert "Traceback" not in err
     assert err.count("\n") == 1, err
@@ -336,7 +343,9 @@ def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
     elif name == "outside-repo":
         assert "not inside a git repository" in err
     elif name == "malformed-patch":
-        assert "not a unified diff" in err
+        assert "stdin is not a unified diff" in err
+    elif name == "empty-diff":
+        assert "patch from stdin is empty" in err
     else:
         data = json.loads(out)
         assert data["schema"] == 1

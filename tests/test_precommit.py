@@ -237,3 +237,32 @@ def test_prepare_commit_msg_leaves_a_merge_alone(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert message(project) == "Merge branch 'side'\n\n"
     assert git(project, "rev-list", "--count", "--merges", "HEAD").strip() == "1"
+
+
+def test_a_bad_setting_never_blocks_the_commit(project: Path, tmp_path: Path, pre_commit_home: Path) -> None:
+    change_and_stage(project)
+    write(project, "pyproject.toml", '[tool.ariadne]\nmax-workers = "five"\n')
+    stage_all(project)
+    proc = commit(project, hook_env(tmp_path, pre_commit_home, ARIADNE_DEADLINE="inf"), "-m", "bad config")
+    assert_committed(proc, project)
+    output = proc.stdout + proc.stderr
+    assert (
+        "ariadne-hook: warning: pyproject.toml [tool.ariadne] max-workers = 'five': "
+        "must be a whole number from 1 to 64; using 5"
+    ) in output
+    assert "ariadne-hook: warning: ARIADNE_DEADLINE='inf'" in output
+    assert "perimeter" in review_of(project)
+
+
+def test_a_rejected_key_is_named_in_the_hook_output(
+    project: Path, tmp_path: Path, pre_commit_home: Path
+) -> None:
+    change_and_stage(project)
+    with LLMServer(fault="401") as server:
+        env = hook_env(tmp_path, pre_commit_home, OPENAI_API_KEY="sk-wrong", OPENAI_BASE_URL=server.base_url)
+        proc = commit(project, env, "-m", "wrong key")
+    assert_committed(proc, project)
+    output = proc.stdout + proc.stderr
+    assert "; model not used: 401 unauthorized — check OPENAI_API_KEY" in output
+    assert "ariadne-hook: summarizing 3 functions with gpt-4o-mini (deadline 30 s)…" in output
+    assert "sk-wrong" not in output

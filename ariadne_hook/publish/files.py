@@ -9,12 +9,23 @@ from pathlib import Path
 ARIADNE_DIR = ".ariadne"
 
 
+class UnsafeFolder(OSError):
+    """``.ariadne`` is not a plain folder (a symlink or a file the repository holds): nothing is written."""
+
+
 def ariadne_dir(repo_root: Path) -> Path:
     """``<root>/.ariadne``, created with a ``.gitignore`` of ``*`` so git never sees what is inside.
 
     The user's own ``.gitignore`` is never touched (the way pytest and ruff keep their caches out of git).
+    A ``.ariadne`` that is a symlink or a file (a repository can commit either) is refused: the repository
+    under review cannot choose where the review is written.
     """
     folder = repo_root / ARIADNE_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UnsafeFolder(
+            f"{folder} is a symlink or a file, not a folder: the review is not written there "
+            f"(remove it, or choose a file with --output)"
+        )
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():

@@ -52,6 +52,11 @@ class SourceError(Exception):
     """The diff source cannot be read; the message is one line for the user."""
 
 
+class BadInput(SourceError):
+    """What the user named does not exist or is not a diff (an unknown revision, text that is not a patch):
+    a usage error when run by hand."""
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[0] if lines else "git failed"
@@ -218,12 +223,15 @@ def _changes_from_git(
     ]
 
 
-def staged(root: Path, max_file_bytes: int) -> tuple[SourceInfo, list[FileChange]]:
-    """The index against HEAD (what a pre-commit hook sees); the empty tree before the first commit."""
+def staged(
+    root: Path, max_file_bytes: int, pathspecs: Sequence[str] = ()
+) -> tuple[SourceInfo, list[FileChange]]:
+    """The index against HEAD (what a pre-commit hook sees); the empty tree before the first commit.
+    ``pathspecs``: git pathspecs relative to root (``:(top)...``) that limit the review."""
     head = _resolve_optional(root, "HEAD")
     if head is None:
         _require_repository(root)
-    files = _parse_git_diff(_git(root, [*_DIFF, "--cached"]))
+    files = _parse_git_diff(_git(root, [*_DIFF, "--cached", "--", *pathspecs]))
     info = SourceInfo(kind="staged", base=head, head=None, label="staged changes")
     return info, _changes_from_git(root, files, head, "", max_file_bytes)
 
@@ -248,7 +256,7 @@ def split_spec(spec: str) -> tuple[str, str, bool]:
     """(base, head, merge-base form) of ``A..B`` / ``A...B``; an empty side is HEAD; ``A`` is A..HEAD."""
     text = spec.strip()
     if not text:
-        raise SourceError("empty revision range; expected BASE..HEAD, BASE...HEAD or BASE")
+        raise BadInput("empty revision range; expected BASE..HEAD, BASE...HEAD or BASE")
     merge = "..." in text
     base, sep, head = text.partition("..." if merge else "..")
     if not sep:
@@ -256,7 +264,7 @@ def split_spec(spec: str) -> tuple[str, str, bool]:
     base, head = base or "HEAD", head or "HEAD"
     for rev in (base, head):
         if rev.startswith("-") or any(c.isspace() for c in rev):
-            raise SourceError(f"invalid revision range {spec!r}")
+            raise BadInput(f"invalid revision range {spec!r}")
     return base, head, merge
 
 
@@ -267,7 +275,7 @@ def _resolve(root: Path, rev: str, role: str) -> str:
     _require_repository(root)
     if _is_shallow(root):
         raise SourceError(f"{role} revision {rev!r} is not in this clone (shallow?); {_FETCH_HINT}")
-    raise SourceError(f"unknown {role} revision {rev!r}")
+    raise BadInput(f"unknown {role} revision {rev!r}")
 
 
 def _merge_base(root: Path, base: str, head: str) -> str:
@@ -281,7 +289,9 @@ def _merge_base(root: Path, base: str, head: str) -> str:
     raise SourceError(f"{base[:7]} and {head[:7]} have no common history (no merge base)")
 
 
-def revision_range(root: Path, spec: str, max_file_bytes: int) -> tuple[SourceInfo, list[FileChange]]:
+def revision_range(
+    root: Path, spec: str, max_file_bytes: int, pathspecs: Sequence[str] = ()
+) -> tuple[SourceInfo, list[FileChange]]:
     """``BASE..HEAD`` (the two commits), ``BASE...HEAD`` (from their merge base) or ``BASE`` (= BASE..HEAD).
 
     SourceInfo.base is the commit of the old side (the merge base for ``...``); the label names the given
@@ -291,7 +301,7 @@ def revision_range(root: Path, spec: str, max_file_bytes: int) -> tuple[SourceIn
     base = _resolve(root, base_rev, "base")
     head = _resolve(root, head_rev, "head")
     old = _merge_base(root, base, head) if merge else base
-    files = _parse_git_diff(_git(root, [*_DIFF, old, head]))
+    files = _parse_git_diff(_git(root, [*_DIFF, old, head, "--", *pathspecs]))
     label = f"{base[:7]}{'...' if merge else '..'}{head[:7]}"
     info = SourceInfo(kind="range", base=old, head=head, label=label)
     return info, _changes_from_git(root, files, old, head, max_file_bytes)
@@ -398,7 +408,7 @@ def from_patch_text(
         files = parse_patch(text)
     except PatchError as exc:
         where = label.removeprefix("patch from ").removeprefix("patch ")
-        raise SourceError(f"{where} is not a unified diff: {exc}") from None
+        raise BadInput(f"{where} is not a unified diff: {exc}") from None
     readable = [pf for pf in files if pf.status not in (ADDED, DELETED) and _static_skip(pf) is None]
     names = (n for pf in readable for n in (pf.old_blob, pf.new_blob, _index_name(pf.new_path or "")) if n)
     blobs = read_blobs(root, names, max_file_bytes) if root is not None else {}

@@ -8,6 +8,7 @@ exclude globs.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from ariadne_hook.models import ADDED, DELETED, MODIFIED, FileChange
@@ -16,10 +17,21 @@ from ariadne_hook.source.exclude import apply_excludes
 _STATUS = {"A": ADDED, "D": DELETED}
 
 
-def staged_name_status(root: Path) -> list[tuple[str, str]] | None:
+def staged_name_status(root: Path, pathspecs: Sequence[str] = ()) -> list[tuple[str, str]] | None:
     """(status, path) of every staged file, or None when git could not tell (then take the full path)."""
     proc = subprocess.run(
-        ["git", "-c", "core.quotepath=false", "diff", "--cached", "--no-renames", "--name-status", "-z"],
+        [
+            "git",
+            "-c",
+            "core.quotepath=false",
+            "diff",
+            "--cached",
+            "--no-renames",
+            "--name-status",
+            "-z",
+            "--",
+            *pathspecs,
+        ],  # fmt: skip
         cwd=root,
         capture_output=True,
         check=False,
@@ -34,12 +46,14 @@ def staged_name_status(root: Path) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def excluded_only(root: Path, patterns: tuple[str, ...]) -> list[FileChange] | None:
+def excluded_only(
+    root: Path, patterns: tuple[str, ...], pathspecs: Sequence[str] = ()
+) -> list[FileChange] | None:
     """The staged files as skipped entries when every one of them is excluded (or none is staged).
 
     None when at least one staged file needs a real review, or git could not list them.
     """
-    staged = staged_name_status(root)
+    staged = staged_name_status(root, pathspecs)
     if staged is None:
         return None
     files = [FileChange(path, None, status, None, None) for status, path in staged]

@@ -1,7 +1,10 @@
 """Content-addressed summary cache: sqlite3 (WAL, busy timeout) at ``<cache_dir>/cache.sqlite3``.
 
-Keys are sha256 over (provider, endpoint host, model, PROMPT_VERSION, the redacted prompt), so a changed
-function, model or prompt layout misses. Safe under concurrent runs (WAL + busy_timeout + INSERT OR REPLACE).
+The folder is chosen by the source stage (``source.root.cache_dir``): inside the git directory or the user's
+cache folder, never in the working tree, so a committed file cannot pose as cache. Keys are sha256 over
+(provider, endpoint = scheme://host:port/path of the base URL, model, PROMPT_VERSION, the redacted prompt), so
+a changed function, model, endpoint or prompt layout misses. Safe under concurrent runs (WAL + busy_timeout +
+INSERT OR REPLACE).
 Any sqlite or OS error turns the cache off for the run with a one-line warning; it is never fatal.
 All access happens in the calling thread: lookups before the batch, one write transaction after it.
 """
@@ -14,8 +17,8 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from ariadne_hook.endpoints import endpoint_id
 from ariadne_hook.summarize.prompt import PROMPT_VERSION
 
 FILENAME = "cache.sqlite3"
@@ -27,8 +30,8 @@ _SCHEMA = (
 
 
 def cache_key(provider: str, base_url: str | None, model: str | None, prompt: str) -> str:
-    host = (urlsplit(base_url).hostname or "") if base_url else ""
-    material = json.dumps([provider, host, model or "", PROMPT_VERSION, prompt])
+    endpoint = (endpoint_id(base_url) or base_url.strip()) if base_url else ""
+    material = json.dumps([provider, endpoint, model or "", PROMPT_VERSION, prompt])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

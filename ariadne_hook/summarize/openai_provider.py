@@ -12,13 +12,13 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
+from ariadne_hook.config import DEFAULT_MODEL as DEFAULT_MODEL  # one copy of the default, shown by --help
 from ariadne_hook.summarize.bounded_http import http_client
 from ariadne_hook.summarize.pack import FORMAT_REJECTED, TEMPERATURE, TUNING_REJECTED, Answer, max_tokens
 from ariadne_hook.summarize.prompt import SYSTEM_PROMPT
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.summarize.ratelimit import parse_retry_after
 
-DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
 AZURE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com")
 KEYLESS = "no-key"  # sent to keyless local servers (Ollama, vLLM, llama.cpp) when only a base URL is set

@@ -1,0 +1,157 @@
+"""How far each source of settings is trusted (docs/SECURITY.md has the table in words).
+
+The user (flags, environment, action inputs, the user's own config file) is trusted for everything. The
+repository under review (its ``[tool.ariadne]``) is trusted for review preferences only: it may add
+exclusions, lower limits, turn the cache off, choose offline summaries and write its review inside itself.
+It never chooses where the user's key or code goes: an endpoint named only by the repository is used when it
+is this machine (without the key) or when the user listed it in ``ARIADNE_TRUSTED_ENDPOINTS`` (with the key);
+otherwise it is set aside with one warning line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ariadne_hook import config as c
+from ariadne_hook.endpoints import endpoint_id, is_loopback, is_plain_http
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    Layers = Sequence[tuple[str, Sequence[tuple[c.Raw, Any]]]]
+
+REPO = "repo"
+BASE_URL_IGNORED = (
+    "ignored: a repository cannot choose where your code and key go; "
+    "set OPENAI_BASE_URL or ARIADNE_TRUSTED_ENDPOINTS"
+)
+KEY_WITHHELD = (
+    "used without your API key: a repository cannot choose where your key goes; "
+    "list it in ARIADNE_TRUSTED_ENDPOINTS to send the key"
+)
+
+
+class _Merge:
+    def __init__(self, repo_root: Path | None) -> None:
+        self.repo_root = repo_root
+        self.values: dict[str, Any] = {}
+        self.origin: dict[str, str] = {}
+        self.written: dict[str, str] = {}  # repository keys as written, for warnings
+        self.before_repo: dict[str, tuple[Any, str | None]] = {}  # endpoint settings the repo replaced
+        self.warnings: list[str] = []
+
+    def current(self, name: str) -> Any:
+        return self.values[name] if name in self.values else c.default_of(name)
+
+    def set(self, name: str, value: Any, layer: str) -> None:
+        if name == "extra_exclude":  # exclusions add up across every source
+            value = tuple(self.values.get("extra_exclude", ())) + tuple(value)
+        self.values[name] = value
+        self.origin[name] = layer
+
+    def restore(self, name: str) -> None:
+        value, origin = self.before_repo.get(name, (None, None))
+        if origin is None:
+            self.values.pop(name, None)
+            self.origin.pop(name, None)
+        else:
+            self.values[name], self.origin[name] = value, origin
+
+    def warn(self, name: str, why: str) -> None:
+        self.warnings.append(f"{self.written[name]} {why}")
+
+    def from_repo(self, raw: c.Raw, value: Any) -> None:
+        """Apply one ``[tool.ariadne]`` value under its option's repository rule."""
+        option = c.BY_NAME[raw.name]
+        name, rule, current = raw.name, option.repo, self.current(raw.name)
+        self.written[name] = raw.written
+        shown = c.describe(raw)
+        if rule == c.PREFERENCE or value == current:
+            self.set(name, value, REPO)
+        elif rule == c.LOWER:
+            if value < current:
+                self.set(name, value, REPO)
+            else:
+                self.warnings.append(
+                    f"{shown} ignored: a repository can only lower this limit (now {current:g})"
+                )
+        elif rule == c.OFF_ONLY:
+            if value is False:
+                self.set(name, value, REPO)
+            else:
+                self.warnings.append(f"{shown} ignored: a repository can only turn the cache off")
+        elif rule == c.OFFLINE_ONLY:
+            if value == "offline":
+                self.set(name, value, REPO)
+            else:
+                self.warnings.append(f"{shown} ignored: a repository can only choose offline summaries")
+        elif rule == c.ADD_ONLY:
+            self.set("extra_exclude", value, REPO)
+            self.warn(name, "only adds to the default exclusions here (a repository cannot remove them)")
+        elif rule == c.INSIDE:
+            if self.repo_root is not None and _inside(self.repo_root, value):
+                self.set(name, value, REPO)
+            else:
+                self.warnings.append(f"{shown} ignored: a repository can only write inside itself")
+        elif rule in (c.ENDPOINT, c.WITH_ENDPOINT):
+            self.before_repo[name] = (self.values.get(name), self.origin.get(name))
+            self.set(name, value, REPO)  # decided in route_key, once every source is known
+        else:  # NEVER
+            why = "the key is read from OPENAI_API_KEY only" if name == "api_key" else "only you can set it"
+            self.warn(name, f"ignored: {why}")
+
+    def route_key(self, env: Mapping[str, str]) -> None:
+        """Where the key may go, once every source is in."""
+        url = self.values.get("base_url")
+        key = self.values.get("api_key")
+        refused = False
+        if self.origin.get("base_url") == REPO and url:
+            if endpoint_id(url) in self.current("trusted_endpoints"):
+                pass  # the user listed it: the key goes there
+            elif is_loopback(url):  # a team's local server (Ollama...): used, without the key
+                if self.values.pop("api_key", None):
+                    self.warn("base_url", KEY_WITHHELD)
+            else:
+                self.warn("base_url", BASE_URL_IGNORED)
+                self.restore("base_url")
+                refused = True
+        for name in ("model", "azure_api_version"):
+            if self.origin.get(name) == REPO and self.origin.get("base_url") != REPO:
+                if key and not refused:  # (a refused base-url has said it already)
+                    var = "OPENAI_MODEL" if name == "model" else "OPENAI_API_VERSION"
+                    self.warn(
+                        name, f"ignored: a repository cannot choose what your key is used for; set {var}"
+                    )
+                self.restore(name)
+        url, key = self.values.get("base_url"), self.values.get("api_key")
+        if key and url and is_plain_http(url) and not is_loopback(url):
+            self.values.pop("api_key", None)
+            self.warnings.append(f"{url}: plain http to another host: the API key is not sent; use https")
+
+
+def _inside(root: Path, text: str) -> bool:
+    """A relative path that stays inside the repository once symbolic links are followed ("-" is stdout)."""
+    if text == "-":
+        return True
+    path = Path(text)
+    if path.is_absolute() or path.drive:
+        return False
+    top = root.resolve()
+    target = (top / path).resolve()
+    return target != top and top in target.parents
+
+
+def merge(layers: Layers, repo_root: Path | None, env: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The settings' values from coerced layers (lowest first), and the warnings of the trust rules."""
+    m = _Merge(repo_root)
+    for layer, items in layers:
+        for raw, value in items:
+            if layer == REPO:
+                m.from_repo(raw, value)
+            else:
+                m.set(raw.name, value, layer)
+    m.route_key(env)
+    return m.values, m.warnings
