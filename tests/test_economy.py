@@ -314,7 +314,8 @@ def test_dry_run_prints_exactly_what_a_real_run_sends(
     env = clean_env(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=KEY)
     code, out, err = run_main(["--dry-run", "--exclude", "conf.py"], repo, env, capsys)
     assert code == 0 and server.requests == 0
-    assert not (repo / ".ariadne").exists()  # nothing written: no review, no cache
+    assert not (repo / ".ariadne").exists()  # nothing written: no review,
+    assert not (repo / ".git" / "ariadne").exists()  # no cache
     printed = json.loads(out)
     assert KEY not in out and KEY not in err and "[REDACTED" in out
     assert "conf.py" not in out and "dry run: " in err
