@@ -83,9 +83,11 @@ def result_line(report: Report, destination: str) -> str:
             parts.append(f"{count} {word}")
     if stats.requests:
         parts.append(f"{stats.requests} requests, {stats.prompt_tokens}+{stats.completion_tokens} tokens")
-    noun = "function" if stats.functions == 1 else "functions"
+    from ariadne_hook.render.counts import describe, kind_counts
+
+    kinds = ", ".join(describe(kind_counts(report.summaries), leave_out=("skipped",))) or "0 functions"
     fnoun = "file" if files == 1 else "files"
-    return f"{stats.functions} {noun} in {files} {fnoun} ({', '.join(parts)}) -> {destination}"
+    return f"{kinds} in {files} {fnoun} ({', '.join(parts)}) -> {destination}"
 
 
 def why(report: Report, deadline: float, endpoint: str | None, wanted_model: bool) -> str | None:

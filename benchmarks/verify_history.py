@@ -153,8 +153,8 @@ def tool(repo: Path, a: str, b: str) -> set[tuple[str, str, str]]:
         text=True,
     )
     data = json.loads(proc.stdout)
-    return {
-        (f["path"], f["qualname"], f["change"])
+    return {  # a name defined twice in a file is "name#n" in the report; compared by name (see SEVERAL)
+        (f["path"], re.sub(r"#\d+$", "", f["qualname"]), f["change"])
         for f in data["functions"]
         if f["kind"] in ("function", "method") and f["path"].endswith(".py")
     }

@@ -609,7 +609,8 @@ def compare(repo: Path, a: str, b: str, label: str, totals: dict[str, Tally]) ->
         lang = canonical(language(str(e["path"]))) or ""
         totals[lang].entries += 1
         if e["kind"] in ("function", "method") and e["path"] not in fallback | unchecked:
-            got[lang].add((str(e["path"]), str(e["qualname"]), str(e["change"])))
+            name = re.sub(r"#\d+$", "", str(e["qualname"]))  # duplicates are "name#n" in the report
+            got[lang].add((str(e["path"]), name, str(e["change"])))
     for path in fallback:
         totals[canonical(language(path)) or ""].fallback_files.add(f"{label}: {path}")
     for lang in sorted(set(expected) | set(got)):

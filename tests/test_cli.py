@@ -86,7 +86,7 @@ def test_staged_review_written_to_the_ignored_folder(repo: Path, capsys: Any) ->
     review = (repo / ".ariadne" / "review.md").read_text()
     assert "change_me" in review and "Shape.fresh" in review and "Shape.gone" in review
     assert "`keep`" not in review
-    assert err.strip().startswith("ariadne-hook: 4 functions in 1 file")
+    assert err.strip().startswith("ariadne-hook: 3 functions, 1 module-level block in 1 file")
     assert err.count("\n") == 1
     assert ".ariadne/review.md" in err
     assert git(repo, "diff", "--cached") == before
@@ -309,7 +309,7 @@ def test_verbose_lists_notes_fallbacks_and_skips_without_the_key(repo: Path, cap
     code, _, err = run(["--verbose", "--no-cache", "-o", "-"], repo, env=env, capsys=capsys)
     assert code == 0
     lines = err.splitlines()
-    assert lines[0].startswith("ariadne-hook: 5 functions")
+    assert lines[0].startswith("ariadne-hook: 3 functions, 1 module-level block in 2 files")
     assert "ariadne-hook: fallback: pkg/mod.py: change_me: connection refused" in lines
     assert "ariadne-hook: skipped: yarn.lock: excluded by '*.lock'" in lines
     assert any(line.startswith("ariadne-hook: note: LLM configuration failed") for line in lines)

@@ -395,3 +395,46 @@ def test_prompt_building_counts_against_the_deadline(server: LLMServer) -> None:
     late = [s for s in result.summaries if s.reason == "deadline"]
     assert len(late) >= count // 2 and elapsed < 4.0  # ~1 s of building, not ~6 s
     assert server.requests == 0 or len(late) < count
+
+
+NOISE_OLD = {
+    "app/core.py": (
+        "import os\n\n\ndef real_one(a, b=1):\n    return a + b\n\n\n"
+        "def commented(x):\n    # add one\n    return x + 1\n\n\n"
+        "def real_two(s, sep=','):\n    return s.split(sep)\n"
+    ),
+    "app/util.py": "import os\n\n\ndef helper():\n    return os.sep\n",
+    "CHANGES.rst": "Changes\n=======\n\n1.0\n---\n- first release\n",
+    ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+    "requirements.txt": "requests==2.31.0\n",
+}
+NOISE_NEW = {
+    "app/core.py": (
+        "import os\n\n\ndef real_one(a, b=2):\n    return a + b * 2\n\n\n"
+        "def commented(x):\n    # add one to x\n\n    return x + 1\n\n\n"
+        "def real_two(s, sep=';'):\n    return s.strip().split(sep)\n"
+    ),
+    "app/util.py": "import os\nimport sys\n\n\ndef helper():\n    return os.sep\n",
+    "CHANGES.rst": "Changes\n=======\n\n1.1\n---\n- faster\n\n1.0\n---\n- first release\n",
+    ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+    "requirements.txt": "requests==2.32.3\nurllib3<3\n",
+}
+
+
+def test_only_real_function_edits_reach_the_model(
+    tmp_path: Path, server: LLMServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = init_repo(tmp_path / "noise")
+    for name, text in NOISE_OLD.items():
+        write(root, name, text)
+    commit_all(root)
+    for name, text in NOISE_NEW.items():
+        write(root, name, text)
+    stage_all(root)
+    env = clean_env(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=KEY)
+    code, _, _ = run_main(["--format", "json"], root, env, capsys)
+    assert code == 0
+    assert sorted(n for b in server.bodies for n in names_in(b)) == ["real_one", "real_two"]
+    report = json.loads((root / ".ariadne" / "review.json").read_text())
+    assert {f["path"] for f in report["functions"]} == set(NOISE_NEW)  # every file still in the review
+    assert all(f["status"] in ("summarized", "cached") for f in report["functions"])

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ariadne_hook.locate import locate
 from ariadne_hook.locate.core import locate_file
 from ariadne_hook.locate.languages import PARSERS, ParseError, language_for, parser_for, scanner_for
-from ariadne_hook.locate.python import parse_python
+from ariadne_hook.locate.python import parse_python, scan_python
 from ariadne_hook.models import ADDED, DELETED, MODIFIED, RENAMED, FileChange, FunctionChange, Hunk, Param
 from tests.gitutil import commit_all, init_repo, stage_all, write
 
@@ -296,16 +296,19 @@ def test_nested_function_only_innermost_is_reported() -> None:
     assert names(locate([change_of(BASE, new)])) == ["Box.outer", "Box.outer.inner"]
 
 
-def test_module_and_class_body_lines_make_one_module_entry() -> None:
+def test_nearby_module_lines_make_one_entry_and_class_body_lines_belong_to_the_class() -> None:
     new = edit(edit(BASE, "LIMIT = 10", "LIMIT = 20"), "    size = 3", "    size = 4")
     new = edit(new, "import os\n", "import os\nimport sys\n")
     entries = locate([change_of(BASE, new)])
-    assert names(entries) == ["<module>"]
-    [module] = entries
+    assert names(entries) == ["<module>", "Box"]
+    module, box = entries
     assert module.kind == "module" and module.change == "modified"
-    assert module.old_lines == (3, 11) and module.new_lines == (2, 12)
-    assert "+import sys" in module.diff and "-    size = 3" in module.diff and "+LIMIT = 20" in module.diff
-    assert module.new_source is not None and module.new_source.startswith("import sys")
+    assert module.old_lines == (3, 3) and module.new_lines == (2, 4)
+    assert "+import sys" in module.diff and "+LIMIT = 20" in module.diff and "size" not in module.diff
+    assert module.new_source == "import sys\n\nLIMIT = 20"
+    assert (box.kind, box.change, box.old_lines, box.new_lines) == ("class", "modified", (11, 11), (12, 12))
+    assert box.diff.splitlines()[1:4] == [" class Box:", "-    size = 3", "+    size = 4"]
+    assert box.new_source == "    size = 4" and box.old_facts is None
 
 
 def test_added_deleted_and_renamed_functions() -> None:
@@ -357,8 +360,8 @@ def test_duplicate_names_stay_distinct_and_match_by_occurrence() -> None:
     new = edit(edit(old, "self._x = value", "self._x = int(value)"), "return 2", "return 3")
     entries = locate([change_of(old, new)])
     assert [(e.qualname, e.change, e.new_lines) for e in entries] == [
-        ("C.x", "modified", (6, 8)),
-        ("f", "modified", (14, 15)),
+        ("C.x#2", "modified", (6, 8)),
+        ("f#2", "modified", (14, 15)),
     ]
     assert entries[0].old_facts is not None and entries[0].old_facts.params[1].name == "value"
 
@@ -381,7 +384,8 @@ def test_ordering_across_files_and_within_a_file() -> None:
 def test_added_and_deleted_files() -> None:
     added = locate([change_of(None, BASE)])
     assert {e.change for e in added} == {"added"}
-    assert names(added) == ["<module>", "alpha", "Box.width", "Box.outer", "Box.outer.inner", "omega"]
+    assert names(added) == ["<module>", "alpha", "Box", "Box.width", "Box.outer", "Box.outer.inner", "omega"]
+    assert by_name(added)["Box"].new_lines == (10, 11)  # class line and attribute; blank lines do not count
     assert all(e.old_lines is None and e.old_facts is None for e in added)
     deleted = locate([change_of(BASE, None)])
     assert {e.change for e in deleted} == {"deleted"}
@@ -419,16 +423,17 @@ def _with_header(hunk: Hunk) -> Hunk:
     return Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, "def alpha(x):", hunk.lines)
 
 
-def test_hunk_entry_names_and_change_kinds_without_a_parser() -> None:
+def test_a_file_without_a_parser_is_one_entry_with_all_its_hunks() -> None:
     old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n"
     new = "a\nb\nX\nc\nd\ne\nf\ng\nh\ni\nj\nl\n"
-    entries = locate([change_of(old, new, path="notes.txt")])
-    assert [(e.qualname, e.change, e.old_lines, e.new_lines) for e in entries] == [
-        ("hunk at line 1", "added", (1, 5), (1, 6)),
-        ("hunk at line 9", "deleted", (8, 12), (9, 12)),
+    [entry] = locate([change_of(old, new, path="notes.txt")])
+    assert (entry.qualname, entry.kind, entry.change) == ("<file>", "file", "modified")
+    assert (entry.old_lines, entry.new_lines, entry.note, entry.trivial) == ((11, 11), (3, 3), None, False)
+    assert [line for line in entry.diff.split("\n") if line.startswith("@@")] == [
+        "@@ -1,5 +1,6 @@",
+        "@@ -8,5 +9,4 @@",
     ]
-    assert {e.note for e in entries} == {"no function parser for this file type: per-hunk entries"}
-    assert entries[1].new_source == "h\ni\nj\nl"
+    assert "+X" in entry.diff and "-k" in entry.diff
 
 
 def test_contents_unavailable_gives_hunk_entries() -> None:
@@ -537,15 +542,19 @@ def test_property_every_changed_line_maps_to_exactly_one_entry(pair: tuple[str, 
     if any(e.kind == "hunk" for e in entries):  # an edit that broke the syntax: hunks cover everything
         assert all(e.kind == "hunk" for e in entries) and len(entries) == len(change.hunks)
         return
-    assert len({(e.qualname, e.first_line) for e in entries}) == len(entries)
+    assert len({e.qualname for e in entries}) == len(entries)  # no two entries of a file share a name
     for side, lines in (("old", change.removed_lines), ("new", change.added_lines)):
         for line in lines:
             owners = [e for e in entries if line in _lines_of(e, side, pair)]
             assert len(owners) == 1, (side, line, [(e.qualname, e.old_lines, e.new_lines) for e in owners])
-            spans = parse_python(old if side == "old" else new)
-            inner = [s for s in spans if s.start <= line <= s.end]
-            expected = max(inner, key=lambda s: s.start).qualname if inner else "<module>"
-            assert owners[0].qualname == expected
+            scan = scan_python(old if side == "old" else new)
+            inner = [s for s in [*scan.spans, *scan.classes] if s.start <= line <= s.end]
+            expected = max(inner, key=lambda s: (s.start, -s.end)).qualname if inner else "<module>"
+            assert re.sub(r"(#\d+|:(was )?\d+)(?=>?$)", "", owners[0].qualname) == expected
+
+
+def _text_at(texts: tuple[str, str], side: str, number: int) -> str:
+    return git_lines(texts[0] if side == "old" else texts[1])[number - 1]
 
 
 def _lines_of(entry: FunctionChange, side: str, texts: tuple[str, str]) -> set[int]:
@@ -571,7 +580,8 @@ def _lines_of(entry: FunctionChange, side: str, texts: tuple[str, str]) -> set[i
         old += tag != "+"
         new += tag != "-"
     lines = entry.old_lines if side == "old" else entry.new_lines
-    assert entry.qualname == "<module>" or not out or (lines and all(lines[0] <= n <= lines[1] for n in out))
+    solid = {n for n in out if _text_at(texts, side, n).strip()}  # blank lines never widen a range
+    assert not solid or (lines and all(lines[0] <= n <= lines[1] for n in solid))
     return out
 
 
@@ -632,8 +642,8 @@ def test_overloads_pair_by_where_their_lines_went_not_by_order() -> None:
     )
     entries = [(e.qualname, e.change, e.old_lines, e.new_lines) for e in locate([change_of(old, new)])]
     assert entries == [
-        ("f", "added", None, (3, 4)),
-        ("f", "modified", (3, 12), (5, 14)),
+        ("f#3", "added", None, (3, 4)),
+        ("f#2", "modified", (3, 12), (5, 14)),
     ]
 
 
@@ -650,4 +660,4 @@ def test_a_removed_overload_is_deleted_and_the_rest_stay_paired() -> None:
     )
     new = old.replace("def g(a, b):\n    return 2\n", "").replace("return 3", "return 33")
     entries = [(e.qualname, e.change, e.old_lines, e.new_lines) for e in locate([change_of(old, new)])]
-    assert entries == [("g", "deleted", (3, 4), None), ("g", "modified", (5, 6), (3, 4))]
+    assert entries == [("g#2", "deleted", (3, 4), None), ("g#3", "modified", (5, 6), (3, 4))]

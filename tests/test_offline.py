@@ -165,11 +165,14 @@ def test_rename_pairing() -> None:
 
 
 def test_module_level_python() -> None:
-    assert summaries(OLD, NEW)["<module>"] == (
-        "Module-level code (lines 2\u201326). Imports added: json.dumps, requests. Imports removed: sys. "
-        "Assignments added: DEBUG. Assignments changed: LIMIT. Classes added: New. Classes removed: Old. "
-        "+7 \u22124 lines."  # the blank lines before the new function are module level
+    found = summaries(OLD, NEW)
+    assert found["<module>"] == (
+        "Module-level code (lines 2\u20136). Imports added: json.dumps, requests. Imports removed: sys. "
+        "Assignments added: DEBUG. Assignments changed: LIMIT. +6 \u22123 lines."
     )
+    # a class's own lines are its entry
+    assert found["Old"] == "Class-level code (line 8). Classes removed: Old. +0 \u22121 lines."
+    assert found["New"] == "Class-level code (line 9). Classes added: New. +1 \u22120 lines."
 
 
 def test_module_level_call_arguments_are_not_assignments() -> None:
@@ -207,7 +210,9 @@ def test_hunk_entries() -> None:
     [(name, summary)] = text.items()
     assert name == "hunk at line 1"
     assert summary == "+2 \u22121 lines. Defines f. Calls call_it, g."
-    assert summaries("a\n", "b\nc\n", path="notes.txt") == {"hunk at line 1": "+2 \u22121 lines."}
+    assert summaries("a\n", "b\nc\n", path="notes.txt") == {
+        "<file>": "File modified: +2 \u22121 lines in 1 hunk. At line 1."
+    }
 
 
 def test_hunk_names_ignore_strings_and_comments() -> None:

@@ -139,8 +139,30 @@ def test_compatible_signature_changes_are_not_looked_for(repo: Path) -> None:
     stage_all(repo)
     info, files = staged(repo, 1_000_000)
     changes = locate(files)
-    assert {c.qualname for c in changes} >= {"render", "keep"}
+    assert {c.qualname.split("#")[0] for c in changes} >= {"render", "keep"}  # "keep#1"...: overloads
     assert targets(changes, files) == []
+
+
+def test_a_name_defined_twice_and_deleted_is_looked_for_by_its_name(repo: Path) -> None:
+    """Both definitions of a conditionally defined function deleted: their entries are ``old_api#1`` and
+    ``old_api#2`` (locate names duplicates so), the references are to ``old_api``."""
+    twice = UTIL.replace(
+        "def old_api(x):\n    return x + 1\n",
+        "if DEBUG:\n    def old_api(x):\n        return x + 1\n"
+        "else:\n    def old_api(x):\n        return x\n",
+    )
+    write(repo, "pkg/__init__.py", "")
+    write(repo, "pkg/util.py", "DEBUG = False\n" + twice)
+    write(repo, "app/user.py", USER)
+    commit_all(repo)
+    write(repo, "pkg/util.py", "DEBUG = False\n" + twice.split("\n\n\n", 1)[1])
+    stage_all(repo)
+    changes, scan = review_staged(repo)
+    deleted = [c.qualname for c in changes if c.change == "deleted"]
+    assert deleted == ["old_api#1", "old_api#2"]
+    assert set(found(changes, scan)) <= set(deleted) and found(changes, scan)
+    assert {refs.why for refs in scan.found.values()} == {"deleted"}
+    assert ["app/user.py:1", "app/user.py:8", "app/user.py:9"] in found(changes, scan).values()
 
 
 def test_python_rename_lists_the_old_name(repo: Path) -> None:

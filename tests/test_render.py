@@ -66,6 +66,7 @@ def test_json_has_exactly_the_schema_1_shape() -> None:
         "summary": "Adds x.",
         "reason": None,
         "note": None,
+        "trivial": False,
     }
     assert data["functions"][1]["new_lines"] is None
     assert data["functions"][1]["reason"] == "timeout"
@@ -79,6 +80,7 @@ def test_json_has_exactly_the_schema_1_shape() -> None:
         "seconds": 1.235,
         "prompt_tokens": 0,
         "completion_tokens": 0,
+        "by_kind": {"functions": 2, "classes": 0, "modules": 0, "files": 0, "hunks": 0, "skipped": 0},
     }
 
 
@@ -97,7 +99,7 @@ def test_markdown_lists_every_entry_with_status_and_reason() -> None:
     )
     text = render_markdown(rep)
     assert text.startswith("## ariadne-hook review — aaaaaaa..bbbbbbb\n")
-    assert "**3 functions** in **2 files**" in text
+    assert "**2 functions** in **2 files**" in text  # a skipped file is not a function
     assert "1 fallback" in text and "1 skipped" in text
     assert "### `a.py`" in text and "### `b.py`" in text
     assert "- **`f`** — modified · lines 3–6\n  Adds x." in text

@@ -1,9 +1,10 @@
 """The locate stage: which functions a change touches.
 
 ``locate(changes, languages)`` turns the source stage's ``FileChange`` list into ``FunctionChange`` entries
-sorted by (path, first line, qualname): one per touched function or method, one ``<module>`` entry per file
-for lines outside functions, per-hunk entries for files that cannot be parsed, and one ``<file>`` entry for
-each skipped file (or file without changed lines).
+sorted by (path, first line, qualname): one per touched function or method, one per class whose own lines
+changed, one per block of module-level changes, one ``file`` entry per file without a function parser,
+per-hunk entries for files that cannot be parsed, and one ``<file>`` entry for each skipped file (or file
+without changed lines).
 """
 
 from __future__ import annotations

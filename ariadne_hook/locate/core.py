@@ -1,17 +1,22 @@
 """Map a file's changed lines to the innermost function that holds them (language-agnostic).
 
 Every removed line belongs to the innermost old-side span that contains it, every added line to the
-innermost new-side span; lines in no span (module level, and class-body lines outside any method) make one
-``<module>`` entry per file. A function is identified by (qualname, occurrence): the n-th span with that
-qualname in the file, in source order, so duplicate names (redefinitions, overloads, property setters) stay
-distinct and keep their plain qualname; across the two sides, duplicates are paired by where their lines went
-(align.py). An identity present only on the new side is "added", only on the old side
-"deleted", on both "modified". A function whose only changes are inside a nested function is not reported.
+innermost new-side span; spans are functions and classes (a class owns its lines outside its methods: a
+``class`` entry whose range is its changed non-blank lines). Lines in no span are module level: changes more
+than MODULE_GAP unchanged lines apart are separate blocks, ``<module>`` then ``<module:N>`` (N = the block's
+first line; ``<module:was N>`` for a block that only removes lines). A function is identified by
+(qualname, occurrence): the n-th span with that qualname in the file, in source order, so duplicate names
+(redefinitions, overloads, property setters) stay distinct; across the two sides, duplicates are paired by
+where their lines went (align.py), and their entries are named ``qualname#n`` so no two entries of a file
+share a name. An identity present only on the new side is
+"added", only on the old side "deleted", on both "modified". A function whose only changes are inside a
+nested function is not reported. Every entry gets ``trivial`` (trivial.py).
 
 Each entry's ``diff`` is an excerpt of the file's hunks: the changed lines that belong to it plus up to 3
 context lines within its span on each side of them, split into hunks with their true ``@@`` numbers.
-Files that cannot be parsed (either side), languages without a parser, and files whose contents are not
-available fall back to one entry per hunk with a note; nothing here raises.
+A file of a language without a function parser is one ``file`` entry with all its hunks. Files that cannot be
+parsed (either side) and files whose contents are not available fall back to one entry per hunk with a note;
+nothing here raises.
 """
 
 from __future__ import annotations
@@ -22,8 +27,15 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ariadne_hook.locate.align import line_mapper, paired_ids
-from ariadne_hook.locate.hunks import file_entry, file_status_change, hunk_entries, hunk_header
+from ariadne_hook.locate.hunks import (
+    file_entry,
+    file_status_change,
+    hunk_entries,
+    hunk_header,
+    text_file_entry,
+)
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
+from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import (
     ADDED,
     COPIED,
@@ -38,6 +50,7 @@ from ariadne_hook.models import (
 
 MODULE = "<module>"
 CONTEXT = 3
+MODULE_GAP = 3  # module-level changes more than this many unchanged lines apart are separate entries
 Identity = tuple[str, int]  # (qualname, occurrence among the file's spans with that qualname)
 _MODULE_ID: Identity = (MODULE, 0)
 
@@ -68,6 +81,7 @@ class Side:
 
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
+NO_PARSER = "no function parser"  # _sides' answer for a language without one: one entry for the file
 
 
 def locate_file(change: FileChange, language: str) -> list[FunctionChange]:
@@ -94,6 +108,8 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
     if not removed and not added:
         return [file_entry(change, language, note=_unchanged_note(change))]
     sides = _sides(change, language)
+    if sides is NO_PARSER:
+        return [text_file_entry(change, language)]
     if isinstance(sides, str):
         return hunk_entries(change, language, sides)
     old, new = _aligned(sides, change.hunks, rows)
@@ -107,16 +123,116 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
             units[old_owner[row.old]].append(i)
         elif row.tag == "+":
             units[new_owner[row.new]].append(i)
-    module_lines = (
-        [line for line, ident in old_owner.items() if ident == _MODULE_ID],
-        [line for line, ident in new_owner.items() if ident == _MODULE_ID],
-    )
-    return [
-        _module_entry(change, language, module_lines, rows, chosen, old, new)
-        if ident == _MODULE_ID
-        else _function_entry(change, language, ident, rows, chosen, old, new)
-        for ident, chosen in units.items()
-    ]
+    trivial = FileTriviality(language, change.old_text, change.new_text, (_bounds(old), _bounds(new)))
+    names = _display_names(old, new)
+    entries: list[FunctionChange] = []
+    for ident, chosen in units.items():
+        if ident == _MODULE_ID:
+            for number, (block, tight) in enumerate(module_blocks(rows, chosen)):
+                entry = _block_entry(change, language, rows, block, tight, old, new, first=number == 0)
+                entries.append(with_triviality(entry, trivial, [rows[i] for i in block], None))
+            continue
+        entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
+        bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
+        entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], bounds))
+    return entries
+
+
+def _bounds(side: Side) -> list[int]:
+    """Lines where a top-level statement starts: the first line of each outermost span that starts at
+    column 0, and the line after it (trivial.py lexes by windows between them)."""
+    out: list[int] = []
+    end = 0
+    for span in side.spans:  # sorted by (start, -end): an outermost span comes before what it holds
+        if (
+            span.start > end
+            and span.start <= len(side.lines)
+            and not side.lines[span.start - 1][:1].isspace()
+        ):
+            out += [span.start, span.end + 1]
+            end = span.end
+    return out
+
+
+def _own_bounds(side: Side, ident: Identity) -> list[int]:
+    """Where the statements holding an entry's lines start: a function's span; a class's span and the
+    spans directly inside it (its methods), so that a class-level line is tokenized between methods."""
+    at = side.index.get(ident)
+    if at is None:
+        return []
+    span = side.spans[at]
+    out = [span.start, span.end + 1]
+    if span.kind == "class":
+        end = span.start
+        for inner in side.spans[at + 1 :]:
+            if inner.start > span.end:
+                break
+            if inner.start > end:
+                out += [inner.start, inner.end + 1]
+                end = inner.end
+    return out
+
+
+def _display_names(old: Side, new: Side) -> Callable[[Identity], str]:
+    """The entry name of an identity: its qualname, with ``#n`` (n = 1, 2, ...: its occurrence) when the
+    file defines that name more than once on either side, so no two entries of a file share a name."""
+    counts: dict[str, int] = defaultdict(int)
+    for ids in (old.ids, new.ids):
+        seen: dict[str, int] = defaultdict(int)
+        for qualname, _ in ids:
+            seen[qualname] += 1
+        for qualname, count in seen.items():
+            counts[qualname] = max(counts[qualname], count)
+
+    def display(ident: Identity) -> str:
+        qualname, occurrence = ident
+        return qualname if counts[qualname] <= 1 and occurrence == 0 else f"{qualname}#{occurrence + 1}"
+
+    return display
+
+
+def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list[int], list[int]]]:
+    """The module-level changed rows split into blocks: rows more than MODULE_GAP unchanged lines apart
+    start a new block. Blank rows do not make blocks of their own (unless there are only blank rows):
+    each joins the nearest block and does not widen its range. Each block: (all its rows, the rows its
+    range covers), in file order."""
+    solid = [i for i in chosen if rows[i].text.strip()] or list(chosen)  # only blank lines: by themselves
+    placed = set(solid)
+    blocks: list[list[int]] = []
+    for i in solid:
+        if blocks and _gap(rows[blocks[-1][-1]], rows[i]) <= MODULE_GAP:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    members = [list(block) for block in blocks]
+    for i in chosen:
+        if i in placed:
+            continue
+        distances = [
+            _gap(rows[i], rows[b[0]]) if i < b[0] else _gap(rows[b[-1]], rows[i]) if i > b[-1] else 0
+            for b in blocks
+        ]
+        members[distances.index(min(distances))].append(i)
+    return [(sorted(m), block) for m, block in zip(members, blocks, strict=True)]
+
+
+def _gap(first: Row, second: Row) -> int:
+    """Unchanged new-side lines strictly between two changed rows (``first`` before ``second``)."""
+    start = first.new + 1 if first.tag == "+" else first.new
+    return max(0, second.new - start)
+
+
+def with_triviality(
+    entry: FunctionChange,
+    trivial: FileTriviality,
+    rows: Sequence[Row],
+    bounds: tuple[Sequence[int], Sequence[int]] | None,
+) -> FunctionChange:
+    """``entry`` with ``trivial`` set from its changed rows (module level: imports do not count)."""
+    removed = [row.old for row in rows if row.tag == "-"]
+    added = [row.new for row in rows if row.tag == "+"]
+    flag = trivial(removed, added, module=entry.kind == "module", bounds=bounds)
+    return replace(entry, trivial=True) if flag else entry
 
 
 def _aligned(sides: tuple[Side, Side], hunks: Sequence[Hunk], rows: Sequence[Row]) -> tuple[Side, Side]:
@@ -144,8 +260,7 @@ def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
     except Exception as exc:
         return f"the {language} parser could not be loaded ({_describe(exc)}): per-hunk entries"
     if scanner is None:
-        what = "this file type" if language == "text" else language
-        return f"no function parser for {what}: per-hunk entries"
+        return NO_PARSER
     need_old, need_new = change.status != ADDED, change.status != DELETED
     if (need_old and change.old_text is None) or (need_new and change.new_text is None):
         return "file contents unavailable: per-hunk entries"
@@ -163,14 +278,15 @@ def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language:
         return EMPTY
     try:
         scan = scanner(text)
-        order = sorted(range(len(scan.spans)), key=lambda i: (scan.spans[i].start, -scan.spans[i].end))
+        found = [*scan.spans, *scan.classes]  # a class owns its lines outside its methods
+        order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end))
     except ParseError as exc:
         where = f", line {exc.line}" if exc.line is not None else ""
         detail = str(exc).removeprefix(f"line {exc.line}: ") if exc.line is not None else str(exc)
         return f"syntax error on the {side} side{where} ({detail}): per-hunk entries"
     except Exception as exc:
         return f"the {language} parser failed on the {side} side ({_describe(exc)}): per-hunk entries"
-    spans = [scan.spans[i] for i in order]
+    spans = [found[i] for i in order]
     seen: dict[str, int] = defaultdict(int)
     ids: list[Identity] = []
     for span in spans:
@@ -225,6 +341,7 @@ def _function_entry(
     change: FileChange,
     language: str,
     ident: Identity,
+    name: str,
     rows: Sequence[Row],
     chosen: Sequence[int],
     old: Side,
@@ -233,14 +350,19 @@ def _function_entry(
     old_at, new_at = old.index.get(ident), new.index.get(ident)
     old_span = old.spans[old_at] if old_at is not None else None
     new_span = new.spans[new_at] if new_at is not None else None
-    old_range = (old_span.start, old_span.end) if old_span else None
-    new_range = (new_span.start, new_span.end) if new_span else None
     span = new_span or old_span
     assert span is not None  # an identity comes from one of the sides
+    keep = _within(_span_of(old_span), _span_of(new_span))
+    if span.kind == "class":  # its own lines only: the range covers its changed non-blank lines
+        old_range, new_range = _changed_range(rows, [i for i in chosen if rows[i].text.strip()] or chosen)
+        old_facts = new_facts = None
+    else:
+        old_range, new_range = _span_of(old_span), _span_of(new_span)
+        old_facts, new_facts = _facts(old, old_at), _facts(new, new_at)
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
-        qualname=ident[0],
+        qualname=name,
         kind=span.kind,
         change="added" if old_span is None else "deleted" if new_span is None else "modified",
         language=language,
@@ -248,27 +370,44 @@ def _function_entry(
         new_lines=new_range,
         old_source=_source(old, old_range),
         new_source=_source(new, new_range),
-        diff=excerpt(rows, chosen, _within(old_range, new_range)),
-        old_facts=_facts(old, old_at),
-        new_facts=_facts(new, new_at),
+        diff=excerpt(rows, chosen, keep),
+        old_facts=old_facts,
+        new_facts=new_facts,
     )
 
 
-def _module_entry(
+def _span_of(span: FunctionSpan | None) -> tuple[int, int] | None:
+    return (span.start, span.end) if span is not None else None
+
+
+def _changed_range(
+    rows: Sequence[Row], chosen: Sequence[int]
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(old, new): the first and last changed line of ``chosen`` on each side."""
+    old = [rows[i].old for i in chosen if rows[i].tag == "-"]
+    new = [rows[i].new for i in chosen if rows[i].tag == "+"]
+    return ((min(old), max(old)) if old else None), ((min(new), max(new)) if new else None)
+
+
+def _block_entry(
     change: FileChange,
     language: str,
-    lines: tuple[list[int], list[int]],
     rows: Sequence[Row],
     chosen: Sequence[int],
+    tight: Sequence[int],
     old: Side,
     new: Side,
+    first: bool,
 ) -> FunctionChange:
-    old_range = (min(lines[0]), max(lines[0])) if lines[0] else None
-    new_range = (min(lines[1]), max(lines[1])) if lines[1] else None
+    """One block of module-level lines: ``<module>`` for a file's first block; the others ``<module:N>``, N
+    its first new-side line, or ``<module:was N>``, N its first old-side line, for a block that only
+    removes lines (blocks are disjoint on each side, so no two names of a file are the same)."""
+    old_range, new_range = _changed_range(rows, tight)
+    where = str(new_range[0]) if new_range else f"was {old_range[0]}" if old_range else "0"
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
-        qualname=MODULE,
+        qualname=MODULE if first else f"<module:{where}>",
         kind="module",
         change=file_status_change(change.status),
         language=language,

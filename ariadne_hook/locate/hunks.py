@@ -4,7 +4,9 @@ unified-diff formatting the locate stage shares."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
+from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import ADDED, DELETED, FileChange, FunctionChange, Hunk
 
 FILE = "<file>"
@@ -56,7 +58,15 @@ def hunk_entries(change: FileChange, language: str, note: str) -> list[FunctionC
     """One entry per hunk of ``change``; a ``<file>`` entry carrying the note when it has no hunks."""
     if not change.hunks:
         return [file_entry(change, language, note=note)]
-    return [hunk_entry(change, language, hunk, note) for hunk in change.hunks]
+    trivial = FileTriviality(language, change.old_text, change.new_text)
+    entries = []
+    for hunk in change.hunks:
+        entry = hunk_entry(change, language, hunk, note)
+        rows = hunk.numbered()
+        removed = [old for tag, old, _, _ in rows if tag == "-" and old is not None]
+        added = [new for tag, _, new, _ in rows if tag == "+" and new is not None]
+        entries.append(replace(entry, trivial=True) if trivial(removed, added, module=False) else entry)
+    return entries
 
 
 def hunk_entry(change: FileChange, language: str, hunk: Hunk, note: str) -> FunctionChange:
@@ -92,3 +102,22 @@ def _hunk_change(tags: set[str]) -> str:
 def _range(numbers: Iterable[int]) -> tuple[int, int] | None:
     found = list(numbers)
     return (min(found), max(found)) if found else None
+
+
+def text_file_entry(change: FileChange, language: str) -> FunctionChange:
+    """The one entry of a file without a function parser (docs, changelogs, YAML...): all its hunks, the
+    range of its changed lines on each side. Kind ``file``, name ``<file>``."""
+    rows = [row for hunk in change.hunks for row in hunk.numbered()]
+    return FunctionChange(
+        path=change.path,
+        old_path=change.old_path,
+        qualname=FILE,
+        kind="file",
+        change=file_status_change(change.status),
+        language=language,
+        old_lines=_range(old for tag, old, _, _ in rows if tag == "-" and old is not None),
+        new_lines=_range(new for tag, _, new, _ in rows if tag == "+" and new is not None),
+        old_source=None,
+        new_source=None,
+        diff="\n".join(hunk_text(hunk) for hunk in change.hunks),
+    )

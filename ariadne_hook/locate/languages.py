@@ -34,6 +34,7 @@ class Scan:
 
     spans: Sequence[FunctionSpan]
     facts: Callable[[int], FunctionFacts]
+    classes: Sequence[FunctionSpan] = ()  # class-like scopes (kind "class"): their own lines are theirs
 
 
 Scanner = Callable[[str], Scan]

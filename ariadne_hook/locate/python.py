@@ -46,10 +46,15 @@ def scan_python(text: str) -> Scan:
     git_line = _line_mapper(source)
     tree = _parse(source, git_line)
     nodes: Found = []
-    _collect(tree.body, "", False, nodes)
+    classes: list[tuple[str, ast.ClassDef]] = []
+    _collect(tree.body, "", False, nodes, classes)
     spans = [
         FunctionSpan(qualname, kind, git_line(_first_line(node)), git_line(_last_line(node)))
         for qualname, kind, node in nodes
+    ]
+    class_spans = [
+        FunctionSpan(qualname, "class", git_line(_first_line(node)), git_line(_last_line(node)))
+        for qualname, node in classes
     ]
     lines = _lazy_lines(source)
 
@@ -57,7 +62,7 @@ def scan_python(text: str) -> Scan:
     def facts(index: int) -> FunctionFacts:
         return function_facts(nodes[index][2], lines())
 
-    return Scan(spans, facts)
+    return Scan(spans, facts, class_spans)
 
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
@@ -92,29 +97,37 @@ def _lazy_lines(source: str) -> Callable[[], list[str]]:
     return cache(lambda: _BREAK.split(source))
 
 
-def _first_line(node: FunctionNode) -> int:
+def _first_line(node: FunctionNode | ast.ClassDef) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
 
-def _last_line(node: FunctionNode) -> int:
+def _last_line(node: FunctionNode | ast.ClassDef) -> int:
     return node.end_lineno or node.lineno
 
 
 Found = list[tuple[str, str, FunctionNode]]  # (qualname, kind, node)
 
 
-def _collect(body: Iterable[ast.stmt], prefix: str, in_class: bool, out: Found) -> None:
-    """Append (qualname, kind, node) for every def under ``body``, in source order (pre-order)."""
+def _collect(
+    body: Iterable[ast.stmt],
+    prefix: str,
+    in_class: bool,
+    out: Found,
+    classes: list[tuple[str, ast.ClassDef]],
+) -> None:
+    """Append (qualname, kind, node) for every def under ``body``, in source order (pre-order), and
+    (qualname, node) for every class to ``classes``."""
     for node in body:
         if isinstance(node, _DEFS):
             qualname = prefix + node.name
             out.append((qualname, "method" if in_class else "function", node))
-            _collect(node.body, qualname + ".", False, out)
+            _collect(node.body, qualname + ".", False, out, classes)
         elif isinstance(node, ast.ClassDef):
-            _collect(node.body, prefix + node.name + ".", True, out)
+            classes.append((prefix + node.name, node))
+            _collect(node.body, prefix + node.name + ".", True, out, classes)
         elif isinstance(node, _BLOCKS):
             for block in _blocks(node):
-                _collect(block, prefix, in_class, out)
+                _collect(block, prefix, in_class, out, classes)
 
 
 def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:

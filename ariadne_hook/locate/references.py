@@ -51,6 +51,7 @@ MAX_FILE_BYTES = 1_000_000
 DELETED, SIGNATURE = "deleted", "signature changed"
 
 _NAME = re.compile(r"[A-Za-z_$][\w$]*[?!]?\Z")
+_DUPLICATE = re.compile(r"#\d+$")  # "name#2": the 2nd definition of a name in its file
 _IMPORTS = re.compile(r"\b(?:import|from|require|use)\b")
 _PACKAGE = re.compile(r"^package\s+(\w+)", re.M)
 FAMILIES = {"typescript": "javascript", "tsx": "javascript", "cpp": "c"}
@@ -118,6 +119,12 @@ def _leaf(qualname: str) -> str:
     return qualname.rsplit(".", 1)[-1]
 
 
+def _plain(qualname: str) -> str:
+    """The qualname without the ``#n`` that tells apart the definitions of a name defined more than once
+    in a file (locate/core.py): references are to the name."""
+    return _DUPLICATE.sub("", qualname)
+
+
 def _owner(qualname: str) -> str:
     parts = qualname.split(".")
     return parts[-2] if len(parts) > 1 else ""
@@ -160,23 +167,24 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
     """The entries to look for, in entry order."""
     pairs = rename_pairs(changes)
     texts = {f.old_path or f.path: f.old_text for f in files}
-    kept = {(c.path, c.qualname) for c in changes if c.change != "deleted"}
-    live = Counter((c.path, c.qualname) for c in changes if c.change != "deleted")
+    kept = {(c.path, _plain(c.qualname)) for c in changes if c.change != "deleted"}
+    live = Counter((c.path, _plain(c.qualname)) for c in changes if c.change != "deleted")
     out: list[Target] = []
     for i, c in enumerate(changes):
-        name = _leaf(c.qualname)
+        qualname = _plain(c.qualname)
+        name = _leaf(qualname)
         if c.kind not in {"function", "method"} or c.skip_reason is not None or _special(c, name):
             continue
-        if c.language == "python" and c.kind == "function" and "." in c.qualname:
+        if c.language == "python" and c.kind == "function" and "." in qualname:
             continue  # a function nested in a function: local to it
         homes = {c.path, c.old_path or c.path}
         modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
-        target = Target(i, name, c.qualname, c.kind, c.path, c.language, DELETED, _owner(c.qualname), modules)
+        target = Target(i, name, qualname, c.kind, c.path, c.language, DELETED, _owner(qualname), modules)
         if c.change == "deleted":
             why = _deleted_why(c, changes, pairs.get(i), kept)
             if why is not None:
                 out.append(replace(target, why=why))
-        elif c.change == "modified" and live[(c.path, c.qualname)] == 1 and _signature_changed(c):
+        elif c.change == "modified" and live[(c.path, qualname)] == 1 and _signature_changed(c):
             out.append(replace(target, why=SIGNATURE, old=c.old_facts, new=c.new_facts, own=c.new_lines))
     return out
 
@@ -185,12 +193,13 @@ def _deleted_why(
     change: FunctionChange, changes: Sequence[FunctionChange], pair: int | None, kept: set[tuple[str, str]]
 ) -> str | None:
     """ "deleted", "renamed to X", or None when the name lives on (moved, still defined in the file)."""
-    if (change.path, change.qualname) in kept:
+    qualname = _plain(change.qualname)
+    if (change.path, qualname) in kept:
         return None  # another definition of the same name stays in the file
     if pair is not None:
-        new = changes[pair].qualname
-        return None if _leaf(new) == _leaf(change.qualname) else f"renamed to {new}"
-    moved = any(c.change == "added" and c.qualname == change.qualname for c in changes)
+        new = _plain(changes[pair].qualname)
+        return None if _leaf(new) == _leaf(qualname) else f"renamed to {new}"
+    moved = any(c.change == "added" and _plain(c.qualname) == qualname for c in changes)
     return None if moved else DELETED
 
 

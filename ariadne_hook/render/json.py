@@ -1,5 +1,13 @@
 """The JSON report, schema 1 (keys may be added later, none removed).
 
+Entries (``functions``) are in path-then-line order (the markdown moves non-code files to the end; the JSON
+keeps the one stable order). Each entry's ``kind`` is ``function``, ``method``, ``class`` (a class's own
+lines outside its methods), ``module`` (a block of module-level lines, ``<module>`` / ``<module:N>``;
+also ``<file>`` entries of skipped files and of files without content changes), ``file`` (a file without
+a function parser: all its hunks in one entry, ``<file>``) or ``hunk`` (a code file that did not parse).
+``trivial`` is true when only comments, blank lines, whitespace or (module level) imports changed.
+``stats.functions`` is the number of entries (all kinds); ``stats.by_kind`` counts them by kind:
+``functions`` (functions and methods), ``classes``, ``modules``, ``files``, ``hunks``, ``skipped``.
 Text goes in as is, made safe for a terminal: the model's summaries and the tool's reasons and notes through
 :func:`~ariadne_hook.render.sanitize.clean` (controls, ANSI sequences, invisible and bidi characters removed;
 newlines kept). Repository identifiers (``path``, ``old_path``, ``qualname``) keep their exact value, so a
@@ -13,6 +21,7 @@ import json
 from typing import Any
 
 from ariadne_hook.models import Report, Summary
+from ariadne_hook.render.counts import kind_counts
 from ariadne_hook.render.sanitize import clean, map_unsafe
 
 SCHEMA = 1
@@ -41,6 +50,7 @@ def function_entry(summary: Summary) -> dict[str, Any]:
         "summary": clean(summary.text),
         "reason": _clean(summary.reason),
         "note": _clean(change.note),
+        "trivial": change.trivial,
     }
 
 
@@ -62,6 +72,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "seconds": round(stats.seconds, 3),
             "prompt_tokens": stats.prompt_tokens,
             "completion_tokens": stats.completion_tokens,
+            "by_kind": kind_counts(report.summaries),
         },
         "notes": [clean(note) for note in report.notes],
     }

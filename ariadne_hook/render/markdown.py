@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
+from ariadne_hook.render.counts import describe, kind_counts
 from ariadne_hook.render.sanitize import break_comments, neutralize, neutralize_inline, plain_line, shown
 
 
@@ -85,6 +86,15 @@ def _where(summary: Summary) -> str:
     return _span(change.new_lines) or _span(change.old_lines)
 
 
+def _diff_counts(diff: str) -> str:
+    """``+3 −1 in 2 hunks`` for a unified diff."""
+    lines = diff.split("\n")
+    hunks = sum(line.startswith("@@") for line in lines)
+    added = sum(line.startswith("+") for line in lines)
+    removed = sum(line.startswith("-") for line in lines)
+    return f"+{added} \u2212{removed} in {_plural(hunks, 'hunk')}"
+
+
 def _entry(summary: Summary, to: Destination) -> str:
     change = summary.change
     if summary.status == SKIPPED and change.qualname == "<file>":
@@ -92,7 +102,12 @@ def _entry(summary: Summary, to: Destination) -> str:
     facts = [change.change] + ([_where(summary)] if _where(summary) else [])
     if change.kind == "hunk":
         facts.append("hunk")
-    head = f"- **{code_span(to.name_text(change.qualname))}** — {' · '.join(facts)}"
+    if change.kind == "class":
+        facts.append("class body")
+    if change.kind == "file":
+        head = f"- **{change.change}** — {_diff_counts(change.diff)}"
+    else:
+        head = f"- **{code_span(to.name_text(change.qualname))}** — {' · '.join(facts)}"
     body = to.line(summary.text)
     lines = [head, f"  {body}" if body else "  *(no summary)*"]
     if summary.status == FALLBACK:
@@ -119,9 +134,17 @@ def _file_title(path: str, old_path: str | None, to: Destination, code: Callable
     return title
 
 
+def _folded(trivial: Sequence[Summary], to: Destination) -> str:
+    """One line for the entries of a file where only comments, blank lines, whitespace or imports changed."""
+    names = ", ".join(code_span(to.name_text(s.change.qualname)) for s in trivial)
+    return f"- *also touched (comments, whitespace or imports only):* {names}"
+
+
 def _file_section(path: str, entries: Sequence[Summary], to: Destination) -> str:
     old_path = entries[0].change.old_path
-    body = "\n".join(_entry(s, to) for s in entries)
+    trivial = [s for s in entries if s.change.trivial]
+    lines = [_entry(s, to) for s in entries if not s.change.trivial]
+    body = "\n".join(lines + ([_folded(trivial, to)] if trivial else []))
     if to.fold and len(entries) > COLLAPSE_OVER:
         title = _file_title(path, old_path, to, _html_code)
         count = _plural(len(entries), "entry", "entries")
@@ -140,8 +163,9 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
     )
     if report.model:
         provider += f", model {code_span(to.name_text(report.model))}"
+    kinds = describe(kind_counts(report.summaries), leave_out=("skipped",)) or ["0 functions"]
     counts = [
-        f"**{_plural(stats.functions, 'function')}** in **{_plural(files, 'file')}**",
+        f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{_plural(files, 'file')}**",
         f"{stats.summarized} {SUMMARIZED}",
         f"{stats.cached} {CACHED}",
         f"{stats.fallback} {FALLBACK}",
@@ -155,11 +179,20 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
     return lines
 
 
+def _not_code(summary: Summary) -> bool:
+    return summary.change.kind == "file" or summary.status == SKIPPED
+
+
 def render_markdown(report: Report, to: Destination = GITHUB) -> str:
     """The review for ``to``: :data:`GITHUB` (PR comment, job summary) or :data:`LOCAL` (file, stdout)."""
     parts = ["\n".join(header_lines(report, to))]
     if not report.summaries:
         parts.append("No changed functions to review.")
+    code: list[str] = []
+    other: list[str] = []  # non-code and skipped files come after every code section
     for path, group in groupby(report.summaries, key=lambda s: s.change.path):
-        parts.append(_file_section(path, list(group), to))
+        entries = list(group)
+        target = other if all(_not_code(s) for s in entries) else code
+        target.append(_file_section(path, entries, to))
+    parts.extend(code + other)
     return "\n\n".join(parts) + "\n"

@@ -24,7 +24,9 @@ def offline_summary(change: FunctionChange) -> str:
         return _skipped(change)
     if change.kind == "hunk":
         return _hunk(change)
-    if change.kind == "module":
+    if change.kind == "file":
+        return _file(change)
+    if change.kind in ("module", "class"):
         return _module(change)
     return _function(change)
 
@@ -435,14 +437,15 @@ def _classes(lines: Iterable[str]) -> list[str]:
 
 
 def _module(change: FunctionChange) -> str:
-    if change.qualname != "<module>" or not change.diff:
+    if (change.kind != "class" and not change.qualname.startswith("<module")) or not change.diff:
         note = _sentence(change.note) if change.note else ""
         return " ".join(
             filter(None, [f"File {change.change}.", note, _counts(change.diff) if change.diff else ""])
         )
     added, removed = diff_lines(change.diff)
     where = _where(change.new_lines) or _where(change.old_lines)
-    parts = [f"Module-level code ({where})."]
+    label = "Class-level code" if change.kind == "class" else "Module-level code"
+    parts = [f"{label} ({where})."]
     if change.language == "python":
         parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
         parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
@@ -523,3 +526,19 @@ def _hunk(change: FunctionChange) -> str:
     if called:
         parts.append(f"Calls {_names(called)}.")
     return " ".join(parts)
+
+
+def _file(change: FunctionChange) -> str:
+    """A file without a function parser: its +/- counts, and its hunks in brief (line and git's context)."""
+    hunks = []
+    for line in change.diff.split("\n"):
+        found = _FILE_HUNK.match(line)
+        if found:
+            context = found.group(2).strip()
+            hunks.append(f"line {found.group(1)}" + (f" ({context[:60]})" if context else ""))
+    counts = _counts(change.diff).removesuffix(".")
+    text = f"File {change.change}: {counts} in {_plural(len(hunks), 'hunk')}."
+    return f"{text} At {_names(hunks, 5)}." if hunks else text
+
+
+_FILE_HUNK = re.compile(r"^@@ -\S+ \+(\d+)(?:,\d+)? @@(.*)$")

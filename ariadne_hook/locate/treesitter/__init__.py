@@ -85,6 +85,15 @@ class Spec:
         """The context for ``node``'s children when ``node`` opens a named scope (class, module...)."""
         return None
 
+    class_types: frozenset[str] = frozenset()  # node types that are class-like declarations
+
+    def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
+        """(full dotted name, the node its span starts at) when ``node`` is a class-like declaration whose
+        own lines (outside its methods) make an entry of kind "class"; ``inner`` is what ``scope`` gave."""
+        if node.type in self.class_types and inner is not None and inner.prefix != ctx.prefix:
+            return inner.prefix, node
+        return None
+
     def params(self, entry: Entry) -> tuple[Param, ...]:
         """The entry's ``parameters`` children, each read by :meth:`param` (None: not a parameter)."""
         params = entry.node.child_by_field_name("parameters")
@@ -186,8 +195,14 @@ def syntax_tree(spec: Spec, source: bytes) -> Node:
 # ------------------------------------------------------------------------------------------------- the walk
 
 
-def walk_entries(spec: Spec, root: Node) -> list[tuple[Entry, tuple[str, ...]]]:
-    """Every entry with its full dotted name, in source order (an explicit stack: trees can be deep)."""
+ClassFound = list[tuple[tuple[str, ...], "Node", "Node"]]  # (dotted name, first node, the class node)
+
+
+def walk_entries(
+    spec: Spec, root: Node, classes: ClassFound | None = None
+) -> list[tuple[Entry, tuple[str, ...]]]:
+    """Every entry with its full dotted name, in source order (an explicit stack: trees can be deep);
+    class-like declarations are appended to ``classes`` when it is given."""
     found: list[tuple[Entry, tuple[str, ...]]] = []
     stack: list[tuple[Node, Ctx]] = [(root, Ctx())]
     while stack:
@@ -198,7 +213,12 @@ def walk_entries(spec: Spec, root: Node) -> list[tuple[Entry, tuple[str, ...]]]:
             found.append((entry, qualname))
             inner = Ctx(qualname, False, None)
         else:
-            inner = spec.scope(node, ctx) or ctx
+            scoped = spec.scope(node, ctx)
+            if classes is not None:
+                declared = spec.class_span(node, ctx, scoped)
+                if declared is not None:
+                    classes.append((declared[0], declared[1], node))
+            inner = scoped or ctx
         stack.extend((child, inner) for child in reversed(node.named_children))
     return found
 
@@ -256,10 +276,14 @@ def squash_lines(value: str) -> str:
 
 
 def span_lines(entry: Entry) -> tuple[int, int]:
-    starts = [entry.first.start_point[0], entry.node.start_point[0]]
-    starts.extend(d.start_point[0] for d in entry.decorators)
-    end_row, end_col = entry.node.end_point
-    if end_col == 0 and end_row > entry.node.start_point[0]:
+    return node_lines(entry.node, entry.first, *entry.decorators)
+
+
+def node_lines(node: Node, *before: Node) -> tuple[int, int]:
+    """1-based first and last line of ``node``, starting at the earliest of ``before`` when earlier."""
+    starts = [node.start_point[0], *(b.start_point[0] for b in before)]
+    end_row, end_col = node.end_point
+    if end_col == 0 and end_row > node.start_point[0]:
         end_row -= 1  # a node that swallowed its trailing newline ends on the line before
     return min(starts) + 1, end_row + 1
 
@@ -269,16 +293,20 @@ def scan_with(spec: Spec, source_text: str) -> Scan:
     facts of ``spans[i]`` when asked. ParseError ("line N: syntax error") when the tree has errors."""
     source = spec.prepare(source_text[1:] if source_text.startswith("\ufeff") else source_text)
     root = syntax_tree(spec, source.encode("utf-8", errors="surrogatepass"))
-    found = walk_entries(spec, root)
+    declared: ClassFound = []
+    found = walk_entries(spec, root, declared)
     found.sort(key=lambda item: (span_lines(item[0])[0], -span_lines(item[0])[1]))
     entry_ids = frozenset(entry.node.id for entry, _ in found)
     spans = [FunctionSpan(".".join(qualname), entry.kind, *span_lines(entry)) for entry, qualname in found]
+    classes = [
+        FunctionSpan(".".join(name), "class", *node_lines(node, first)) for name, first, node in declared
+    ]
 
     @cache
     def facts_of(index: int) -> FunctionFacts:
         return facts(spec, found[index][0], entry_ids)
 
-    return Scan(spans, facts_of)
+    return Scan(spans, facts_of, classes)
 
 
 def parse_with(spec: Spec, source_text: str) -> list[FunctionSpan]:

@@ -57,6 +57,7 @@ def template_start(node: Node) -> Node:
 
 class Cpp(C):
     module = "tree_sitter_cpp"
+    class_types = CLASSES
     call_types = frozenset({"call_expression", "new_expression"})
     raise_types = frozenset({"throw_statement"})
 
@@ -73,6 +74,10 @@ class Cpp(C):
         if node.type in CLASSES and node.child_by_field_name("body") is not None:
             return ctx.enter(scope_name(node.child_by_field_name("name") or node), in_type=True)
         return None
+
+    def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
+        found = super().class_span(node, ctx, inner)
+        return None if found is None else (found[0], template_start(node))
 
     def callee(self, node: Node) -> str | None:
         if node.type == "new_expression":

@@ -41,6 +41,15 @@ class Go(Spec):
             return Entry((receiver_type(node), text(name)), "method", node, node, name)
         return Entry((text(name),), "function", node, node, name)
 
+    def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
+        """``type Server struct {...}`` (any type declaration) is ``Server``; the span starts at ``type``
+        when the declaration declares only this type."""
+        if node.type not in {"type_spec", "type_alias"}:
+            return None
+        parent = node.parent
+        alone = parent is not None and parent.type == "type_declaration" and len(parent.named_children) == 1
+        return (*ctx.prefix, text(node.child_by_field_name("name"))), parent if alone and parent else node
+
     def params(self, entry: Entry) -> tuple[Param, ...]:
         params = entry.node.child_by_field_name("parameters")
         if params is None:

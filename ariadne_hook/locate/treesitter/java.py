@@ -46,6 +46,7 @@ def field_name(node: Node) -> str:
 
 class Java(Spec):
     module = "tree_sitter_java"
+    class_types = TYPES
     call_types = frozenset(
         {"method_invocation", "object_creation_expression", "explicit_constructor_invocation"}
     )

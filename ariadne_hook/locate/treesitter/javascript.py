@@ -50,6 +50,7 @@ def with_wrapper(node: Node) -> Node:
 
 class JavaScript(Spec):
     module = "tree_sitter_javascript"
+    class_types = CLASSES
     call_types = frozenset({"call_expression", "new_expression"})
     raise_types = frozenset({"throw_statement"})
     return_types = frozenset({"return_statement"})
@@ -114,6 +115,15 @@ class JavaScript(Spec):
         if node.type == "internal_module":  # TypeScript namespace
             return ctx.enter(*text(node.child_by_field_name("name")).split("."), in_type=False)
         return None
+
+    def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
+        found = super().class_span(node, ctx, inner)
+        if found is None:
+            return None
+        parent = node.parent
+        if node.type == "class" and parent is not None and parent.type == "variable_declarator":
+            return found[0], declaration_start(parent)  # const A = class {...}
+        return found[0], with_wrapper(node)
 
     def binding(self, node: Node) -> str:
         """The name an object literal / class expression is bound to ("" when anonymous)."""

@@ -32,6 +32,7 @@ def call_name(node: Node) -> str:
 
 class Ruby(Spec):
     module = "tree_sitter_ruby"
+    class_types = frozenset({"class", "module"})
     call_types = frozenset({"call"})
     raise_types = frozenset({"call", "identifier"})
     return_types = frozenset({"return"})

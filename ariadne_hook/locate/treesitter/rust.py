@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, preceding, scan_with, text
+from ariadne_hook.locate.treesitter import (
+    Ctx,
+    Entry,
+    Spec,
+    parse_with,
+    preceding,
+    scan_with,
+    squash_lines,
+    text,
+)
 from ariadne_hook.models import FunctionSpan, Param
 
 if TYPE_CHECKING:
@@ -33,6 +42,7 @@ def macro_name(node: Node) -> str:
 
 class Rust(Spec):
     module = "tree_sitter_rust"
+    class_types = frozenset({"struct_item", "enum_item", "union_item", "trait_item"})
     call_types = frozenset({"call_expression", "macro_invocation"})
     raise_types = frozenset({"macro_invocation"})
     return_types = frozenset({"return_expression"})
@@ -56,6 +66,20 @@ class Rust(Spec):
         if node.type == "mod_item":
             return ctx.enter(text(node.child_by_field_name("name")), in_type=False)
         return None
+
+    def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
+        """Structs, enums, unions and traits by name; an ``impl`` block as ``impl Type`` or
+        ``impl Trait for Type`` (its functions stay ``Type.method``)."""
+        if node.type == "impl_item":
+            trait = node.child_by_field_name("trait")
+            kind = squash_lines(text(node.child_by_field_name("type")))
+            label = f"impl {squash_lines(text(trait))} for {kind}" if trait is not None else f"impl {kind}"
+        elif node.type in self.class_types:
+            label = text(node.child_by_field_name("name"))
+        else:
+            return None
+        first = preceding(node, ATTRIBUTES, COMMENTS)
+        return (*ctx.prefix, label), first[0] if first else node
 
     def param(self, node: Node) -> Param | None:
         if node.type == "self_parameter":
