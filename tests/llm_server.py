@@ -25,7 +25,8 @@ Economy (packed, structured requests; see the section at the end):
   a body with a `response_format` json_schema gets a JSON object with one answer per id of its schema, each
   made by `answer` from that id's section of the prompt ("[f3] modified function name" up to the next id);
   `first_token` + `per_token` seconds per output token (len // 4) model the generation time;
-  `drop_ids` (share of ids left out), `nonjson` (share of structured answers written as prose) and
+  `drop_ids` (share of ids left out), `nonjson` (share of structured answers written as prose; both exact
+  shares spread evenly, not random) and
   `reject_format` (400 to any body with a response_format; `reject_params` names other body keys to refuse,
   e.g. "temperature") model endpoints that follow the schema badly or refuse a parameter.
 Usage is reported as characters // 4 (prompt: all message contents; completion: the answer).
@@ -77,7 +78,8 @@ class LLMServer:
         self.drop_ids = drop_ids
         self.nonjson = nonjson
         self.reject_params = reject_params + (("response_format",) if reject_format else ())
-        self.structured_rng = random.Random(seed)
+        self.structured_served = 0  # structured answers so far
+        self.ids_served = 0  # ids asked for in structured requests so far
         self.latency = latency
         self.latency_range = latency_range
         self.fault = fault
@@ -191,11 +193,14 @@ class LLMServer:
         if ids is None:
             return self.answer(prompt)
         with self._lock:
-            roll = self.structured_rng.random()
-            kept = [i for i in ids if self.structured_rng.random() >= self.drop_ids]
+            # exact shares, spread evenly (not random): of every 1/share answers or ids, one is spoiled
+            prose = _every(self.structured_served, self.nonjson)
+            self.structured_served += 1
+            kept = [i for k, i in enumerate(ids, self.ids_served) if not _every(k, self.drop_ids)]
+            self.ids_served += len(ids)
         parts = sections(prompt)
         answers = {i: self.answer(parts.get(i, "")) for i in kept}
-        if roll < self.nonjson:
+        if prose:
             return "Here is what changed. " + " ".join(answers.values())
         return json.dumps(answers)
 
@@ -368,6 +373,11 @@ def _completion(body: Any, text: str, fault: str) -> dict[str, Any]:
 
 # economy: structured answers, generation time, endpoints that follow the schema badly -----------------------
 _SECTION = re.compile(r"^\[(\w+)\] ", re.MULTILINE)
+
+
+def _every(k: int, share: float) -> bool:
+    """Whether item k (from 0) is one of the `share` spread evenly: 0.5 -> items 1, 3, 5..."""
+    return int((k + 1) * share) != int(k * share)
 
 
 def structured_ids(body: Any) -> list[str] | None:
