@@ -91,6 +91,12 @@ class FunctionFacts:
     returns_count: int = 0  # number of return statements / expressions
     is_async: bool = False
     body_hash: str = ""  # hash of the body text with the name removed (detects pure moves/renames)
+    # what the body does, for the offline summary (in source order, repeats kept, nested entries excluded)
+    flow: tuple[str, ...] = ()  # control-flow statements: "if", "for", "while", "try", "return", "defer"...
+    conditions: tuple[str, ...] = ()  # the condition texts of if / elif / while / ternaries, one line each
+    literals: tuple[tuple[str, str], ...] = ()  # (name it is bound or passed to, or ""; literal text)
+    assigned: tuple[str, ...] = ()  # names (and attributes) assigned in the body, once each
+    names: tuple[str, ...] = ()  # names and dotted names read (callees and assigned targets aside), once each
 
 
 @dataclass(frozen=True)

@@ -308,7 +308,8 @@ def test_nearby_module_lines_make_one_entry_and_class_body_lines_belong_to_the_c
     assert module.new_source == "import sys\n\nLIMIT = 20"
     assert (box.kind, box.change, box.old_lines, box.new_lines) == ("class", "modified", (11, 11), (12, 12))
     assert box.diff.splitlines()[1:4] == [" class Box:", "-    size = 3", "+    size = 4"]
-    assert box.new_source == "    size = 4" and box.old_facts is None
+    assert box.new_source == "    size = 4"
+    assert box.old_facts is not None and box.old_facts.literals == (("size", "3"),)
 
 
 def test_added_deleted_and_renamed_functions() -> None:

@@ -78,6 +78,7 @@ class Side:
     facts: Callable[[int], FunctionFacts]
     order: Sequence[int]  # position in ``spans`` -> index the scan's ``facts`` expects
     lines: Sequence[str]
+    module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
 
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
@@ -295,7 +296,8 @@ def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language:
     lines = text.split("\n")
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
-    return Side(spans, ids, {ident: i for i, ident in enumerate(ids)}, scan.facts, order, lines)
+    index = {ident: i for i, ident in enumerate(ids)}
+    return Side(spans, ids, index, scan.facts, order, lines, scan.module_facts)
 
 
 def owners(lines: Sequence[int], side: Side) -> list[Identity]:
@@ -354,8 +356,11 @@ def _function_entry(
     assert span is not None  # an identity comes from one of the sides
     keep = _within(_span_of(old_span), _span_of(new_span))
     if span.kind == "class":  # its own lines only: the range covers its changed non-blank lines
-        old_range, new_range = _changed_range(rows, [i for i in chosen if rows[i].text.strip()] or chosen)
-        old_facts = new_facts = None
+        own = [i for i in chosen if rows[i].text.strip()] or chosen
+        old_range, new_range = _changed_range(rows, own)
+        # the facts of the class-level statements holding its changed lines (fields, constants...)
+        old_facts = _module_facts(old, [rows[i].old for i in own if rows[i].tag == "-"])
+        new_facts = _module_facts(new, [rows[i].new for i in own if rows[i].tag == "+"])
     else:
         old_range, new_range = _span_of(old_span), _span_of(new_span)
         old_facts, new_facts = _facts(old, old_at), _facts(new, new_at)
@@ -416,7 +421,14 @@ def _block_entry(
         old_source=_source(old, old_range),
         new_source=_source(new, new_range),
         diff=excerpt(rows, chosen, lambda row: True),
+        old_facts=_module_facts(old, [rows[i].old for i in tight if rows[i].tag == "-"]),
+        new_facts=_module_facts(new, [rows[i].new for i in tight if rows[i].tag == "+"]),
     )
+
+
+def _module_facts(side: Side, lines: Sequence[int]) -> FunctionFacts | None:
+    """The side's facts of the module-level statements holding ``lines`` (none: its names only)."""
+    return side.module_facts(frozenset(lines)) if side.module_facts is not None else None
 
 
 def _facts(side: Side, at: int | None) -> FunctionFacts | None:

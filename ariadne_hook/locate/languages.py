@@ -35,6 +35,8 @@ class Scan:
     spans: Sequence[FunctionSpan]
     facts: Callable[[int], FunctionFacts]
     classes: Sequence[FunctionSpan] = ()  # class-like scopes (kind "class"): their own lines are theirs
+    # facts of the module-level statements holding the given lines, where the language offers them
+    module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
 
 
 Scanner = Callable[[str], Scan]

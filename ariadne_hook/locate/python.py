@@ -23,6 +23,7 @@ from dataclasses import replace
 from functools import cache
 
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
+from ariadne_hook.locate.python_body import one_line, read_body
 from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -62,7 +63,7 @@ def scan_python(text: str) -> Scan:
     def facts(index: int) -> FunctionFacts:
         return function_facts(nodes[index][2], lines())
 
-    return Scan(spans, facts, class_spans)
+    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines))
 
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
@@ -144,31 +145,26 @@ def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
 
 def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
     """What ``node`` declares and does; ``lines`` is the source split as ast splits it."""
-    calls: list[tuple[int, int, str]] = []
-    raises: list[tuple[int, int, str]] = []
-    returns = 0
-    raised: set[int] = set()  # ids of `raise X(...)` constructor calls: reported as raises, not calls
-    for child in _own_nodes(node):
-        if isinstance(child, ast.Call):
-            name = dotted(child.func)
-            if name and id(child) not in raised:
-                calls.append((child.lineno, child.col_offset, name))
-        elif isinstance(child, ast.Raise) and child.exc is not None:
-            raised.add(id(child.exc))
-            target = child.exc.func if isinstance(child.exc, ast.Call) else child.exc
-            raises.append((child.lineno, child.col_offset, dotted(target) or _text(child.exc, lines)))
-        elif isinstance(child, ast.Return):
-            returns += 1
+    body = read_body(node.body, _own_nodes(node), dotted, lambda expr: _text(expr, lines))  # type: ignore[arg-type]
     return FunctionFacts(
         params=_params(node.args, lines),
         returns=_text(node.returns, lines) if node.returns is not None else None,
         decorators=tuple(ast.unparse(d) for d in node.decorator_list),
-        calls=tuple(name for *_, name in sorted(calls)),
-        raises=tuple(name for *_, name in sorted(raises)),
-        returns_count=returns,
+        calls=_ordered(body.calls),
+        raises=_ordered(body.raises),
+        returns_count=body.returns,
         is_async=isinstance(node, ast.AsyncFunctionDef),
         body_hash=body_hash(node, lines),
+        flow=_ordered(body.flow),
+        conditions=_ordered(body.conditions),
+        literals=tuple((name, value) for *_, name, value in sorted(body.literals)),
+        assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
+        names=tuple(dict.fromkeys(body.names)),
     )
+
+
+def _ordered(found: list[tuple[int, int, str]]) -> tuple[str, ...]:
+    return tuple(name for *_, name in sorted(found))
 
 
 def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
@@ -273,3 +269,60 @@ def _without_name(text: str, name: str) -> str:
     if found is None or not text.startswith(name, found.end()):
         return text
     return f"{found.group(1) or ''}def {text[found.end() + len(name) :]}"
+
+
+# ---------------------------------------------------------------------------------------- module level
+
+
+def module_facts(
+    tree: ast.Module, git_line: Callable[[int], int], lines: Callable[[], list[str]]
+) -> Callable[[frozenset[int]], FunctionFacts]:
+    """Facts of the module-level (and class-level) statements that hold some of the given git lines:
+    ``assigned`` the names they assign, ``literals`` (name, value text) for those whose value is a literal
+    (a string constant is named, never a word inside it), and ``names`` every name assigned at module level
+    on this side (so that a new name can be told from a changed one)."""
+    statements: list[tuple[int, int, ast.stmt]] = []
+    everything: list[str] = []
+
+    def collect(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                collect(node.body)
+            elif isinstance(node, _BLOCKS):
+                for block in _blocks(node):
+                    collect(block)
+            elif not isinstance(node, _DEFS):
+                statements.append((git_line(node.lineno), git_line(node.end_lineno or node.lineno), node))
+                everything.extend(_targets(node))
+
+    @cache
+    def collected() -> None:  # on the first call only: most files have no module-level change
+        collect(tree.body)
+
+    def facts(changed: frozenset[int]) -> FunctionFacts:
+        collected()
+        assigned: list[str] = []
+        literals: list[tuple[str, str]] = []
+        for first, last, node in statements:
+            if not any(first <= line <= last for line in changed):
+                continue
+            names = _targets(node)
+            assigned.extend(names)
+            value = getattr(node, "value", None)
+            if len(names) == 1 and isinstance(value, ast.Constant | ast.JoinedStr | ast.UnaryOp):
+                literals.append((names[0], one_line(_text(value, lines()))))
+        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
+
+    return facts
+
+
+def _targets(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Assign):
+        found = [
+            t for target in node.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])
+        ]
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        found = [node.target]
+    else:
+        return []
+    return [t.id for t in found if isinstance(t, ast.Name)]

@@ -8,14 +8,27 @@ lines define and call where that is recognizable.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Sequence
 
 from ariadne_hook.models import FunctionChange, FunctionFacts, Param
+from ariadne_hook.summarize.fact_changes import (
+    ARROW,
+    diff_lines,
+    flat,
+    flow_changes,
+    joined,
+    literal_changes,
+    module_assignments,
+    name_changes,
+    names_list,
+    new_items,
+    raise_changes,
+    sentence,
+)
 
 MINUS = "\u2212"
-ARROW = "\u2192"
-MAX_NAMES = 8
 
 
 def offline_summary(change: FunctionChange) -> str:
@@ -73,29 +86,6 @@ def moved_summaries(changes: Sequence[FunctionChange]) -> dict[int, str]:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
-def _names(items: Iterable[str], limit: int = MAX_NAMES) -> str:
-    unique = list(dict.fromkeys(items))
-    shown = ", ".join(unique[:limit])
-    return f"{shown} and {len(unique) - limit} more" if len(unique) > limit else shown
-
-
-def diff_lines(diff: str) -> tuple[list[str], list[str]]:
-    """The added and removed lines of a unified-diff excerpt (without their +/- tags)."""
-    added: list[str] = []
-    removed: list[str] = []
-    for line in diff.split("\n"):
-        if line.startswith("+"):
-            added.append(line[1:].rstrip("\r"))
-        elif line.startswith("-"):
-            removed.append(line[1:].rstrip("\r"))
-    return added, removed
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -147,9 +137,12 @@ def _skipped(change: FunctionChange) -> str:
 # -------------------------------------------------------------------------------------------- functions
 
 
+_NO_FACTS = FunctionFacts()
+
+
 def _known(facts: FunctionFacts | None) -> FunctionFacts | None:
     """The facts, or None when the parser left them all at their defaults (nothing to report)."""
-    return facts if facts is not None and facts != FunctionFacts() else None
+    return facts if facts is not None and facts != _NO_FACTS else None
 
 
 def _kind(change: FunctionChange, facts: FunctionFacts | None) -> str:
@@ -167,7 +160,7 @@ def _function(change: FunctionChange) -> str:
     else:
         parts = _modified(change, old, new)
     if change.note:
-        parts.append(_sentence(change.note))
+        parts.append(sentence(change.note))
     return " ".join(parts)
 
 
@@ -175,13 +168,13 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
     if facts is None:
         return []
     verb = "Took" if tense == "past" else "Takes"
-    parts = [f"{verb} ({signature(facts.params, language)}){_returns(facts)}."]
+    parts = [flat(f"{verb} ({signature(facts.params, language)}){_returns(facts)}.")]
     if facts.decorators:
-        parts.append(f"Decorated with {_names(_decorator(d, language) for d in facts.decorators)}.")
+        parts.append(f"Decorated with {names_list(_decorator(d, language) for d in facts.decorators)}.")
     if facts.calls:
-        parts.append(f"Calls {_names(facts.calls)}.")
+        parts.append(f"Calls {names_list(facts.calls)}.")
     if facts.raises:
-        parts.append(f"Raises {_names(facts.raises)}.")
+        parts.append(f"Raises {names_list(facts.raises)}.")
     if facts.returns_count:
         places = "place" if facts.returns_count == 1 else "places"
         parts.append(f"Returns in {facts.returns_count} {places}.")
@@ -220,31 +213,48 @@ def signature(params: Sequence[Param], language: str) -> str:
 
 
 def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
-    before, after = _size(change.old_lines), _size(change.new_lines)
-    size = _plural(after, "line") + ("" if before == after else f", was {before}")
-    parts = [f"Changed {_kind(change, new)} ({size})."]
     facts = _fact_changes(change, old, new) if old is not None and new is not None else []
-    parts += facts
     if _only_comments(change):
-        parts.append("Only comments or blank lines changed.")
-    elif not facts:
-        parts += _quoted_lines(change.diff)
+        parts = ["Only comments or blank lines changed."]
+    elif facts and not _one_short_line(change.diff, facts):
+        parts = facts
+    else:
+        parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
     parts.append(_counts(change.diff))
     return parts
 
 
+def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
+    """One line replaced by one line, short enough to quote whole, and no change of behaviour or signature
+    (facts of a single sentence that is not about control flow): the lines say it best."""
+    added, removed = ([line for line in side if not _BARE.match(line)] for side in diff_lines(diff))
+    if len(added) != 1 or len(removed) != 1 or len(facts) != 1 or facts[0].startswith(("Adds", "Removes")):
+        return False
+    return max(len(added[0].strip()), len(removed[0].strip())) <= QUOTE_LIMIT and not facts[0].startswith(
+        ("Signature", "Now", "No longer", "Condition")
+    )
+
+
+def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
+    before, after = _size(change.old_lines), _size(change.new_lines)
+    size = _plural(after, "line") + ("" if before == after else f", was {before}")
+    return f"Changed {_kind(change, new)} ({size})."
+
+
 QUOTE_LIMIT = 80
+_BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
 
 
-def _quote(line: str) -> str:
+def _quote(line: str, limit: int = QUOTE_LIMIT) -> str:
     text = line.strip()
-    text = text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "\u2026"
+    text = text if len(text) <= limit else text[: limit - 1] + "\u2026"
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def _quoted_lines(diff: str) -> list[str]:
-    """For a small edit that changed no fact: the changed lines themselves (at most two a side)."""
-    added, removed = ([line for line in side if line.strip()] for side in diff_lines(diff))
+    """For a small edit that changed no fact: the changed lines themselves (at most two a side); a bare
+    brace or blank line is never quoted."""
+    added, removed = ([line for line in side if not _BARE.match(line)] for side in diff_lines(diff))
     if (not added and not removed) or len(added) > 2 or len(removed) > 2:
         return []
     if len(added) == len(removed) == 1:
@@ -254,37 +264,30 @@ def _quoted_lines(diff: str) -> list[str]:
 
 
 def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
-    parts: list[str] = []
-    clauses = signature_changes(old, new, change.language)
-    if clauses:
-        parts.append(f"Signature: {'; '.join(clauses)}.")
-    calls = _set_changes(old.calls, new.calls, "calls")
-    if calls:
-        parts.append(_sentence("; ".join(calls)))
-    parts += [f"Now raises {name}." for name in _added(old.raises, new.raises)]
-    parts += [f"No longer raises {name}." for name in _added(new.raises, old.raises)]
-    if old.returns_count != new.returns_count:
-        parts.append(f"Return statements: {old.returns_count} {ARROW} {new.returns_count}.")
+    """Sentences for what changed between the two sides' facts, most important first."""
     if old.body_hash and old.body_hash == new.body_hash:
         start_old = change.old_lines[0] if change.old_lines else None
         start_new = change.new_lines[0] if change.new_lines else None
         moved = f"; moved from line {start_old} to {start_new}" if start_old != start_new else ""
-        parts.append(f"Body unchanged{moved}.")
-    return parts
-
-
-def _added(before: Sequence[str], after: Sequence[str]) -> list[str]:
-    """Names in ``after`` and not in ``before``, once each, in order."""
-    known = set(before)
-    return [name for name in dict.fromkeys(after) if name not in known]
+        clauses = signature_changes(old, new, change.language)
+        return ([f"Signature: {'; '.join(clauses)}."] if clauses else []) + [f"Body unchanged{moved}."]
+    behaviour = flow_changes(old, new, change.diff)
+    behaviour += raise_changes(old.raises, new.raises)
+    clauses = signature_changes(old, new, change.language)
+    signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
+    details = _set_changes(old.calls, new.calls, "calls")
+    details += literal_changes(old.literals, new.literals)
+    details += name_changes(change, old, new)
+    groups = (behaviour, signature_sentence, details)  # at most three sentences, most important first
+    return [joined(group) for group in groups if group]
 
 
 def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list[str]:
     out = []
-    if gained := _added(before, after):
-        out.append(f"{what} added: {_names(gained)}")
-    if lost := _added(after, before):
-        out.append(f"{what} removed: {_names(lost)}")
+    if gained := new_items(before, after):
+        out.append(f"{what} added: {names_list(gained)}")
+    if lost := new_items(after, before):
+        out.append(f"{what} removed: {names_list(lost)}")
     return out
 
 
@@ -300,7 +303,12 @@ _KIND_WORD = {
 
 
 def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
-    """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int``."""
+    """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int`` (one line each:
+    a type written over several lines is squeezed)."""
+    return [flat(clause) for clause in _signature_clauses(old, new, language)]
+
+
+def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
     clauses = _param_changes(old.params, new.params, language)
     returns = _RETURN_WORD.get(language, "return type")
     if old.returns != new.returns:
@@ -311,8 +319,10 @@ def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> 
         else:
             clauses.append(f"{returns} {old.returns} removed")
     word = _DECORATOR_WORD.get(language, "decorator")
-    clauses += [f"{word} {_decorator(d, language)} added" for d in _added(old.decorators, new.decorators)]
-    clauses += [f"{word} {_decorator(d, language)} removed" for d in _added(new.decorators, old.decorators)]
+    clauses += [f"{word} {_decorator(d, language)} added" for d in new_items(old.decorators, new.decorators)]
+    clauses += [
+        f"{word} {_decorator(d, language)} removed" for d in new_items(new.decorators, old.decorators)
+    ]
     if old.is_async != new.is_async:
         clauses.append("now async" if new.is_async else "no longer async")
     return clauses
@@ -427,9 +437,22 @@ def _assigned(lines: Iterable[str]) -> list[str]:
     for line in lines:
         if line[:1].isspace() or line.rstrip().endswith(","):
             continue
-        if found := _PY_ASSIGN.match(line):
+        if (found := _PY_ASSIGN.match(line)) and _statement_start(line):
             out += [name.strip() for name in found.group(1).split(",")]
     return out
+
+
+def _statement_start(line: str) -> bool:
+    """True when ``line`` can begin a Python statement: it parses, or it opens a bracket or a string that
+    later lines close. A line inside a multi-line string constant (``COMP_CWORD=$x \\``) is no statement."""
+    text = line.rstrip().removesuffix("\\")
+    for closer in ("", ")", "]", "}", '"""', "'''", '"""\n)', "'''\n)"):
+        try:
+            ast.parse(text + closer)
+        except (SyntaxError, ValueError):
+            continue
+        return True
+    return False
 
 
 def _classes(lines: Iterable[str]) -> list[str]:
@@ -438,7 +461,7 @@ def _classes(lines: Iterable[str]) -> list[str]:
 
 def _module(change: FunctionChange) -> str:
     if (change.kind != "class" and not change.qualname.startswith("<module")) or not change.diff:
-        note = _sentence(change.note) if change.note else ""
+        note = sentence(change.note) if change.note else ""
         return " ".join(
             filter(None, [f"File {change.change}.", note, _counts(change.diff) if change.diff else ""])
         )
@@ -448,11 +471,16 @@ def _module(change: FunctionChange) -> str:
     parts = [f"{label} ({where})."]
     if change.language == "python":
         parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
-        parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+        if change.old_facts is not None or change.new_facts is not None:
+            parts += module_assignments(change.old_facts, change.new_facts)
+        else:
+            parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
     else:
         language = change.language
         parts += _changes(_other_imports(removed, language), _other_imports(added, language), "imports", None)
+        if change.old_facts is not None or change.new_facts is not None:
+            parts += module_assignments(change.old_facts, change.new_facts)
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
     parts.append(_counts(change.diff))
@@ -462,15 +490,15 @@ def _module(change: FunctionChange) -> str:
 def _changes(before: list[str], after: list[str], what: str, both: str | None) -> list[str]:
     """Sentences for names that appear only in the added lines, only in the removed ones, and (when
     ``both`` names the verb) in both."""
-    gained, lost = _added(before, after), _added(after, before)
+    gained, lost = new_items(before, after), new_items(after, before)
     common = [name for name in dict.fromkeys(after) if name in set(before)]
     out = []
     if gained:
-        out.append(f"{what.capitalize()} added: {_names(gained)}.")
+        out.append(f"{what.capitalize()} added: {names_list(gained)}.")
     if lost:
-        out.append(f"{what.capitalize()} removed: {_names(lost)}.")
+        out.append(f"{what.capitalize()} removed: {names_list(lost)}.")
     if common and both:
-        out.append(f"{what.capitalize()} {both}: {_names(common)}.")
+        out.append(f"{what.capitalize()} {both}: {names_list(common)}.")
     return out
 
 
@@ -522,9 +550,9 @@ def _hunk(change: FunctionChange) -> str:
     parts = [_counts(change.diff)]
     defined, called = hunk_names(added, change.language)
     if defined:
-        parts.append(f"Defines {_names(defined)}.")
+        parts.append(f"Defines {names_list(defined)}.")
     if called:
-        parts.append(f"Calls {_names(called)}.")
+        parts.append(f"Calls {names_list(called)}.")
     return " ".join(parts)
 
 
@@ -538,7 +566,7 @@ def _file(change: FunctionChange) -> str:
             hunks.append(f"line {found.group(1)}" + (f" ({context[:60]})" if context else ""))
     counts = _counts(change.diff).removesuffix(".")
     text = f"File {change.change}: {counts} in {_plural(len(hunks), 'hunk')}."
-    return f"{text} At {_names(hunks, 5)}." if hunks else text
+    return f"{text} At {names_list(hunks, 5)}." if hunks else text
 
 
 _FILE_HUNK = re.compile(r"^@@ -\S+ \+(\d+)(?:,\d+)? @@(.*)$")

@@ -243,17 +243,24 @@ def body_hash(entry: Entry) -> str:
 
 
 def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
+    from ariadne_hook.locate.treesitter.body import Body, is_function_literal_call, read_node
+
     calls: list[str] = []
     raises: list[str] = []
     returns_count = spec.implicit_returns(entry)
+    body = Body()
+    own_body = entry.node.child_by_field_name("body")
+    body.skip_names_until = own_body.start_byte if own_body is not None else 0  # not the name, not params
     for node in own_nodes(entry, entry_ids):
+        if node.id != entry.node.id:
+            read_node(node, body)
         if node.type in spec.raise_types:
             raised = spec.raised(node)
             if raised is not None:
                 raises.append(raised)
                 continue
         if node.type in spec.call_types:
-            callee = spec.callee(node)
+            callee = None if is_function_literal_call(node) else spec.callee(node)
             if callee:
                 calls.append(squash(callee))
         elif node.type in spec.return_types:
@@ -268,6 +275,11 @@ def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
         returns_count=returns_count,
         is_async=spec.is_async(entry),
         body_hash=body_hash(entry),
+        flow=tuple(body.flow),
+        conditions=tuple(body.conditions),
+        literals=tuple(body.literals),
+        assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
+        names=tuple(dict.fromkeys(body.names)),
     )
 
 
@@ -306,7 +318,9 @@ def scan_with(spec: Spec, source_text: str) -> Scan:
     def facts_of(index: int) -> FunctionFacts:
         return facts(spec, found[index][0], entry_ids)
 
-    return Scan(spans, facts_of, classes)
+    from ariadne_hook.locate.treesitter.body import module_facts
+
+    return Scan(spans, facts_of, classes, module_facts(root, entry_ids))
 
 
 def parse_with(spec: Spec, source_text: str) -> list[FunctionSpan]:

@@ -1,0 +1,176 @@
+"""What a Python function body does, in one pass over its own nodes: the calls, raises and returns of
+``FunctionFacts`` plus control flow, conditions, literals, assigned names and names read.
+
+Callees are call expressions (``f``, ``self.save``, ``f().g``); a lambda or a nested def is never a call.
+A literal is a number, string, bytes or boolean constant (an f-string as a whole), with the name it is
+bound to when it is the value of an assignment, a keyword argument, a dict entry with a string key or a
+comparison with a name; docstrings are not literals. ``names`` are the names and attribute chains read,
+callees aside.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+_FLOW: dict[type, str] = {
+    ast.If: "if",
+    ast.For: "for",
+    ast.AsyncFor: "for",
+    ast.While: "while",
+    ast.Try: "try",
+    ast.With: "with",
+    ast.AsyncWith: "with",
+    ast.Match: "match",
+    ast.Return: "return",
+    ast.Break: "break",
+    ast.Continue: "continue",
+    ast.Assert: "assert",
+}
+if hasattr(ast, "TryStar"):
+    _FLOW[ast.TryStar] = "try"
+_TESTED = (ast.If, ast.While, ast.IfExp, ast.Assert)
+_LITERAL_TYPES = (str, bytes, int, float, complex)
+MAX_TEXT = 200  # condition and literal texts are cut here (the summary shortens them further)
+
+
+Located = list[tuple[int, int, str]]  # (line, column, text): sorted into source order at the end
+
+
+@dataclass
+class Body:
+    calls: Located = field(default_factory=list)
+    raises: Located = field(default_factory=list)
+    returns: int = 0
+    flow: Located = field(default_factory=list)
+    conditions: Located = field(default_factory=list)
+    literals: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, col, bound name, text)
+    assigned: list[str] = field(default_factory=list)  # in walk order (the summary sorts what it shows)
+    names: list[str] = field(default_factory=list)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+Dotted = Callable[[ast.AST], "str | None"]
+Text = Callable[[ast.AST], str]
+
+
+_LITERALS = (ast.Constant, ast.JoinedStr, ast.UnaryOp)
+_BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast.Compare)
+# the node classes that say something; every other node (most of a body) is passed over at once
+_TESTED_KINDS = frozenset(_TESTED)
+_WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_TESTED))
+
+
+def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text) -> Body:
+    """The facts of the nodes of one function (``nodes``: a parent always before its children)."""
+    out = Body()
+    skip: set[int] = set()  # callee chains, f-string parts, docstrings, raised constructor calls
+    bound: dict[int, str] = {}  # id(value node) -> the name it is bound to
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        skip.add(id(first.value))
+    names, assigned, load = out.names, out.assigned, ast.Load
+    for node in nodes:
+        kind = node.__class__
+        if kind not in _WANTED or id(node) in skip:  # most nodes of a body say nothing: passed at once
+            continue
+        if kind is ast.Name:  # the most frequent node: handled inline
+            (names if node.ctx.__class__ is load else assigned).append(node.id)  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Attribute):
+            name = dotted(node)
+            if name is not None and "(" not in name:
+                _name(node, name, out)
+                _skip_chain(node.value, skip)
+        elif isinstance(node, _LITERALS):
+            _literal(node, text, bound, skip, out)
+        elif isinstance(node, ast.Call):
+            name = dotted(node.func)
+            if name:
+                out.calls.append((node.lineno, node.col_offset, name))
+                _skip_chain(node.func, skip)
+        elif isinstance(node, ast.Raise):
+            _raise(node, dotted, text, skip, out)
+        elif isinstance(node, _BINDERS):
+            _bindings(node, dotted, bound)
+            if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
+                declared = node.annotation if node.value is not None else node  # declaration sets nothing
+                skip.update(id(part) for part in ast.walk(declared))
+        word = _FLOW.get(kind)
+        if word is not None:
+            out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
+            out.returns += word == "return"
+        if kind in _TESTED_KINDS and isinstance(node, _TESTED):
+            out.conditions.append((node.lineno, node.col_offset, one_line(text(node.test))))
+    return out
+
+
+def _name(node: ast.Name | ast.Attribute, name: str, out: Body) -> None:
+    (out.names if node.ctx.__class__ is ast.Load else out.assigned).append(name)
+
+
+def _skip_chain(node: ast.AST, skip: set[int]) -> None:
+    """Skip a name or attribute chain (``a.b.c``): it is a callee, or part of a name already read."""
+    while isinstance(node, ast.Attribute | ast.Name):
+        skip.add(id(node))
+        if isinstance(node, ast.Name):
+            return
+        node = node.value
+
+
+def _literal(
+    node: ast.Constant | ast.JoinedStr | ast.UnaryOp,
+    text: Text,
+    bound: dict[int, str],
+    skip: set[int],
+    out: Body,
+) -> None:
+    if isinstance(node, ast.UnaryOp):  # -1, +2.5: one literal
+        operand = node.operand
+        if not (isinstance(operand, ast.Constant) and isinstance(operand.value, int | float | complex)):
+            return
+        skip.add(id(operand))
+    elif isinstance(node, ast.JoinedStr):
+        skip.update(id(value) for value in node.values if isinstance(value, ast.Constant))
+    elif not isinstance(node.value, _LITERAL_TYPES):  # None, Ellipsis (bool is an int)
+        return
+    else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
+        value = node.value[: MAX_TEXT + 1] if isinstance(node.value, str | bytes) else node.value
+        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(repr(value))))
+        return
+    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(text(node))))
+
+
+def _raise(node: ast.Raise, dotted: Dotted, text: Text, skip: set[int], out: Body) -> None:
+    if node.exc is None:
+        return
+    target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    out.raises.append((node.lineno, node.col_offset, dotted(target) or text(node.exc)))
+    skip.add(id(node.exc))  # a raised constructor call is a raise, not a call; its arguments still run
+    _skip_chain(target, skip)
+
+
+def _bindings(node: ast.AST, dotted: Dotted, bound: dict[int, str]) -> None:
+    """Remember the name that a literal child of ``node`` is bound to."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        _bind(node.value, dotted(node.targets[0]), bound)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
+        _bind(node.value, dotted(node.target), bound)
+    elif isinstance(node, ast.keyword) and node.arg:
+        _bind(node.value, node.arg, bound)
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                _bind(value, key.value, bound)
+    elif isinstance(node, ast.Compare) and len(node.comparators) == 1:
+        left, right = node.left, node.comparators[0]
+        _bind(right, dotted(left), bound)
+        _bind(left, dotted(right), bound)
+
+
+def _bind(value: ast.AST, name: str | None, bound: dict[int, str]) -> None:
+    if name and "(" not in name and isinstance(value, ast.Constant | ast.JoinedStr | ast.UnaryOp):
+        bound[id(value)] = name

@@ -1,0 +1,234 @@
+"""What a function body does, read from its tree-sitter nodes in one pass (every grammar).
+
+Besides the calls, raises and returns of ``FunctionFacts``: control flow (``if``, loops, ``try``,
+``switch``/``match``/``case``, ``defer``, ``go``, ``return``, ``break``...), the conditions of ``if`` /
+``while`` / ternaries, literals (numbers, strings, booleans, with the name they are bound or compared to),
+assigned names and the names read. A call whose callee is a function literal (``defer func() {...}()``,
+an IIFE, a called closure) is not a call: its body's calls are. Node types are those of the grammar
+wheels; they rarely collide across grammars, so one table serves all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from ariadne_hook.models import FunctionFacts
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+FLOW = {
+    **dict.fromkeys(("if_statement", "if_expression", "if", "unless"), "if"),
+    **dict.fromkeys(("if_modifier", "unless_modifier"), "if"),
+    **dict.fromkeys(("for_statement", "for_in_statement", "for_expression", "enhanced_for_statement"), "for"),
+    **dict.fromkeys(("for", "for_range_loop"), "for"),
+    **dict.fromkeys(("while_statement", "while_expression", "while", "until", "do_statement"), "while"),
+    **dict.fromkeys(("while_modifier", "until_modifier"), "while"),
+    "loop_expression": "loop",
+    **dict.fromkeys(("try_statement", "try_with_resources_statement", "rescue"), "try"),
+    **dict.fromkeys(("switch_statement", "expression_switch_statement", "type_switch_statement"), "switch"),
+    **dict.fromkeys(("switch_expression", "select_statement"), "switch"),
+    "match_expression": "match",
+    "case": "case",
+    "defer_statement": "defer",
+    "go_statement": "go",
+    **dict.fromkeys(("return_statement", "return_expression", "return"), "return"),
+    **dict.fromkeys(("break_statement", "break_expression", "break"), "break"),
+    **dict.fromkeys(("continue_statement", "continue_expression", "next"), "continue"),
+    "goto_statement": "goto",
+}
+TERNARIES = frozenset(("ternary_expression", "conditional_expression", "conditional"))
+LITERALS = frozenset(
+    (
+        *("interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal", "rune_literal"),
+        *("imaginary_literal", "string", "template_string", "number", "regex", "true", "false"),
+        *("string_literal", "text_block", "decimal_integer_literal", "hex_integer_literal"),
+        *("character_literal",),
+        *("octal_integer_literal", "binary_integer_literal", "decimal_floating_point_literal"),
+        *("integer_literal", "char_literal", "boolean_literal", "number_literal", "concatenated_string"),
+        *("integer", "float", "simple_symbol"),
+    )
+)
+# node type -> the field holding what it assigns
+ASSIGNS = {
+    **dict.fromkeys(("short_var_declaration", "assignment_statement", "range_clause"), "left"),
+    **dict.fromkeys(("var_spec", "const_spec", "variable_declarator"), "name"),
+    **dict.fromkeys(("assignment_expression", "augmented_assignment_expression"), "left"),
+    **dict.fromkeys(("compound_assignment_expr", "assignment", "operator_assignment"), "left"),
+    "let_declaration": "pattern",
+    "init_declarator": "declarator",
+}
+# a name, or a chain of names read as one (``c.flags``, ``self.x``, ``a::b``, ``@x``)
+NAMES = frozenset(
+    (
+        *("identifier", "selector_expression", "member_expression", "field_access", "field_expression"),
+        *("scoped_identifier", "instance_variable", "qualified_identifier", "constant", "scope_resolution"),
+    )
+)
+FUNCTION_LITERALS = frozenset(
+    ("func_literal", "function_expression", "function", "arrow_function", "closure_expression")
+    + ("lambda_expression",)
+)
+# call node type -> the field that ends its callee
+CALL_HEADS = {
+    **dict.fromkeys(("call_expression", "macro_invocation"), "function"),
+    "macro_invocation": "macro",
+    "method_invocation": "name",
+    "new_expression": "constructor",
+    "object_creation_expression": "type",
+    "call": "method",
+}
+_PASS_UP = frozenset(("expression_list", "literal_element", "parenthesized_expression", "unary_expression"))
+_BINDERS = frozenset(("keyed_element", "pair", "binary_expression", "binary", *ASSIGNS))
+MAX_TEXT = 200
+MAX_NAME = 80
+
+
+def one_line(value: str) -> str:
+    return " ".join(value.split())[:MAX_TEXT]
+
+
+def _text(node: Node | None) -> str:
+    return "" if node is None or node.text is None else node.text.decode("utf-8", errors="replace")
+
+
+def unwrap(node: Node) -> Node:
+    """``(x)`` -> ``x``."""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node
+
+
+@dataclass
+class Body:
+    flow: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    literals: list[tuple[str, str]] = field(default_factory=list)
+    assigned: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    skip_names_until: int = 0  # byte offset: the nodes before it are inside a callee, a target or a name
+
+
+def is_function_literal_call(node: Node) -> bool:
+    function = node.child_by_field_name("function")
+    return function is not None and unwrap(function).type in FUNCTION_LITERALS
+
+
+def read_node(node: Node, body: Body) -> None:
+    """Add what ``node`` says to ``body`` (nodes come in source order, parents first)."""
+    kind = node.type
+    word = FLOW.get(kind)
+    if word is not None:
+        body.flow.append(word)
+    if word == "if" or word == "while" or kind in TERNARIES:
+        condition = node.child_by_field_name("condition")
+        if condition is not None:
+            body.conditions.append(one_line(_text(unwrap(condition))))
+    inside = node.start_byte < body.skip_names_until
+    if kind in LITERALS:
+        if not inside:
+            body.literals.append((_bound_name(node), one_line(_text(node))))
+        body.skip_names_until = max(body.skip_names_until, node.end_byte)
+    elif kind in ASSIGNS:
+        target = node.child_by_field_name(ASSIGNS[kind])
+        if target is not None:
+            body.assigned.extend(_targets(target))
+            body.skip_names_until = max(body.skip_names_until, target.end_byte)
+    elif kind in NAMES and not inside:
+        name = " ".join(_text(node).split())
+        if len(name) <= MAX_NAME and "(" not in name:
+            body.names.append(name)
+            body.skip_names_until = max(body.skip_names_until, node.end_byte)
+    head = CALL_HEADS.get(kind)
+    callee = node.child_by_field_name(head) if head is not None else None
+    if callee is not None:  # the callee (and a receiver before it) is a call, not a name read
+        body.skip_names_until = max(body.skip_names_until, callee.end_byte)
+
+
+def _targets(target: Node) -> Iterable[str]:
+    parts = target.named_children if target.type in ("expression_list", "tuple_pattern") else [target]
+    for part in parts:
+        while part.type in ("pointer_declarator", "reference_declarator") and part.named_children:
+            part = part.named_children[-1]
+        name = " ".join(_text(part).split())
+        if name and len(name) <= MAX_NAME and "(" not in name:
+            yield name
+
+
+def _bound_name(node: Node) -> str:
+    """The name a literal is assigned to, keyed by, or compared with ("" when none)."""
+    parent, child = node.parent, node
+    for _ in range(3):
+        if parent is None or parent.type not in _PASS_UP:
+            break
+        child = parent
+        parent = parent.parent
+    if parent is None or parent.type not in _BINDERS:
+        return ""
+    if parent.type in ASSIGNS:
+        target = parent.child_by_field_name(ASSIGNS[parent.type])
+        names = list(_targets(target)) if target is not None and target.id != child.id else []
+        return names[0] if len(names) == 1 else ""
+    if parent.type in ("keyed_element", "pair"):
+        first = parent.named_children[0] if parent.named_children else None
+        key = parent.child_by_field_name("key") or first
+        if key is None or key.id == child.id:
+            return ""
+        return " ".join(_text(key).split()).strip("\"'")[:MAX_NAME]
+    others = [c for c in (parent.child_by_field_name("left"), parent.child_by_field_name("right")) if c]
+    other = next((c for c in others if c.id != child.id), None)
+    return " ".join(_text(other).split()) if other is not None and other.type in NAMES else ""
+
+
+# ---------------------------------------------------------------------------------------- module level
+
+# declarations outside functions: node type -> the field holding the name(s) it binds
+MODULE_ASSIGNS = {
+    **dict.fromkeys(("const_spec", "var_spec", "variable_declarator", "const_item", "static_item"), "name"),
+    "init_declarator": "declarator",
+    **dict.fromkeys(("assignment", "assignment_expression"), "left"),
+}
+Statement = tuple[int, int, list[str], str]  # first line, last line, names bound, literal value text or ""
+
+
+def module_facts(root: Node, entry_ids: frozenset[int]) -> Callable[[frozenset[int]], FunctionFacts]:
+    """Facts of the declarations outside any function that hold some of the given lines: ``assigned`` their
+    names, ``literals`` (name, value) for a literal value, ``names`` every name declared so on this side."""
+
+    @cache
+    def statements() -> list[Statement]:  # on the first call only: most files have no module-level change
+        out: list[Statement] = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            field_name = MODULE_ASSIGNS.get(node.type)
+            if node.id in entry_ids:
+                continue
+            if field_name is None:
+                stack.extend(reversed(node.named_children))
+                continue
+            target = node.child_by_field_name(field_name)
+            names = list(_targets(target)) if target is not None else []
+            value = node.child_by_field_name("value") or node.child_by_field_name("right")
+            if value is not None and value.type == "expression_list" and value.named_child_count == 1:
+                value = value.named_children[0]
+            literal = one_line(_text(value)) if value is not None and value.type in LITERALS else ""
+            out.append((node.start_point[0] + 1, node.end_point[0] + 1, names, literal))
+        return out
+
+    def facts(changed: frozenset[int]) -> FunctionFacts:
+        assigned: list[str] = []
+        literals: list[tuple[str, str]] = []
+        everything: list[str] = []
+        for first, last, names, literal in statements():
+            everything.extend(names)
+            if any(first <= line <= last for line in changed):
+                assigned.extend(names)
+                if literal and len(names) == 1:
+                    literals.append((names[0], literal))
+        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
+
+    return facts
