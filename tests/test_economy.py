@@ -389,11 +389,12 @@ def test_prompt_building_counts_against_the_deadline(server: LLMServer) -> None:
     one = max(time.perf_counter() - start, 1e-4)
     count = max(20, math.ceil(6.0 / one))  # building them all: >= 6 s on this machine
     changes = [replace(big, qualname=f"big{i}", path=f"m{i}.py") for i in range(count)]
-    start = time.perf_counter()
     result = summarize(changes, settings_for(server, deadline=1.0, max_prompt_chars=10**9), None)
-    elapsed = time.perf_counter() - start
     late = [s for s in result.summaries if s.reason == "deadline"]
-    assert len(late) >= count // 2 and elapsed < 4.0  # ~1 s of building, not ~6 s
+    assert len(late) >= count // 2
+    # structure, not time: the stage stopped building at the deadline instead of building everything first
+    note = next(n for n in result.notes if n.startswith("deadline reached while building prompts"))
+    assert int(note.split(": ")[1].split()[0]) >= count // 2
     assert server.requests == 0 or len(late) < count
 
 

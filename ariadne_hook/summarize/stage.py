@@ -180,15 +180,19 @@ class _LLMRun:
             by_path.setdefault(change.path, []).append(change)
         secrets = (self.settings.api_key,) if self.settings.api_key else ()
         units: list[pack.Unit] = []
+        unbuilt = 0
         for i in wanted:
             change = self.changes[i]
             if time.monotonic() >= self.end:
                 self.out[i] = _fallback(change, DEADLINE_REASON)
+                unbuilt += 1
                 continue
             nested = nested_entries(change, by_path[change.path])
             built = build_unit(change, self.settings.max_prompt_chars, secrets, nested)
             key = cache_key(self.provider_name, self.settings.base_url, self.model, built.text)
             units.append(pack.Unit(i, change.path, built.text, key, built.trimmed))
+        if unbuilt:
+            self.notes.append(f"deadline reached while building prompts: {unbuilt} functions were never sent")
         self.done = sum(s is not None for s in self.out)
         return units
 
