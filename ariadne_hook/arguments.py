@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for option in OPTIONS:
         _add_setting(p, option)
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the request bodies that would be sent (JSON); send nothing, write nothing",
+    )
     p.add_argument("--pr-comment", action="store_true", help="upsert the review as a pull-request comment")
     p.add_argument("--step-summary", action="store_true", help="append the review to $GITHUB_STEP_SUMMARY")
     p.add_argument(_COMMIT_MSG_FILE, metavar="PATH", help="prepare-commit-msg: the message file to fill")

@@ -107,7 +107,9 @@ def flags_of(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _stats(summaries: Sequence[Summary], requests: int, seconds: float) -> Stats:
+def _stats(
+    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
+) -> Stats:
     def count(status: str) -> int:
         return sum(1 for s in summaries if s.status == status)
 
@@ -119,6 +121,8 @@ def _stats(summaries: Sequence[Summary], requests: int, seconds: float) -> Stats
         skipped=count(SKIPPED),
         requests=requests,
         seconds=seconds,
+        prompt_tokens=tokens[0],
+        completion_tokens=tokens[1],
     )
 
 
@@ -200,13 +204,18 @@ def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
     from ariadne_hook.locate import locate
     from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import resolve_provider, summarize
+    from ariadne_hook.summarize.stage import resolve_provider, start_sdk_import, summarize
 
     settings = ctx.s
     started = time.monotonic()
-    info, files = _collect(ctx)
-    files = apply_excludes(files, settings.excludes())
-    changes = locate(files, settings.languages)
+    sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
+    try:
+        info, files = _collect(ctx)
+        files = apply_excludes(files, settings.excludes())
+        changes = locate(files, settings.languages)
+    finally:
+        if sdk is not None:
+            sdk.join()
     end = time.monotonic() + settings.deadline  # one deadline: the references and the summaries keep it
     scan = _references(ctx, info, files, changes, end)
     if resolve_provider(settings) != "offline":
@@ -220,7 +229,12 @@ def review(ctx: Context) -> Outcome:
         provider=result.provider,
         model=result.model,
         summaries=summaries,
-        stats=_stats(summaries, result.requests, time.monotonic() - started),
+        stats=_stats(
+            summaries,
+            result.requests,
+            time.monotonic() - started,
+            (result.prompt_tokens, result.completion_tokens),
+        ),
         notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
     )
     destination = publish(report, ctx)
@@ -407,6 +421,8 @@ def _resolve_paths(ctx: Context) -> None:
 
 def run(ctx: Context, problems: list[str]) -> int:
     _load(ctx, problems)
+    if ctx.args.dry_run:
+        return dry_run(ctx)
     skips = _quick_skips(ctx)
     outcome = _skipped_outcome(skips, ctx) if skips is not None else review(ctx)
     report = outcome.report
@@ -422,6 +438,27 @@ def run(ctx: Context, problems: list[str]) -> int:
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if ctx.strict and outcome.failed else EXIT_OK
+
+
+def dry_run(ctx: Context) -> int:
+    """--dry-run: the request bodies the first round would send, as JSON on stdout (after exclusion,
+    routing, redaction and packing; the cache is not consulted). Nothing is sent, nothing written."""
+    import json
+
+    from ariadne_hook.locate import locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.stage import dry_run as request_bodies
+
+    _, files = _collect(ctx)
+    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages)
+    bodies = request_bodies(changes, ctx.s)
+    sys.stdout.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
+    ctx.console.line(
+        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent or written"
+    )
+    return EXIT_OK
 
 
 def _netloc(url: str) -> str:

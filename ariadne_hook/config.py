@@ -75,7 +75,10 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extra_exclude: tuple[str, ...] = ()  # added by config/flags on top of the defaults
     max_file_bytes: int = 1_000_000
-    max_prompt_chars: int = 12_000
+    max_prompt_chars: int = 12_000  # per request
+    max_per_request: int = 16  # functions packed into one request; 1: one plain request per function
+    max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
+    llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)
     languages: Mapping[str, str] = field(default_factory=dict)  # glob -> language, e.g. "*.mjs": "javascript"
     output: str | None = None  # None: .ariadne/review.md (or .json) at the repository root; "-": stdout
     format: str = "markdown"  # markdown | json
@@ -150,6 +153,12 @@ OPTIONS: tuple[Option, ...] = (
            high=100_000_000, repo=LOWER),
     Option("max_prompt_chars", "int", "a longer function is trimmed with a visible marker",
            "ARIADNE_MAX_PROMPT_CHARS", low=1, high=1_000_000, repo=LOWER),
+    Option("max_per_request", "int", "functions packed into one request (1: one plain request each)",
+           "ARIADNE_MAX_PER_REQUEST", low=1, high=64, repo=LOWER),
+    Option("max_llm_entries", "int", "entries sent to the model per run; the rest get offline summaries",
+           "ARIADNE_MAX_LLM_ENTRIES", high=100_000, repo=LOWER),
+    Option("llm_non_code", "bool", "also send files without a function parser (docs, YAML, requirements)",
+           "ARIADNE_LLM_NON_CODE"),
     Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
     Option("output", "text", "where to write the review; - for stdout",
            "ARIADNE_OUTPUT", flag="--output", repo=INSIDE),

@@ -24,6 +24,7 @@ _HINTS = {
     "invalid OpenAI configuration": "invalid configuration — check OPENAI_BASE_URL",
     "Azure OpenAI needs its endpoint as the base URL": "Azure OpenAI needs its endpoint as OPENAI_BASE_URL",
 }
+NO_CALL = "no LLM call"  # the end of the reason of an entry summarized offline without a request
 NO_KEY = "no API key — set OPENAI_API_KEY (or a base URL)"
 
 
@@ -81,6 +82,8 @@ def result_line(report: Report, destination: str) -> str:
     for count, word in ((stats.cached, "cached"), (stats.fallback, "fallback"), (stats.skipped, "skipped")):
         if count:
             parts.append(f"{count} {word}")
+    if stats.requests:
+        parts.append(f"{stats.requests} requests, {stats.prompt_tokens}+{stats.completion_tokens} tokens")
     from ariadne_hook.render.counts import describe, kind_counts
 
     kinds = ", ".join(describe(kind_counts(report.summaries), leave_out=("skipped",))) or "0 functions"
@@ -96,10 +99,12 @@ def why(report: Report, deadline: float, endpoint: str | None, wanted_model: boo
         return f"model not used: {NO_KEY}" if wanted_model and asked else None
     if not reasons:
         return None
+    # entries that needed no request (trivial, not code, moved): "no LLM call" in their reason
+    asked = [s for s in asked if not (s.status != FALLBACK and (s.reason or "").endswith(NO_CALL))]
     late = reasons.count(DEADLINE)
     total = len(asked)
     fatal = [r for r in reasons if _fatal_hint(r)]
-    if fatal and report.stats.summarized + report.stats.cached == 0:
+    if fatal and len(asked) == len(reasons):  # no entry got the model's summary
         return f"model not used: {_hint(fatal[0], report.model, endpoint)}"
     if late and late == len(reasons):
         return f"deadline {deadline:g} s: {late} of {total} offline"

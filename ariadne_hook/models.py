@@ -178,6 +178,8 @@ class Stats:
     skipped: int = 0
     requests: int = 0
     seconds: float = 0.0
+    prompt_tokens: int = 0  # as the API reports them (0 offline)
+    completion_tokens: int = 0
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,16 @@ def server_process(latency: float, admit: int | None = None) -> Iterator[Server]
 
 
 def stage_settings(server: Server, workers: int) -> Settings:
-    return Settings(provider="openai", base_url=server.base_url, max_workers=workers, timeout=10, deadline=60)
+    """One request per function (`max_per_request=1`): this measures the engine, not packing
+    (bench_economy.py measures packing)."""
+    return Settings(
+        provider="openai",
+        base_url=server.base_url,
+        max_workers=workers,
+        timeout=10,
+        deadline=60,
+        max_per_request=1,
+    )
 
 
 def main() -> int:

@@ -62,7 +62,7 @@ INPUTS = ("kebab a-", "A run", "base64url", "=", "/", ".", "quotes", "password=x
 def corpus() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run = run_cli(Path(tmp), PLANTS)
-    sent = [n for n in run.names if any(f"Function: {n} " in p for p in run.prompts)]
+    sent = [n for n in run.names if any(f" function {n}\n" in p for p in run.prompts)]  # unit headers
     leaked = leaks(PLANTS, run.bodies)
     trimmed = sum("lines trimmed" in p for p in run.prompts)
     print(f"corpus: exit {run.exit_code}, {len(run.bodies)} requests,", end=" ")

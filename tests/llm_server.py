@@ -20,6 +20,16 @@ A request gets a fault from `plan(index, prompt)` when given and not None, else 
 `llm-fault:<name>` inside its prompt, else `fault`. `admit=N` answers 429 (with `admit_retry_after` when set)
 to any request beyond N in flight. Everything is recorded: bodies, Authorization headers, counts, the
 maximum number in flight.
+
+Economy (packed, structured requests; see the section at the end):
+  a body with a `response_format` json_schema gets a JSON object with one answer per id of its schema, each
+  made by `answer` from that id's section of the prompt ("[f3] modified function name" up to the next id);
+  `first_token` + `per_token` seconds per output token (len // 4) model the generation time;
+  `drop_ids` (share of ids left out), `nonjson` (share of structured answers written as prose; both exact
+  shares spread evenly, not random) and
+  `reject_format` (400 to any body with a response_format; `reject_params` names other body keys to refuse,
+  e.g. "temperature") model endpoints that follow the schema badly or refuse a parameter.
+Usage is reported as characters // 4 (prompt: all message contents; completion: the answer).
 """
 
 from __future__ import annotations
@@ -37,7 +47,7 @@ from ariadne_hook.summarize.pool import THREAD_PREFIX as POOL_PREFIX
 
 THREAD_PREFIX = "llm-server"
 _MARKER = re.compile(r"llm-fault:([\w:.,-]+)")
-_FUNCTION = re.compile(r"^Function: (\S+)", re.MULTILINE)
+_FUNCTION = re.compile(r"^(?:Function: |(?:\[\w+\] )?(?:added|modified|deleted) \w+ )(\S+)", re.MULTILINE)
 
 Plan = Callable[[int, str], "str | None"]
 
@@ -54,9 +64,22 @@ class LLMServer:
         admit: int | None = None,
         admit_retry_after: str | None = None,
         answer: Callable[[str], str] | None = None,
+        first_token: float = 0.0,
+        per_token: float = 0.0,
+        drop_ids: float = 0.0,
+        nonjson: float = 0.0,
+        reject_format: bool = False,
+        reject_params: tuple[str, ...] = (),
         trickle_interval: float = 0.2,
         tls: tuple[str, str] | None = None,
     ) -> None:
+        self.first_token = first_token
+        self.per_token = per_token
+        self.drop_ids = drop_ids
+        self.nonjson = nonjson
+        self.reject_params = reject_params + (("response_format",) if reject_format else ())
+        self.structured_served = 0  # structured answers so far
+        self.ids_served = 0  # ids asked for in structured requests so far
         self.latency = latency
         self.latency_range = latency_range
         self.fault = fault
@@ -162,6 +185,30 @@ class LLMServer:
             return marker.group(1)
         return self.fault or ""
 
+    # economy: structured answers and generation time (helpers at the end of the file) -----------------
+    def reply(self, body: Any) -> str:
+        """The answer text for a body: one answer, or a JSON object of answers by id for a structured body."""
+        prompt = user_prompt(body)
+        ids = structured_ids(body)
+        if ids is None:
+            return self.answer(prompt)
+        with self._lock:
+            # exact shares, spread evenly (not random): of every 1/share answers or ids, one is spoiled
+            prose = _every(self.structured_served, self.nonjson)
+            self.structured_served += 1
+            kept = [i for k, i in enumerate(ids, self.ids_served) if not _every(k, self.drop_ids)]
+            self.ids_served += len(ids)
+        parts = sections(prompt)
+        answers = {i: self.answer(parts.get(i, "")) for i in kept}
+        if prose:
+            return "Here is what changed. " + " ".join(answers.values())
+        return json.dumps(answers)
+
+    def generate(self, text: str) -> None:
+        """Wait as long as generating `text` would take (first token, then per token of ~4 chars)."""
+        if self.first_token or self.per_token:
+            self._stopping.wait(self.first_token + self.per_token * (len(text) // 4))
+
 
 class _Server(ThreadingHTTPServer):
     owner: LLMServer
@@ -188,8 +235,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        """GET /stats: the counters, for a server running in another process."""
+        """GET /stats: the counters, for a server running in another process; GET /bodies: the bodies."""
         owner = self.server.owner
+        if self.path.endswith("/bodies"):
+            with owner._lock:
+                bodies = list(owner.bodies)
+            self._json(200, bodies)
+            return
         with owner._lock:
             stats = {
                 "requests": len(owner.bodies),
@@ -242,8 +294,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, _error("model_not_found", "The model does not exist"))
         elif fault == "garbage":
             self._raw(200, b"<html>surprise, not JSON</html>", "application/json")
+        elif refused := [p for p in owner.reject_params if isinstance(body, dict) and p in body]:
+            error = _error("invalid_request_error", f"{refused[0]} is not supported with this model")
+            error["error"]["param"] = refused[0]
+            self._json(400, error)
         else:
-            self._json(200, _completion(body, owner.answer(user_prompt(body)), fault))
+            text = owner.reply(body)
+            owner.generate(text)
+            self._json(200, _completion(body, text, fault))
 
     def _trickle(self, owner: LLMServer, headers_too: bool) -> None:
         """One byte every `trickle_interval` s until the server stops or the client hangs up: each read
@@ -309,8 +367,54 @@ def _completion(body: Any, text: str, fault: str) -> dict[str, Any]:
         "created": int(time.time()),
         "model": model,
         "choices": choices,
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "usage": _usage(body, text),
     }
+
+
+# economy: structured answers, generation time, endpoints that follow the schema badly -----------------------
+_SECTION = re.compile(r"^\[(\w+)\] ", re.MULTILINE)
+
+
+def _every(k: int, share: float) -> bool:
+    """Whether item k (from 0) is one of the `share` spread evenly: 0.5 -> items 1, 3, 5..."""
+    return int((k + 1) * share) != int(k * share)
+
+
+def structured_ids(body: Any) -> list[str] | None:
+    """The ids a body's json_schema asks for (its properties); None for a body without one."""
+    if not isinstance(body, dict) or not isinstance(body.get("response_format"), dict):
+        return None
+    schema = body["response_format"].get("json_schema", {}).get("schema", {})
+    return list(schema.get("properties", {}))
+
+
+def sections(prompt: str) -> dict[str, str]:
+    """id -> the prompt text of that id's unit (from its "[id] " line to the next one)."""
+    marks = list(_SECTION.finditer(prompt))
+    ends = [m.start() for m in marks[1:]] + [len(prompt)]
+    return {m.group(1): prompt[m.start() : end] for m, end in zip(marks, ends, strict=True)}
+
+
+def sized_answer(chars: int) -> Callable[[str], str]:
+    """Answers of about `chars` characters that name the function (a realistic summary length)."""
+
+    def answer(prompt: str) -> str:
+        match = _FUNCTION.search(prompt)
+        name = match.group(1) if match else "the code"
+        text = f"This change updates {name}: its default argument and one constant change, so callers "
+        filler = "that rely on the old values now see different results; the rest is unchanged. "
+        while len(text) < chars:
+            text += filler
+        return text[:chars].rstrip() + "."
+
+    return answer
+
+
+def _usage(body: Any, text: str) -> dict[str, int]:
+    messages = body.get("messages", []) if isinstance(body, dict) else []
+    prompt = sum(len(str(m.get("content", ""))) for m in messages if isinstance(m, dict)) // 4
+    completion = len(text) // 4
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def live_threads() -> set[threading.Thread]:
@@ -343,8 +447,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--admit", type=int, default=None)
+    parser.add_argument("--first-token", type=float, default=0.0)
+    parser.add_argument("--per-token", type=float, default=0.0)
+    parser.add_argument("--drop-ids", type=float, default=0.0)
+    parser.add_argument("--nonjson", type=float, default=0.0)
+    parser.add_argument("--reject-format", action="store_true")
+    parser.add_argument("--summary-chars", type=int, default=0, help="answers of about this length")
     args = parser.parse_args(argv)
-    with LLMServer(latency=args.latency, admit=args.admit) as server:
+    with LLMServer(
+        latency=args.latency,
+        admit=args.admit,
+        first_token=args.first_token,
+        per_token=args.per_token,
+        drop_ids=args.drop_ids,
+        nonjson=args.nonjson,
+        reject_format=args.reject_format,
+        answer=sized_answer(args.summary_chars) if args.summary_chars else None,
+    ) as server:
         print(server.port, flush=True)
         sys.stdin.read()
 

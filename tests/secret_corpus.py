@@ -246,6 +246,7 @@ def run_cli(tmp: Path, plants: Sequence[Plant]) -> CorpusRun:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARIADNE_", "OPENAI_", "GITHUB_"))}
     with LLMServer() as server:
         env.update(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test-fake-key-000", HOME=str(tmp))
+        env.update(ARIADNE_LLM_NON_CODE="1")  # YAML, .env, JSON... are sent too: the redaction is under test
         proc = subprocess.run(
             [
                 sys.executable,

@@ -57,9 +57,10 @@ def _on_a_terminal(repo: Path, env: dict[str, str], *argv: str) -> str:
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_the_progress_line_is_cleared_before_the_result_line(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    plan = lambda index, prompt: "hang" if "Function: f3" in prompt else None  # noqa: E731 - one never answers
+    plan = lambda index, prompt: "hang" if "function f3\n" in prompt else None  # noqa: E731 - one never answers
     with LLMServer(latency=0.05, plan=plan) as server:
         env = clean_env(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=server.base_url)
+        env["ARIADNE_MAX_PER_REQUEST"] = "1"  # one request per function: progress function by function
         seen = _on_a_terminal(repo, env, "--no-cache", "--max-workers", "1", "--deadline", "3")
     assert re.search(r"summarized [0-4]/4, \d+ s left", seen), seen
     assert "\r\x1b[K" in seen

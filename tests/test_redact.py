@@ -260,7 +260,7 @@ def test_no_planted_secret_reaches_a_request_body(tmp_path: Path) -> None:
     run = run_cli(tmp_path, SUBSET)
     assert run.exit_code == 0, run.stderr
     for name in run.names:
-        assert any(f"Function: {name} " in prompt for prompt in run.prompts), name
+        assert any(f" function {name}\n" in prompt for prompt in run.prompts), name  # a unit's header
     assert not any("lines trimmed" in prompt for prompt in run.prompts)
     assert {p.form for p in SUBSET} >= {"python", "javascript", "go", "yaml", "env", "shell", "json", "toml"}
     assert [(p.form, p.value) for p in leaks(SUBSET, run.bodies)] == []

@@ -71,9 +71,15 @@ def test_every_function_gets_an_llm_summary_in_order(server: LLMServer) -> None:
     assert [s.change.qualname for s in result.summaries] == [c.qualname for c in changes]
     assert [s.text for s in result.summaries] == [f"This change updates f{i}." for i in range(12)]
     assert {s.status for s in result.summaries} == {"summarized"}
-    assert (result.provider, result.model, result.requests) == ("openai", "gpt-4o-mini", 12)
-    assert server.requests == 12 and server.max_in_flight <= 4
+    assert (result.provider, result.model, result.requests) == ("openai", "gpt-4o-mini", 4)
+    assert server.requests == 4 and server.max_in_flight <= 4  # packed: one request per worker
     assert {b["model"] for b in server.bodies} == {"gpt-4o-mini"}
+    assert sorted(len(b["response_format"]["json_schema"]["schema"]["required"]) for b in server.bodies) == [
+        3,
+        3,
+        3,
+        3,
+    ]
     assert pool_threads_left(before, within=0) == []  # all answered before the deadline: all joined
     assert not result.interrupted and result.notes == ()
 
@@ -81,7 +87,8 @@ def test_every_function_gets_an_llm_summary_in_order(server: LLMServer) -> None:
 def test_progress_is_reported_up_to_the_total(server: LLMServer) -> None:
     seen: list[tuple[int, int]] = []
     changes = [make_change(f"f{i}") for i in range(5)] + [make_change("s", skip_reason="binary file")]
-    summarize(changes, settings_for(server), None, lambda done, total: seen.append((done, total)))
+    settings = settings_for(server, max_per_request=1)
+    summarize(changes, settings, None, lambda done, total: seen.append((done, total)))
     assert seen[-1] == (6, 6) and len(seen) == 5
 
 
@@ -102,7 +109,9 @@ def test_each_fault_becomes_a_fallback_with_its_reason(server: LLMServer) -> Non
     changes = [make_change(f"ok{i}") for i in range(3)]
     changes += [make_change(f"bad_{i}", f"return 1  # llm-fault:{fault}") for i, fault in enumerate(FAULTS)]
     result = summarize(
-        changes, settings_for(server, timeout=3.0, retries=0, max_workers=1 + len(FAULTS)), None
+        changes,
+        settings_for(server, timeout=3.0, retries=0, max_workers=1 + len(FAULTS), max_per_request=1),
+        None,
     )
     by_name = {s.change.qualname: s for s in result.summaries}
     for i, (fault, reason) in enumerate(FAULTS.items()):
@@ -152,7 +161,8 @@ def test_short_retry_after_is_retried(server: LLMServer) -> None:
 def test_adaptive_concurrency_completes_a_server_admitting_four() -> None:
     with LLMServer(latency=0.02, admit=4) as srv:
         changes = [make_change(f"f{i}") for i in range(64)]
-        result = summarize(changes, settings_for(srv, max_workers=16, retries=2), None)
+        settings = settings_for(srv, max_workers=16, retries=2, max_per_request=1)
+        result = summarize(changes, settings, None)
     assert {s.status for s in result.summaries} == {"summarized"}
     assert srv.rejected > 0 and srv.max_in_flight <= 4
     assert result.requests == 64 + srv.rejected
@@ -176,7 +186,7 @@ def test_ctrl_c_returns_what_is_done(server: LLMServer) -> None:
 
     server.plan = plan
     changes = [make_change(f"f{i}") for i in range(8)]
-    result = summarize(changes, settings_for(server, max_workers=1), None)
+    result = summarize(changes, settings_for(server, max_workers=1, max_per_request=1), None)
     assert result.interrupted
     assert [s.status for s in result.summaries[:2]] == ["summarized"] * 2
     assert "interrupted" in {s.reason for s in result.summaries}

@@ -92,6 +92,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             "skipped": stats.skipped,
             "requests": stats.requests,
             "seconds": round(stats.seconds, 3),
+            "prompt_tokens": stats.prompt_tokens,
+            "completion_tokens": stats.completion_tokens,
             "by_kind": kind_counts(report.summaries),
         },
         "notes": [clean(note) for note in report.notes],

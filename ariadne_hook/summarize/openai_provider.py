@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from ariadne_hook.config import DEFAULT_MODEL as DEFAULT_MODEL  # one copy of the default, shown by --help
 from ariadne_hook.summarize.bounded_http import http_client
+from ariadne_hook.summarize.pack import FORMAT_REJECTED, TEMPERATURE, TUNING_REJECTED, Answer, max_tokens
 from ariadne_hook.summarize.prompt import SYSTEM_PROMPT
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.summarize.ratelimit import parse_retry_after
@@ -70,18 +71,25 @@ class OpenAIProvider:
             raise ProviderError("invalid OpenAI configuration", fatal=True) from None
 
     def summarize(self, prompt: str, *, timeout: float | None = None) -> str:
+        """LLMClient's request: one piece of code, a plain answer."""
         body = {
             "model": self.model,
             "messages": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}],
+            "temperature": TEMPERATURE,
+            "max_tokens": max_tokens(1),
         }
+        return self.complete(body, timeout=timeout).text
+
+    def complete(self, body: dict[str, Any], *, timeout: float | None = None) -> Answer:
+        """POST one chat-completions body (built by `pack.body`); the answer text and its token usage."""
         options: Any = {} if timeout is None else {"timeout": timeout}
         try:
             # the SDK's generic POST: its transport, auth and error mapping, without the per-call param
             # transformation and model parsing of `chat.completions.create` (2.5x less CPU per request)
             data = self._client.post("/chat/completions", body=body, cast_to=object, options=options)
         except Exception as exc:
-            raise classify(self._openai, exc) from None
-        return _content(data)
+            raise _rejected(self._openai, exc, body) or classify(self._openai, exc) from None
+        return Answer(_content(data), *_usage(data))
 
     def close(self) -> None:
         self._client.close()
@@ -101,6 +109,31 @@ def _content(data: Any) -> str:
     if not isinstance(content, str) or not content.strip():
         raise ProviderError("empty answer")
     return content
+
+
+def _usage(data: Any) -> tuple[int, int]:
+    """(prompt tokens, completion tokens) of a chat-completions body; 0 for what it does not say."""
+    usage = data.get("usage") if isinstance(data, dict) else None
+    if not isinstance(usage, dict):
+        return 0, 0
+    counts = [usage.get("prompt_tokens"), usage.get("completion_tokens")]
+    prompt, completion = (
+        c if isinstance(c, int) and not isinstance(c, bool) and c >= 0 else 0 for c in counts
+    )
+    return prompt, completion
+
+
+def _rejected(openai: Any, exc: Exception, body: dict[str, Any]) -> ProviderError | None:
+    """A 400 (422 from some local servers) naming an optional parameter we sent (temperature, max_tokens:
+    reasoning models refuse them), or any 400/422 to a request with a response_format: the stage drops the
+    parameter, or the structure."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422):
+        return None
+    if getattr(exc, "param", None) in ("temperature", "max_tokens") and "temperature" in body:
+        return ProviderError(TUNING_REJECTED)
+    if "response_format" in body:
+        return ProviderError(FORMAT_REJECTED)
+    return None
 
 
 def classify(openai: Any, exc: Exception) -> ProviderError:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from ariadne_hook.summarize.prompt import clean_answer
+
+T = TypeVar("T")
 
 
 class Provider(Protocol):
@@ -68,23 +71,27 @@ class Requester:
         self._lock = threading.Lock()
 
     def __call__(self, prompt: str) -> str:
+        raw = self.send(lambda timeout: self.provider.summarize(prompt, timeout=timeout))
+        text = clean_answer(raw)
+        if not text:
+            raise ProviderError("empty answer")
+        return text
+
+    def send(self, call: Callable[[float], T]) -> T:
+        """One attempt of `call(timeout)`: counted, timeout bounded by the deadline, breaker honoured."""
         timeout, capped = self._timeout()
         with self._lock:
             if self.broken is not None:
                 raise ProviderError(self.broken, fatal=True)
             self.requests += 1
         try:
-            raw = self.provider.summarize(prompt, timeout=timeout)
+            return call(timeout)
         except ProviderError as exc:
             if exc.fatal:
                 self.trip(exc.reason)
             if capped and exc.reason == "timeout":
                 raise ProviderError("deadline") from None
             raise
-        text = clean_answer(raw)
-        if not text:
-            raise ProviderError("empty answer")
-        return text
 
     def trip(self, reason: str) -> None:
         with self._lock:

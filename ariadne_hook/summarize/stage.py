@@ -1,33 +1,51 @@
 """The summarize stage: FunctionChange list -> Summary list, same order.
 
 offline provider: every function gets the deterministic offline summary (openai is never imported).
-openai provider, per function: skipped changes are listed, never sent; an unchanged body that only moved or
-was renamed needs no request; the cache answers what it can; the rest go through the bounded pool
-(`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage. Every failure
-becomes the offline summary with status "fallback" and a short reason. Ctrl-C returns what is done, the
-rest as fallback "interrupted", and sets `interrupted`.
+openai provider: skipped changes are listed, never sent; an unchanged body that only moved or was renamed,
+a trivial change (comments, whitespace, imports) and a file no function parser reads need no request
+(`route.py`); each other entry becomes a unit (`prompt.build_unit`, inside the deadline, in priority order);
+the cache answers what it can, per unit; at most `max_llm_entries` of the rest are sent (by priority, the
+others fall back with reason "budget"), packed into about `max_workers` requests (`pack.py`) that go through
+the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage.
+A unit a packed answer leaves out (or gives empty, invalid, or not as JSON) is asked again alone, once. An
+endpoint that rejects structured outputs gets one plain request per unit for the rest of the run. Every
+failure becomes the offline summary with status "fallback" and a short reason. Ctrl-C returns what is done,
+the rest as fallback "interrupted", and sets `interrupted`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ariadne_hook.config import Settings
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
+from ariadne_hook.summarize import pack, route
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
 from ariadne_hook.summarize.offline import moved_summaries, offline_summary
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
-from ariadne_hook.summarize.prompt import TRIMMED, BuiltPrompt, build_prompt
-from ariadne_hook.summarize.provider import Provider, ProviderError, Requester
+from ariadne_hook.summarize.prompt import TRIMMED, build_unit, clean_answer
+from ariadne_hook.summarize.provider import ProviderError, Requester
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
+from ariadne_hook.summarize.view import nested_entries
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ariadne_hook.summarize.openai_provider import OpenAIProvider
 
 MOVED_REASON = "body unchanged (moved or renamed): no LLM call"
 
 Progress = Callable[[int, int], None]
 DEADLINE_REASON = "deadline"
+MAX_ROUNDS = (
+    4  # packed requests, units asked again alone, and re-sends after the endpoint refused a parameter
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,8 @@ class SummarizeResult:
     requests: int = 0
     notes: tuple[str, ...] = ()
     interrupted: bool = False
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 def resolve_provider(settings: Settings) -> str:
@@ -87,13 +107,6 @@ def _fallback(change: FunctionChange, reason: str) -> Summary:
     return Summary(change, FALLBACK, _offline_text(change), reason)
 
 
-@dataclass(frozen=True)
-class _Job:
-    index: int
-    prompt: BuiltPrompt
-    key: str
-
-
 class _LLMRun:
     """State of one openai-provider run; each step fills `out` so Ctrl-C can return what is done."""
 
@@ -117,17 +130,21 @@ class _LLMRun:
         self.out: list[Summary | None] = [None] * len(changes)
         self.notes: list[str] = []
         self.requests = 0
+        self.tokens = [0, 0]  # prompt, completion
         self.fatal: str | None = None  # why the configuration cannot work, once known
         self.interrupted = False
+        self.structured = settings.max_per_request > 1  # off once the endpoint rejects response_format
+        self.tuned = True  # temperature and max_tokens sent; off once the endpoint rejects them
+        self.done = 0  # entries settled, for progress
 
     def run(self) -> SummarizeResult:
         cache: SummaryCache | None = None
         try:
-            jobs = self._prepare()
+            units = self._prepare()
             cache = self._open_cache()
-            hits = cache.get_many([j.key for j in jobs]) if cache else {}
+            hits = cache.get_many([u.key for u in units]) if cache else {}
             self._warn_cache(cache)
-            misses = [j for j in jobs if not self._from_cache(j, hits)]
+            misses = self._within_budget([u for u in units if not self._from_cache(u, hits)])
             fresh = self._ask(misses) if misses else []
             if cache is not None:
                 cache.put_many(fresh)
@@ -139,21 +156,58 @@ class _LLMRun:
                 cache.close()
         return self._result()
 
-    def _prepare(self) -> list[_Job]:
-        """Skipped and moved entries are settled here; a job for each of the others."""
+    def first_bodies(self) -> list[dict[str, Any]]:
+        """The bodies of the first round of requests, as they would be sent (no cache, nothing sent)."""
+        units = self._within_budget(self._prepare())
+        return [pack.body(self.model, r, tuned=self.tuned) for r in self._plan(units)]
+
+    # ------------------------------------------------------------------------------------- preparation
+    def _prepare(self) -> list[pack.Unit]:
+        """Entries that need no request are settled here; a unit for each other, built in priority order
+        while the deadline allows (the rest fall back with reason "deadline")."""
         moved = moved_summaries(self.changes)
-        secrets = (self.settings.api_key,) if self.settings.api_key else ()
-        jobs: list[_Job] = []
+        wanted: list[int] = []
         for i, change in enumerate(self.changes):
             if change.skip_reason:
                 self.out[i] = _skipped(change)
             elif i in moved:
                 self.out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
+            elif reason := route.offline_reason(change, self.settings.llm_non_code):
+                self.out[i] = Summary(change, SUMMARIZED, _offline_text(change), reason)
             else:
-                prompt = build_prompt(change, self.settings.max_prompt_chars, secrets)
-                key = cache_key(self.provider_name, self.settings.base_url, self.model, prompt.text)
-                jobs.append(_Job(i, prompt, key))
-        return jobs
+                wanted.append(i)
+        wanted.sort(key=lambda i: route.priority(self.changes[i]))
+        by_path: dict[str, list[FunctionChange]] = {}
+        for change in self.changes:
+            by_path.setdefault(change.path, []).append(change)
+        secrets = (self.settings.api_key,) if self.settings.api_key else ()
+        units: list[pack.Unit] = []
+        unbuilt = 0
+        for i in wanted:
+            change = self.changes[i]
+            if time.monotonic() >= self.end:
+                self.out[i] = _fallback(change, DEADLINE_REASON)
+                unbuilt += 1
+                continue
+            nested = nested_entries(change, by_path[change.path])
+            built = build_unit(change, self.settings.max_prompt_chars, secrets, nested)
+            key = cache_key(self.provider_name, self.settings.base_url, self.model, built.text)
+            units.append(pack.Unit(i, change.path, built.text, key, built.trimmed))
+        if unbuilt:
+            self.notes.append(f"deadline reached while building prompts: {unbuilt} functions were never sent")
+        self.done = sum(s is not None for s in self.out)
+        return units
+
+    def _within_budget(self, units: list[pack.Unit]) -> list[pack.Unit]:
+        """At most `max_llm_entries` units (already in priority order); the others fall back ("budget")."""
+        cap = self.settings.max_llm_entries
+        for unit in units[cap:]:
+            self.out[unit.index] = _fallback(self.changes[unit.index], route.BUDGET)
+        if len(units) > cap:
+            self.notes.append(
+                f"entry budget of {cap} reached: {len(units) - cap} entries got offline summaries"
+            )
+        return units[:cap]
 
     def _open_cache(self) -> SummaryCache | None:
         if not self.settings.cache or self.cache_dir is None:
@@ -164,15 +218,40 @@ class _LLMRun:
         if cache is not None and cache.warning and cache.warning not in self.notes:
             self.notes.append(cache.warning)
 
-    def _from_cache(self, job: _Job, hits: dict[str, str]) -> bool:
-        text = hits.get(job.key)
+    def _from_cache(self, unit: pack.Unit, hits: dict[str, str]) -> bool:
+        text = hits.get(unit.key)
         if text is None:
             return False
-        self.out[job.index] = Summary(self.changes[job.index], CACHED, text, _trim_reason(job.prompt))
+        self.out[unit.index] = Summary(self.changes[unit.index], CACHED, text, _trim_reason(unit))
+        self.done += 1
         return True
 
-    def _ask(self, jobs: list[_Job]) -> list[tuple[str, str]]:
-        """Send the jobs; fill their summaries; the (cache key, text) pairs that succeeded."""
+    def _plan(self, units: Sequence[pack.Unit]) -> list[pack.Request]:
+        """Requests for `units` (in priority order): same-file units together within a tier (source,
+        tests); the requests ordered by tier, then the largest changes first."""
+
+        def position(unit: pack.Unit) -> tuple[int, str, int]:
+            change = self.changes[unit.index]
+            return route.tier(change), unit.path, change.first_line
+
+        ordered = sorted(units, key=position)
+        requests: list[pack.Request] = []
+        s = self.settings
+        budget = s.max_prompt_chars
+        for tier in sorted({position(u)[0] for u in ordered}):
+            group = [u for u in ordered if position(u)[0] == tier]
+            workers = max(1, math.ceil(s.max_workers * len(group) / len(ordered)))
+            requests += pack.plan(group, workers, s.max_per_request, budget, self.structured)
+
+        def weight(request: pack.Request) -> tuple[int, int]:
+            changes = [self.changes[u.index] for u in request.units]
+            return route.tier(changes[0]), -sum(route.changed_lines(c) for c in changes)
+
+        return sorted(requests, key=weight)
+
+    # ---------------------------------------------------------------------------------------- requests
+    def _ask(self, units: list[pack.Unit]) -> list[tuple[str, str]]:
+        """Send the units; fill their summaries; the (cache key, text) pairs that succeeded."""
         # building the provider imports openai (~1 s; several on a busy machine): within the deadline too
         built = map_bounded(
             lambda _: self._provider(),
@@ -185,23 +264,24 @@ class _LLMRun:
         if not built.ok or built.value is None:
             if isinstance(built.error, ProviderError):
                 self.fatal = built.error.reason
-            failed: Outcome[str] = Outcome(error=built.error, not_run=built.not_run)
-            self._settle(jobs, [failed] * len(jobs))
+            for unit in units:
+                self.out[unit.index] = _fallback(self.changes[unit.index], _reason(built))
+            self.interrupted = self.interrupted or built.not_run == INTERRUPTED
             return []
         provider = built.value
+        fresh: list[tuple[str, str]] = []
         try:
             requester = Requester(provider, self.settings.timeout, self.end)
             limiter = AdaptiveLimiter(self.settings.max_workers, self.settings.retries)
-            outcomes = map_bounded(
-                lambda job: requester(job.prompt.text),
-                jobs,
-                self.settings.max_workers,
-                deadline=max(0.0, self.end - time.monotonic()),
-                limiter=limiter,
-                progress=self._progress_from(len(self.changes) - len(jobs)),
-                join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
-                join_at_deadline=False,  # the same at the deadline, whatever the server does
-            )
+            pending = self._plan(units)
+            for _ in range(MAX_ROUNDS):
+                if not pending or self.interrupted:
+                    break
+                outcomes = self._round(pending, provider, requester, limiter)
+                pending = self._settle(pending, outcomes, fresh)
+            for request in [] if self.interrupted else pending:  # after MAX_ROUNDS: not expected
+                for unit in request.units:
+                    self.out[unit.index] = _fallback(self.changes[unit.index], "no answer")
         finally:
             provider.close()
         self.requests, self.fatal = requester.requests, requester.broken
@@ -209,32 +289,111 @@ class _LLMRun:
             self.notes.append(
                 f"rate limited: concurrency lowered to {limiter.lowest} of {limiter.max_workers}"
             )
-        return self._settle(jobs, outcomes)
+        return fresh
 
-    def _provider(self) -> Provider:
+    def _provider(self) -> OpenAIProvider:
         from ariadne_hook.summarize.openai_provider import OpenAIProvider
 
         s = self.settings
         return OpenAIProvider(self.model, s.base_url, s.api_key, s.timeout, s.azure_api_version)
 
-    def _progress_from(self, already: int) -> Progress | None:
+    def _round(
+        self,
+        requests: list[pack.Request],
+        provider: OpenAIProvider,
+        requester: Requester,
+        limiter: AdaptiveLimiter,
+    ) -> list[Outcome[pack.Answer]]:
+        def attempt(request: pack.Request) -> pack.Answer:
+            body = pack.body(self.model, request, tuned=self.tuned)
+            return requester.send(lambda timeout: provider.complete(body, timeout=timeout))
+
+        return map_bounded(
+            attempt,
+            requests,
+            self.settings.max_workers,
+            deadline=max(0.0, self.end - time.monotonic()),
+            limiter=limiter,
+            progress=self._progress_of(requests),
+            join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
+            join_at_deadline=False,  # the same at the deadline, whatever the server does
+        )
+
+    def _progress_of(self, requests: list[pack.Request]) -> Progress | None:
         report = self.progress
         if report is None:
             return None
-        total = len(self.changes)
-        return lambda done, _: report(already + done, total)
+        total, already = len(self.changes), self.done
+        units = sum(len(r.units) for r in requests)
+        return lambda done, count: report(min(total, already + units * done // max(1, count)), total)
 
-    def _settle(self, jobs: list[_Job], outcomes: list[Outcome[str]]) -> list[tuple[str, str]]:
-        fresh: list[tuple[str, str]] = []
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            change = self.changes[job.index]
+    def _settle(
+        self,
+        requests: list[pack.Request],
+        outcomes: list[Outcome[pack.Answer]],
+        fresh: list[tuple[str, str]],
+    ) -> list[pack.Request]:
+        """Record a round's answers; the requests of the next round."""
+        again: list[pack.Request] = []
+        alone: list[pack.Unit] = []
+        for request, outcome in zip(requests, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
-                self.out[job.index] = Summary(change, SUMMARIZED, outcome.value, _trim_reason(job.prompt))
-                fresh.append((job.key, outcome.value))
+                self._count(outcome.value)
+                alone += self._answered(request, outcome.value, fresh)
+                continue
+            reason = _reason(outcome)
+            if reason == pack.FORMAT_REJECTED and request.structured:
+                self._switch(
+                    "structured",
+                    "the endpoint rejected structured outputs: one request per "
+                    "function for the rest of the run",
+                )
+                alone += request.units
+            elif reason == pack.TUNING_REJECTED:  # sent with them: send again without
+                self._switch(
+                    "tuned",
+                    "the endpoint rejected temperature/max_tokens: sent without them for the rest of the run",
+                )
+                again.append(request)
+            elif request.structured and reason == pack.NOT_JSON:
+                alone += request.units
             else:
-                self.out[job.index] = _fallback(change, _reason(outcome))
+                for unit in request.units:
+                    self.out[unit.index] = _fallback(self.changes[unit.index], reason)
         self.interrupted = self.interrupted or any(o.not_run == INTERRUPTED for o in outcomes)
-        return fresh
+        alone.sort(key=lambda u: route.priority(self.changes[u.index]))
+        self.done = sum(s is not None for s in self.out)
+        return again + [pack.Request((u,), False) for u in alone]
+
+    def _answered(
+        self, request: pack.Request, answer: pack.Answer, fresh: list[tuple[str, str]]
+    ) -> list[pack.Unit]:
+        """Fill the summaries an answer gives; the units to ask again alone."""
+        if request.structured:
+            texts, bad = pack.split_answer(answer.text, request.ids)
+        else:
+            text = clean_answer(answer.text)
+            texts, bad = ({"f1": text}, {}) if text else ({}, {"f1": pack.EMPTY})
+        retry: list[pack.Unit] = []
+        for ident, unit in zip(request.ids, request.units, strict=True):
+            change = self.changes[unit.index]
+            if ident in texts:
+                self.out[unit.index] = Summary(change, SUMMARIZED, texts[ident], _trim_reason(unit))
+                fresh.append((unit.key, texts[ident]))
+            elif request.structured:
+                retry.append(unit)
+            else:
+                self.out[unit.index] = _fallback(change, bad[ident])
+        return retry
+
+    def _count(self, answer: pack.Answer) -> None:
+        self.tokens[0] += answer.prompt_tokens
+        self.tokens[1] += answer.completion_tokens
+
+    def _switch(self, attribute: str, note: str) -> None:
+        if getattr(self, attribute):
+            setattr(self, attribute, False)
+            self.notes.append(note)
 
     def _result(self) -> SummarizeResult:
         summaries = tuple(
@@ -248,14 +407,39 @@ class _LLMRun:
             self.requests,
             tuple(self.notes + _run_notes(summaries, self.settings.deadline, self.fatal)),
             self.interrupted,
+            self.tokens[0],
+            self.tokens[1],
         )
 
 
-def _trim_reason(prompt: BuiltPrompt) -> str | None:
-    return TRIMMED if prompt.trimmed else None
+def dry_run(changes: Sequence[FunctionChange], settings: Settings) -> list[dict[str, Any]]:
+    """The request bodies the first round would send for `changes` (after routing, redaction, exclusion,
+    the entry budget and packing), without the cache, the SDK or the network. [] offline."""
+    if resolve_provider(settings) == "offline":
+        return []
+    return _LLMRun(changes, settings, None, None, time.monotonic() + settings.deadline).first_bodies()
 
 
-def _reason(outcome: Outcome[str]) -> str:
+def start_sdk_import(settings: Settings) -> threading.Thread | None:
+    """When the model will be asked, import the openai SDK (~0.5-0.9 s) in a short-lived thread while git
+    and locate work; the caller joins it before summarizing. None (nothing started) offline."""
+    if resolve_provider(settings) == "offline":
+        return None
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # a failure is reported when the provider is built
+            import openai  # noqa: F401
+
+    thread = threading.Thread(target=load, name="ariadne-sdk-import", daemon=True)
+    thread.start()
+    return thread
+
+
+def _trim_reason(unit: pack.Unit) -> str | None:
+    return TRIMMED if unit.trimmed else None
+
+
+def _reason(outcome: Outcome[Any]) -> str:
     if outcome.not_run is not None:
         return outcome.not_run
     if isinstance(outcome.error, ProviderError):

@@ -1,0 +1,57 @@
+"""Which entries are worth a request, and in what order the model's time is spent.
+
+No request for: changes that only touch comments, blank lines, whitespace or imports (`change.trivial`),
+entries of files no function parser reads (docs, changelogs, YAML, requirements: unless `llm_non_code`),
+and entries with nothing to show (a pure rename or mode change). They get the offline summary.
+
+Priority under the deadline and the entry budget: non-test source first, then tests; within each, the
+largest changes first. The report's order is not affected (path, then line).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ariadne_hook.locate.languages import PARSERS
+from ariadne_hook.models import FunctionChange
+
+TRIVIAL = "only comments, whitespace or imports changed: no LLM call"
+NON_CODE = "not code (no function parser for this file type): no LLM call"
+NOTHING = "no content change to summarize: no LLM call"
+BUDGET = "budget"
+
+_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "e2e", "testdata"})
+_TEST_FILE = re.compile(
+    r"^(?:test_.*|.*_test|.*_tests|.*\.test|.*\.spec|.*_spec|.*Tests?|conftest)\.[A-Za-z0-9+]+$"
+)
+
+
+def offline_reason(change: FunctionChange, llm_non_code: bool) -> str | None:
+    """Why this entry gets the offline summary without a request; None when it is worth one."""
+    if change.trivial:
+        return TRIVIAL
+    if not change.diff.strip():
+        return NOTHING
+    if change.language not in PARSERS and not llm_non_code:
+        return NON_CODE
+    return None
+
+
+def is_test(path: str) -> bool:
+    parts = path.split("/")
+    return bool(_TEST_DIRS.intersection(parts[:-1])) or bool(_TEST_FILE.match(posixpath.basename(path)))
+
+
+def changed_lines(change: FunctionChange) -> int:
+    return sum(1 for line in change.diff.split("\n") if line[:1] in ("+", "-"))
+
+
+def tier(change: FunctionChange) -> int:
+    """0: source code, 1: tests."""
+    return 1 if is_test(change.path) else 0
+
+
+def priority(change: FunctionChange) -> tuple[int, int]:
+    """Sort key: lower first (source before tests, then larger changes first)."""
+    return tier(change), -changed_lines(change)
