@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
 from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
-from ariadne_hook.console import Console, detail_lines, result_line, why
+from ariadne_hook.console import NO_CALL, Console, detail_lines, result_line, why
 from ariadne_hook.models import (
     CACHED,
     FALLBACK,
@@ -237,11 +237,13 @@ def review(ctx: Context) -> Outcome:
         ),
         notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
     )
-    destination = publish(report, ctx)
+    report, subject = _ask_overview(ctx, report, end)
+    destination = publish(report, ctx, subject)
     failed = report.stats.fallback > 0 or ctx.misconfigured
     return Outcome(report, destination, failed, interrupted=bool(getattr(result, "interrupted", False)))
 
 
+WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
 REFERENCES_SHARE = 0.1  # of the deadline, at most REFERENCES_BUDGET seconds
 REFERENCES_BUDGET = 2.0
 
@@ -278,6 +280,61 @@ def with_references(summaries: Sequence[Summary], found: Mapping[int, References
     return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
 
 
+def _wants_subject(ctx: Context) -> bool:
+    """prepare-commit-msg with commit-subject on, on a message git opened empty (not -m/-F, amend, merge,
+    squash or a template): the only case where a subject is proposed."""
+    from ariadne_hook.publish.commit_msg import EMPTY_SOURCES
+
+    args, s = ctx.args, ctx.s
+    source = args.commit_msg_source or ctx.env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+    return (
+        bool(args.commit_msg_file) and s.commit_subject and s.commit_msg != "off" and source in EMPTY_SOURCES
+    )
+
+
+def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str | None]:
+    """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
+    offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted."""
+    from dataclasses import replace
+
+    if report.provider == "offline" or not report.summaries:
+        return report, None
+    from ariadne_hook.render.overview import overview_lines
+    from ariadne_hook.render.sanitize import clean
+    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, overview_input
+
+    s = ctx.s
+    answered = [  # the model's summaries (not those made offline without a request: trivial, moved...)
+        x
+        for x in report.summaries
+        if x.status in (SUMMARIZED, CACHED) and not (x.reason or "").endswith(NO_CALL)
+    ]
+    if report.stats.fallback and not answered:
+        note = "walkthrough not asked: no summary came from the model"
+        return replace(report, notes=(*report.notes, note)), None
+    walk = [WALKTHROUGH] if len(answered) >= WALKTHROUGH_FROM else []  # one summary needs no walkthrough
+    kinds = [*walk, *([SUBJECT] if _wants_subject(ctx) else [])]
+    if not kinds:
+        return report, None
+    sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
+    facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
+    prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
+    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), end)
+    notes = [*report.notes, *asked.notes]
+    if WALKTHROUGH in asked.failed:
+        notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
+    if SUBJECT in asked.failed:
+        notes.append(f"commit subject failed ({asked.failed[SUBJECT]}): none proposed")
+    stats = replace(
+        report.stats,
+        requests=report.stats.requests + asked.requests,
+        prompt_tokens=report.stats.prompt_tokens + asked.prompt_tokens,
+        completion_tokens=report.stats.completion_tokens + asked.completion_tokens,
+    )
+    walkthrough = asked.texts.get(WALKTHROUGH)
+    return replace(report, walkthrough=walkthrough, stats=stats, notes=tuple(notes)), asked.texts.get(SUBJECT)
+
+
 def rendered(report: Report, fmt: str) -> str:
     """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
     if fmt == "json":
@@ -289,8 +346,9 @@ def rendered(report: Report, fmt: str) -> str:
     return render_markdown(report, LOCAL)
 
 
-def publish(report: Report, ctx: Context) -> str:
-    """Write the review where it was asked for; returns where it went (for the result line)."""
+def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
+    """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
+    proposed commit subject for the prepare-commit-msg mode."""
     from ariadne_hook.publish.files import atomic_write
 
     settings, args = ctx.s, ctx.args
@@ -307,7 +365,7 @@ def publish(report: Report, ctx: Context) -> str:
         destination = _display_path(target)
     extra = _publish_github(report, args, target, ctx.env)
     if args.commit_msg_file:
-        extra.append(_commit_message(report, args, settings, ctx.env))
+        extra.append(_commit_message(report, args, settings, ctx.env, subject))
     return "; ".join([destination, *[e for e in extra if e]])
 
 
@@ -344,12 +402,16 @@ def _publish_github(
 
 
 def _commit_message(
-    report: Report, args: argparse.Namespace, settings: Settings, env: Mapping[str, str]
+    report: Report,
+    args: argparse.Namespace,
+    settings: Settings,
+    env: Mapping[str, str],
+    subject: str | None = None,
 ) -> str:
     from ariadne_hook.publish.commit_msg import apply_to_message
 
     source = args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
-    return apply_to_message(Path(args.commit_msg_file), report, source, settings)
+    return apply_to_message(Path(args.commit_msg_file), report, source, settings, subject=subject)
 
 
 def _root_of(args: argparse.Namespace) -> tuple[Path | None, str | None]:

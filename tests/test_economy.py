@@ -30,6 +30,11 @@ def server() -> Iterator[LLMServer]:
         yield srv
 
 
+def function_bodies(server: LLMServer) -> list[Any]:
+    """The bodies of the function-summary requests (not the walkthrough or the commit subject after them)."""
+    return [b for b in server.bodies if not user_prompt(b).startswith(("Walkthrough", "Commit subject"))]
+
+
 def names_in(body: dict[str, Any]) -> list[str]:
     """The functions a request body carries (from the unit headers of its user message)."""
     prompt = user_prompt(body)
@@ -321,8 +326,8 @@ def test_dry_run_prints_exactly_what_a_real_run_sends(
     assert "conf.py" not in out and "dry run: " in err
     code, _, err = run_main(["--format", "json", "--exclude", "conf.py"], repo, env, capsys)
     assert code == 0
-    canon = sorted(json.dumps(b, sort_keys=True) for b in server.bodies)
-    assert canon == sorted(json.dumps(b, sort_keys=True) for b in printed)
+    canon = sorted(json.dumps(b, sort_keys=True) for b in function_bodies(server))
+    assert canon == sorted(json.dumps(b, sort_keys=True) for b in printed)  # the walkthrough comes after
     assert " tokens" in err and "requests" in err
     stats = json.loads((repo / ".ariadne" / "review.json").read_text())["stats"]
     assert stats["prompt_tokens"] > 0 and stats["completion_tokens"] > 0
@@ -435,7 +440,7 @@ def test_only_real_function_edits_reach_the_model(
     env = clean_env(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=KEY)
     code, _, _ = run_main(["--format", "json"], root, env, capsys)
     assert code == 0
-    assert sorted(n for b in server.bodies for n in names_in(b)) == ["real_one", "real_two"]
+    assert sorted(n for b in function_bodies(server) for n in names_in(b)) == ["real_one", "real_two"]
     report = json.loads((root / ".ariadne" / "review.json").read_text())
     assert {f["path"] for f in report["functions"]} == set(NOISE_NEW)  # every file still in the review
     assert all(f["status"] in ("summarized", "cached") for f in report["functions"])

@@ -1,0 +1,179 @@
+"""The model's walkthrough and the proposed commit subject (issue 13 items 2 and 3), against the loopback
+model server: one more request whose input is the function summaries and the offline facts, never the code."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ariadne_hook.config import Settings
+from ariadne_hook.publish.commit_msg import BEGIN
+from ariadne_hook.summarize.overview import SUBJECT as SUBJECT_KIND
+from ariadne_hook.summarize.overview import WALKTHROUGH, ask_overview
+from tests.gitutil import commit_all, git, init_repo, stage_all, write
+from tests.llm_server import LLMServer, user_prompt
+from tests.runner import clean_env, run_main
+
+ROOT = Path(__file__).resolve().parents[1]
+LIB = "def old_api(x):\n    secret_sauce = x * 41\n    return secret_sauce + 1\n\n\n"
+LIB += "def keep(y):\n    return y\n"
+NEW_LIB = "def keep(y):\n    return y - 1\n\n\n"
+NEW_LIB += "def new_pub(z):\n    unique_body_line = z * 3\n    return unique_body_line\n"
+WALK = "This change retires old_api in favour of new_pub and adjusts keep."
+SUBJECT = "Replace old_api with new_pub"
+
+
+def answer(prompt: str) -> str:
+    if prompt.startswith("Walkthrough"):
+        return WALK
+    if prompt.startswith("Commit subject"):
+        return f'"{SUBJECT}."'
+    return "This function changes."
+
+
+def is_overview(body: object) -> bool:
+    return user_prompt(body).startswith(("Walkthrough", "Commit subject"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = init_repo(tmp_path / "repo")
+    write(root, "lib.py", LIB)
+    write(root, "use.py", "from lib import old_api\n\nprint(old_api(1))\n")
+    commit_all(root)
+    write(root, "lib.py", NEW_LIB)
+    stage_all(root)
+    return root
+
+
+def review(repo: Path, server: LLMServer, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    env = clean_env(OPENAI_BASE_URL=server.base_url)
+    code, out, err = run_main(["-o", "-", *args], repo, env, capsys)
+    assert code == 0, err
+    return out
+
+
+def test_walkthrough_from_summaries_not_code(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with LLMServer(answer=answer) as server:
+        data = json.loads(review(repo, server, capsys, "--format", "json", "--max-workers", "1"))
+        walks = [b for b in server.bodies if is_overview(b)]
+    assert data["walkthrough"] == WALK
+    assert data["overview"].startswith(WALK + "\n\nChanged: ")
+    assert "⚠ old_api deleted — still used at use.py:1, use.py:3" in data["overview"]
+    assert len(walks) == 1 and data["stats"]["requests"] == server.requests
+    prompt = user_prompt(walks[0])
+    assert "This function changes." in prompt  # the function summaries
+    assert (
+        "Public API: added new_pub; removed old_api" in prompt and "use.py:3" in prompt
+    )  # the offline facts
+    for line in (LIB + NEW_LIB).split("\n"):
+        if line.strip() and not line.startswith("def "):
+            assert line.strip() not in prompt, line  # no function body line: not the code again
+    assert data["stats"]["prompt_tokens"] > 0
+
+
+def test_walkthrough_is_cached_and_on_top(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with LLMServer(answer=answer) as server:
+        review(repo, server, capsys)
+        asked = server.requests
+        second = review(repo, server, capsys)
+        assert server.requests == asked  # the second run: every answer from the cache, the walkthrough too
+    top = second.index("### Overview")
+    assert top < second.index("### `lib.py`")
+    assert second.index(f"**Walkthrough:** {WALK}") > top
+
+
+def test_failing_walkthrough_keeps_the_offline_overview(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = lambda _i, prompt: "500" if prompt.startswith("Walkthrough") else None  # noqa: E731
+    with LLMServer(answer=answer, plan=plan) as server:
+        data = json.loads(review(repo, server, capsys, "--format", "json"))
+    assert data["walkthrough"] is None
+    assert data["overview"].startswith("Changed: ")
+    assert "walkthrough failed (HTTP 500): the overview is the offline one" in data["notes"]
+    assert data["stats"]["fallback"] == 0  # the function summaries are the model's
+
+
+def test_no_summary_from_the_model_no_walkthrough(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with LLMServer(fault="hang") as server:
+        data = json.loads(review(repo, server, capsys, "--format", "json", "--deadline", "1"))
+        assert not [b for b in server.bodies if is_overview(b)]  # the deadline was spent: not asked
+    assert data["walkthrough"] is None and data["overview"].startswith("Changed: ")
+    assert "walkthrough not asked: no summary came from the model" in data["notes"]
+
+
+def test_no_time_left_no_request(tmp_path: Path) -> None:
+    with LLMServer(answer=answer) as server:
+        settings = Settings(base_url=server.base_url)
+        asked = ask_overview([WALKTHROUGH, SUBJECT_KIND], "facts", settings, tmp_path, time.monotonic() - 1)
+        assert server.requests == 0
+    assert asked.failed == {WALKTHROUGH: "deadline", SUBJECT_KIND: "deadline"} and asked.texts == {}
+
+
+def test_answers_are_cached_per_kind(tmp_path: Path) -> None:
+    with LLMServer(answer=answer) as server:
+        settings = Settings(base_url=server.base_url)
+        first = ask_overview([WALKTHROUGH], "facts", settings, tmp_path, time.monotonic() + 30)
+        both = ask_overview([WALKTHROUGH, SUBJECT_KIND], "facts", settings, tmp_path, time.monotonic() + 30)
+        assert server.requests == 2 and first.requests == 1 and both.requests == 1  # only the subject asked
+    assert both.texts == {WALKTHROUGH: WALK, SUBJECT_KIND: f'"{SUBJECT}."'} and both.prompt_tokens > 0
+
+
+# prepare-commit-msg: a real `git commit` through a real hook that runs the CLI ---------------------------
+HOOK = f"""#!/bin/sh
+exec "{sys.executable}" -m ariadne_hook --commit-msg-file "$1" --commit-msg-source "$2" --commit-subject
+"""
+EDITOR = f"""#!{sys.executable}
+import os, shutil, sys
+shutil.copy(sys.argv[1], os.environ["EDITOR_SEEN"])
+"""
+
+
+@pytest.fixture
+def hooked(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name, body in (("prepare-commit-msg", HOOK), ("editor", EDITOR)):
+        target = repo / ".git" / "hooks" / name
+        target.write_text(body, encoding="utf-8")
+        target.chmod(target.stat().st_mode | stat.S_IEXEC)
+    for key in list(os.environ):
+        if key.startswith(("ARIADNE_", "OPENAI_", "GITHUB_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.setenv("GIT_EDITOR", str(repo / ".git" / "hooks" / "editor"))
+    monkeypatch.setenv("EDITOR_SEEN", str(tmp_path / "seen.txt"))
+    return repo
+
+
+def seen(repo: Path) -> str:
+    return (repo.parent / "seen.txt").read_text(encoding="utf-8")
+
+
+def test_commit_gets_a_proposed_subject(hooked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with LLMServer(answer=answer) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        git(hooked, "commit", "-q")
+    message = seen(hooked)
+    assert message.startswith(f"{SUBJECT}\n\n#")  # cleaned: no quotes, no final period
+    assert f"# {BEGIN}" in message
+    assert git(hooked, "log", "-1", "--format=%B") == f"{SUBJECT}\n\n"  # the editor kept it
+
+
+def test_dash_m_message_is_untouched(hooked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with LLMServer(answer=answer) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        git(hooked, "commit", "-q", "-m", "my own words")
+        assert not [b for b in server.bodies if user_prompt(b).startswith("Commit subject")]
+    assert git(hooked, "log", "-1", "--format=%B") == "my own words\n\n"
+
+
+def test_offline_commit_has_no_subject(hooked: Path) -> None:
+    git(hooked, "commit", "-q", "--allow-empty-message")
+    message = seen(hooked)
+    assert message.startswith("\n#") and f"# {BEGIN}" in message
