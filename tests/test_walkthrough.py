@@ -177,3 +177,14 @@ def test_offline_commit_has_no_subject(hooked: Path) -> None:
     git(hooked, "commit", "-q", "--allow-empty-message")
     message = seen(hooked)
     assert message.startswith("\n#") and f"# {BEGIN}" in message
+
+
+def test_excluded_files_are_not_named_to_the_model(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "private_conf.py", "def token():\n    return 'abc'\n")
+    stage_all(repo)
+    with LLMServer(answer=answer) as server:
+        data = json.loads(review(repo, server, capsys, "--format", "json", "--exclude", "private_conf.py"))
+        sent = json.dumps(server.bodies)
+    assert data["walkthrough"] == WALK
+    assert "Skipped: private_conf.py" in data["overview"]  # the review names it...
+    assert "private_conf" not in sent  # ...the model never hears of it
