@@ -236,3 +236,23 @@ def test_a_failing_reference_scan_costs_only_a_note(
     data = json.loads(review(repo, capsys, "--format", "json"))
     assert "references: not searched (RuntimeError)" in data["notes"]
     assert any(e["qualname"] == "old_api" for e in data["functions"])
+
+
+def test_typescript_signature_changed_through_the_cli(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A tree-sitter language and a signature change: the old-shape call is listed, the updated one is not."""
+    write(repo, "lib.ts", "export function load(path: string): number {\n  return 1;\n}\n")
+    write(repo, "user.ts", 'import { load } from "./lib";\nload("a");\n// load("in a comment")\n')
+    write(repo, "other.ts", 'import { load } from "./lib";\nload("b");\n')
+    commit_all(repo)
+    write(repo, "lib.ts", "export function load(path: string, mode: number): number {\n  return mode;\n}\n")
+    write(repo, "other.ts", 'import { load } from "./lib";\nload("b", 1);\n')  # updated by the change
+    stage_all(repo)
+    text = review(repo, capsys)
+    warning = "⚠ `load` signature changed — still called the old way at `user.ts:2`"
+    assert text.count(warning) == 2  # in the overview and under the entry
+    assert "- Public API: re-signatured `load`." in text
+    entry = next(
+        e for e in json.loads(review(repo, capsys, "--format", "json"))["functions"] if "references" in e
+    )
+    assert entry["references"] == [{"path": "user.ts", "line": 2, "text": 'load("a");'}]
+    assert entry["references_why"] == "signature changed"
