@@ -196,7 +196,7 @@ def _fn(path: str, qualname: str, change: str, **kw: object) -> FunctionChange:
     ],
 )
 def test_what_is_public(language: str, qualname: str, kind: str, source: str, public: bool) -> None:
-    change = _fn("x", qualname, "added", language=language, kind=kind, new_source=source)
+    change = _fn("pkg/x", qualname, "added", language=language, kind=kind, new_source=source)
     assert is_public(change) is public
 
 
@@ -256,3 +256,8 @@ def test_typescript_signature_changed_through_the_cli(repo: Path, capsys: pytest
     )
     assert entry["references"] == [{"path": "user.ts", "line": 2, "text": 'load("a");'}]
     assert entry["references_why"] == "signature changed"
+
+
+def test_a_private_python_module_is_no_api() -> None:
+    assert not is_public(_fn("click/_compat.py", "get_best_encoding", "added"))
+    assert is_public(_fn("click/__init__.py", "echo", "added"))

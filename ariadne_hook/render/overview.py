@@ -8,7 +8,8 @@ The offline overview is 2–6 plain lines, always the same for the same report:
 4. the skipped files and why, when there are any.
 
 "Public" is decided from what the parsers give, per language: Python, a name of which no part starts with
-``_`` (dunders such as ``__init__`` are public) and that is not nested in a function; Go, every part of the
+``_`` (dunders such as ``__init__`` are public), in a module path of which no part does either (``_compat.py``
+is private), and that is not nested in a function; Go, every part of the
 name capitalized (an exported method of an exported type); Java, ``public`` in the declaration; JavaScript and
 TypeScript, a top-level function declared with ``export``; Rust, ``pub``; C and C++, a function that is not
 ``static``; Ruby, every method (visibility is a runtime call). Class entries are not API changes (their own
@@ -77,7 +78,10 @@ def is_public(change: FunctionChange) -> bool:
     if lang == "python":
         if change.kind == "function" and len(parts) > 1:
             return False  # nested in a function: local
-        return all(not p.startswith("_") or (p.startswith("__") and p.endswith("__")) for p in parts)
+        modules = [m.removesuffix(".py") for m in change.path.split("/")]  # a private module: _compat.py
+        return all(
+            not p.startswith("_") or (p.startswith("__") and p.endswith("__")) for p in parts + modules
+        )
     if lang == "go":
         return all(p[:1].isupper() for p in parts)
     if lang == "java":
