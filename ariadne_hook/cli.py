@@ -237,10 +237,13 @@ def review(ctx: Context) -> Outcome:
         ),
         notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
     )
-    report, subject = _ask_overview(ctx, report, end)
+    interrupted = bool(getattr(result, "interrupted", False))
+    subject = None
+    if not interrupted:  # after Ctrl-C nothing more is asked
+        report, subject, interrupted = _ask_overview(ctx, report, end)
     destination = publish(report, ctx, subject)
     failed = report.stats.fallback > 0 or ctx.misconfigured
-    return Outcome(report, destination, failed, interrupted=bool(getattr(result, "interrupted", False)))
+    return Outcome(report, destination, failed, interrupted=interrupted)
 
 
 WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
@@ -292,16 +295,18 @@ def _wants_subject(ctx: Context) -> bool:
     )
 
 
-def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str | None]:
+def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str | None, bool]:
     """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
-    offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted."""
+    offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
+    (the report, the subject or None, whether Ctrl-C stopped it)"""
     from dataclasses import replace
 
     if report.provider == "offline" or not report.summaries:
-        return report, None
+        return report, None, False
     from ariadne_hook.render.overview import overview_lines
     from ariadne_hook.render.sanitize import clean
     from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, overview_input
+    from ariadne_hook.summarize.pool import INTERRUPTED
 
     s = ctx.s
     answered = [  # the model's summaries (not those made offline without a request: trivial, moved...)
@@ -311,11 +316,11 @@ def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str
     ]
     if report.stats.fallback and not answered:
         note = "walkthrough not asked: no summary came from the model"
-        return replace(report, notes=(*report.notes, note)), None
+        return replace(report, notes=(*report.notes, note)), None, False
     walk = [WALKTHROUGH] if len(answered) >= WALKTHROUGH_FROM else []  # one summary needs no walkthrough
     kinds = [*walk, *([SUBJECT] if _wants_subject(ctx) else [])]
     if not kinds:
-        return report, None
+        return report, None, False
     sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
     facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
     prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
@@ -331,8 +336,8 @@ def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str
         prompt_tokens=report.stats.prompt_tokens + asked.prompt_tokens,
         completion_tokens=report.stats.completion_tokens + asked.completion_tokens,
     )
-    walkthrough = asked.texts.get(WALKTHROUGH)
-    return replace(report, walkthrough=walkthrough, stats=stats, notes=tuple(notes)), asked.texts.get(SUBJECT)
+    report = replace(report, walkthrough=asked.texts.get(WALKTHROUGH), stats=stats, notes=tuple(notes))
+    return report, asked.texts.get(SUBJECT), INTERRUPTED in asked.failed.values()
 
 
 def rendered(report: Report, fmt: str) -> str:

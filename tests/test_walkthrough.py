@@ -188,3 +188,26 @@ def test_excluded_files_are_not_named_to_the_model(repo: Path, capsys: pytest.Ca
     assert data["walkthrough"] == WALK
     assert "Skipped: private_conf.py" in data["overview"]  # the review names it...
     assert "private_conf" not in sent  # ...the model never hears of it
+
+
+def test_ctrl_c_during_the_walkthrough_writes_the_review_and_exits_130(repo: Path) -> None:
+    import signal
+    import subprocess
+
+    plan = lambda _i, prompt: "hang" if prompt.startswith("Walkthrough") else None  # noqa: E731
+    with LLMServer(answer=answer, plan=plan) as server:
+        env = clean_env(OPENAI_BASE_URL=server.base_url, PYTHONPATH=str(ROOT))
+        cmd = [sys.executable, "-m", "ariadne_hook", "--format", "json", "--no-cache", "--deadline", "60"]
+        proc = subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(600):  # until the walkthrough request is in flight (bounded: 30 s)
+            if any(is_overview(b) for b in list(server.bodies)) or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert any(is_overview(b) for b in server.bodies), "the run reached the walkthrough"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    data = json.loads((repo / ".ariadne" / "review.json").read_text())
+    assert data["walkthrough"] is None and data["overview"].startswith("Changed: ")
+    assert {f["status"] for f in data["functions"] if f["kind"] == "function"} == {"summarized"}

@@ -20,7 +20,7 @@ from typing import Any
 from ariadne_hook.config import Settings
 from ariadne_hook.models import SKIPPED, Summary
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
-from ariadne_hook.summarize.pool import map_bounded
+from ariadne_hook.summarize.pool import INTERRUPTED, map_bounded
 from ariadne_hook.summarize.prompt import clean_answer, trim
 from ariadne_hook.summarize.provider import Requester
 from ariadne_hook.summarize.redact import redact
@@ -110,6 +110,8 @@ def ask_overview(
             cache.put_many([(keys[kind], text) for kind, text in asked.texts.items()])
         notes = (cache.warning,) if cache is not None and cache.warning else ()
         return Asked({**texts, **asked.texts}, asked.failed, asked.requests, *asked.tokens, notes=notes)
+    except KeyboardInterrupt:  # what is done is written: the caller keeps the offline overview
+        return Asked(failed=dict.fromkeys(kinds, INTERRUPTED))
     finally:
         if cache is not None:
             cache.close()
