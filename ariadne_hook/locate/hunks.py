@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import ADDED, DELETED, FileChange, FunctionChange, Hunk
 
 FILE = "<file>"
@@ -58,6 +57,8 @@ def hunk_entries(change: FileChange, language: str, note: str) -> list[FunctionC
     """One entry per hunk of ``change``; a ``<file>`` entry carrying the note when it has no hunks."""
     if not change.hunks:
         return [file_entry(change, language, note=note)]
+    from ariadne_hook.locate.trivial import FileTriviality  # tokenize and its lexers: only when needed
+
     trivial = FileTriviality(language, change.old_text, change.new_text)
     entries = []
     for hunk in change.hunks:

@@ -23,7 +23,6 @@ control character shown as an escape (:func:`~ariadne_hook.render.sanitize.shown
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -138,9 +137,17 @@ def overview_section(report: Report, to: Destination) -> str:
     return "\n".join(lines)
 
 
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _escape_html(text: str) -> str:
+    """``html.escape(text, quote=True)`` without importing ``html`` (and its entity tables) on every run."""
+    return text.translate(_HTML_ESCAPES)
+
+
 def _html_code(text: str) -> str:
     """A repository identifier inside HTML: a <code> element with the text HTML-escaped, quotes included."""
-    return f"<code>{html.escape(text, quote=True)}</code>"
+    return f"<code>{_escape_html(text)}</code>"
 
 
 def _file_title(path: str, old_path: str | None, to: Destination, code: Callable[[str], str]) -> str:

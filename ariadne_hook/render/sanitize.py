@@ -53,7 +53,8 @@ _ANSI = re.compile(
     r"|\x1b[ -/]*[0-~]"
 )
 _LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_CANDIDATE = re.compile(r"[\x00-\x1f\x7f-\U0010ffff]")  # what may be unsafe: controls and non-ASCII
+_CANDIDATE = re.compile(r"[^\x20-\x7e]")  # what may be unsafe: controls and non-ASCII (a negated class:
+# the same set as [\x00-\x1f\x7f-\U0010ffff], whose compiled charset costs ~9 ms at every start)
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # default-ignorable code points outside category Cf (Unicode DerivedCoreProperties): combining grapheme
 # joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors, variation selectors, tags and the rest
