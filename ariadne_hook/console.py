@@ -57,7 +57,9 @@ class Console:
         self._end = time.monotonic() + deadline
         if hook and not self.tty and not self.quiet and count:
             noun = "function" if count == 1 else "functions"
-            self.line(f"summarizing {count} {noun} with {model or 'the model'} (deadline {deadline:g} s)…")
+            text = f"summarizing {count} {noun} with {model or 'the model'} (deadline {deadline:g} s)…"
+            _to_terminal(f"{PROG}: {text}\n")  # pre-commit shows our stderr only once the hook has ended
+            self.line(text)
 
     def progress(self, done: int, total: int) -> None:
         if not self.tty:
@@ -66,6 +68,23 @@ class Console:
         self.stream.write(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K")
         self.stream.flush()
         self._drawn = True
+
+
+def _to_terminal(text: str) -> None:
+    """``text`` on the controlling terminal, if the process has one (``git commit`` typed in a shell): the
+    user sees it while the commit waits, even though pre-commit holds the hook's own output until the end."""
+    import os
+
+    try:
+        fd = os.open("/dev/tty", os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError:  # no controlling terminal (CI, an IDE, Windows): the stderr line is all there is
+        return
+    try:
+        os.write(fd, text.encode("utf-8", "replace"))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _isatty(stream: TextIO) -> bool:

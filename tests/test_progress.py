@@ -80,3 +80,45 @@ def test_a_hook_without_a_terminal_prints_one_start_line(tmp_path: Path, capsys:
     assert lines[0] == "ariadne-hook: summarizing 4 functions with gpt-4o-mini (deadline 30 s)…"
     code, _, err = run_main([], repo, clean_env(PRE_COMMIT="1"), capsys)  # offline: nothing to wait for
     assert code == 0 and len(err.splitlines()) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty") or sys.platform != "linux", reason="needs a Linux pty")
+def test_inside_pre_commit_the_start_line_reaches_the_terminal_while_the_hook_runs(tmp_path: Path) -> None:
+    """pre-commit captures a hook's stdout and stderr and prints them only when the hook ends: the start line
+    also goes to the controlling terminal (here a pseudo-terminal the child owns), so the wait is explained
+    while it lasts."""
+    import fcntl
+    import termios
+
+    repo = _repo(tmp_path)
+    master, slave = os.openpty()
+    slave_name = os.ttyname(slave)
+
+    def own_terminal() -> None:  # a new session whose controlling terminal is the pty
+        os.setsid()
+        fd = os.open(slave_name, os.O_RDWR)
+        fcntl.ioctl(fd, termios.TIOCSCTTY, 0)
+
+    with LLMServer() as server:
+        env = clean_env(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=server.base_url, PRE_COMMIT="1")
+        code = "import sys; from ariadne_hook.cli import main; sys.exit(main(['--no-cache']))"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=repo,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,  # what pre-commit would hold back
+            preexec_fn=own_terminal,
+        )
+        _, err = proc.communicate(timeout=120)
+    os.close(slave)
+    os.set_blocking(master, False)
+    try:
+        seen = os.read(master, 65536).decode("utf-8", "replace")
+    except BlockingIOError:
+        seen = ""
+    os.close(master)
+    assert proc.returncode == 0
+    start = "ariadne-hook: summarizing 4 functions with gpt-4o-mini (deadline 30 s)…"
+    assert start in seen  # live, on the terminal
+    assert start in err.decode()  # and in the hook's own output, as before
