@@ -7,6 +7,7 @@ import time
 from collections import Counter
 
 from ariadne_hook.models import FALLBACK, SKIPPED, Report
+from ariadne_hook.render.sanitize import plain_line, shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class Console:
 
     def line(self, text: str) -> None:
         self.clear()
-        self.stream.write(f"{PROG}: {text}\n")
+        # repository text (paths, config values) inside a message cannot act on the terminal
+        self.stream.write(f"{PROG}: {plain_line(text)}\n")
         self.stream.flush()
 
     def warn(self, text: str) -> None:
@@ -147,9 +149,8 @@ def detail_lines(report: Report) -> list[str]:
     lines = [f"note: {note}" for note in report.notes]
     for s in report.summaries:
         if s.status in (FALLBACK, SKIPPED):
-            where = (
-                s.change.path if s.change.qualname == "<file>" else f"{s.change.path}: {s.change.qualname}"
-            )
+            path, name = shown(s.change.path), shown(s.change.qualname)
+            where = path if s.change.qualname == "<file>" else f"{path}: {name}"
             lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
     lines.append(f"{report.stats.requests} requests, {report.stats.seconds:.2f} s")
     return lines

@@ -294,3 +294,17 @@ def test_help_lists_defaults_variables_keys_and_exit_codes(repo: Path, capsys: A
     for option in OPTIONS:
         assert option.env is None or option.env in text
         assert option.key in text or option.name in ("api_key",)
+
+
+def test_repository_text_in_messages_cannot_act_on_the_terminal(tmp_path: Path, capsys: Any) -> None:
+    """A file name or a config value holding an ANSI sequence is shown escaped, never sent to the terminal."""
+    repo = init_repo(tmp_path / "repo")
+    write(repo, "a.py", "def f():\n    return 1\n")
+    write(repo, "pyproject.toml", '[tool.ariadne]\nmax-workers = "\\u001b[31mfive"\n')
+    commit_all(repo)
+    (repo / "bin\x1b[2Jary.dat").write_bytes(b"\x00\x01\x02")
+    stage_all(repo)
+    code, _, err = run_main(["--verbose", "--hook"], repo, clean_env(), capsys)
+    assert code == 0
+    assert "\x1b" not in err, err
+    assert "bin\\x1b[2Jary.dat" in err  # the skipped file's name, visible as written
