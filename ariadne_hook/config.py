@@ -369,15 +369,22 @@ def from_pyproject(repo_root: Path, out: _Collector) -> list[Raw]:
     return _read_toml(repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]", out, ("tool", "ariadne"))
 
 
-def user_config_path(environ: Mapping[str, str]) -> Path | None:
-    """``$XDG_CONFIG_HOME/ariadne-hook/config.toml`` (default ``~/.config/...``); None without a home."""
-    base = environ.get("XDG_CONFIG_HOME") or ""
+def xdg_dir(environ: Mapping[str, str], variable: str, default: str) -> Path | None:
+    """``$<variable>/ariadne-hook`` (an absolute path), else ``~/<default>/ariadne-hook``; None without a
+    home (the XDG base-directory rules)."""
+    base = environ.get(variable) or ""
     if not os.path.isabs(base):
         home = environ.get("HOME") or ""
         if not home:
             return None
-        base = os.path.join(home, ".config")
-    return Path(base, "ariadne-hook", "config.toml")
+        base = os.path.join(home, default)
+    return Path(base, "ariadne-hook")
+
+
+def user_config_path(environ: Mapping[str, str]) -> Path | None:
+    """``$XDG_CONFIG_HOME/ariadne-hook/config.toml`` (default ``~/.config/...``); None without a home."""
+    folder = xdg_dir(environ, "XDG_CONFIG_HOME", ".config")
+    return folder / "config.toml" if folder is not None else None
 
 
 def from_user_config(environ: Mapping[str, str], out: _Collector) -> list[Raw]:

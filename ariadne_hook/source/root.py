@@ -5,7 +5,6 @@ Kept apart from :mod:`ariadne_hook.source.git` so that finding the root imports 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,13 +53,9 @@ def git_dirs(root: Path) -> tuple[Path, Path] | None:
 
 def user_cache_home(environ: Mapping[str, str]) -> Path | None:
     """``$XDG_CACHE_HOME/ariadne-hook`` (default ``~/.cache/ariadne-hook``); None without a home."""
-    base = environ.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):
-        home = environ.get("HOME") or ""
-        if not home:
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base, "ariadne-hook")
+    from ariadne_hook.config import xdg_dir
+
+    return xdg_dir(environ, "XDG_CACHE_HOME", ".cache")
 
 
 def cache_dir(root: Path | None, environ: Mapping[str, str]) -> Path | None:
