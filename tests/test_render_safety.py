@@ -11,11 +11,8 @@ import unicodedata
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import replace
-from html.parser import HTMLParser
 
-import cmarkgfm
 import pytest
-from cmarkgfm.cmark import Options
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +21,7 @@ from ariadne_hook.publish.github import MARKER
 from ariadne_hook.render.json import render_json
 from ariadne_hook.render.markdown import COLLAPSE_OVER, GITHUB, LOCAL, render_markdown
 from ariadne_hook.render.overview import overview_lines
+from tests.gfm import Page, parse
 
 # what the renderer writes itself (h2 title, h3 / details per file, one li per entry) and what markdown in a
 # model's answer may legitimately become (emphasis, code, strike-through, visible autolinks)
@@ -47,55 +45,6 @@ def github(report: Report) -> str:
 def local(report: Report) -> str:
     """The review as it goes into the review file and stdout."""
     return render_markdown(report, LOCAL)
-
-
-class Page(HTMLParser):
-    """Every element with its attributes, comments, links and the text nodes outside <code>."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: dict[str, int] = {}
-        self.attrs: list[tuple[str, str, str | None]] = []
-        self.comments: list[str] = []
-        self.links: list[tuple[str, str]] = []
-        self.text: list[str] = []
-        self._in_code = 0
-        self._href: str | None = None
-        self._link_text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] = self.tags.get(tag, 0) + 1
-        self.attrs.extend((tag, name, value) for name, value in attrs)
-        self._in_code += tag == "code"
-        if tag == "a":
-            self._href, self._link_text = dict(attrs).get("href") or "", []
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self._in_code -= tag == "code"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_code -= tag == "code"
-        if tag == "a" and self._href is not None:
-            self.links.append((self._href, "".join(self._link_text)))
-            self._href = None
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            self._link_text.append(data)
-        if not self._in_code:
-            self.text.append(data)
-
-    def handle_comment(self, data: str) -> None:
-        self.comments.append(data)
-
-
-def parse(markdown: str) -> Page:
-    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
-    page = Page()
-    page.feed(html)
-    page.close()
-    return page
 
 
 def change(path: str, qualname: str, first: int, **kw: object) -> FunctionChange:

@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
-from html.parser import HTMLParser
 
-import cmarkgfm
 import pytest
-from cmarkgfm.cmark import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +20,7 @@ from ariadne_hook.render.sanitize import (
     shown,
     trim_markdown,
 )
+from tests.gfm import Page, parse
 
 TEMPLATE = """<details><summary>Review</summary>
 
@@ -40,50 +38,11 @@ ALLOWED = {"details", "summary", "ul", "li", "strong", "em", "code", "del", "br"
 EXACT = {"details": 1, "summary": 1, "ul": 1, "li": 2, "table": 1, "tr": 2, "th": 2, "td": 2}
 
 
-class Page(HTMLParser):
-    """Counts elements, collects links and the text nodes GitHub's mention/reference filters would see."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: dict[str, int] = {}
-        self.links: list[tuple[str, str]] = []
-        self.comments: list[str] = []
-        self.text: list[str] = []
-        self._in_code = 0
-        self._href: str | None = None
-        self._link_text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] = self.tags.get(tag, 0) + 1
-        self._in_code += tag == "code"
-        if tag == "a":
-            self._href, self._link_text = dict(attrs).get("href") or "", []
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_code -= tag == "code"
-        if tag == "a" and self._href is not None:
-            self.links.append((self._href, "".join(self._link_text)))
-            self._href = None
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            self._link_text.append(data)
-        if not self._in_code:
-            self.text.append(data)
-
-    def handle_comment(self, data: str) -> None:
-        self.comments.append(data)
-
-
 def render(first: str, second: str, cell: str) -> Page:
     markdown = TEMPLATE.format(
         first=neutralize(first), second=neutralize(second), cell=neutralize_inline(cell)
     )
-    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
-    page = Page()
-    page.feed(html)
-    page.close()
-    return page
+    return parse(markdown)
 
 
 def assert_contained(page: Page) -> None:
