@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from ariadne_hook.models import FunctionSpan, Hunk
+from ariadne_hook.models import FunctionChange, FunctionSpan, Hunk
 
 Identity = tuple[str, int]  # (qualname, occurrence)
 LineMap = Callable[[int], "int | None"]
@@ -110,3 +110,17 @@ def _pair(
         pairs[n] = fresh
         fresh += 1
     return pairs
+
+
+def rename_pairs(changes: Sequence[FunctionChange]) -> dict[int, int]:
+    """deleted index -> added index for a deleted and an added entry of one file with the same body (name
+    aside): a rename or a move within the file. One pairing for the offline summarizer
+    (``moved_summaries``) and the references finder."""
+    added: dict[tuple[str, str], int] = {}
+    deleted: dict[tuple[str, str], int] = {}
+    for i, c in enumerate(changes):
+        if c.change == "added" and c.new_facts and c.new_facts.body_hash:
+            added.setdefault((c.old_path or c.path, c.new_facts.body_hash), i)
+        elif c.change == "deleted" and c.old_facts and c.old_facts.body_hash:
+            deleted.setdefault((c.path, c.old_facts.body_hash), i)
+    return {d: added[key] for key, d in deleted.items() if key in added}

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.locate.callfit import accepts_more, fits, go_results, signature_key, without_receiver
 from ariadne_hook.locate.languages import _EXTENSIONS, _FILENAMES, language_for
 from ariadne_hook.locate.refsites import BARE, DEFINITION, IMPORT, MEMBER, PROTOTYPE, FileSites, Site, sites
@@ -100,19 +101,6 @@ class ReferenceScan:
 
 
 # ----------------------------------------------------------------------------------------------- targets
-
-
-def rename_pairs(changes: Sequence[FunctionChange]) -> dict[int, int]:
-    """deleted index -> added index for a deleted and an added entry of one file with the same body (name
-    aside): a rename or a move within the file (the pairing of ``summarize/offline.moved_summaries``)."""
-    added: dict[tuple[str, str], int] = {}
-    deleted: dict[tuple[str, str], int] = {}
-    for i, c in enumerate(changes):
-        if c.change == "added" and c.new_facts and c.new_facts.body_hash:
-            added.setdefault((c.old_path or c.path, c.new_facts.body_hash), i)
-        elif c.change == "deleted" and c.old_facts and c.old_facts.body_hash:
-            deleted.setdefault((c.path, c.old_facts.body_hash), i)
-    return {d: added[key] for key, d in deleted.items() if key in added}
 
 
 def _leaf(qualname: str) -> str:

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
+from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts, Param
 from ariadne_hook.summarize.fact_changes import (
     ARROW,
@@ -64,22 +65,13 @@ def moved_summaries(changes: Sequence[FunctionChange]) -> dict[int, str]:
     with the same body (name aside), paired as a rename. Such entries need no LLM call.
     """
     found: dict[int, str] = {}
-    added: dict[tuple[str, str], int] = {}
-    deleted: dict[tuple[str, str], int] = {}
     for i, c in enumerate(changes):
         old = c.old_facts.body_hash if c.old_facts else ""
-        new = c.new_facts.body_hash if c.new_facts else ""
-        if c.change == "modified" and old and old == new:
+        if c.change == "modified" and old and old == (c.new_facts.body_hash if c.new_facts else ""):
             found[i] = offline_summary(c)
-        elif c.change == "added" and new:
-            added.setdefault((c.old_path or c.path, new), i)
-        elif c.change == "deleted" and old:
-            deleted.setdefault((c.path, old), i)
-    for key, a in added.items():
-        d = deleted.get(key)
-        if d is not None:
-            found[a] = rename_summary(changes[d], changes[a])
-            found[d] = f"Renamed to {changes[a].qualname}; body unchanged (see there)."
+    for d, a in rename_pairs(changes).items():
+        found[a] = rename_summary(changes[d], changes[a])
+        found[d] = f"Renamed to {changes[a].qualname}; body unchanged (see there)."
     return found
 
 
