@@ -68,7 +68,8 @@ _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _REFERENCE = re.compile(r"(?<!&)#(?=[0-9])")
 _GH_REFERENCE = re.compile(r"(?<![A-Za-z0-9])GH-(?=[0-9])", re.IGNORECASE)
 # the full URL of an issue, pull request, discussion or commit (any host: GitHub Enterprise too)
-_REF_PATH = r"[^\s/]*/[^\s/]+/[^\s/]+/(?:issues|pull|pulls|discussions|commit|commits)/"
+# (a host holds no backtick or backslash: the same text matches whether or not a lone backtick was escaped)
+_REF_PATH = r"[^\s/`\\]*/[^\s/]+/[^\s/]+/(?:issues|pull|pulls|discussions|commit|commits)/"
 _REF_URL = re.compile(rf"https?:(?=//{_REF_PATH})|ww(?=w\.{_REF_PATH})", re.IGNORECASE)
 # a line start that would open a block: heading, bullet, ordered item, thematic break / setext underline,
 # tilde fence, math block (backtick fences are handled as unmatched backtick runs)
