@@ -306,6 +306,7 @@ def pull_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
         GITHUB_OUTPUT=str(tmp_path / "output"),
         GITHUB_WORKSPACE=str(workspace),
+        GITHUB_ACTIONS="true",  # as on a runner: what the user must notice is an annotation
     )
     return workspace, env
 
@@ -360,7 +361,7 @@ def test_review_step_with_a_read_only_token_still_writes_the_summary(
         )
         assert gh.comments(("octo", "app"), 5) == []
     assert proc.returncode == 0, proc.stderr
-    assert "no permission to comment (403)" in proc.stderr
+    assert "::warning title=ariadne-hook::no permission to comment (403): skipped\n" in proc.stderr
     assert "ghs_fork" not in proc.stderr + proc.stdout
     assert "perimeter" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
 
@@ -394,3 +395,74 @@ def test_comment_and_job_summary_open_with_the_overview(
         assert overview < text.index("### `app.py`")
         assert text.index("- Public API: added `perimeter`.") > overview
         assert "- Changed: 2 functions (1 added, 1 modified), 1 module-level block (1 modified)" in text
+
+
+def test_a_model_not_used_is_an_annotation_and_said_in_the_comment(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    """Issue 18.7: a fork's pull request (no secrets) with the README's ``model:`` input: offline summaries,
+    a ::warning:: annotation that says why, and the comment says the configured model was not used."""
+    workspace, env = pull_request
+    with GitHubServer() as gh:
+        gh.add_token("ghs_actions", "github-actions[bot]", kind="Bot", read_user=False)
+        gh.add_pull(("octo", "app"), 5)
+        inputs = {"github-token": "ghs_actions", "model": "gpt-4o-mini"}
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, inputs)
+        body = gh.comments(("octo", "app"), 5)[0]["body"]
+    assert proc.returncode == 0, proc.stderr
+    why = "no API key — set the action's api-key input (a pull request from a fork gets no secrets)"
+    assert f"::warning title=ariadne-hook::model not used: {why}\n" in proc.stderr
+    assert f"> Model not used: {why}" in body
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert f"> Model not used: {why}" in summary
+
+
+def test_settings_ignored_in_actions_are_escaped_annotations(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    """A pull request's pyproject.toml is repository text: in a workflow command its %, CR and LF are escaped,
+    so ``%0A`` written in a key cannot become a new line (and a new command) on the runner."""
+    workspace, env = pull_request
+    write(
+        workspace,
+        "pyproject.toml",
+        '[tool.ariadne]\n"x%0A::error::forged" = 1\nbase-url = "https://evil.example/v1"\n',
+    )
+    with GitHubServer() as gh:
+        inputs = {"comment": "off", "max-workers": "five"}
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, inputs)
+    assert proc.returncode == 0, proc.stderr  # a mistake in the settings never fails the step
+    lines = proc.stderr.splitlines()
+    note = "::warning title=ariadne-hook::"
+    assert f"{note}ARIADNE_MAX_WORKERS='five': must be a whole number from 1 to 64; using 5" in lines
+    assert f"{note}pyproject.toml [tool.ariadne]: unknown key 'x%250A::error::forged'; ignored" in lines
+    assert any(
+        line.startswith("::warning title=ariadne-hook::pyproject.toml [tool.ariadne] base-url ignored: ")
+        for line in lines
+    ), lines
+    assert not any(line.startswith("::error") for line in lines)
+    assert not any(line.startswith("ariadne-hook: warning:") for line in lines)  # not said twice
+
+
+def test_outside_actions_the_same_warnings_are_plain_lines(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    workspace, env = pull_request
+    env = {k: v for k, v in env.items() if k != "GITHUB_ACTIONS"}
+    write(workspace, "pyproject.toml", "[tool.ariadne]\nflavour = 1\n")
+    with GitHubServer() as gh:
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, {"comment": "off"})
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "ariadne-hook: warning: pyproject.toml [tool.ariadne]: unknown key 'flavour'; ignored" in proc.stderr
+    )
+    assert "::warning" not in proc.stderr
+
+
+def test_annotation_data_is_escaped_as_githubs_toolkit_does() -> None:
+    from ariadne_hook.console import annotation
+
+    assert (
+        annotation("warning", "50% off\r\n::error::x")
+        == "::warning title=ariadne-hook::50%25 off%0D%0A::error::x"
+    )
