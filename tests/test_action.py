@@ -18,7 +18,7 @@ from tests.gitutil import commit_all, git, init_repo, write
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-DOCS = [ROOT / "README.md", ROOT / "docs" / "USAGE_SNIPPETS.md"]
+DOCS = [ROOT / "README.md"]
 PRECOMMIT_HEADING = "Use it as a pre-commit hook"
 WORKFLOW_HEADING = "Use it in GitHub Actions"
 MANUAL_HEADING = "Use it by hand"
@@ -29,21 +29,30 @@ OUTPUTS = {"review-path", "functions", "fallbacks"}
 _FENCE = re.compile(r"^(```+|~~~+)\s*([\w-]*)\s*$")
 
 
-def snippet(doc: Path, heading: str) -> tuple[str, str]:
-    """(language, code) of the first fenced block after the markdown heading ``heading`` in ``doc``."""
+def snippets(doc: Path, heading: str) -> list[tuple[str, str]]:
+    """(language, code) of every fenced block between the markdown heading ``heading`` in ``doc`` and the
+    next heading."""
     lines = doc.read_text(encoding="utf-8").splitlines() if doc.exists() else []
     title = re.compile(r"^#{1,6}\s+" + re.escape(heading) + r"\s*#*\s*$")
     start = next((i for i, line in enumerate(lines) if title.match(line)), None)
-    assert start is not None, f"{doc.name} has no heading {heading!r}: paste it from docs/USAGE_SNIPPETS.md"
-    for i in range(start + 1, len(lines)):
-        if lines[i].startswith("#") and not lines[i].startswith("#!"):
-            break
+    assert start is not None, f"{doc.name} has no heading {heading!r}"
+    blocks: list[tuple[str, str]] = []
+    i = start + 1
+    while i < len(lines) and not re.match(r"^#{1,6}\s", lines[i]):
         opening = _FENCE.match(lines[i])
         if opening:
             fence = opening.group(1)
             end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith(fence))
-            return opening.group(2), "\n".join(lines[i + 1 : end]) + "\n"
-    raise AssertionError(f"{doc.name}: no fenced block under {heading!r}")
+            blocks.append((opening.group(2), "\n".join(lines[i + 1 : end]) + "\n"))
+            i = end
+        i += 1
+    assert blocks, f"{doc.name}: no fenced block under {heading!r}"
+    return blocks
+
+
+def snippet(doc: Path, heading: str) -> tuple[str, str]:
+    """(language, code) of the first fenced block after the markdown heading ``heading`` in ``doc``."""
+    return snippets(doc, heading)[0]
 
 
 def run(*argv: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -179,12 +188,65 @@ def test_workflow_example_is_a_valid_workflow(doc: Path, tmp_path: Path, action:
     proc = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = yaml.safe_load(code)
-    assert data["permissions"]["pull-requests"] == "write"
+    assert data["permissions"] == {}  # nothing at the workflow level; the job asks for what it needs
+    assert data["jobs"]["review"]["permissions"] == {"contents": "read", "pull-requests": "write"}
     steps = data["jobs"]["review"]["steps"]
     checkout = next(s for s in steps if s["uses"].startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     ours = next(s for s in steps if "ariadne-hook" in s["uses"])
     assert set(ours["with"]) <= set(action["inputs"])  # only inputs the action has
+
+
+@pytest.mark.parametrize("persona", ["regular", "pedantic"])
+def test_zizmor_finds_nothing_in_the_readme_workflow(tmp_path: Path, persona: str) -> None:
+    """Issue 18.2: the workflow as a user copies it passes zizmor (offline: no network), unpinned-uses
+    included; the same audit flags the README's earlier ``@main``."""
+    workflow = tmp_path / ".github" / "workflows" / "ariadne.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(snippet(ROOT / "README.md", WORKFLOW_HEADING)[1], encoding="utf-8")
+    proc = run(tool("zizmor"), "--offline", f"--persona={persona}", str(workflow))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    workflow.write_text(workflow.read_text(encoding="utf-8").replace(f"@{readme_pin()[0]}", "@main"))
+    proc = run(tool("zizmor"), "--offline", str(workflow))
+    assert proc.returncode != 0 and "unpinned-uses" in proc.stdout
+
+
+_PIN = re.compile(r"uses: ariadne-hook/ariadne-hook@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$", re.MULTILINE)
+
+
+def readme_pin() -> tuple[str, str]:
+    """(commit, version) the README's workflow pins this action to."""
+    [pin] = _PIN.findall(snippet(ROOT / "README.md", WORKFLOW_HEADING)[1])
+    return pin[0], pin[1]
+
+
+def assert_a_release_of_this_repository(commit: str, version: str) -> None:
+    """``commit`` is in this repository's history, and there the project is ``version`` (vX.Y.Z) with both
+    hooks and the action: a pin a user can copy, not an invented hash."""
+    if git(ROOT, "rev-parse", "--is-shallow-repository").strip() == "true":
+        pytest.skip("a shallow clone may not hold the pinned commit")
+    assert git(ROOT, "cat-file", "-t", commit, check=False).strip() == "commit", (
+        f"{commit} is not in this history"
+    )
+    assert f'version = "{version.removeprefix("v")}"' in git(ROOT, "show", f"{commit}:pyproject.toml")
+    hooks = yaml.safe_load(git(ROOT, "show", f"{commit}:.pre-commit-hooks.yaml"))
+    assert {h["id"] for h in hooks} == {"ariadne-hook", "ariadne-hook-commit-msg"}
+    assert "--prepare-commit-msg" in next(h["entry"] for h in hooks if h["id"] == "ariadne-hook-commit-msg")
+    assert git(ROOT, "cat-file", "-t", f"{commit}:action.yml").strip() == "blob"
+
+
+def test_the_readme_pins_the_action_to_a_release_commit() -> None:
+    commit, version = readme_pin()
+    assert version == "v" + _project_version()
+    assert_a_release_of_this_repository(commit, version)
+
+
+def _project_version() -> str:
+    match = re.search(
+        r'^version = "([^"]+)"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE
+    )
+    assert match is not None
+    return match.group(1)
 
 
 def _readme_commands() -> list[str]:

@@ -57,3 +57,8 @@ def test_the_changelog_keeps_a_changelog() -> None:
     for section in ("### Added", "### Changed", "### Fixed"):
         assert section in text
     assert re.search(r"^\[Unreleased\]: https://", text, re.MULTILINE)
+
+
+def test_the_readme_links_the_changelog_and_the_license() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(CHANGELOG.md)" in readme and "(LICENSE)" in readme
