@@ -13,7 +13,7 @@ import pytest
 from tests.gitutil import commit_all, init_repo, stage_all, write
 from tests.runner import ROOT, clean_env
 
-MANY = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(400))
+MANY = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(2000))
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def repo(tmp_path: Path) -> Path:
     r = init_repo(tmp_path / "repo")
     write(r, "app.py", "x = 1\n")
     commit_all(r, "base")
-    write(r, "app.py", MANY)  # a review of about 60 KB: more than a pipe holds
+    write(r, "app.py", MANY)  # a review of about 300 KB: far more than a pipe holds
     stage_all(r)
     return r
 
@@ -61,7 +61,9 @@ def test_closed_stdout_and_stderr(repo: Path) -> None:
 
 
 def test_head_1_through_a_shell(repo: Path) -> None:
-    """As a user types it: the first line arrives, the exit status of ariadne-hook is 0."""
+    """As a user types it: the first line arrives, the exit status of ariadne-hook is 0. (A smoke test: here
+    the one large write of the review is taken whole by the pipe or cut short without an error, so the old
+    code passed it too; the closed-pipe tests above are the regression tests.)"""
     shim = repo.parent / "ariadne-hook"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ariadne_hook "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
@@ -74,3 +76,4 @@ def test_head_1_through_a_shell(repo: Path) -> None:
         assert proc.returncode == 0, (command, proc.stderr)
         assert len(proc.stdout.splitlines()) == 1
         assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+        assert "internal error" not in proc.stderr, proc.stderr
