@@ -14,12 +14,21 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
 from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
-from ariadne_hook.console import NO_CALL, Console, detail_lines, result_line, why
+from ariadne_hook.console import (
+    NO_CALL,
+    Console,
+    detail_lines,
+    model_note,
+    not_used_note,
+    result_line,
+    to_the_end,
+    write_out,
+)
 from ariadne_hook.models import (
     CACHED,
     FALLBACK,
@@ -84,6 +93,7 @@ class Outcome:
     destination: str  # where the review went, for the result line
     failed: bool  # something --strict counts as a failure
     interrupted: bool = False
+    because: str | None = None  # why the model was not used or fell short (console.why)
 
 
 def flags_of(args: argparse.Namespace) -> dict[str, Any]:
@@ -159,7 +169,7 @@ def _collect(ctx: Context) -> Any:
             return info, pathspec.select(files, ctx.pathspecs)
         if root is None:
             where = args.repo or os.getcwd()
-            raise RunError(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
+            raise _bad_input(ctx, f"not inside a git repository: {where} (use --diff PATH to review a patch)")
         specs = pathspec.to_git(ctx.pathspecs)
         spec = args.range
         if spec is None and _in_pull_request_job(args, ctx.env):
@@ -241,9 +251,11 @@ def review(ctx: Context) -> Outcome:
     subject = None
     if not interrupted:  # after Ctrl-C nothing more is asked
         report, subject, interrupted = _ask_overview(ctx, report, end)
+    because = model_note(report, settings, ctx.console.actions)  # a model not used: a note in the review
+    report = replace(report, notes=(*report.notes, *not_used_note(because)))
     destination = publish(report, ctx, subject)
     failed = report.stats.fallback > 0 or ctx.misconfigured
-    return Outcome(report, destination, failed, interrupted=interrupted)
+    return Outcome(report, destination, failed, interrupted=interrupted, because=because)
 
 
 WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
@@ -278,8 +290,6 @@ def _references(
 
 def with_references(summaries: Sequence[Summary], found: Mapping[int, References]) -> tuple[Summary, ...]:
     """The summaries (in the entries' order) with what each entry left behind attached."""
-    from dataclasses import replace
-
     return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
 
 
@@ -299,7 +309,6 @@ def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str
     """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
     offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
     (the report, the subject or None, whether Ctrl-C stopped it)"""
-    from dataclasses import replace
 
     if report.provider == "offline" or not report.summaries:
         return report, None, False
@@ -361,14 +370,13 @@ def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     output = _default_output(ctx.root, settings)
     target: Path | None = None
     if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_out(text)
         destination = "stdout"
     else:
         target = Path(output)
         atomic_write(target, text)
         destination = _display_path(target)
-    extra = _publish_github(report, args, target, ctx.env)
+    extra = _publish_github(report, ctx, target)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, ctx.env, subject))
     return "; ".join([destination, *[e for e in extra if e]])
@@ -381,29 +389,25 @@ def _display_path(target: Path) -> str:
     return absolute if relative.startswith("..") else relative
 
 
-def _publish_github(
-    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
-) -> list[str]:
-    """Job summary, PR comment and step outputs; each returns a one-line status and never raises. Both get
-    the review rendered for GitHub (neutralized), never the review file's text."""
+def _publish_github(report: Report, ctx: Context, target: Path | None) -> list[str]:
+    """Job summary, PR comment and step outputs, from the review rendered for GitHub (neutralized), never the
+    review file's text; what was done for the result line, what failed (a comment skipped) a warning."""
+    args = ctx.args
     if not (args.pr_comment or args.step_summary):
         return []
-    from ariadne_hook.publish import actions_env, github, step_summary
+    from ariadne_hook.publish.github import to_actions
     from ariadne_hook.render.markdown import GITHUB, render_markdown
 
-    markdown = render_markdown(report, GITHUB)
-    done: list[str | None] = []
-    if args.step_summary:
-        done.append(step_summary.append_step_summary(markdown, env))
-    if args.pr_comment:
-        done.append(github.publish_pr_comment(markdown, env))
     outputs = {
         "review-path": str(target.resolve()) if target is not None else "",
         "functions": report.stats.functions,
         "fallbacks": report.stats.fallback,
     }
-    actions_env.write_outputs(env, outputs)
-    return [d for d in done if d]
+    markdown = render_markdown(report, GITHUB)
+    done, failed = to_actions(markdown, ctx.env, args.pr_comment, args.step_summary, outputs)
+    for problem in failed:
+        ctx.console.warn(problem)
+    return done
 
 
 def _commit_message(
@@ -492,13 +496,12 @@ def run(ctx: Context, problems: list[str]) -> int:
         return dry_run(ctx)
     skips = _quick_skips(ctx)
     outcome = _skipped_outcome(skips, ctx) if skips is not None else review(ctx)
-    report = outcome.report
-    endpoint = _netloc(ctx.s.base_url) if ctx.s.base_url else "api.openai.com"
-    wanted_model = ctx.s.provider != "offline" and bool(ctx.s.model or ctx.s.azure_api_version)
-    because = why(report, ctx.s.deadline, endpoint, wanted_model)
+    report, because = outcome.report, outcome.because
     if because is not None or not ctx.s.quiet:
         line = result_line(report, outcome.destination)
         ctx.console.line(f"{line}; {because}" if because else line)
+    if because is not None and ctx.console.actions:
+        ctx.console.warn(because)
     if ctx.s.verbose:
         for line in detail_lines(report):
             ctx.console.line(line)
@@ -515,23 +518,18 @@ def dry_run(ctx: Context) -> int:
     from ariadne_hook.locate import locate
     from ariadne_hook.source.exclude import apply_excludes
     from ariadne_hook.summarize.stage import dry_run as request_bodies
+    from ariadne_hook.words import plural
 
     _, files = _collect(ctx)
     changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages)
     bodies = request_bodies(changes, ctx.s)
-    sys.stdout.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    write_out(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
     chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
     ctx.console.line(
-        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent or written"
+        f"dry run: {plural(len(bodies), 'request')}, {plural(chars, 'prompt char')} would be sent; "
+        "nothing sent or written"
     )
     return EXIT_OK
-
-
-def _netloc(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).netloc or url
 
 
 def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
@@ -555,26 +553,26 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     words = list(sys.argv[1:] if argv is None else argv)
     hook = in_hook(words, env)
-    console = Console(sys.stderr)
+    console = Console(sys.stderr, actions=env.get("GITHUB_ACTIONS") == "true")
     try:
-        args, problems = parse(words, hook)
+        args, problems = parse(words, hook, pre_commit=bool(env.get("PRE_COMMIT")))
     except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except ArgError as exc:
-        console.line(f"error: {exc} (see --help)")
+        console.error(str(exc))
         return EXIT_USAGE
     ctx = Context(args, env, hook, console)
     verbose = bool(args.verbose) or env.get("ARIADNE_VERBOSE", "").strip().lower() in _TRUE
     try:
         return run(ctx, problems)
     except UsageError as exc:
-        console.line(f"error: {exc}")
+        console.error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.line("interrupted")
         return EXIT_INTERRUPTED
     except RunError as exc:
-        console.line(str(exc))
+        console.error(str(exc), prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     except Exception as exc:  # the hook never blocks a commit: one line, exit 0
         if verbose:
@@ -582,7 +580,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
             console.clear()
             traceback.print_exc()
-        console.line(f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked")
+        problem = f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked"
+        console.error(problem, prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     finally:
         console.clear()
@@ -594,12 +593,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main_entry() -> None:
-    code = main()
+    code = to_the_end(main)  # output flushed; a reader that went away (`| head -1`) is no error
     if code == EXIT_INTERRUPTED or _threads_left():
         # What was done is written. Requests still in flight (after Ctrl-C, or past the deadline) cannot be
         # interrupted and would hold the interpreter's exit until they end: end the process now.
-        sys.stdout.flush()
-        sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from ariadne_hook.words import did_you_mean
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
     from typing import Any
@@ -336,7 +338,8 @@ def _table_raws(table: dict[str, Any], where: str, out: _Collector) -> list[Raw]
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in BY_NAME:
-            out.problem(f"{where}: unknown key {key!r}")
+            hint = did_you_mean(key, (o.key for o in OPTIONS), quote="'")
+            out.problem(f"{where}: unknown key {key!r}{hint}")
             continue
         raws.append(Raw(name, value, f"{where} {key}"))
     return raws
@@ -413,7 +416,8 @@ def from_env(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
     known = {o.env for o in OPTIONS} | set(OTHER_ENV)
     for var in sorted(environ):
         if var.startswith("ARIADNE_") and var not in known:
-            out.problem(f"{var} is not a setting (see ariadne-hook --help)")
+            hint = did_you_mean(var, (v for v in known if v)) or " (see ariadne-hook --help)"
+            out.problem(f"{var} is not a setting{hint}")
     return raws
 
 

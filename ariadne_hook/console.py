@@ -1,17 +1,27 @@
 """What the user sees on stderr: warnings, the progress line (terminals only), the start line (hooks) and
-the one result line, which says why when the model was not used or fell short."""
+the one result line, which says why when the model was not used or fell short.
+
+In GitHub Actions (``GITHUB_ACTIONS=true``) what the user must notice (a warning, an error, the model not
+used) is a workflow command, ``::warning title=ariadne-hook::…``, which GitHub shows as an annotation on the
+run and the pull request; its text is escaped (``%``, CR, LF) so that no repository text in it can end the
+line or start another command."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 
 from ariadne_hook.models import FALLBACK, SKIPPED, Report
 from ariadne_hook.render.sanitize import plain_line, shown
+from ariadne_hook.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import TextIO
+
+    from ariadne_hook.config import Settings
 
 PROG = "ariadne-hook"
 DEADLINE = "deadline"
@@ -27,14 +37,17 @@ _HINTS = {
 }
 NO_CALL = "no LLM call"  # the end of the reason of an entry summarized offline without a request
 NO_KEY = "no API key — set OPENAI_API_KEY (or a base URL)"
+NO_KEY_IN_ACTIONS = "no API key — set the action's api-key input (a pull request from a fork gets no secrets)"
+NOT_USED = "model not used"
 
 
 class Console:
     """stderr for one run: a progress line (terminals only) is cleared before any other line is written."""
 
-    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
+    def __init__(self, stream: TextIO, quiet: bool = False, actions: bool = False) -> None:
         self.stream = stream
         self.quiet = quiet
+        self.actions = actions  # in GitHub Actions: warnings and errors are annotations
         self.tty = _isatty(stream)
         self._drawn = False
         self._end: float | None = None
@@ -42,15 +55,25 @@ class Console:
     def line(self, text: str) -> None:
         self.clear()
         # repository text (paths, config values) inside a message cannot act on the terminal
-        self.stream.write(f"{PROG}: {plain_line(text)}\n")
-        self.stream.flush()
+        write_out(f"{PROG}: {plain_line(text)}\n", self.stream)
 
     def warn(self, text: str) -> None:
-        self.line(f"warning: {text}")
+        self._notice("warning", text, "warning: ")
+
+    def error(self, text: str, prefix: str = "error: ") -> None:
+        """A usage error (``error: …``) or, with ``prefix=""``, a run that could not go on."""
+        self._notice("error", text, prefix)
+
+    def _notice(self, level: str, text: str, prefix: str) -> None:
+        if not self.actions:
+            self.line(prefix + text)
+            return
+        self.clear()
+        write_out(annotation(level, plain_line(text)) + "\n", self.stream)
 
     def clear(self) -> None:
         if self._drawn:
-            self.stream.write("\r\x1b[K")
+            write_out("\r\x1b[K", self.stream)
             self._drawn = False
 
     def start(self, count: int, model: str | None, deadline: float, hook: bool) -> None:
@@ -58,8 +81,8 @@ class Console:
         is not a terminal, one line that explains the wait."""
         self._end = time.monotonic() + deadline
         if hook and not self.tty and not self.quiet and count:
-            noun = "function" if count == 1 else "functions"
-            text = f"summarizing {count} {noun} with {model or 'the model'} (deadline {deadline:g} s)…"
+            what = plural(count, "function")
+            text = f"summarizing {what} with {model or 'the model'} (deadline {deadline:g} s)…"
             _to_terminal(f"{PROG}: {text}\n")  # pre-commit shows our stderr only once the hook has ended
             self.line(text)
 
@@ -67,9 +90,61 @@ class Console:
         if not self.tty:
             return
         left = "" if self._end is None else f", {max(0.0, self._end - time.monotonic()):.0f} s left"
-        self.stream.write(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K")
-        self.stream.flush()
-        self._drawn = True
+        self._drawn = write_out(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K", self.stream)
+
+
+def annotation(level: str, message: str) -> str:
+    """A GitHub Actions workflow command (``::warning title=ariadne-hook::message``) with the message escaped
+    as GitHub's toolkit escapes command data, so it stays one line and one command."""
+    data = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} title={PROG}::{data}"
+
+
+def write_out(text: str, stream: TextIO | None = None) -> bool:
+    """``text`` on stdout (or ``stream``), flushed. A reader that went away (``ariadne-hook ... | head -1``)
+    is not an error: the stream is pointed at /dev/null, so the rest of the output, and the flush at exit,
+    go nowhere quietly. False when the text was dropped."""
+    out = sys.stdout if stream is None else stream
+    try:
+        out.write(text)
+        out.flush()
+        return True
+    except BrokenPipeError:
+        _to_devnull(out)
+        return False
+
+
+def flush_streams() -> None:
+    """Before the process exits: stdout and stderr flushed, a closed pipe quietly dropped (no "Exception
+    ignored" from the interpreter's own flush at shutdown)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            write_out("", stream)
+
+
+def to_the_end(main: Callable[[], int]) -> int:
+    """``main()``'s exit code, with stdout and stderr flushed after it. A closed pipe (``--help | head -1``,
+    where argparse writes before any of ours) is exit 0, never a traceback or "Exception ignored"."""
+    try:
+        code = main()
+    except BrokenPipeError:
+        code = 0
+    flush_streams()
+    return code
+
+
+def _to_devnull(stream: TextIO) -> None:
+    import os
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture): nothing to flush at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _to_terminal(text: str) -> None:
@@ -104,12 +179,27 @@ def result_line(report: Report, destination: str) -> str:
         if count:
             parts.append(f"{count} {word}")
     if stats.requests:
-        parts.append(f"{stats.requests} requests, {stats.prompt_tokens}+{stats.completion_tokens} tokens")
+        tokens = f"{stats.prompt_tokens}+{stats.completion_tokens} tokens"
+        parts.append(f"{plural(stats.requests, 'request')}, {tokens}")
     from ariadne_hook.render.counts import describe, kind_counts
 
     kinds = ", ".join(describe(kind_counts(report.summaries), leave_out=("skipped",))) or "0 functions"
-    fnoun = "file" if files == 1 else "files"
-    return f"{kinds} in {files} {fnoun} ({', '.join(parts)}) -> {destination}"
+    return f"{kinds} in {plural(files, 'file')} ({', '.join(parts)}) -> {destination}"
+
+
+def model_note(report: Report, settings: Settings, actions: bool = False) -> str | None:
+    """`why` for a run with these settings (``actions``: in GitHub Actions, where the key is an input)."""
+    from urllib.parse import urlsplit
+
+    endpoint = (urlsplit(settings.base_url).netloc or settings.base_url) if settings.base_url else None
+    wanted = settings.provider != "offline" and bool(settings.model or settings.azure_api_version)
+    because = why(report, settings.deadline, endpoint or "api.openai.com", wanted)
+    return because.replace(NO_KEY, NO_KEY_IN_ACTIONS) if because and actions else because
+
+
+def not_used_note(because: str | None) -> tuple[str, ...]:
+    """The review's own note when a configured model was not used at all (the PR comment says so too)."""
+    return (because[0].upper() + because[1:],) if because and because.startswith(NOT_USED) else ()
 
 
 def why(report: Report, deadline: float, endpoint: str | None, wanted_model: bool) -> str | None:
@@ -117,7 +207,7 @@ def why(report: Report, deadline: float, endpoint: str | None, wanted_model: boo
     reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK]
     asked = [s for s in report.summaries if s.status != SKIPPED]
     if report.provider == "offline":
-        return f"model not used: {NO_KEY}" if wanted_model and asked else None
+        return f"{NOT_USED}: {NO_KEY}" if wanted_model and asked else None
     if not reasons:
         return None
     # entries that needed no request (trivial, not code, moved): "no LLM call" in their reason
@@ -126,7 +216,7 @@ def why(report: Report, deadline: float, endpoint: str | None, wanted_model: boo
     total = len(asked)
     fatal = [r for r in reasons if _fatal_hint(r)]
     if fatal and len(asked) == len(reasons):  # no entry got the model's summary
-        return f"model not used: {_hint(fatal[0], report.model, endpoint)}"
+        return f"{NOT_USED}: {_hint(fatal[0], report.model, endpoint)}"
     if late and late == len(reasons):
         return f"deadline {deadline:g} s: {late} of {total} offline"
     common = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in Counter(reasons).most_common(3))
@@ -152,5 +242,5 @@ def detail_lines(report: Report) -> list[str]:
             path, name = shown(s.change.path), shown(s.change.qualname)
             where = path if s.change.qualname == "<file>" else f"{path}: {name}"
             lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
-    lines.append(f"{report.stats.requests} requests, {report.stats.seconds:.2f} s")
+    lines.append(f"{plural(report.stats.requests, 'request')}, {report.stats.seconds:.2f} s")
     return lines

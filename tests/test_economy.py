@@ -279,7 +279,7 @@ def test_entry_budget_caps_model_summaries_by_priority(server: LLMServer) -> Non
     by_name = {s.change.qualname: s for s in result.summaries}
     assert (by_name["t1"].status, by_name["t1"].reason) == ("fallback", "budget")
     assert by_name["s1"].reason is None and by_name["s2"].reason is None
-    assert "entry budget of 2 reached: 1 entries got offline summaries" in result.notes
+    assert "entry budget of 2 reached: 1 entry got offline summaries" in result.notes
 
 
 # ------------------------------------------------------------------------------------------- accounting

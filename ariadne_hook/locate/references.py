@@ -43,6 +43,7 @@ from ariadne_hook.models import (
     References,
     SourceInfo,
 )
+from ariadne_hook.words import plural
 
 CAP = 10  # references listed per entry (the total is counted past it)
 MAX_TEXT = 100  # characters of a listed line
@@ -236,7 +237,8 @@ def find_references(
     names = {t.name for t in wanted}
     for count, path in enumerate(read):
         if time.monotonic() > stop:
-            note = f"references: cut short after {_elapsed(started)} ({count} of {len(order)} files read)"
+            total = plural(len(order), "file")
+            note = f"references: cut short after {_elapsed(started)} ({count} of {total} read)"
             break
         text = texts.get(path)
         found = sites(text, language_for(path, overrides), names, hits[path]) if text is not None else None
@@ -244,7 +246,7 @@ def find_references(
             parsed[path] = found
     else:
         if len(order) > max_files:
-            note = f"references: {len(order) - max_files} more files with the names were not read"
+            note = f"references: {plural(len(order) - max_files, 'more file')} with the names not read"
     found_refs = _decide(wanted, parsed, texts, by_path, overrides, cap)
     if note is not None:
         return _incomplete(found_refs, len(parsed), started, note)

@@ -31,6 +31,7 @@ from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, S
 from ariadne_hook.render.counts import describe, kind_counts
 from ariadne_hook.render.overview import overview_lines, references_line
 from ariadne_hook.render.sanitize import break_comments, neutralize, neutralize_inline, plain_line, shown
+from ariadne_hook.words import plural
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,6 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
-
-
 def _span(lines: tuple[int, int] | None) -> str:
     if lines is None:
         return ""
@@ -92,7 +89,7 @@ def _diff_counts(diff: str) -> str:
     hunks = sum(line.startswith("@@") for line in lines)
     added = sum(line.startswith("+") for line in lines)
     removed = sum(line.startswith("-") for line in lines)
-    return f"+{added} \u2212{removed} in {_plural(hunks, 'hunk')}"
+    return f"+{added} \u2212{removed} in {plural(hunks, 'hunk')}"
 
 
 def _entry(summary: Summary, to: Destination) -> str:
@@ -171,7 +168,7 @@ def _file_section(path: str, entries: Sequence[Summary], to: Destination) -> str
     body = "\n".join(lines + ([_folded(trivial, to)] if trivial else []))
     if to.fold and len(entries) > COLLAPSE_OVER:
         title = _file_title(path, old_path, to, _html_code)
-        count = _plural(len(entries), "entry", "entries")
+        count = plural(len(entries), "entry")
         return f"<details><summary>{title} — {count}</summary>\n\n{body}\n\n</details>"
     return f"### {_file_title(path, old_path, to, code_span)}\n\n{body}"
 
@@ -189,7 +186,7 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
         provider += f", model {code_span(to.name_text(report.model))}"
     kinds = describe(kind_counts(report.summaries), leave_out=("skipped",)) or ["0 functions"]
     counts = [
-        f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{_plural(files, 'file')}**",
+        f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{plural(files, 'file')}**",
         f"{stats.summarized} {SUMMARIZED}",
         f"{stats.cached} {CACHED}",
         f"{stats.fallback} {FALLBACK}",
@@ -197,7 +194,7 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
     ]
     lines = [f"## {TITLE} — {to.line(label)}", "", " · ".join(counts), "", f"Summaries: {provider}."]
     if report.provider != "offline":
-        lines[-1] += f" {_plural(stats.requests, 'request')} to the model."
+        lines[-1] += f" {plural(stats.requests, 'request')} to the model."
     for note in report.notes:
         lines += ["", f"> {to.text(note)}"]
     return lines

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 
 from ariadne_hook.models import FunctionChange, FunctionFacts, References, Report, Summary
 from ariadne_hook.render.counts import KINDS, kind_of
+from ariadne_hook.words import plural
 
 Write = Callable[[str], str]
 
@@ -37,10 +38,6 @@ MAX_PLACES = 5  # places named in one warning line
 MAX_NAMES = 8  # names listed per group of the API line
 MAX_SKIPPED = 5  # skipped files named
 CHANGES = ("added", "modified", "deleted")
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
 def _more(items: Sequence[str], shown: int, total: int) -> str:
@@ -162,17 +159,17 @@ def _counts_line(summaries: Sequence[Summary]) -> str:
         changes = by_kind.setdefault(kind, dict.fromkeys(CHANGES, 0))
         changes[summary.change.change] = changes.get(summary.change.change, 0) + 1
     parts = []
-    for key, (singular, plural) in KINDS.items():
+    for key, (singular, many) in KINDS.items():
         if key not in by_kind:
             continue
         changes = by_kind[key]
         total = sum(changes.values())
         detail = ", ".join(f"{n} {c}" for c, n in changes.items() if n)
-        parts.append(f"{total} {singular if total == 1 else plural} ({detail})")
+        parts.append(f"{plural(total, singular, many)} ({detail})")
     files = len({s.change.path for s in summaries if kind_of(s) != "skipped"})
     if not parts:
         return "No changed code to review."
-    return f"Changed: {', '.join(parts)} in {_plural(files, 'file')}."
+    return f"Changed: {', '.join(parts)} in {plural(files, 'file')}."
 
 
 def _reference_lines(summaries: Sequence[Summary], name: Write) -> list[str]:
@@ -181,7 +178,7 @@ def _reference_lines(summaries: Sequence[Summary], name: Write) -> list[str]:
         return [references_line(r, name) for r in found]
     lines = [references_line(r, name) for r in found[: MAX_REFERENCE_LINES - 1]]
     rest = len(found) - len(lines)
-    return [*lines, f"⚠ {rest} more functions left references behind (see below)."]
+    return [*lines, f"⚠ {plural(rest, 'more function')} left references behind (see below)."]
 
 
 def _skipped_line(summaries: Sequence[Summary], name: Write, text: Write) -> str | None:

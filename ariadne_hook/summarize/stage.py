@@ -34,6 +34,7 @@ from ariadne_hook.summarize.prompt import TRIMMED, build_unit, clean_answer
 from ariadne_hook.summarize.provider import ProviderError, Requester
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
 from ariadne_hook.summarize.view import nested_entries
+from ariadne_hook.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -194,7 +195,8 @@ class _LLMRun:
             key = cache_key(self.provider_name, self.settings.base_url, self.model, built.text)
             units.append(pack.Unit(i, change.path, built.text, key, built.trimmed))
         if unbuilt:
-            self.notes.append(f"deadline reached while building prompts: {unbuilt} functions were never sent")
+            never = plural(unbuilt, "function")
+            self.notes.append(f"deadline reached while building prompts: {never} never sent")
         self.done = sum(s is not None for s in self.out)
         return units
 
@@ -205,7 +207,7 @@ class _LLMRun:
             self.out[unit.index] = _fallback(self.changes[unit.index], route.BUDGET)
         if len(units) > cap:
             self.notes.append(
-                f"entry budget of {cap} reached: {len(units) - cap} entries got offline summaries"
+                f"entry budget of {cap} reached: {plural(len(units) - cap, 'entry')} got offline summaries"
             )
         return units[:cap]
 
@@ -453,10 +455,10 @@ def _run_notes(summaries: Sequence[Summary], deadline: float, fatal: str | None)
     reasons = [s.reason for s in summaries if s.status == FALLBACK]
     late = reasons.count(DEADLINE_REASON)
     if late:
-        notes.append(f"deadline of {deadline:g} s reached: {late} functions got offline summaries")
+        notes.append(f"deadline of {deadline:g} s reached: {plural(late, 'function')} got offline summaries")
     if fatal is not None:
         notes.append(f"LLM configuration failed ({fatal}): the rest fell back")
     stopped = reasons.count(INTERRUPTED)
     if stopped:
-        notes.append(f"interrupted: {stopped} functions got offline summaries")
+        notes.append(f"interrupted: {plural(stopped, 'function')} got offline summaries")
     return notes
