@@ -18,8 +18,13 @@ DEADLINE = "deadline"
 # a provider's fatal reason -> what to say and what to check
 _HINTS = {
     "unauthorized (401)": "401 unauthorized — check OPENAI_API_KEY",
+    "unauthorized (401), no key sent": "401 unauthorized — no API key was sent to {endpoint}: "
+    "set OPENAI_API_KEY",
     "forbidden (403)": "403 forbidden — check the key's access to this model",
     "unknown model": "unknown model {model} — check OPENAI_MODEL / --model",
+    "not found (404)": "404 not found at {endpoint} — check the base URL (OPENAI_BASE_URL)",
+    "not found (404), no /v1": "404 not found at {endpoint} — the base URL has no /v1: add it "
+    "(e.g. OPENAI_BASE_URL=http://{endpoint}/v1)",
     "connection refused": "connection refused by {endpoint} — is the server running?",
     "host not found": "host not found: {endpoint} — check OPENAI_BASE_URL",
     "invalid OpenAI configuration": "invalid configuration — check OPENAI_BASE_URL",
@@ -27,6 +32,12 @@ _HINTS = {
 }
 NO_CALL = "no LLM call"  # the end of the reason of an entry summarized offline without a request
 NO_KEY = "no API key — set OPENAI_API_KEY (or a base URL)"
+# a 401 from an endpoint the trust rules kept the user's key from (see trust.py), by why it was kept
+WITHHELD = {
+    "repository": "401 unauthorized — your API key was not sent to {endpoint}, a repository's endpoint: "
+    "list it in ARIADNE_TRUSTED_ENDPOINTS to send it",
+    "plain http": "401 unauthorized — your API key was not sent to {endpoint} over plain http: use https",
+}
 
 
 class Console:
@@ -112,8 +123,17 @@ def result_line(report: Report, destination: str) -> str:
     return f"{kinds} in {files} {fnoun} ({', '.join(parts)}) -> {destination}"
 
 
-def why(report: Report, deadline: float, endpoint: str | None, wanted_model: bool) -> str | None:
-    """Why the model was not used or fell short, in a few words; None when it did its job."""
+def why(
+    report: Report,
+    deadline: float,
+    endpoint: str | None,
+    wanted_model: bool,
+    *,
+    withheld: str | None = None,
+) -> str | None:
+    """Why the model was not used or fell short, in a few words; None when it did its job.
+
+    withheld: why the trust rules kept the user's key from the endpoint (a `WITHHELD` key), if they did."""
     reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK]
     asked = [s for s in report.summaries if s.status != SKIPPED]
     if report.provider == "offline":
@@ -126,7 +146,7 @@ def why(report: Report, deadline: float, endpoint: str | None, wanted_model: boo
     total = len(asked)
     fatal = [r for r in reasons if _fatal_hint(r)]
     if fatal and len(asked) == len(reasons):  # no entry got the model's summary
-        return f"model not used: {_hint(fatal[0], report.model, endpoint)}"
+        return f"model not used: {_hint(fatal[0], report.model, endpoint, withheld)}"
     if late and late == len(reasons):
         return f"deadline {deadline:g} s: {late} of {total} offline"
     common = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in Counter(reasons).most_common(3))
@@ -138,10 +158,13 @@ def _fatal_hint(reason: str) -> bool:
     return reason in _HINTS or reason.startswith("no API key")
 
 
-def _hint(reason: str, model: str | None, endpoint: str | None) -> str:
+def _hint(reason: str, model: str | None, endpoint: str | None, withheld: str | None = None) -> str:
     if reason.startswith("no API key"):
         return NO_KEY
-    return _HINTS[reason].format(model=model or "", endpoint=endpoint or "the default endpoint")
+    text = _HINTS[reason]
+    if reason == "unauthorized (401), no key sent" and withheld in WITHHELD:
+        text = WITHHELD[withheld]
+    return text.format(model=model or "", endpoint=endpoint or "the default endpoint")
 
 
 def detail_lines(report: Report) -> list[str]:
