@@ -504,7 +504,9 @@ def run(ctx: Context, problems: list[str]) -> int:
     report = outcome.report
     endpoint = _netloc(ctx.s.base_url) if ctx.s.base_url else "api.openai.com"
     wanted_model = ctx.s.provider != "offline" and bool(ctx.s.model or ctx.s.azure_api_version)
-    because = why(report, ctx.s.deadline, endpoint, wanted_model, withheld=_withheld(ctx))
+    because = why(
+        report, ctx.s.deadline, endpoint, wanted_model, withheld=_withheld(ctx), slow=_slow(ctx, report)
+    )
     if because is not None or not ctx.s.quiet:
         line = result_line(report, outcome.destination)
         ctx.console.line(f"{line}; {because}" if because else line)
@@ -524,6 +526,18 @@ def _withheld(ctx: Context) -> str | None:
     from ariadne_hook.endpoints import is_loopback, is_plain_http
 
     return "plain http" if is_plain_http(s.base_url) and not is_loopback(s.base_url) else "repository"
+
+
+def _slow(ctx: Context, report: Report) -> str | None:
+    """The hint for requests that timed out on a local server (this machine): it may just need longer."""
+    from ariadne_hook.endpoints import is_loopback
+
+    url = ctx.s.base_url
+    if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
+        return None
+    from ariadne_hook.summarize.stage import slow_hint
+
+    return slow_hint(ctx.s.timeout)
 
 
 def dry_run(ctx: Context) -> int:

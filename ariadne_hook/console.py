@@ -130,10 +130,12 @@ def why(
     wanted_model: bool,
     *,
     withheld: str | None = None,
+    slow: str | None = None,
 ) -> str | None:
     """Why the model was not used or fell short, in a few words; None when it did its job.
 
-    withheld: why the trust rules kept the user's key from the endpoint (a `WITHHELD` key), if they did."""
+    withheld: why the trust rules kept the user's key from the endpoint (a `WITHHELD` key), if they did;
+    slow: what to say when requests timed out (a local server slower than the timeout)."""
     reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK]
     asked = [s for s in report.summaries if s.status != SKIPPED]
     if report.provider == "offline":
@@ -151,7 +153,8 @@ def why(
         return f"deadline {deadline:g} s: {late} of {total} offline"
     common = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in Counter(reasons).most_common(3))
     prefix = f"deadline {deadline:g} s: " if late else ""
-    return f"{prefix}{len(reasons)} of {total} offline ({common})"
+    suffix = f"; {slow}" if slow and "timeout" in reasons else ""
+    return f"{prefix}{len(reasons)} of {total} offline ({common}){suffix}"
 
 
 def _fatal_hint(reason: str) -> bool:

@@ -1,8 +1,9 @@
-"""Real servers' quirks (issue 17 cases 4-7; issue 19 part 2), against the loopback server answering with
+"""Real servers' quirks (issue 17 cases 4-8; issue 19 part 2), against the loopback server answering with
 their exact error bodies: reasoning models (OpenAI's `unsupported_parameter` / `unsupported_value`), context
 windows too small for a request (llama.cpp's `exceed_context_size_error`, OpenAI's
 `context_length_exceeded`), a base URL without /v1 (Ollama's plain-text 404), a 401 from an endpoint that
-never got the key; and `LLMClient` reading its settings through the same loader as the command."""
+never got the key, a local server slower than the timeout; defaults that fit a 2k-token context slot; and
+`LLMClient` reading its settings through the same loader as the command."""
 
 from __future__ import annotations
 
@@ -218,6 +219,57 @@ def test_a_401_when_no_key_was_configured_says_none_was_sent(
     assert result_line(err).endswith(
         f"; model not used: 401 unauthorized — no API key was sent to 127.0.0.1:{port}: set OPENAI_API_KEY"
     )
+
+
+# 17.8: defaults that fit a local server ----------------------------------------------------------------
+
+SLOT_TOKENS = 2048  # a llama.cpp server started with -c 4096 -np 2: 2048 tokens per slot
+CHARS_PER_TOKEN = 2.7  # the densest prompt text measured (the economy bench's units, SmolLM2's tokenizer)
+ANSWER_TOKENS = 66  # a 1-3 sentence summary and its JSON key
+
+
+def bench_like(f: int, k: int) -> object:
+    """A unit like the economy bench's: a ten-line pricing rule whose default and one constant changed."""
+    lines = [
+        f"def price_{f}_{k}(items, rate=0.{k + 2}):",
+        f'    """Rule {k}."""',
+        "    total = 0.0",
+        "    for it in items:",
+        "        if it.qty >= 12:",
+        "            total += it.cost * rate",
+        "        else:",
+        "            total += it.cost",
+        "    total = min(total, 500)",
+        "    return round(total, 2)",
+    ]
+    return make_change(f"price_{f}_{k}", "\n".join(lines[1:]).lstrip(), path=f"pricing/rules_{f}.py")
+
+
+def test_default_requests_fit_a_2k_token_context_slot_with_their_answers() -> None:
+    """Before: 5 requests of 13 functions, ~1,760 prompt tokens each: the answers had ~290 tokens left in a
+    2,048-token slot and were cut."""
+    changes = [bench_like(f, k) for f in range(8) for k in range(8)]
+    bodies = dry_run(changes, Settings(provider="openai", base_url="http://127.0.0.1:8080/v1"))  # type: ignore[arg-type]
+    assert sum(len(structured_ids(b) or [1]) for b in bodies) == 64
+    for body in bodies:
+        chars = sum(len(m["content"]) for m in body["messages"])
+        answers = len(structured_ids(body) or [1])
+        assert chars / CHARS_PER_TOKEN + ANSWER_TOKENS * answers <= SLOT_TOKENS, (chars, answers)
+
+
+def test_a_slow_local_server_gets_a_timeout_hint(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with LLMServer(fault="hang") as server:
+        env = clean_env(OPENAI_BASE_URL=server.base_url, ARIADNE_RETRIES="0")
+        argv = ["--no-cache", "--timeout", "1", "--deadline", "20", "--format", "json"]
+        code, _, err = run_main(argv, repo, env, capsys)
+    hint = (
+        "the endpoint took > 1 s per request: raise --timeout (and --deadline), or lower --max-workers to "
+        "the server's parallel slots"
+    )
+    assert code == 0
+    assert result_line(err).endswith(f"(timeout ×3); {hint}")
+    notes = json.loads((repo / ".ariadne" / "review.json").read_text())["notes"]
+    assert f"{hint} (3 functions timed out)" in notes
 
 
 # 19.2: LLMClient's settings come from the loader, not from os.environ read by the client ----------------

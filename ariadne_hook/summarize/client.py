@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from ariadne_hook.config import load_all
+from ariadne_hook.summarize.pack import ANSWER_CHARS
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
 from ariadne_hook.summarize.prompt import SYSTEM_PROMPT, clean_answer, code_prompt
 from ariadne_hook.summarize.provider import Ask, Provider, ProviderError, Requester, open_provider
@@ -114,7 +115,7 @@ class LLMClient:
             return [Outcome(error=exc)] * len(items)
         requester = Requester(self.timeout)
         secrets = self._secrets()
-        budget = self.settings.max_prompt_chars
+        budget = self.settings.max_prompt_chars - len(SYSTEM_PROMPT) - ANSWER_CHARS  # as a packed request
 
         def one(item: Mapping[str, Any]) -> str:
             code, context = item.get("code") if isinstance(item, Mapping) else None, None

@@ -7,7 +7,10 @@ holds one string per id (the provider asks for that structure the strictest way 
 function. A request of one unit is plain: the answer is the summary text.
 
 `plan` cuts the units (already in priority order, same-file units next to each other) into about as many
-requests as there are workers, balanced by count, each within the prompt budget and `max_per_request`.
+requests as there are workers, balanced by count, each within `max_per_request` and the prompt budget,
+which keeps room for the answers: with the default budget a request fits a local server's 2k-token context
+slot, prompt and answers together. When the budget needs more requests than there are workers, they come
+in whole rounds of `workers` even requests.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from ariadne_hook.summarize.provider import Ask
 
 TOKENS_PER_SUMMARY = 160  # MAX_ANSWER_CHARS (600) is ~150 tokens; plus the id and JSON punctuation
 TOKENS_BASE = 40
+# Room kept in a request's prompt budget for each expected answer: a 1-3 sentence summary and its JSON key,
+# ~66 tokens, counted as prompt characters at 2.7 characters per token (the densest prompt text measured:
+# the economy bench's units with SmolLM2's tokenizer; real code is 3.6-3.9 characters per token).
+ANSWER_CHARS = 180
 
 # why a unit of a packed answer is asked again alone
 MISSING, EMPTY, INVALID, NOT_JSON = "missing from answer", "empty answer", "invalid answer", "not JSON"
@@ -57,7 +64,12 @@ def plan(
         return [Request((u,), False) for u in units]
     room = max(1, budget - len(PACK_SYSTEM))
     total = sum(_cost(u) for u in units)
-    count = max(min(workers, len(units)), math.ceil(len(units) / max_per_request), math.ceil(total / room))
+    by_count = max(min(workers, len(units)), math.ceil(len(units) / max_per_request))
+    count = max(by_count, math.ceil(total / room))
+    if count > by_count and count > workers:
+        # the budget needs more than one round: whole rounds of smaller requests end sooner than full
+        # rounds and a last round of a few full requests (a round lasts as long as its longest answer)
+        count = min(len(units), math.ceil(count / workers) * workers)
     requests: list[Request] = []
     group: list[Unit] = []
     size = 0
@@ -74,8 +86,8 @@ def plan(
 
 
 def _cost(unit: Unit) -> int:
-    """What a unit takes of a request's budget: its text and its `[id] ` tag."""
-    return len(unit.text) + 8
+    """What a unit takes of a request's budget: its text, its `[id] ` tag, room for its answer."""
+    return len(unit.text) + 8 + ANSWER_CHARS
 
 
 def request(units: Sequence[Unit]) -> Request:

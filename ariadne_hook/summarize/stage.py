@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ariadne_hook.config import Settings
+from ariadne_hook.endpoints import is_loopback
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize import pack, route
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
@@ -46,6 +47,7 @@ from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
 from ariadne_hook.summarize.view import nested_entries
 
 MOVED_REASON = "body unchanged (moved or renamed): no LLM call"
+TIMEOUT_REASON = "timeout"
 
 Progress = Callable[[int, int], None]
 DEADLINE_REASON = "deadline"
@@ -404,7 +406,7 @@ class _LLMRun:
             self.provider_name,
             self.model,
             self.requests,
-            tuple(self.notes + _run_notes(summaries, self.settings.deadline, self.fatal)),
+            tuple(self.notes + _run_notes(summaries, self.settings, self.fatal)),
             self.interrupted,
             self.tokens[0],
             self.tokens[1],
@@ -434,6 +436,14 @@ def start_sdk_import(settings: Settings) -> threading.Thread | None:
     return thread
 
 
+def slow_hint(timeout: float) -> str:
+    """What to do when a local server answers more slowly than the timeout (a CPU server under load)."""
+    return (
+        f"the endpoint took > {timeout:g} s per request: raise --timeout (and --deadline), "
+        "or lower --max-workers to the server's parallel slots"
+    )
+
+
 def _trim_reason(unit: pack.Unit) -> str | None:
     return TRIMMED if unit.trimmed else None
 
@@ -446,13 +456,17 @@ def _reason(outcome: Outcome[Any]) -> str:
     return f"unexpected error ({type(outcome.error).__name__})"
 
 
-def _run_notes(summaries: Sequence[Summary], deadline: float, fatal: str | None) -> list[str]:
-    """Run-level warnings: the deadline, a configuration that cannot work, an interrupt."""
+def _run_notes(summaries: Sequence[Summary], settings: Settings, fatal: str | None) -> list[str]:
+    """Run-level warnings: the deadline, a local server slower than the timeout, a configuration that cannot
+    work, an interrupt."""
     notes: list[str] = []
     reasons = [s.reason for s in summaries if s.status == FALLBACK]
     late = reasons.count(DEADLINE_REASON)
     if late:
-        notes.append(f"deadline of {deadline:g} s reached: {late} functions got offline summaries")
+        notes.append(f"deadline of {settings.deadline:g} s reached: {late} functions got offline summaries")
+    slow = reasons.count(TIMEOUT_REASON)
+    if slow and settings.base_url and is_loopback(settings.base_url):
+        notes.append(slow_hint(settings.timeout) + f" ({slow} functions timed out)")
     if fatal is not None:
         notes.append(f"LLM configuration failed ({fatal}): the rest fell back")
     stopped = reasons.count(INTERRUPTED)
