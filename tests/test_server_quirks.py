@@ -93,8 +93,13 @@ def test_the_walkthrough_and_the_commit_subject_adapt_on_their_own() -> None:
         bodies = list(server.bodies)
     assert asked.failed == {}
     assert asked.texts == {WALKTHROUGH: WALK, SUBJECT: "Rework the pricing rules"}
-    assert 3 <= len(bodies) == asked.requests <= 4
-    assert [tuning(b) for b in bodies[-2:]] == [["max_completion_tokens"]] * 2
+    assert 3 <= len(bodies) == asked.requests <= 4  # the two are sent at once: one or both refused, once
+    adapted = [b for b in bodies if "max_tokens" not in b]
+    assert [tuning(b) for b in adapted] == [["max_completion_tokens"]] * 2
+    assert sorted(user_prompt(b).split("\n")[0] for b in adapted) == [
+        "Commit subject for this change.",
+        "Walkthrough of this change.",
+    ]
     assert sum("temperature/max_tokens" in note for note in asked.notes) == 1
 
 
