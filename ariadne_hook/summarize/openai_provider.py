@@ -202,7 +202,7 @@ class OpenAIProvider:
                 return ProviderError(f"{param} refused (HTTP {exc.status_code})", adapted=True)
             if "response_format" in body and self._learn("format", FORMATS, fmt):
                 return ProviderError(f"response_format refused (HTTP {exc.status_code})", adapted=True)
-        return classify(openai, exc, self._context())
+        return _classify(openai, exc, self._context())
 
     def _learn(self, attribute: str, ladder: tuple[str, ...], used: str) -> bool:
         """Step `attribute` past `used` (once, whichever worker saw the refusal first); whether a request
@@ -283,14 +283,14 @@ def _refused_param(exc: Any) -> str | None:
     return match.group(1) if match else None
 
 
-def classify(openai: Any, exc: Exception, context: _Context | None = None) -> ProviderError:
+def _classify(openai: Any, exc: Exception, context: _Context) -> ProviderError:
     """A ProviderError for an exception raised by the SDK during one request."""
     if isinstance(exc, openai.APITimeoutError):
         return ProviderError("timeout", retryable=True)
     if isinstance(exc, openai.APIConnectionError):
         return _connection(exc)
     if isinstance(exc, openai.APIStatusError):
-        return _status(exc, exc.status_code, context or _Context(False, False, None))
+        return _status(exc, exc.status_code, context)
     if isinstance(exc, openai.ContentFilterFinishReasonError):
         return ProviderError("content filtered")
     if isinstance(exc, (openai.APIResponseValidationError, ValueError)):
