@@ -187,10 +187,11 @@ def test_an_endpoint_rejecting_response_format_still_gets_packed_requests_said_o
         changes = [make_change(f"f{i}") for i in range(8)]
         result = summarize(changes, settings_for(srv, max_workers=2), None)
         bodies = list(srv.bodies)
-    assert [format_type(b) for b in bodies] == ["json_schema"] * 2 + ["json_object"] * 2 + [None] * 2
-    assert [len(sections(user_prompt(b))) for b in bodies] == [4] * 6  # packed all along
+    kinds = [format_type(b) for b in bodies]  # each worker's request refused once per step at most
+    assert 1 <= kinds.count("json_schema") <= 2 and 1 <= kinds.count("json_object") <= 2
+    assert kinds.count(None) == 2 and result.requests == len(bodies)
+    assert all(len(sections(user_prompt(b))) == 4 for b in bodies)  # packed all along
     assert [s.text for s in result.summaries] == [f"This change updates f{i}." for i in range(8)]
-    assert result.requests == 6
     assert [n for n in result.notes if "refused" in n] == [
         "the endpoint refused structured outputs (json_schema): packed requests ask for a JSON object "
         "(json_object) for the rest of the run",
@@ -205,7 +206,7 @@ def test_an_endpoint_without_json_schema_gets_json_object_requests() -> None:
         changes = [make_change(f"f{i}") for i in range(8)]
         result = summarize(changes, settings_for(srv, max_workers=2), None)
         kinds = [format_type(b) for b in srv.bodies]
-    assert kinds == ["json_schema", "json_schema", "json_object", "json_object"]
+    assert 1 <= kinds.count("json_schema") <= 2 and kinds.count("json_object") == 2 and len(kinds) <= 4
     assert [s.text for s in result.summaries] == [f"This change updates f{i}." for i in range(8)]
     assert sum("refused" in n for n in result.notes) == 1
 
@@ -395,7 +396,9 @@ def test_sdk_import_thread_loads_openai() -> None:
 
 
 def test_an_endpoint_refusing_temperature_gets_requests_without_it() -> None:
-    with LLMServer(latency=0.01, reject_params=("temperature",)) as srv:
+    # both first requests are in flight before the first refusal comes back (a request built after it is
+    # built without temperature at once): 0.2 s of latency holds that on a loaded machine
+    with LLMServer(latency=0.2, reject_params=("temperature",)) as srv:
         changes = [make_change(f"f{i}") for i in range(6)]
         result = summarize(changes, settings_for(srv, max_workers=2), None)
         bodies = list(srv.bodies)
