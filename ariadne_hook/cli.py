@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
-from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
+from ariadne_hook.config import ConfigError, Settings, load_all
 from ariadne_hook.console import (
     NO_CALL,
     Console,
@@ -46,6 +46,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the ho
 if TYPE_CHECKING:
     import argparse
     from typing import Any
+
+    from ariadne_hook.summarize.provider import Provider
 
 __all__ = ["build_parser", "main", "main_entry"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -214,7 +216,8 @@ def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
     from ariadne_hook.locate import locate
     from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import resolve_provider, start_sdk_import, summarize
+    from ariadne_hook.summarize.provider import open_provider, resolve_provider
+    from ariadne_hook.summarize.stage import start_sdk_import, summarize
 
     settings = ctx.s
     started = time.monotonic()
@@ -228,10 +231,12 @@ def review(ctx: Context) -> Outcome:
             sdk.join()
     end = time.monotonic() + settings.deadline  # one deadline: the references and the summaries keep it
     scan = _references(ctx, info, files, changes, end)
-    if resolve_provider(settings) != "offline":
+    # one provider for the run: what it learns about the endpoint holds for the walkthrough too
+    provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
+    if provider is not None:
         to_ask = sum(1 for c in changes if not c.skip_reason)
-        ctx.console.start(to_ask, settings.model or DEFAULT_MODEL, settings.deadline, ctx.hook)
-    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress, end=end)
+        ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook)
+    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress, end=end, provider=provider)
     ctx.console.clear()
     summaries = with_references(result.summaries, scan.found if scan else {})
     report = Report(
@@ -250,8 +255,13 @@ def review(ctx: Context) -> Outcome:
     interrupted = bool(getattr(result, "interrupted", False))
     subject = None
     if not interrupted:  # after Ctrl-C nothing more is asked
-        report, subject, interrupted = _ask_overview(ctx, report, end)
-    because = model_note(report, settings, ctx.console.actions)  # a model not used: a note in the review
+        report, subject, interrupted = _ask_overview(ctx, report, end, provider)
+    if provider is not None:
+        provider.close()
+    # a model not used: a note in the review
+    because = model_note(
+        report, settings, ctx.console.actions, withheld=_withheld(ctx), slow=_slow(ctx, report)
+    )
     report = replace(report, notes=(*report.notes, *not_used_note(because)))
     destination = publish(report, ctx, subject)
     failed = report.stats.fallback > 0 or ctx.misconfigured
@@ -305,7 +315,9 @@ def _wants_subject(ctx: Context) -> bool:
     )
 
 
-def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str | None, bool]:
+def _ask_overview(
+    ctx: Context, report: Report, end: float, provider: Provider | None
+) -> tuple[Report, str | None, bool]:
     """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
     offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
     (the report, the subject or None, whether Ctrl-C stopped it)"""
@@ -333,7 +345,7 @@ def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str
     sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
     facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
     prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
-    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), end)
+    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), end, provider)
     notes = [*report.notes, *asked.notes]
     if WALKTHROUGH in asked.failed:
         notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
@@ -508,6 +520,28 @@ def run(ctx: Context, problems: list[str]) -> int:
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if ctx.strict and outcome.failed else EXIT_OK
+
+
+def _withheld(ctx: Context) -> str | None:
+    """Why the trust rules kept the user's key from the endpoint, if they did (a `console.WITHHELD` key)."""
+    s = ctx.s
+    if s.api_key or not s.base_url or not ctx.env.get("OPENAI_API_KEY"):
+        return None
+    from ariadne_hook.endpoints import is_loopback, is_plain_http
+
+    return "plain http" if is_plain_http(s.base_url) and not is_loopback(s.base_url) else "repository"
+
+
+def _slow(ctx: Context, report: Report) -> str | None:
+    """The hint for requests that timed out on a local server (this machine): it may just need longer."""
+    from ariadne_hook.endpoints import is_loopback
+
+    url = ctx.s.base_url
+    if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
+        return None
+    from ariadne_hook.summarize.stage import slow_hint
+
+    return slow_hint(ctx.s.timeout)
 
 
 def dry_run(ctx: Context) -> int:

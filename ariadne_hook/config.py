@@ -77,7 +77,7 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extra_exclude: tuple[str, ...] = ()  # added by config/flags on top of the defaults
     max_file_bytes: int = 1_000_000
-    max_prompt_chars: int = 12_000  # per request
+    max_prompt_chars: int = 5_000  # per request, answers included: fits a 2k-token context slot (pack.py)
     max_per_request: int = 16  # functions packed into one request; 1: one plain request per function
     max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
     llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)

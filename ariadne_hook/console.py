@@ -28,8 +28,13 @@ DEADLINE = "deadline"
 # a provider's fatal reason -> what to say and what to check
 _HINTS = {
     "unauthorized (401)": "401 unauthorized — check OPENAI_API_KEY",
+    "unauthorized (401), no key sent": "401 unauthorized — no API key was sent to {endpoint}: "
+    "set OPENAI_API_KEY",
     "forbidden (403)": "403 forbidden — check the key's access to this model",
     "unknown model": "unknown model {model} — check OPENAI_MODEL / --model",
+    "not found (404)": "404 not found at {endpoint} — check the base URL (OPENAI_BASE_URL)",
+    "not found (404), no /v1": "404 not found at {endpoint} — the base URL has no /v1: add it "
+    "(e.g. OPENAI_BASE_URL=http://{endpoint}/v1)",
     "connection refused": "connection refused by {endpoint} — is the server running?",
     "host not found": "host not found: {endpoint} — check OPENAI_BASE_URL",
     "invalid OpenAI configuration": "invalid configuration — check OPENAI_BASE_URL",
@@ -39,6 +44,12 @@ NO_CALL = "no LLM call"  # the end of the reason of an entry summarized offline 
 NO_KEY = "no API key — set OPENAI_API_KEY (or a base URL)"
 NO_KEY_IN_ACTIONS = "no API key — set the action's api-key input (a pull request from a fork gets no secrets)"
 NOT_USED = "model not used"
+# a 401 from an endpoint the trust rules kept the user's key from (see trust.py), by why it was kept
+WITHHELD = {
+    "repository": "401 unauthorized — your API key was not sent to {endpoint}, a repository's endpoint: "
+    "list it in ARIADNE_TRUSTED_ENDPOINTS to send it",
+    "plain http": "401 unauthorized — your API key was not sent to {endpoint} over plain http: use https",
+}
 
 
 class Console:
@@ -187,13 +198,22 @@ def result_line(report: Report, destination: str) -> str:
     return f"{kinds} in {plural(files, 'file')} ({', '.join(parts)}) -> {destination}"
 
 
-def model_note(report: Report, settings: Settings, actions: bool = False) -> str | None:
+def model_note(
+    report: Report,
+    settings: Settings,
+    actions: bool = False,
+    *,
+    withheld: str | None = None,
+    slow: str | None = None,
+) -> str | None:
     """`why` for a run with these settings (``actions``: in GitHub Actions, where the key is an input)."""
     from urllib.parse import urlsplit
 
     endpoint = (urlsplit(settings.base_url).netloc or settings.base_url) if settings.base_url else None
     wanted = settings.provider != "offline" and bool(settings.model or settings.azure_api_version)
-    because = why(report, settings.deadline, endpoint or "api.openai.com", wanted)
+    because = why(
+        report, settings.deadline, endpoint or "api.openai.com", wanted, withheld=withheld, slow=slow
+    )
     return because.replace(NO_KEY, NO_KEY_IN_ACTIONS) if because and actions else because
 
 
@@ -202,8 +222,19 @@ def not_used_note(because: str | None) -> tuple[str, ...]:
     return (because[0].upper() + because[1:],) if because and because.startswith(NOT_USED) else ()
 
 
-def why(report: Report, deadline: float, endpoint: str | None, wanted_model: bool) -> str | None:
-    """Why the model was not used or fell short, in a few words; None when it did its job."""
+def why(
+    report: Report,
+    deadline: float,
+    endpoint: str | None,
+    wanted_model: bool,
+    *,
+    withheld: str | None = None,
+    slow: str | None = None,
+) -> str | None:
+    """Why the model was not used or fell short, in a few words; None when it did its job.
+
+    withheld: why the trust rules kept the user's key from the endpoint (a `WITHHELD` key), if they did;
+    slow: what to say when requests timed out (a local server slower than the timeout)."""
     reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK]
     asked = [s for s in report.summaries if s.status != SKIPPED]
     if report.provider == "offline":
@@ -216,22 +247,26 @@ def why(report: Report, deadline: float, endpoint: str | None, wanted_model: boo
     total = len(asked)
     fatal = [r for r in reasons if _fatal_hint(r)]
     if fatal and len(asked) == len(reasons):  # no entry got the model's summary
-        return f"{NOT_USED}: {_hint(fatal[0], report.model, endpoint)}"
+        return f"{NOT_USED}: {_hint(fatal[0], report.model, endpoint, withheld)}"
     if late and late == len(reasons):
         return f"deadline {deadline:g} s: {late} of {total} offline"
     common = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in Counter(reasons).most_common(3))
     prefix = f"deadline {deadline:g} s: " if late else ""
-    return f"{prefix}{len(reasons)} of {total} offline ({common})"
+    suffix = f"; {slow}" if slow and "timeout" in reasons else ""
+    return f"{prefix}{len(reasons)} of {total} offline ({common}){suffix}"
 
 
 def _fatal_hint(reason: str) -> bool:
     return reason in _HINTS or reason.startswith("no API key")
 
 
-def _hint(reason: str, model: str | None, endpoint: str | None) -> str:
+def _hint(reason: str, model: str | None, endpoint: str | None, withheld: str | None = None) -> str:
     if reason.startswith("no API key"):
         return NO_KEY
-    return _HINTS[reason].format(model=model or "", endpoint=endpoint or "the default endpoint")
+    text = _HINTS[reason]
+    if reason == "unauthorized (401), no key sent" and withheld in WITHHELD:
+        text = WITHHELD[withheld]
+    return text.format(model=model or "", endpoint=endpoint or "the default endpoint")
 
 
 def detail_lines(report: Report) -> list[str]:
