@@ -9,6 +9,7 @@ flag, its help text and how far the repository may set it; `--help` is generated
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -54,6 +55,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 
 DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set
 DEFAULT_OUTPUT = ".ariadne/review.md"  # at the repository root; stdout outside a repository
+SETTINGS_FILE_LIMIT = 1 << 20  # bytes: a larger settings file is set aside (one warning line)
 
 
 class ConfigError(ValueError):
@@ -301,13 +303,14 @@ def describe(raw: Raw) -> str:
 class Loaded:
     settings: Settings
     problems: tuple[str, ...] = ()  # invalid or unknown settings: a usage error by hand, a warning in a hook
-    warnings: tuple[str, ...] = ()  # values the trust rules set aside: always a warning
+    warnings: tuple[str, ...] = ()  # values the trust rules set aside, files that are no settings: a warning
 
 
 class _Collector:
     def __init__(self, lenient: bool) -> None:
         self.lenient = lenient
         self.problems: list[tuple[str, str | None]] = []  # (message, setting name whose value is used)
+        self.warnings: list[str] = []  # settings files set aside: never a usage error
 
     def problem(self, message: str, name: str | None = None) -> None:
         if not self.lenient:
@@ -342,13 +345,76 @@ def _table_raws(table: dict[str, Any], where: str, out: _Collector) -> list[Raw]
     return raws
 
 
-def _read_toml(path: Path, label: str, out: _Collector, table_path: tuple[str, ...]) -> list[Raw]:
+class NotSettings(ValueError):
+    """A settings file that is not a regular file of sane size; the message says what it is."""
+
+
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words ("a FIFO")."""
+    return next((word for test, word in _KINDS if test(mode)), "a special file")
+
+
+def _regular(mode: int, size: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise NotSettings(f"not a regular file ({file_kind(mode)})")
+    if size > SETTINGS_FILE_LIMIT:
+        raise NotSettings(f"larger than {SETTINGS_FILE_LIMIT >> 20} MiB")
+
+
+def read_settings_file(path: Path) -> str | None:
+    """The text of a settings file, None when there is none; NotSettings when it is not a regular file (a
+    FIFO, a device such as ``/dev/zero`` or ``/dev/tty``, a folder) or larger than SETTINGS_FILE_LIMIT.
+
+    Checked before opening (a device is never opened), opened so that nothing can block (``O_NONBLOCK``,
+    ``O_NOCTTY``), checked again on what was opened, and read up to the limit plus one byte: whatever is
+    swapped in between, the read is bounded and never waits."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    _regular(info.st_mode, info.st_size)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        _regular(info.st_mode, info.st_size)
+        chunks: list[bytes] = []
+        left = SETTINGS_FILE_LIMIT + 1
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    _regular(info.st_mode, len(data))
+    return data.decode("utf-8")
+
+
+def _read_toml(
+    path: Path, label: str, out: _Collector, table_path: tuple[str, ...], file_label: str
+) -> list[Raw]:
+    try:
+        text = read_settings_file(path)
+    except NotSettings as exc:
+        out.warnings.append(f"{file_label} {exc}: ignored")
         return []
     except (OSError, UnicodeDecodeError) as exc:
         out.problem(f"{label}: cannot read: {exc}")
+        return []
+    if text is None:
         return []
     if table_path and not _may_configure(text):
         return []
@@ -366,7 +432,8 @@ def _read_toml(path: Path, label: str, out: _Collector, table_path: tuple[str, .
 
 
 def from_pyproject(repo_root: Path, out: _Collector) -> list[Raw]:
-    return _read_toml(repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]", out, ("tool", "ariadne"))
+    path, label = repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]"
+    return _read_toml(path, label, out, ("tool", "ariadne"), "pyproject.toml")
 
 
 def xdg_dir(environ: Mapping[str, str], variable: str, default: str) -> Path | None:
@@ -389,13 +456,13 @@ def user_config_path(environ: Mapping[str, str]) -> Path | None:
 
 def from_user_config(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
     path = user_config_path(environ)
-    if path is None or not path.is_file():
+    if path is None:
         return []
     home = environ.get("HOME") or ""
     label = str(path)
     if home and label.startswith(home.rstrip("/") + "/"):
         label = "~" + label[len(home.rstrip("/")) :]
-    raws = _read_toml(path, label, out, ())
+    raws = _read_toml(path, label, out, (), label)
     for raw in raws:
         if raw.name == "api_key":
             out.problem(f"{raw.written}: the key is read from OPENAI_API_KEY only")
@@ -465,7 +532,7 @@ def load_all(
         f"{message}; using {_shown(getattr(settings, name))}" if name else f"{message}; ignored"
         for message, name in out.problems
     )
-    return Loaded(settings, problems, tuple(warnings))
+    return Loaded(settings, problems, (*out.warnings, *warnings))
 
 
 def _shown(value: Any) -> str:
