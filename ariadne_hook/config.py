@@ -12,7 +12,7 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
@@ -56,6 +56,8 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set
 DEFAULT_OUTPUT = ".ariadne/review.md"  # at the repository root; stdout outside a repository
 SETTINGS_FILE_LIMIT = 1 << 20  # bytes: a larger settings file is set aside (one warning line)
+TOKEN_LIMIT = 200  # characters of a model id or an API version
+TOKEN_PUNCTUATION = "._:/@-"  # with ASCII letters and digits: what a model id or an API version is made of
 
 
 class ConfigError(ValueError):
@@ -99,7 +101,7 @@ class Settings:
 # How far the repository under review may set an option (see ariadne_hook.trust and docs/SECURITY.md).
 PREFERENCE = "preference"  # taken as written
 LOWER = "lower"  # a limit: taken only when it lowers the value it would replace
-OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache)
+OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache, what goes into a commit message)
 OFFLINE_ONLY = "offline-only"  # provider: only "offline"
 ADD_ONLY = "add-only"  # exclusions: added to the defaults, never replacing them
 INSIDE = "inside"  # output: a relative path inside the repository
@@ -131,11 +133,11 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("provider", "choice", "summarizer: auto = openai when a key or base URL is set",
            "ARIADNE_PROVIDER", flag="--provider", choices=("auto", "offline", "openai"), repo=OFFLINE_ONLY),
-    Option("model", "text", "LLM model name (Azure: the deployment)", "ARIADNE_MODEL", "OPENAI_MODEL",
+    Option("model", "token", "LLM model name (Azure: the deployment)", "ARIADNE_MODEL", "OPENAI_MODEL",
            flag="--model", repo=WITH_ENDPOINT),
     Option("base_url", "url", "OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp, Azure...)",
            "ARIADNE_BASE_URL", "OPENAI_BASE_URL", flag="--base-url", repo=ENDPOINT),
-    Option("azure_api_version", "text", "Azure OpenAI: the API version (base URL = endpoint)",
+    Option("azure_api_version", "token", "Azure OpenAI: the API version (base URL = endpoint)",
            "ARIADNE_AZURE_API_VERSION", "OPENAI_API_VERSION", flag="--azure-api-version", repo=WITH_ENDPOINT),
     Option("api_key", "text", "the API key (environment only)", None, "OPENAI_API_KEY", repo=NEVER),
     Option("max_workers", "int", "requests in flight at most", "ARIADNE_MAX_WORKERS", flag="--max-workers",
@@ -173,12 +175,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("quiet", "bool", "print nothing when all went well (warnings and errors still print)",
            "ARIADNE_QUIET", flag="--quiet"),
     Option("commit_msg", "choice", "prepare-commit-msg: summaries as comment lines, body text, or off",
-           "ARIADNE_COMMIT_MSG", choices=("comment", "body", "off")),
+           "ARIADNE_COMMIT_MSG", choices=("comment", "body", "off"), repo=OFF_ONLY),
     Option("commit_msg_all", "bool", "prepare-commit-msg: also merges, amends, -m and squash messages",
-           "ARIADNE_COMMIT_MSG_ALL"),
+           "ARIADNE_COMMIT_MSG_ALL", repo=OFF_ONLY),
     Option("commit_subject", "bool",
            "prepare-commit-msg: propose a subject line from the model when you have written none",
-           "ARIADNE_COMMIT_SUBJECT", flag="--commit-subject"),
+           "ARIADNE_COMMIT_SUBJECT", flag="--commit-subject", repo=OFF_ONLY),
     Option("trusted_endpoints", "endpoints",
            "endpoints a repository's base-url may name and still get your key (comma-separated URLs)",
            "ARIADNE_TRUSTED_ENDPOINTS", repo=NEVER),
@@ -189,7 +191,6 @@ ENV = {o.name: o.env for o in OPTIONS if o.env}
 ENV_FALLBACK = {o.name: o.env_fallback for o in OPTIONS if o.env_fallback}
 # variables with the ARIADNE_ prefix that are not settings (set by the GitHub Action around the CLI)
 OTHER_ENV = ("ARIADNE_COMMENT", "ARIADNE_HOOK_BIN")
-_NAMES = {f.name for f in fields(Settings)}
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -227,7 +228,20 @@ def expectation(option: Option) -> str:
         return 'must be a table of glob = "language"'
     if option.kind in ("globs", "endpoints"):
         return "must be a list of strings (or one comma-separated string)"
+    if option.kind == "token":
+        what = "a model id" if option.name == "model" else "an API version"
+        return f"must be {what} (letters, digits and {TOKEN_PUNCTUATION}, at most {TOKEN_LIMIT} characters)"
     return "must be a string"
+
+
+def is_token(text: str) -> bool:
+    """A model id or an API version: a short run of ASCII letters, digits and :data:`TOKEN_PUNCTUATION`.
+    Inert in every sink: no space, quote, backtick, ``$``, ``#``, ``<``, newline or invisible character."""
+    return (
+        0 < len(text) <= TOKEN_LIMIT
+        and text.isascii()
+        and all(c.isalnum() or c in TOKEN_PUNCTUATION for c in text)
+    )
 
 
 def coerce(option: Option, value: Any) -> Any:
@@ -260,6 +274,8 @@ def coerce(option: Option, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(expectation(option))
     if kind == "choice" and value not in option.choices:
+        raise ValueError(expectation(option))
+    if kind == "token" and not is_token(value):
         raise ValueError(expectation(option))
     if kind == "url":
         from ariadne_hook.endpoints import endpoint_id

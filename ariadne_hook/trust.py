@@ -2,10 +2,14 @@
 
 The user (flags, environment, action inputs, the user's own config file) is trusted for everything. The
 repository under review (its ``[tool.ariadne]``) is trusted for review preferences only: it may add
-exclusions, lower limits, turn the cache off, choose offline summaries and write its review inside itself.
-It never chooses where the user's key or code goes: an endpoint named only by the repository is used when it
-is this machine (without the key) or when the user listed it in ``ARIADNE_TRUSTED_ENDPOINTS`` (with the key);
-otherwise it is set aside with one warning line.
+exclusions, lower limits, turn the cache off (and what is added to a commit message), choose offline
+summaries and write its review inside itself. It never chooses where the user's key or code goes:
+an endpoint named only by the repository is used when it is this machine (without the key) or when the user
+listed it in ``ARIADNE_TRUSTED_ENDPOINTS`` (with the key); otherwise it is set aside with one warning line.
+
+A repository value equal to the value it would replace changes nothing, not even where that value is
+counted as coming from: the user's own endpoint, model and key stay the user's when a repository repeats
+them (compared as endpoints for URLs: case, default port and trailing slash aside).
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ KEY_WITHHELD = (
     "used without your API key: a repository cannot choose where your key goes; "
     "list it in ARIADNE_TRUSTED_ENDPOINTS to send the key"
 )
+# why a repository may only turn a switch off
+OFF_WHY = {
+    "cache": "a repository can only turn the cache off",
+    "commit_msg": "only you can choose what is added to your commit messages (a repository can turn it off)",
+}
 
 
 class _Merge:
@@ -69,7 +78,9 @@ class _Merge:
         name, rule, current = raw.name, option.repo, self.current(raw.name)
         self.written[name] = raw.written
         shown = c.describe(raw)
-        if rule == c.PREFERENCE or value == current:
+        if _same(option, value, current):
+            return  # nothing changes: the value, and where it came from, stay the user's (or the default)
+        if rule == c.PREFERENCE:
             self.set(name, value, REPO)
         elif rule == c.LOWER:
             if value < current:
@@ -79,10 +90,10 @@ class _Merge:
                     f"{shown} ignored: a repository can only lower this limit (now {current:g})"
                 )
         elif rule == c.OFF_ONLY:
-            if value is False:
+            if value is False or value == "off":
                 self.set(name, value, REPO)
             else:
-                self.warnings.append(f"{shown} ignored: a repository can only turn the cache off")
+                self.warnings.append(f"{shown} ignored: {OFF_WHY.get(name, OFF_WHY['commit_msg'])}")
         elif rule == c.OFFLINE_ONLY:
             if value == "offline":
                 self.set(name, value, REPO)
@@ -130,6 +141,13 @@ class _Merge:
         if key and url and is_plain_http(url) and not is_loopback(url):
             self.values.pop("api_key", None)
             self.warnings.append(f"{url}: plain http to another host: the API key is not sent; use https")
+
+
+def _same(option: c.Option, value: Any, current: Any) -> bool:
+    """Whether a repository value is the one it would replace (URLs compared as endpoints)."""
+    if option.kind == "url" and isinstance(value, str) and isinstance(current, str):
+        return endpoint_id(value) == endpoint_id(current)
+    return bool(value == current)
 
 
 def _inside(root: Path, text: str) -> bool:
