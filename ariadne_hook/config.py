@@ -84,7 +84,9 @@ class Settings:
     max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
     llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)
     languages: Mapping[str, str] = field(default_factory=dict)  # glob -> language, e.g. "*.mjs": "javascript"
-    output: str | None = None  # None: .ariadne/review.md (or .json) at the repository root; "-": stdout
+    output: str | None = None  # the user's: a path (relative to the current folder), "-": stdout; None:
+    output_name: str | None = None  # the repository's: a file name inside .ariadne/ ("-": stdout); None:
+    # review.md (review.json) — publish/files.review_target decides the path from these two, once
     format: str = "markdown"  # markdown | json
     strict: bool = False
     verbose: bool = False
@@ -104,7 +106,7 @@ LOWER = "lower"  # a limit: taken only when it lowers the value it would replace
 OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache, what goes into a commit message)
 OFFLINE_ONLY = "offline-only"  # provider: only "offline"
 ADD_ONLY = "add-only"  # exclusions: added to the defaults, never replacing them
-INSIDE = "inside"  # output: a relative path inside the repository
+NAME_ONLY = "name-only"  # output: only a file name inside .ariadne/ (publish/files.review_name)
 ENDPOINT = "endpoint"  # base-url: never gets the user's key unless the user trusts it
 WITH_ENDPOINT = "with-endpoint"  # model, azure-api-version: only with the repository's accepted endpoint
 NEVER = "never"  # api-key, trusted-endpoints: only the user sets them
@@ -165,7 +167,7 @@ OPTIONS: tuple[Option, ...] = (
            "ARIADNE_LLM_NON_CODE"),
     Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
     Option("output", "text", "where to write the review; - for stdout",
-           "ARIADNE_OUTPUT", flag="--output", repo=INSIDE),
+           "ARIADNE_OUTPUT", flag="--output", repo=NAME_ONLY),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
            choices=("markdown", "json")),
     Option("strict", "bool", "exit 1 when any summary fell back or the run failed", "ARIADNE_STRICT",
@@ -320,6 +322,7 @@ class Loaded:
     settings: Settings
     problems: tuple[str, ...] = ()  # invalid or unknown settings: a usage error by hand, a warning in a hook
     warnings: tuple[str, ...] = ()  # values the trust rules set aside, files that are no settings: a warning
+    written: Mapping[str, str] = field(default_factory=dict)  # name -> the value as its source wrote it
 
 
 class _Collector:
@@ -542,13 +545,13 @@ def load_all(
             except ValueError as exc:
                 out.problem(f"{describe(raw)}: {exc}", raw.name)
         coerced.append((layer, good))
-    values, warnings = merge(coerced, repo_root, env)
+    values, warnings, written = merge(coerced, env)
     settings = replace(Settings(), **values)
     problems = tuple(
         f"{message}; using {_shown(getattr(settings, name))}" if name else f"{message}; ignored"
         for message, name in out.problems
     )
-    return Loaded(settings, problems, (*out.warnings, *warnings))
+    return Loaded(settings, problems, (*out.warnings, *warnings), written)
 
 
 def _shown(value: Any) -> str:

@@ -1,9 +1,10 @@
-"""Issue 16 cases 4, 6 and 7: repository strings are data (a model id is validated where it is read), what
-happens to a message the user wrote is the user's choice, and a repository value equal to the user's own
-keeps the user's. Real repos, the real CLI, loopback servers."""
+"""Issue 16 cases 4, 6 and 7: repository strings are data (a model id is validated where it is read, a
+step output is a path the tool made), what happens to a message the user wrote is the user's choice, and
+a repository value equal to the user's own keeps the user's. Real repos, the real CLI, loopback servers."""
 
 from __future__ import annotations
 
+import re
 import stat
 import subprocess
 import sys
@@ -88,6 +89,24 @@ def test_a_users_model_that_is_no_model_id_is_a_usage_error_by_hand(tmp_path: Pa
     repo = repo_with(tmp_path, "")
     code, _, err = run_main(["--model", "gpt $(id)"], repo, clean_env(HOME=str(tmp_path)), capsys)
     assert code == 2 and err.startswith("ariadne-hook: error: --model gpt $(id): must be a model id"), err
+
+
+def test_step_outputs_carry_only_a_path_the_tool_made(tmp_path: Path, capsys: Any) -> None:
+    """``output = "review$(id).md"`` landed verbatim in ``review-path=`` (a script injection for a later
+    ``run:`` step that interpolates it): a repository's name is a plain token or it is ignored."""
+    repo = repo_with(tmp_path, 'output = "review$(id).md"\n')
+    outputs = tmp_path / "outputs"
+    env = clean_env(
+        HOME=str(tmp_path),
+        GITHUB_OUTPUT=str(outputs),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+    )
+    code, _, err = run_main(["--step-summary"], repo, env, capsys)
+    assert code == 0, err
+    lines = outputs.read_text().splitlines()
+    assert lines == [f"review-path={repo.resolve() / '.ariadne' / 'review.md'}", "functions=3", "fallbacks=0"]
+    assert all(re.fullmatch(r"[a-z-]+=[A-Za-z0-9_./-]*", line) for line in lines), lines
+    assert "output = 'review$(id).md' ignored" in err
 
 
 # --- case 6: a message the user wrote is the user's ------------------------------------------------------
