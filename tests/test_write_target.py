@@ -216,11 +216,21 @@ def test_a_committed_review_file_is_never_overwritten(tmp_path: Path, capsys: An
 
 
 def test_special_files_are_never_written(tmp_path: Path, capsys: Any) -> None:
+    """A FIFO or a symlink where the review would go is left as it is (never a system path in this test:
+    the code before the fix, run as root, would replace it)."""
     repo = hostile(tmp_path)
     (repo / ".ariadne").mkdir()
     os.mkfifo(repo / ".ariadne" / "review.md")
     code, err = hook_run(repo, capsys)
-    assert code == 0 and "not a regular file" in err, err
+    assert code == 0 and "not a regular file (a FIFO)" in err, err
     assert stat.S_ISFIFO((repo / ".ariadne" / "review.md").lstat().st_mode)
-    code, _, err = run_main(["-o", "/dev/null"], repo, clean_env(), capsys)
-    assert code == 2 and "not a regular file" in err and "use - for stdout" in err, err
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.mkfifo(elsewhere / "pipe")
+    (elsewhere / "link.md").symlink_to(tmp_path / "kept.md")
+    (tmp_path / "kept.md").write_text("kept\n")
+    for name, kind in (("pipe", "a FIFO"), ("link.md", "a symbolic link")):
+        code, _, err = run_main(["-o", str(elsewhere / name)], repo, clean_env(), capsys)
+        assert code == 2 and f"not a regular file ({kind})" in err and "use - for stdout" in err, err
+    assert stat.S_ISFIFO((elsewhere / "pipe").lstat().st_mode) and (elsewhere / "link.md").is_symlink()
+    assert (tmp_path / "kept.md").read_text() == "kept\n"

@@ -73,35 +73,40 @@ def review_target(root: Path | None, output: str | None, name: str | None, fmt: 
     repository's, committed to send the user's file elsewhere)."""
     if output == "-" or (not output and (root is None or name == "-")):
         return None
+    top = os.path.realpath(root) if root is not None else None
+    dirs = git_dirs(root) if root is not None else None
     if output:
         folder, file_name = os.path.split(output)
         if file_name in ("", ".", ".."):
             raise Refused(f"{output} names a folder, not a file")
-        typed = Path(os.path.normpath(os.path.join(os.getcwd(), folder)))
-        path = Path(os.path.realpath(typed), file_name)
-        top = Path(os.path.realpath(root)) if root is not None else None
-        if top is not None and _below(typed, top) and not _below(path.parent, top):
+        typed = os.path.normpath(os.path.join(os.getcwd(), folder))
+        parent = os.path.realpath(typed)
+        if top is not None and _below(typed, top) and not _below(parent, top):
             raise Refused(f"{output} leads out of the repository through a symlink: give the real path")
-        _check(path, root, "; use - for stdout")
-        return Target(path, own_folder=top is not None and path.parent == top / ARIADNE_DIR)
-    assert root is not None
-    folder_path = Path(os.path.realpath(root), ARIADNE_DIR)
-    if folder_path.is_symlink() or (os.path.lexists(folder_path) and not folder_path.is_dir()):
-        raise Refused(
-            f"{folder_path} is a symlink or a file, not a folder: the review is not written there "
-            f"(remove it, or choose a file with --output)"
-        )
-    path = folder_path / (name or default_name(fmt))
-    _check(path, root, "")
-    return Target(path, own_folder=True)
+        path, hint = os.path.join(parent, file_name), "; use - for stdout"
+        own = top is not None and parent == os.path.join(top, ARIADNE_DIR)
+    else:
+        assert top is not None
+        folder = os.path.join(top, ARIADNE_DIR)
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                raise Refused(
+                    f"{folder} is a symlink or a file, not a folder: the review is not written there "
+                    f"(remove it, or choose a file with --output)"
+                )
+        path, hint, own = os.path.join(folder, name or default_name(fmt)), "", True
+    _check(path, top, dirs, hint)
+    return Target(Path(path), own_folder=own)
 
 
-def _below(path: Path, top: Path) -> bool:
-    return path == top or top in path.parents
+def _below(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _check(path: Path, root: Path | None, hint: str) -> None:
-    if _in_git_dir(path, root):
+def _check(path: str, top: str | None, dirs: tuple[Path, Path] | None, hint: str) -> None:
+    """Refused when ``path`` (absolute, its folder resolved) is in a git directory, is anything but a
+    regular file or nothing, or is tracked by the repository at ``top`` (resolved)."""
+    if _in_git_dir(path, dirs):
         raise Refused(f"{path} is inside a git directory: the review is never written there")
     try:
         mode: int | None = os.lstat(path).st_mode
@@ -111,57 +116,51 @@ def _check(path: Path, root: Path | None, hint: str) -> None:
         raise Refused(f"{path}: {exc.strerror or exc}") from None
     if mode is not None and not stat.S_ISREG(mode):
         raise Refused(f"{_not_regular(path, mode)}{hint}")
-    if root is not None and _tracked(root, path):
+    if top is not None and _below(path, top) and _tracked(top, dirs, path):
         raise Refused(f"{path} is tracked by git: the review is never written over it")
 
 
-def _not_regular(path: Path, mode: int) -> str:
+def _not_regular(path: Path | str, mode: int) -> str:
     return f"{path} is not a regular file ({file_kind(mode)}): the review is not written there"
 
 
-def _git_dir_paths(root: Path | None) -> list[Path]:
-    found = list(git_dirs(root) or ()) if root is not None else []
+def _in_git_dir(path: str, dirs: tuple[Path, Path] | None) -> bool:
+    """Below any folder named ``.git``, or inside the repository's git directory or common one (or
+    ``$GIT_DIR``), compared once symlinks are resolved."""
+    if "/.git/" in f"/{path.replace(os.sep, '/').lower()}/":
+        return True
+    found = [*dirs] if dirs is not None else []
     if os.environ.get("GIT_DIR"):
         found.append(Path(os.environ["GIT_DIR"]))
-    return [Path(os.path.realpath(p)) for p in found]
+    return any(_below(path, os.path.realpath(d)) for d in dict.fromkeys(found))
 
 
-def _in_git_dir(path: Path, root: Path | None) -> bool:
-    """Inside the repository's git directory (or common one), or below any folder named ``.git``."""
-    if any(part.lower() == ".git" for part in path.parts):
-        return True
-    return any(_below(path, d) for d in _git_dir_paths(root))
-
-
-def _tracked(root: Path, path: Path) -> bool:
-    """Whether git tracks ``path`` (absolute, resolved) in the repository at ``root``. The index is read
-    first: when the path's bytes are nowhere in it (index versions 2 and 3 store every path in full) it is
-    not tracked, and no subprocess is run; otherwise ``git ls-files`` says."""
-    top = Path(os.path.realpath(root))
-    if top not in path.parents:
-        return False  # outside the working tree
-    rel = path.relative_to(top).as_posix()
-    dirs = git_dirs(root)
-    if dirs is not None and not _maybe_in_index(_index_path(root, dirs[0]), rel, dirs):
+def _tracked(top: str, dirs: tuple[Path, Path] | None, path: str) -> bool:
+    """Whether git tracks ``path`` in the working tree at ``top``. The index is read first: when the path's
+    bytes are nowhere in it (index versions 2 and 3 store every path in full) it is not tracked, and no
+    subprocess is run; otherwise ``git ls-files`` says."""
+    rel = path[len(top) :].lstrip(os.sep).replace(os.sep, "/")
+    if dirs is not None and not _maybe_in_index(_index_path(top, dirs[0]), rel, dirs):
         return False
-    return _git_tracks(root, path, rel)
+    return _git_tracks(top, path, rel)
 
 
-def _index_path(root: Path, git_dir: Path) -> Path:
+def _index_path(top: str, git_dir: Path) -> str:
     chosen = os.environ.get("GIT_INDEX_FILE")  # set by git for hooks of `git commit -a` / `git commit PATH`
-    return Path(root, chosen) if chosen else git_dir / "index"
+    return os.path.join(top, chosen) if chosen else os.path.join(git_dir, "index")
 
 
-def _maybe_in_index(index: Path, rel: str, dirs: tuple[Path, Path]) -> bool:
+def _maybe_in_index(index: str, rel: str, dirs: tuple[Path, Path]) -> bool:
     try:
-        data = index.read_bytes()
+        with open(index, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         return False  # no index yet: nothing is tracked
     except OSError:
         return True
     if data[:4] != b"DIRC" or data[4:8] not in (b"\0\0\0\x02", b"\0\0\0\x03"):
         return True  # version 4 shortens paths against the previous one: ask git
-    if any(n.startswith("sharedindex.") for d in set(dirs) for n in _names(d)):
+    if any(n.startswith("sharedindex.") for d in dict.fromkeys(dirs) for n in _names(d)):
         return True  # a split index keeps most entries in another file: ask git
     needle = os.fsencode(rel)
     if sys.platform in ("darwin", "win32"):  # case-insensitive file systems
@@ -180,13 +179,13 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
-def _git_tracks(root: Path, path: Path, rel: str) -> bool:
+def _git_tracks(top: str, path: str, rel: str) -> bool:
     import subprocess
 
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--", f":(literal){rel}"],
-            cwd=root,
+            cwd=top,
             capture_output=True,
             check=False,
             timeout=30,
