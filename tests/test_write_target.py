@@ -234,3 +234,38 @@ def test_special_files_are_never_written(tmp_path: Path, capsys: Any) -> None:
         assert code == 2 and f"not a regular file ({kind})" in err and "use - for stdout" in err, err
     assert stat.S_ISFIFO((elsewhere / "pipe").lstat().st_mode) and (elsewhere / "link.md").is_symlink()
     assert (tmp_path / "kept.md").read_text() == "kept\n"
+
+
+@pytest.mark.parametrize("index", ["version 4", "split", "GIT_INDEX_FILE", "a longer path ending alike"])
+def test_tracked_is_what_git_says_whatever_the_index(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, index: str
+) -> None:
+    """The index is searched for the path's bytes before git is asked: a version-4 (prefix-compressed) or
+    split index, and the index git names in ``GIT_INDEX_FILE`` (``git commit -a`` runs hooks with one), are
+    still seen as git sees them; a tracked ``x/.ariadne/review.md`` does not make ours tracked."""
+    repo = hostile(tmp_path)
+    tracked = "x/.ariadne/review.md" if index.startswith("a longer") else ".ariadne/review.md"
+    write(repo, tracked, "committed review\n")
+    if index == "GIT_INDEX_FILE":
+        alternate = tmp_path / "next-index"
+        (tmp_path / "next-index").write_bytes((repo / ".git" / "index").read_bytes())
+        monkeypatch.setenv("GIT_INDEX_FILE", str(alternate))
+        git(repo, "add", tracked)  # into the alternate index only
+        assert tracked.encode() not in (repo / ".git" / "index").read_bytes()
+    else:
+        git(repo, "add", tracked)
+    if index == "version 4":  # paths shortened against the previous entry: ".ariadne/" is not repeated
+        write(repo, ".ariadne/a.md", "a\n")
+        git(repo, "add", ".ariadne/a.md")
+        git(repo, "update-index", "--index-version", "4")
+        assert b".ariadne/review.md" not in (repo / ".git" / "index").read_bytes()
+    elif index == "split":
+        git(repo, "update-index", "--split-index")
+        assert any(p.name.startswith("sharedindex.") for p in (repo / ".git").iterdir())
+    code, err = hook_run(repo, capsys)  # (the environment, GIT_INDEX_FILE included, is this process's)
+    assert code == 0, err
+    if index.startswith("a longer"):
+        assert "warning" not in err and (repo / ".ariadne" / "review.md").read_text().startswith("## ariadne")
+    else:
+        assert "is tracked by git" in err, err
+        assert (repo / tracked).read_text() == "committed review\n"
