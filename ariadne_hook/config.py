@@ -166,7 +166,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("llm_non_code", "bool", "also send files without a function parser (docs, YAML, requirements)",
            "ARIADNE_LLM_NON_CODE"),
     Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
-    Option("output", "text", "where to write the review; - for stdout",
+    Option("output", "text", "where to write the review (never in .git/ or over a tracked file); - stdout",
            "ARIADNE_OUTPUT", flag="--output", repo=NAME_ONLY),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
            choices=("markdown", "json")),
