@@ -9,11 +9,12 @@ flag, its help text and how far the repository may set it; `--help` is generated
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from ariadne_hook.settings_file import NotSettings, read_settings_file
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 
 DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set
 DEFAULT_OUTPUT = ".ariadne/review.md"  # at the repository root; stdout outside a repository
-SETTINGS_FILE_LIMIT = 1 << 20  # bytes: a larger settings file is set aside (one warning line)
 TOKEN_LIMIT = 200  # characters of a model id or an API version
 TOKEN_PUNCTUATION = "._:/@-"  # with ASCII letters and digits: what a model id or an API version is made of
 
@@ -362,64 +362,6 @@ def _table_raws(table: dict[str, Any], where: str, out: _Collector) -> list[Raw]
             continue
         raws.append(Raw(name, value, f"{where} {key}"))
     return raws
-
-
-class NotSettings(ValueError):
-    """A settings file that is not a regular file of sane size; the message says what it is."""
-
-
-_KINDS = (
-    (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def file_kind(mode: int) -> str:
-    """What a non-regular file is, in words ("a FIFO")."""
-    return next((word for test, word in _KINDS if test(mode)), "a special file")
-
-
-def _regular(mode: int, size: int) -> None:
-    if not stat.S_ISREG(mode):
-        raise NotSettings(f"not a regular file ({file_kind(mode)})")
-    if size > SETTINGS_FILE_LIMIT:
-        raise NotSettings(f"larger than {SETTINGS_FILE_LIMIT >> 20} MiB")
-
-
-def read_settings_file(path: Path) -> str | None:
-    """The text of a settings file, None when there is none; NotSettings when it is not a regular file (a
-    FIFO, a device such as ``/dev/zero`` or ``/dev/tty``, a folder) or larger than SETTINGS_FILE_LIMIT.
-
-    Checked before opening (a device is never opened), opened so that nothing can block (``O_NONBLOCK``,
-    ``O_NOCTTY``), checked again on what was opened, and read up to the limit plus one byte: whatever is
-    swapped in between, the read is bounded and never waits."""
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    _regular(info.st_mode, info.st_size)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        info = os.fstat(fd)
-        _regular(info.st_mode, info.st_size)
-        chunks: list[bytes] = []
-        left = SETTINGS_FILE_LIMIT + 1
-        while left > 0:
-            chunk = os.read(fd, left)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    _regular(info.st_mode, len(data))
-    return data.decode("utf-8")
 
 
 def _read_toml(

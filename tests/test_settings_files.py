@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ariadne_hook.config import SETTINGS_FILE_LIMIT, load_all
+from ariadne_hook.config import load_all
+from ariadne_hook.settings_file import SETTINGS_FILE_LIMIT
 from tests.gitutil import commit_all, init_repo, write
 from tests.runner import ROOT, clean_env
 

@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ariadne_hook.config import file_kind
+from ariadne_hook.settings_file import file_kind
 from ariadne_hook.source.root import git_dirs
 
 ARIADNE_DIR = ".ariadne"
