@@ -41,6 +41,7 @@ from ariadne_hook.models import (
     Stats,
     Summary,
 )
+from ariadne_hook.publish.files import Refused, display_path, review_target, write_review
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Context:
     notes: list[str] = field(default_factory=list)  # settings ignored or set aside: also in the report
     misconfigured: bool = False  # a setting was invalid or unknown (a hook warned and went on)
     pathspecs: list[Any] = field(default_factory=list)
+    target: Any = None  # where the review is written (publish/files.Target), decided once; None: stdout
 
     @property
     def strict(self) -> bool:
@@ -190,18 +192,19 @@ def _collect(ctx: Context) -> Any:
         raise RunError(str(exc)) from None
 
 
-def _default_output(root: Path | None, settings: Settings) -> str:
-    if settings.output:
-        return settings.output
-    if root is None:
-        return "-"
-    from ariadne_hook.publish.files import UnsafeFolder, ariadne_dir
-
-    name = "review.json" if settings.format == "json" else "review.md"
+def _target(ctx: Context, written: str) -> Any:
+    """Where the review goes (publish/files.review_target), decided once before anything is asked. The
+    user's path that may not be written: exit 2 by hand; in a hook one warning line, the default place."""
+    s = ctx.s
     try:
-        return str(ariadne_dir(root) / name)
-    except UnsafeFolder as exc:
-        raise RunError(str(exc)) from None
+        return review_target(ctx.root, s.output, s.output_name, s.format)
+    except Refused as exc:
+        if not s.output or not ctx.hook:
+            raise (UsageError(f"{written}: {exc}") if s.output else exc) from None
+        ctx.notes.append(f"{written}: {exc}; written to the default place instead")
+        ctx.console.warn(ctx.notes[-1])
+        ctx.misconfigured = True
+    return review_target(ctx.root, None, s.output_name, s.format)
 
 
 def _cache_dir(ctx: Context) -> Path | None:
@@ -375,30 +378,18 @@ def rendered(report: Report, fmt: str) -> str:
 def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
     proposed commit subject for the prepare-commit-msg mode."""
-    from ariadne_hook.publish.files import atomic_write
-
-    settings, args = ctx.s, ctx.args
+    settings, args, target = ctx.s, ctx.args, ctx.target
     text = rendered(report, settings.format)
-    output = _default_output(ctx.root, settings)
-    target: Path | None = None
-    if output == "-":
+    if target is None:
         write_out(text)
         destination = "stdout"
     else:
-        target = Path(output)
-        atomic_write(target, text)
-        destination = _display_path(target)
-    extra = _publish_github(report, ctx, target)
+        write_review(target, text)  # Refused (a symlink swapped in since): like a RunError
+        destination = display_path(target.path)
+    extra = _publish_github(report, ctx, target.path if target else None)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, ctx.env, subject))
     return "; ".join([destination, *[e for e in extra if e]])
-
-
-def _display_path(target: Path) -> str:
-    """The path relative to the current folder when it lies below it, else absolute."""
-    absolute = os.path.abspath(target)
-    relative = os.path.relpath(absolute)
-    return absolute if relative.startswith("..") else relative
 
 
 def _publish_github(report: Report, ctx: Context, target: Path | None) -> list[str]:
@@ -411,7 +402,7 @@ def _publish_github(report: Report, ctx: Context, target: Path | None) -> list[s
     from ariadne_hook.render.markdown import GITHUB, render_markdown
 
     outputs = {
-        "review-path": str(target.resolve()) if target is not None else "",
+        "review-path": str(target) if target is not None else "",  # a path the tool made and checked
         "functions": report.stats.functions,
         "fallbacks": report.stats.fallback,
     }
@@ -487,6 +478,8 @@ def _load(ctx: Context, problems: list[str]) -> None:
         raise _bad_input(ctx, root_error)
     if ctx.args.paths:
         _resolve_paths(ctx)
+    if not ctx.args.dry_run:
+        ctx.target = _target(ctx, loaded.written.get("output", "output"))
 
 
 def _resolve_paths(ctx: Context) -> None:
@@ -605,7 +598,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except KeyboardInterrupt:
         console.line("interrupted")
         return EXIT_INTERRUPTED
-    except RunError as exc:
+    except (RunError, Refused) as exc:
         console.error(str(exc), prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     except Exception as exc:  # the hook never blocks a commit: one line, exit 0

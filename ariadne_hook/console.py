@@ -94,7 +94,7 @@ class Console:
         if hook and not self.tty and not self.quiet and count:
             what = plural(count, "function")
             text = f"summarizing {what} with {model or 'the model'} (deadline {deadline:g} s)…"
-            _to_terminal(f"{PROG}: {text}\n")  # pre-commit shows our stderr only once the hook has ended
+            _to_terminal(f"{PROG}: {plain_line(text)}\n")  # pre-commit shows our stderr only at the end
             self.line(text)
 
     def progress(self, done: int, total: int) -> None:
