@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
 from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
-from ariadne_hook.console import NO_CALL, Console, detail_lines, result_line, why
+from ariadne_hook.console import Console, detail_lines, result_line, why
 from ariadne_hook.models import (
     CACHED,
     FALLBACK,
@@ -305,15 +305,11 @@ def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str
         return report, None, False
     from ariadne_hook.render.overview import overview_lines
     from ariadne_hook.render.sanitize import clean
-    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, overview_input
+    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, from_model, overview_input
     from ariadne_hook.summarize.pool import INTERRUPTED
 
     s = ctx.s
-    answered = [  # the model's summaries (not those made offline without a request: trivial, moved...)
-        x
-        for x in report.summaries
-        if x.status in (SUMMARIZED, CACHED) and not (x.reason or "").endswith(NO_CALL)
-    ]
+    answered = [x for x in report.summaries if from_model(x)]  # not offline ones (trivial, moved...)
     if report.stats.fallback and not answered:
         note = "walkthrough not asked: no summary came from the model"
         return replace(report, notes=(*report.notes, note)), None, False
