@@ -314,6 +314,7 @@ def test_local_review_has_no_html_from_the_repository(path: str, entries: int) -
 @settings(max_examples=150, deadline=None)
 @given(HOSTILE_TEXT, HOSTILE_TEXT, ANSWERS)
 @example(path="a.py", qualname="f", answer="<details>")  # an HTML block folded the rest of the review
+@example(path="<", qualname="<", answer="<[](")  # a link with a hidden (empty) destination
 def test_local_review_is_terminal_safe_and_never_folds(path: str, qualname: str, answer: str) -> None:
     rep = hostile_report(path, qualname, answer, COLLAPSE_OVER + 1)
     text = local(rep)

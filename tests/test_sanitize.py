@@ -149,6 +149,9 @@ def test_local_markdown_keeps_text_as_is_but_inert() -> None:
     assert plain_markdown("a <details> b <!-- c 1 < 2") == "a \\<details> b \\<!-- c 1 < 2"
     assert plain_markdown("``` x") == "\\`\\`\\` x"
     assert plain_markdown("ends \\") == "ends \\\\"
+    assert plain_markdown("[x](javascript:alert(1)) ![p](https://e.x/p.png) https://ok.example") == (
+        "\\[x]\\(javascript:alert(1)) ![p]\\(https://e.x/p.png) https://ok.example"
+    )  # no hidden destination, no image that loads; a bare URL stays visible
 
 
 def test_readable_text_is_kept() -> None:

@@ -12,10 +12,11 @@ destinations (:data:`GITHUB`, :data:`LOCAL`) that differ only in how text is wri
 - ``LOCAL`` (the review file, stdout): text as is, to read and copy — no entities, no zero-width joiners —
   made safe for a terminal and inert as markdown (:func:`~ariadne_hook.render.sanitize.plain_markdown`:
   controls, ANSI sequences, invisible and bidi characters removed; one line per text; a backslash only before
-  a line's first character when it could begin a block, before a ``<`` that would begin raw HTML, and before
-  a lone backtick run). The local file has no HTML of ours at all (no folding); the model's text can neither
-  restructure it (no heading, list, quote, table, fence, HTML block of its own) nor run markup in a previewer;
-  inline emphasis and links stay as the model wrote them.
+  a line's first character when it could begin a block, before a ``<`` that would begin raw HTML or a ``(``
+  that would begin a link's destination, and before a lone backtick run). The local file has no HTML of ours
+  at all (no folding); the model's text can neither restructure it (no heading, list, quote, table, fence,
+  HTML block of its own) nor run markup in a previewer (no raw HTML, no link or image with a hidden
+  destination); inline emphasis stays as the model wrote it.
 
 In both, repository identifiers (paths, old paths, qualnames, hunk headers, the model name) go into code
 spans, which render literally and that no backtick or newline can break out of, with every invisible or

@@ -84,7 +84,8 @@ _REF_URL = re.compile(rf"https?:(?=//{_REF_PATH})|ww(?=w\.{_REF_PATH})", re.IGNO
 _LINE_OPENERS = frozenset("!\"#$%'()*+,-./:;<=>?@[]^_`{|}~")
 _LIST_NUMBER = re.compile(r"[0-9]+(?=[.)])")
 _BACKTICKS = re.compile(r"`+")
-_HTML_OPENER = re.compile(r"<(?=[A-Za-z/!?])")  # what begins raw HTML: a tag, a comment, a declaration
+# what begins raw HTML (a tag, a comment, a declaration) or an inline link's destination ("](", images too)
+_LOCAL_OPENER = re.compile(r"<(?=[A-Za-z/!?])|(?<=\])\(")
 
 
 def _is_unsafe(char: str) -> bool:
@@ -252,11 +253,12 @@ def _neutralize(text: str, limit: int, cell: bool) -> str:
     return "\n".join(lines)
 
 
-def _escape_html_openers(text: str) -> str:
-    """A backslash before each ``<`` that would begin raw HTML and is not escaped yet."""
+def _escape_local_openers(text: str) -> str:
+    """A backslash before each ``<`` that would begin raw HTML and each ``(`` that would begin a link's
+    destination, unless it is escaped already."""
     out: list[str] = []
     last = 0
-    for opener in _HTML_OPENER.finditer(text):
+    for opener in _LOCAL_OPENER.finditer(text):
         if _preceding_backslashes(text, opener.start()) % 2 == 0:
             out += [text[last : opener.start()], "\\"]
             last = opener.start()
@@ -266,9 +268,10 @@ def _escape_html_openers(text: str) -> str:
 def plain_markdown(text: str) -> str:
     """:func:`plain_line` text for the local markdown review: as is (no entities, no zero-width joiners), but
     it cannot change the review's structure: no block begins with it (:func:`inline_start`), no raw HTML
-    (a ``<`` that would open a tag or comment gets a backslash), no backtick run left open to pair with the
+    (a ``<`` that would open a tag or comment gets a backslash), no link or image with a hidden destination
+    (``](`` becomes ``]\\(``; a bare URL stays a visible autolink), no backtick run left open to pair with the
     review's own code spans, and no final backslash escaping what follows. Idempotent."""
-    handlers: dict[str, Callable[[str], str]] = {"plain": _escape_html_openers, "code": str, "safe": str}
+    handlers: dict[str, Callable[[str], str]] = {"plain": _escape_local_openers, "code": str, "safe": str}
     pieces = _split_code_spans(plain_line(text))
     return _close_trailing_backslash(inline_start("".join(handlers[kind](piece) for kind, piece in pieces)))
 
