@@ -41,9 +41,9 @@ EXACT = {"details": 1, "summary": 1, "ul": 1, "li": 2, "table": 1, "tr": 2, "th"
 
 
 def render(first: str, second: str, cell: str) -> Page:
-    markdown = TEMPLATE.format(
-        first=neutralize(first), second=neutralize(second), cell=neutralize_inline(cell)
-    )
+    """The texts in a list item (their lines indented under it, as the review writes them) and a cell."""
+    items = [neutralize(text).replace("\n", "\n  ") for text in (first, second)]
+    markdown = TEMPLATE.format(first=items[0], second=items[1], cell=neutralize_inline(cell))
     return parse(markdown)
 
 
