@@ -20,7 +20,6 @@ from pathlib import Path
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
 from ariadne_hook.config import ConfigError, Settings, load_all
 from ariadne_hook.console import (
-    NO_CALL,
     Console,
     detail_lines,
     model_note,
@@ -329,15 +328,11 @@ def _ask_overview(
         return report, None, False
     from ariadne_hook.render.overview import overview_lines
     from ariadne_hook.render.sanitize import clean
-    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, overview_input
+    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, from_model, overview_input
     from ariadne_hook.summarize.pool import INTERRUPTED
 
     s = ctx.s
-    answered = [  # the model's summaries (not those made offline without a request: trivial, moved...)
-        x
-        for x in report.summaries
-        if x.status in (SUMMARIZED, CACHED) and not (x.reason or "").endswith(NO_CALL)
-    ]
+    answered = [x for x in report.summaries if from_model(x)]  # not offline ones (trivial, moved...)
     if report.stats.fallback and not answered:
         note = "walkthrough not asked: no summary came from the model"
         return replace(report, notes=(*report.notes, note)), None, False

@@ -52,7 +52,13 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".env.*",
     "*.pem",
     "*.key",
-)
+    # credential files: package registries, git, containers, ssh, password stores, databases, clouds
+    ".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc", ".gem/credentials", ".cargo/credentials",
+    ".cargo/credentials.toml", ".netrc", "_netrc", ".git-credentials", ".dockercfg", ".docker/config.json",
+    ".kube/config", ".htpasswd", ".pgpass", ".my.cnf", ".s3cfg", ".boto", ".aws/credentials", ".vault-token",
+    ".terraformrc", "terraform.rc", "*.tfstate", "*.tfstate.backup", "id_rsa*", "id_dsa*", "id_ecdsa*",
+    "id_ed25519*", "*.ppk", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.kdbx",
+)  # fmt: skip
 
 
 DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set

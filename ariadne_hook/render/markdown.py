@@ -9,12 +9,14 @@ destinations (:data:`GITHUB`, :data:`LOCAL`) that differ only in how text is wri
   :data:`COLLAPSE_OVER` entries is folded into ``<details>``, whose ``<summary>`` holds the path in a
   ``<code>`` element, HTML-escaped (``html.escape``, quotes too): nothing from the repository reaches the
   HTML unescaped.
-- ``LOCAL`` (the review file, stdout, the commit message): text as is, to read and copy — no entities, no
-  zero-width joiners, no backslash escapes — only made safe for a terminal
-  (:func:`~ariadne_hook.render.sanitize.plain_line`: controls, ANSI sequences, invisible and bidi characters
-  removed; one line per text). The local file has no HTML of ours at all (no folding), so no repository text
-  can break out of an HTML block; the model's text is carried as the model wrote it, and a previewer that
-  renders raw HTML would render the model's markup as it would in any markdown file.
+- ``LOCAL`` (the review file, stdout): text as is, to read and copy — no entities, no zero-width joiners —
+  made safe for a terminal and inert as markdown (:func:`~ariadne_hook.render.sanitize.plain_markdown`:
+  controls, ANSI sequences, invisible and bidi characters removed; one line per text; a backslash only before
+  a line's first character when it could begin a block, before a ``<`` that would begin raw HTML or a ``(``
+  that would begin a link's destination, and before a lone backtick run). The local file has no HTML of ours
+  at all (no folding); the model's text can neither restructure it (no heading, list, quote, table, fence,
+  HTML block of its own) nor run markup in a previewer (no raw HTML, no link or image with a hidden
+  destination); inline emphasis stays as the model wrote it.
 
 In both, repository identifiers (paths, old paths, qualnames, hunk headers, the model name) go into code
 spans, which render literally and that no backtick or newline can break out of, with every invisible or
@@ -30,7 +32,13 @@ from itertools import groupby
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
 from ariadne_hook.render.counts import describe, kind_counts
 from ariadne_hook.render.overview import overview_lines, references_line
-from ariadne_hook.render.sanitize import break_comments, neutralize, neutralize_inline, plain_line, shown
+from ariadne_hook.render.sanitize import (
+    break_comments,
+    neutralize,
+    neutralize_inline,
+    plain_markdown,
+    shown,
+)
 from ariadne_hook.words import plural
 
 
@@ -50,7 +58,7 @@ def _github_name(name: str) -> str:
 
 
 GITHUB = Destination("github", neutralize, neutralize_inline, _github_name, fold=True)
-LOCAL = Destination("local", plain_line, plain_line, shown, fold=False)
+LOCAL = Destination("local", plain_markdown, plain_markdown, shown, fold=False)
 
 TITLE = "ariadne-hook review"
 COLLAPSE_OVER = 15  # a file section with more entries than this is folded into <details>
