@@ -21,9 +21,11 @@ nothing here raises.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import NamedTuple
 
 from ariadne_hook.locate.align import line_mapper, paired_ids
@@ -79,6 +81,7 @@ class Side:
     order: Sequence[int]  # position in ``spans`` -> index the scan's ``facts`` expects
     lines: Sequence[str]
     module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
+    module_names: Callable[[], frozenset[str]] = frozenset  # every name assigned at module level (once)
 
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
@@ -165,7 +168,8 @@ def _own_bounds(side: Side, ident: Identity) -> list[int]:
     out = [span.start, span.end + 1]
     if span.kind == "class":
         end = span.start
-        for inner in side.spans[at + 1 :]:
+        for k in range(at + 1, len(side.spans)):  # no slice: a copy of the rest per class is quadratic
+            inner = side.spans[k]
             if inner.start > span.end:
                 break
             if inner.start > end:
@@ -206,15 +210,24 @@ def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list
         else:
             blocks.append([i])
     members = [list(block) for block in blocks]
+    firsts = [block[0] for block in blocks]
     for i in chosen:
         if i in placed:
             continue
-        distances = [
-            _gap(rows[i], rows[b[0]]) if i < b[0] else _gap(rows[b[-1]], rows[i]) if i > b[-1] else 0
-            for b in blocks
-        ]
-        members[distances.index(min(distances))].append(i)
+        # blocks are apart in row order and their distance to row i grows both ways from it: the nearest
+        # is the last block starting before it or the next one (the earlier on a tie)
+        after = bisect_right(firsts, i)
+        near = [b for b in (after - 1, after) if 0 <= b < len(blocks)]
+        distances = [_distance(rows, i, blocks[b]) for b in near]
+        members[near[distances.index(min(distances))]].append(i)
     return [(sorted(m), block) for m, block in zip(members, blocks, strict=True)]
+
+
+def _distance(rows: Sequence[Row], i: int, block: Sequence[int]) -> int:
+    """Unchanged lines between row ``i`` and a block (0 inside its range)."""
+    if i < block[0]:
+        return _gap(rows[i], rows[block[0]])
+    return _gap(rows[block[-1]], rows[i]) if i > block[-1] else 0
 
 
 def _gap(first: Row, second: Row) -> int:
@@ -297,7 +310,9 @@ def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language:
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     index = {ident: i for i, ident in enumerate(ids)}
-    return Side(spans, ids, index, scan.facts, order, lines, scan.module_facts)
+    facts_of = scan.module_facts
+    names = cache(lambda: frozenset(facts_of(frozenset()).names)) if facts_of is not None else frozenset
+    return Side(spans, ids, index, scan.facts, order, lines, facts_of, names)
 
 
 def owners(lines: Sequence[int], side: Side) -> list[Identity]:
@@ -359,8 +374,7 @@ def _function_entry(
         own = [i for i in chosen if rows[i].text.strip()] or chosen
         old_range, new_range = _changed_range(rows, own)
         # the facts of the class-level statements holding its changed lines (fields, constants...)
-        old_facts = _module_facts(old, [rows[i].old for i in own if rows[i].tag == "-"])
-        new_facts = _module_facts(new, [rows[i].new for i in own if rows[i].tag == "+"])
+        old_facts, new_facts = _module_pair(old, new, rows, own)
     else:
         old_range, new_range = _span_of(old_span), _span_of(new_span)
         old_facts, new_facts = _facts(old, old_at), _facts(new, new_at)
@@ -409,6 +423,7 @@ def _block_entry(
     removes lines (blocks are disjoint on each side, so no two names of a file are the same)."""
     old_range, new_range = _changed_range(rows, tight)
     where = str(new_range[0]) if new_range else f"was {old_range[0]}" if old_range else "0"
+    old_facts, new_facts = _module_pair(old, new, rows, tight)
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
@@ -421,9 +436,28 @@ def _block_entry(
         old_source=_source(old, old_range),
         new_source=_source(new, new_range),
         diff=excerpt(rows, chosen, lambda row: True),
-        old_facts=_module_facts(old, [rows[i].old for i in tight if rows[i].tag == "-"]),
-        new_facts=_module_facts(new, [rows[i].new for i in tight if rows[i].tag == "+"]),
+        old_facts=old_facts,
+        new_facts=new_facts,
     )
+
+
+def _module_pair(
+    old: Side, new: Side, rows: Sequence[Row], chosen: Sequence[int]
+) -> tuple[FunctionFacts | None, FunctionFacts | None]:
+    """Each side's facts of the module-level statements holding the ``chosen`` rows' lines. A side's
+    ``names`` (every name it assigns at module level) are narrowed to the names either side assigns here:
+    all the offline summary asks of them, and a file of thousands of module-level blocks does not carry
+    all its names in each."""
+    facts = (
+        _module_facts(old, [rows[i].old for i in chosen if rows[i].tag == "-"]),
+        _module_facts(new, [rows[i].new for i in chosen if rows[i].tag == "+"]),
+    )
+    here = [name for side in facts if side is not None for name in side.assigned]
+    old_facts, new_facts = (
+        None if side is None else replace(side, names=tuple(n for n in dict.fromkeys(here) if n in known()))
+        for side, known in zip(facts, (old.module_names, new.module_names), strict=True)
+    )
+    return old_facts, new_facts
 
 
 def _module_facts(side: Side, lines: Sequence[int]) -> FunctionFacts | None:

@@ -157,6 +157,7 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
     texts = {f.old_path or f.path: f.old_text for f in files}
     kept = {(c.path, _plain(c.qualname)) for c in changes if c.change != "deleted"}
     live = Counter((c.path, _plain(c.qualname)) for c in changes if c.change != "deleted")
+    added = {_plain(c.qualname) for c in changes if c.change == "added"}
     out: list[Target] = []
     for i, c in enumerate(changes):
         qualname = _plain(c.qualname)
@@ -169,7 +170,7 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
         modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
         target = Target(i, name, qualname, c.kind, c.path, c.language, DELETED, _owner(qualname), modules)
         if c.change == "deleted":
-            why = _deleted_why(c, changes, pairs.get(i), kept)
+            why = _deleted_why(c, changes, pairs.get(i), kept, added)
             if why is not None:
                 out.append(replace(target, why=why))
         elif c.change == "modified" and live[(c.path, qualname)] == 1 and _signature_changed(c):
@@ -178,7 +179,11 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
 
 
 def _deleted_why(
-    change: FunctionChange, changes: Sequence[FunctionChange], pair: int | None, kept: set[tuple[str, str]]
+    change: FunctionChange,
+    changes: Sequence[FunctionChange],
+    pair: int | None,
+    kept: set[tuple[str, str]],
+    added: set[str],
 ) -> str | None:
     """ "deleted", "renamed to X", or None when the name lives on (moved, still defined in the file)."""
     qualname = _plain(change.qualname)
@@ -187,8 +192,7 @@ def _deleted_why(
     if pair is not None:
         new = _plain(changes[pair].qualname)
         return None if _leaf(new) == _leaf(qualname) else f"renamed to {new}"
-    moved = any(c.change == "added" and _plain(c.qualname) == qualname for c in changes)
-    return None if moved else DELETED
+    return None if qualname in added else DELETED  # added elsewhere: moved
 
 
 # -------------------------------------------------------------------------------------------- the search
