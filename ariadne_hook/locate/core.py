@@ -17,10 +17,16 @@ context lines within its span on each side of them, split into hunks with their 
 A file of a language without a function parser is one ``file`` entry with all its hunks. Files that cannot be
 parsed (either side) and files whose contents are not available fall back to one entry per hunk with a note;
 nothing here raises.
+
+The run's deadline: past ``stop`` no more work starts (no parse, no entry); what a file has left is one
+skipped ``<file>`` entry whose reason says how many of its changed lines no entry covers (reason
+``deadline``). A parse that has started runs to its end: its cost is bounded by ``max-file-bytes`` (every step
+here is linear, or n log n, in the file's size).
 """
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +40,7 @@ from ariadne_hook.locate.hunks import (
     file_status_change,
     hunk_entries,
     hunk_header,
+    late_entry,
     text_file_entry,
 )
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
@@ -86,15 +93,24 @@ class Side:
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
 NO_PARSER = "no function parser"  # _sides' answer for a language without one: one entry for the file
+LATE = "deadline"  # _sides' answer when the deadline passed during a parse
+Clock = Callable[[], float]
 
 
-def locate_file(change: FileChange, language: str) -> list[FunctionChange]:
-    """The entries of one file; never raises."""
+def locate_file(
+    change: FileChange, language: str, stop: float | None = None, clock: Clock = time.monotonic
+) -> list[FunctionChange]:
+    """The entries of one file; never raises. ``stop``: a ``clock()`` instant past which no more work starts
+    (see the module docstring); None: no limit."""
     if change.skip_reason is not None:
         return [file_entry(change, language, skip_reason=change.skip_reason)]
+    past: Callable[[], bool] = (lambda: False) if stop is None else (lambda: clock() >= stop)
+    changed = len(change.removed_lines) + len(change.added_lines)
+    if changed and past():  # a file without changed lines costs nothing: its entry says what changed
+        return [late_entry(change, language, changed, changed)]
     try:
         with gc_paused():  # both trees are freed (by reference counting) before the collector resumes
-            return _locate(change, language)
+            return _locate(change, language, past)
     except Exception as exc:  # a bug or absurd input must not stop the review of the other files
         note = f"could not map lines to functions ({_describe(exc)}): per-hunk entries"
         return hunk_entries(change, language, note)
@@ -105,15 +121,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def _locate(change: FileChange, language: str) -> list[FunctionChange]:
+def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list[FunctionChange]:
     rows = hunk_rows(change.hunks)
     removed = sorted({r.old for r in rows if r.tag == "-"} | change.removed_lines)
     added = sorted({r.new for r in rows if r.tag == "+"} | change.added_lines)
     if not removed and not added:
         return [file_entry(change, language, note=_unchanged_note(change))]
-    sides = _sides(change, language)
+    sides = _sides(change, language, past)
     if sides is NO_PARSER:
         return [text_file_entry(change, language)]
+    if sides is LATE:
+        changed = sum(row.tag != " " for row in rows)
+        return [late_entry(change, language, changed, changed)]
     if isinstance(sides, str):
         return hunk_entries(change, language, sides)
     old, new = _aligned(sides, change.hunks, rows)
@@ -129,12 +148,24 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
             units[new_owner[row.new]].append(i)
     trivial = FileTriviality(language, change.old_text, change.new_text, (_bounds(old), _bounds(new)))
     names = _display_names(old, new)
-    entries: list[FunctionChange] = []
+    # one item per entry to make: (identity, its changed rows, the rows a module block's range covers,
+    # whether it is the file's first module block)
+    work: list[tuple[Identity, list[int], list[int], bool]] = []
     for ident, chosen in units.items():
         if ident == _MODULE_ID:
-            for number, (block, tight) in enumerate(module_blocks(rows, chosen)):
-                entry = _block_entry(change, language, rows, block, tight, old, new, first=number == 0)
-                entries.append(with_triviality(entry, trivial, [rows[i] for i in block], None))
+            blocks = module_blocks(rows, chosen)
+            work += [(ident, block, tight, n == 0) for n, (block, tight) in enumerate(blocks)]
+        else:
+            work.append((ident, chosen, chosen, False))
+    entries: list[FunctionChange] = []
+    for done, (ident, chosen, tight, first) in enumerate(work):
+        if past():  # what is left: one entry that says how much of the file no entry covers
+            left = sum(len(item[1]) for item in work[done:])
+            entries.append(late_entry(change, language, left, sum(len(item[1]) for item in work)))
+            break
+        if ident == _MODULE_ID:
+            entry = _block_entry(change, language, rows, chosen, tight, old, new, first=first)
+            entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], None))
             continue
         entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
         bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
@@ -267,8 +298,9 @@ def _unchanged_note(change: FileChange) -> str:
     return "no content changes (mode or metadata only)"
 
 
-def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
-    """Both versions scanned, or the note of the per-hunk fallback."""
+def _sides(change: FileChange, language: str, past: Callable[[], bool]) -> tuple[Side, Side] | str:
+    """Both versions scanned, the note of the per-hunk fallback, NO_PARSER, or LATE when the deadline
+    passed during a parse."""
     try:
         scanner = scanner_for(language)
     except Exception as exc:
@@ -281,9 +313,13 @@ def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
     old = _side(scanner, change.old_text, "old", language) if need_old else EMPTY
     if isinstance(old, str):
         return old
+    if need_old and past():
+        return LATE
     new = _side(scanner, change.new_text, "new", language) if need_new else EMPTY
     if isinstance(new, str):
         return new
+    if need_new and past():
+        return LATE
     return old, new
 
 

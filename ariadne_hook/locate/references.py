@@ -151,8 +151,11 @@ def _signature_changed(change: FunctionChange) -> bool:
     return not accepts_more(old.params, new.params, change.language)
 
 
-def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> list[Target]:
-    """The entries to look for, in entry order."""
+def targets(
+    changes: Sequence[FunctionChange], files: Sequence[FileChange], stop: float | None = None
+) -> list[Target] | None:
+    """The entries to look for, in entry order; None when the clock passed ``stop`` (a ``time.monotonic()``
+    instant) before they were all seen."""
     pairs = rename_pairs(changes)
     texts = {f.old_path or f.path: f.old_text for f in files}
     kept = {(c.path, _plain(c.qualname)) for c in changes if c.change != "deleted"}
@@ -160,6 +163,8 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
     added = {_plain(c.qualname) for c in changes if c.change == "added"}
     out: list[Target] = []
     for i, c in enumerate(changes):
+        if stop is not None and time.monotonic() > stop:
+            return None
         qualname = _plain(c.qualname)
         name = _leaf(qualname)
         if c.kind not in {"function", "method"} or c.skip_reason is not None or _special(c, name):
@@ -215,9 +220,14 @@ def find_references(
     revision of the repository at ``root``. ``deadline`` is a ``time.monotonic()`` value it never passes."""
     started = time.monotonic()
     stop = started + budget_seconds if deadline is None else min(deadline, started + budget_seconds)
-    wanted = targets(changes, files)
     revision = _revision(source)
-    if not wanted or revision is None:
+    if revision is None:
+        return ReferenceScan()
+    wanted = targets(changes, files, stop)
+    if wanted is None:
+        short = f"references: cut short after {_elapsed(started)} (the changed functions not all looked at)"
+        return _incomplete({}, 0, started, short)
+    if not wanted:
         return ReferenceScan()
     overrides = dict(languages or {})
     family = {_family(t.language) for t in wanted}
