@@ -70,6 +70,7 @@ class Context:
     env: Mapping[str, str]
     hook: bool
     console: Console
+    started: float  # time.monotonic() when main began: the run's deadline counts from there
     root: Path | None = None
     settings: Settings | None = None
     notes: list[str] = field(default_factory=list)  # settings ignored or set aside: also in the report
@@ -216,29 +217,29 @@ def _cache_dir(ctx: Context) -> Path | None:
 
 def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
-    from ariadne_hook.locate import locate
+    from ariadne_hook.locate import cut_notes, locate
     from ariadne_hook.source.exclude import apply_excludes
     from ariadne_hook.summarize.provider import open_provider, resolve_provider
     from ariadne_hook.summarize.stage import start_sdk_import, summarize
 
-    settings = ctx.s
-    started = time.monotonic()
+    settings, deadline_at = ctx.s, ctx.started + ctx.s.deadline  # one deadline instant for every stage
     sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
     try:
         info, files = _collect(ctx)
         files = apply_excludes(files, settings.excludes())
-        changes = locate(files, settings.languages)
+        changes = locate(files, settings.languages, deadline_at)
     finally:
         if sdk is not None:
             sdk.join()
-    end = time.monotonic() + settings.deadline  # one deadline: the references and the summaries keep it
-    scan = _references(ctx, info, files, changes, end)
+    scan, cut = _references(ctx, info, files, changes, deadline_at), cut_notes(changes, settings.deadline)
     # one provider for the run: what it learns about the endpoint holds for the walkthrough too
     provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
     if provider is not None:
         to_ask = sum(1 for c in changes if not c.skip_reason)
-        ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook)
-    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress, end=end, provider=provider)
+        ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
+    result = summarize(
+        changes, settings, _cache_dir(ctx), ctx.console.progress, end=deadline_at, provider=provider
+    )
     ctx.console.clear()
     summaries = with_references(result.summaries, scan.found if scan else {})
     report = Report(
@@ -249,15 +250,15 @@ def review(ctx: Context) -> Outcome:
         stats=_stats(
             summaries,
             result.requests,
-            time.monotonic() - started,
+            time.monotonic() - ctx.started,
             (result.prompt_tokens, result.completion_tokens),
         ),
-        notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
+        notes=(*ctx.notes, *cut, *result.notes, *([scan.note] if scan and scan.note else [])),
     )
     interrupted = bool(getattr(result, "interrupted", False))
     subject = None
     if not interrupted:  # after Ctrl-C nothing more is asked
-        report, subject, interrupted = _ask_overview(ctx, report, end, provider)
+        report, subject, interrupted = _ask_overview(ctx, report, deadline_at, provider)
     if provider is not None:
         provider.close()
     # a model not used: a note in the review
@@ -266,7 +267,7 @@ def review(ctx: Context) -> Outcome:
     )
     report = replace(report, notes=(*report.notes, *not_used_note(because)))
     destination = publish(report, ctx, subject)
-    failed = report.stats.fallback > 0 or ctx.misconfigured
+    failed = report.stats.fallback > 0 or ctx.misconfigured or bool(cut)
     return Outcome(report, destination, failed, interrupted=interrupted, because=because)
 
 
@@ -276,10 +277,10 @@ REFERENCES_BUDGET = 2.0
 
 
 def _references(
-    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], end: float
+    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], deadline_at: float
 ) -> Any:
     """What deleted, renamed and re-signatured functions left behind (locate/references.py): a small fixed
-    share of the run, never past its deadline ``end``. None for a patch (no revision to search)."""
+    share of the run, never past its deadline ``deadline_at``. None for a patch (no revision to search)."""
     if ctx.root is None or info.kind == "patch" or not changes:
         return None
     from ariadne_hook.locate.references import ReferenceScan, find_references
@@ -294,7 +295,7 @@ def _references(
             languages=s.languages,
             excludes=s.excludes(),
             budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
-            deadline=end,
+            deadline=deadline_at,
         )
     except Exception as exc:  # a bug in this extra must not cost the review
         return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")
@@ -318,7 +319,7 @@ def _wants_subject(ctx: Context) -> bool:
 
 
 def _ask_overview(
-    ctx: Context, report: Report, end: float, provider: Provider | None
+    ctx: Context, report: Report, deadline_at: float, provider: Provider | None
 ) -> tuple[Report, str | None, bool]:
     """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
     offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
@@ -343,7 +344,7 @@ def _ask_overview(
     sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
     facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
     prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
-    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), end, provider)
+    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), deadline_at, provider)
     notes = [*report.notes, *asked.notes]
     if WALKTHROUGH in asked.failed:
         notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
@@ -543,7 +544,7 @@ def dry_run(ctx: Context) -> int:
     from ariadne_hook.words import plural
 
     _, files = _collect(ctx)
-    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages)
+    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages, ctx.started + ctx.s.deadline)
     bodies = request_bodies(changes, ctx.s)
     write_out(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
     chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
@@ -572,6 +573,7 @@ def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    started = time.monotonic()  # the deadline bounds the whole run: it counts from here
     env = os.environ if environ is None else environ
     words = list(sys.argv[1:] if argv is None else argv)
     hook = in_hook(words, env)
@@ -583,7 +585,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except ArgError as exc:
         console.error(str(exc))
         return EXIT_USAGE
-    ctx = Context(args, env, hook, console)
+    ctx = Context(args, env, hook, console, started)
     verbose = bool(args.verbose) or env.get("ARIADNE_VERBOSE", "").strip().lower() in _TRUE
     try:
         return run(ctx, problems)

@@ -153,7 +153,7 @@ OPTIONS: tuple[Option, ...] = (
            low=1, high=64, repo=LOWER),
     Option("timeout", "float", "seconds per request", "ARIADNE_TIMEOUT", flag="--timeout", high=600,
            repo=LOWER, unit="s"),
-    Option("deadline", "float", "seconds for all summaries; the rest get offline summaries",
+    Option("deadline", "float", "seconds for the whole run; what is left undone is listed, reason deadline",
            "ARIADNE_DEADLINE", flag="--deadline", high=3600, repo=LOWER, unit="s"),
     Option("retries", "int", "retries per request (5xx, 429, timeouts)", "ARIADNE_RETRIES", high=10,
            repo=LOWER),

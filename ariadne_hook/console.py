@@ -12,7 +12,7 @@ import sys
 import time
 from collections import Counter
 
-from ariadne_hook.models import FALLBACK, SKIPPED, Report
+from ariadne_hook.models import DEADLINE, FALLBACK, SKIPPED, Report
 from ariadne_hook.render.sanitize import plain_line, shown
 from ariadne_hook.words import plural
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from ariadne_hook.config import Settings
 
 PROG = "ariadne-hook"
-DEADLINE = "deadline"
 # a provider's fatal reason -> what to say and what to check
 _HINTS = {
     "unauthorized (401)": "401 unauthorized — check OPENAI_API_KEY",
@@ -87,10 +86,13 @@ class Console:
             write_out("\r\x1b[K", self.stream)
             self._drawn = False
 
-    def start(self, count: int, model: str | None, deadline: float, hook: bool) -> None:
-        """Before asking a model: the deadline the progress line counts down to; inside a hook whose output
-        is not a terminal, one line that explains the wait."""
-        self._end = time.monotonic() + deadline
+    def start(
+        self, count: int, model: str | None, deadline: float, hook: bool, deadline_at: float | None = None
+    ) -> None:
+        """Before asking a model: the deadline (``deadline`` seconds, ending at the ``time.monotonic()``
+        instant ``deadline_at``) the progress line counts down to; inside a hook whose output is not a
+        terminal, one line that explains the wait."""
+        self._end = time.monotonic() + deadline if deadline_at is None else deadline_at
         if hook and not self.tty and not self.quiet and count:
             what = plural(count, "function")
             text = f"summarizing {what} with {model or 'the model'} (deadline {deadline:g} s)…"
@@ -231,11 +233,41 @@ def why(
     withheld: str | None = None,
     slow: str | None = None,
 ) -> str | None:
-    """Why the model was not used or fell short, in a few words; None when it did its job.
+    """What the deadline left undone, and why the model was not used or fell short, in a few words; None
+    when everything was done.
 
     withheld: why the trust rules kept the user's key from the endpoint (a `WITHHELD` key), if they did;
     slow: what to say when requests timed out (a local server slower than the timeout)."""
-    reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK]
+    said = [
+        _unfinished(report, deadline),
+        _model_why(report, deadline, endpoint, wanted_model, withheld=withheld, slow=slow),
+    ]
+    return "; ".join(x for x in said if x) or None
+
+
+def _unfinished(report: Report, deadline: float) -> str | None:
+    """Files the deadline left not reviewed in full, entries it left without even an offline summary."""
+    cut = {s.change.path for s in report.summaries if s.status == SKIPPED and _cut(s.reason)}
+    bare = sum(1 for s in report.summaries if s.status == FALLBACK and not s.text)
+    parts = [f"{plural(len(cut), 'file')} not reviewed in full"] if cut else []
+    parts += [f"{plural(bare, 'entry')} not summarized"] if bare else []
+    return f"deadline {deadline:g} s: {', '.join(parts)}" if parts else None
+
+
+def _cut(reason: str | None) -> bool:
+    return (reason or "").startswith(f"{DEADLINE}:")
+
+
+def _model_why(
+    report: Report,
+    deadline: float,
+    endpoint: str | None,
+    wanted_model: bool,
+    *,
+    withheld: str | None = None,
+    slow: str | None = None,
+) -> str | None:
+    reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK and s.text]
     asked = [s for s in report.summaries if s.status != SKIPPED]
     if report.provider == "offline":
         return f"{NOT_USED}: {NO_KEY}" if wanted_model and asked else None

@@ -114,8 +114,11 @@ def _entry(summary: Summary, to: Destination) -> str:
     else:
         head = f"- **{code_span(to.name_text(change.qualname))}** — {' · '.join(facts)}"
     body = to.line(summary.text)
-    lines = [head, f"  {body}" if body else "  *(no summary)*"]
-    if summary.status == FALLBACK:
+    if summary.status == FALLBACK and not body:  # the deadline came before even its offline summary
+        lines = [head, f"  *not summarized: {to.text(summary.reason or 'unknown')}*"]
+    else:
+        lines = [head, f"  {body}" if body else "  *(no summary)*"]
+    if summary.status == FALLBACK and body:
         lines.append(f"  *offline summary — LLM failed: {to.text(summary.reason or 'unknown')}*")
     elif summary.status == SKIPPED:
         lines.append(f"  *skipped: {to.text(summary.reason or 'no reason given')}*")

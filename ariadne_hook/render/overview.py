@@ -113,15 +113,14 @@ def is_test_path(path: str) -> bool:
     return _TEST_FILE.search(path) is not None
 
 
-def _add(names: list[str], qualname: str) -> None:
-    name = ".".join(part.split("#", 1)[0] for part in qualname.split("."))  # overloads: one name
-    if name not in names:
-        names.append(name)
+def _add(names: dict[str, None], qualname: str) -> None:
+    """``names`` is an ordered set (a dict): a membership test per entry, not a scan of every name."""
+    names.setdefault(".".join(part.split("#", 1)[0] for part in qualname.split(".")))  # overloads: one name
 
 
 def api_changes(summaries: Sequence[Summary]) -> dict[str, list[str]]:
     """Public names (test files left out) by what happened to them: "added", "removed", "re-signatured"."""
-    out: dict[str, list[str]] = {"added": [], "removed": [], "re-signatured": []}
+    out: dict[str, dict[str, None]] = {"added": {}, "removed": {}, "re-signatured": {}}
     for summary in summaries:
         change = summary.change
         if change.skip_reason or is_test_path(change.path) or not is_public(change):
@@ -132,7 +131,7 @@ def api_changes(summaries: Sequence[Summary]) -> dict[str, list[str]]:
             _add(out["removed"], change.qualname)
         elif _signature(change.old_facts, change.language) != _signature(change.new_facts, change.language):
             _add(out["re-signatured"], change.qualname)
-    return out
+    return {what: list(names) for what, names in out.items()}
 
 
 def _api_line(summaries: Sequence[Summary], name: Write) -> str:

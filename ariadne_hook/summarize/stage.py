@@ -1,6 +1,8 @@
 """The summarize stage: FunctionChange list -> Summary list, same order.
 
-offline provider: every function gets the deterministic offline summary (openai is never imported).
+offline provider: every function gets the deterministic offline summary (openai is never imported), while
+the run's deadline allows: past it the others are listed unsummarized (status "fallback", reason "deadline",
+no text).
 openai provider: skipped changes are listed, never sent; an unchanged body that only moved or was renamed,
 a trivial change (comments, whitespace, imports) and a file no function parser reads need no request
 (`route.py`); each other entry becomes a unit (`prompt.build_unit`, inside the deadline, in priority order);
@@ -80,19 +82,32 @@ def summarize(
     ``provider``: the run's provider (default: one for ``settings``, closed at the end)."""
     end = time.monotonic() + settings.deadline if end is None else end
     if resolve_provider(settings) == "offline":
-        return _offline(changes, progress)
+        return _offline(changes, progress, end, settings.deadline)
     return _LLMRun(changes, settings, cache_dir, progress, end, provider).run()
 
 
-def _offline(changes: Sequence[FunctionChange], progress: Progress | None) -> SummarizeResult:
+def _offline(
+    changes: Sequence[FunctionChange], progress: Progress | None, end: float, deadline: float
+) -> SummarizeResult:
+    """Offline summaries in entry order until ``end``; the rest unsummarized, reason "deadline"."""
     moved = moved_summaries(changes)
-    summaries = tuple(
-        _skipped(c) if c.skip_reason else Summary(c, SUMMARIZED, moved.get(i) or _offline_text(c))
-        for i, c in enumerate(changes)
-    )
+    summaries: list[Summary] = []
+    for i, c in enumerate(changes):
+        if c.skip_reason:
+            summaries.append(_skipped(c))
+        elif text := moved.get(i):
+            summaries.append(Summary(c, SUMMARIZED, text))
+        elif time.monotonic() >= end:
+            summaries.append(Summary(c, FALLBACK, "", DEADLINE_REASON))
+        else:
+            summaries.append(Summary(c, SUMMARIZED, _offline_text(c)))
     if progress is not None:
         progress(len(summaries), len(summaries))
-    return SummarizeResult(summaries, "offline", None)
+    late = sum(s.status == FALLBACK for s in summaries)
+    were = "was" if late == 1 else "were"
+    said = f"deadline of {deadline:g} s reached: {plural(late, 'entry')} {were} not summarized"
+    notes = (said,) if late else ()
+    return SummarizeResult(tuple(summaries), "offline", None, notes=notes)
 
 
 def _skipped(change: FunctionChange) -> Summary:
