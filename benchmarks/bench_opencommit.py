@@ -238,7 +238,9 @@ def run_opencommit(found: Opencommit, repo: Path, srv: TimedServer) -> Run:
     return run
 
 
-def run_ariadne(repo: Path, srv: TimedServer, out: Path, package: str | None = None) -> Run:
+def run_ariadne(
+    repo: Path, srv: TimedServer, out: Path, package: str | None = None, extra: dict[str, str] | None = None
+) -> Run:
     before = srv.requests
     argv = ["--format", "json", "-o", str(out), "--no-cache"]
     command = (
@@ -246,7 +248,7 @@ def run_ariadne(repo: Path, srv: TimedServer, out: Path, package: str | None = N
         if package is None
         else ["env", f"PYTHONPATH={package}", PYTHON, "-m", "ariadne_hook", *argv]
     )
-    env = child_env({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.base_url})
+    env = child_env({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.base_url, **(extra or {})})
     spans, began = len(srv.spans), time.monotonic()
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
@@ -295,6 +297,7 @@ def model_round(
     repeats: int,
     found: Opencommit | None,
     baseline: str | None,
+    variants: dict[str, dict[str, str]],
 ) -> dict[str, Side]:
     """Alternating, repeated runs of every side against one server; the first run of each is a warm-up."""
     sides: dict[str, Callable[[TimedServer], Run]] = {
@@ -302,6 +305,8 @@ def model_round(
     }
     if baseline is not None:
         sides["baseline"] = lambda srv: run_ariadne(repo, srv, tmp / "baseline.json", baseline)
+    for label, extra in variants.items():
+        sides[label] = lambda srv, extra=extra: run_ariadne(repo, srv, tmp / "variant.json", None, extra)
     if found is not None:
         sides["opencommit"] = lambda srv: run_opencommit(found, repo, srv)
     out = {name: Side(name) for name in sides}
@@ -350,9 +355,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--opencommit-dir", type=Path, default=DEFAULT_DIR, help="where opencommit is installed"
     )
     parser.add_argument("--no-opencommit", action="store_true")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL:K=V,K=V",
+        help="also time this checkout with these settings, e.g. '10 workers:ARIADNE_MAX_WORKERS=10'",
+    )
     args = parser.parse_args(argv)
     servers = [(float(f), float(t)) for t in args.per_token.split(",") for f in args.latencies.split(",")]
     baseline = str(Path(args.baseline).resolve()) if args.baseline else None
+    variants = {
+        label: dict(pair.split("=", 1) for pair in settings.split(","))
+        for label, _, settings in (v.partition(":") for v in args.variant)
+    }
     print(f"machine: {machine()}")
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-opencommit-") as name:
@@ -372,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for latency, per_token in servers:
             print(f"\n== {label(latency, per_token)}, {args.repeats} rounds")
             results[latency, per_token] = sides = model_round(
-                repo, tmp, latency, per_token, args.repeats, found, baseline
+                repo, tmp, latency, per_token, args.repeats, found, baseline, variants
             )
             rows = [["", "median s", "runs", "requests", "prompt chars", "valid"]]
             for side in sides.values():
@@ -393,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             large = large_diff(tmp, args.large_files, args.large_repeats)
     print(f"\nload after the run: {machine()}\n")
-    print(summary_table(results, large, found is not None, baseline is not None))
+    print(summary_table(results, large, found is not None))
     return 0 if ok else 1
 
 
@@ -423,11 +439,11 @@ def summary_table(
     for (latency, per_token), sides in results.items():
         other = sides.get("opencommit")
         against = f"opencommit {other.median:.2f} s" if oco and other else "opencommit skipped"
-        names = ["ariadne-hook", "baseline"] if base else ["ariadne-hook"]
-        for name in names:
-            side = sides[name]
+        for name, side in sides.items():
+            if name == "opencommit":
+                continue
             figure = (
-                f"wall, {label(latency, per_token)}" if name == "ariadne-hook" else "  baseline (same run)"
+                f"wall, {label(latency, per_token)}" if name == "ariadne-hook" else f"  {name} (same run)"
             )
             mine = f"{side.median:.2f} s" + ("" if side.valid else " INVALID: not all from the model")
             rows.append(

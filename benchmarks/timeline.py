@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import functools
 import json
 import os
 import statistics
@@ -41,6 +42,8 @@ WRAPPED = (
     ("ariadne_hook.cli", "_collect", "git (source)"),
     ("ariadne_hook.source.exclude", "apply_excludes", "excludes"),
     ("ariadne_hook.locate", "locate", "locate"),
+    ("ariadne_hook.locate.parallel", "_with_helper", "locate: both processes"),
+    ("ariadne_hook.locate.parallel", "_locate_many", "locate: a share of the files"),
     ("ariadne_hook.cli", "_references", "references"),
     ("ariadne_hook.summarize.provider", "open_provider", "open provider"),
     ("ariadne_hook.summarize.stage", "summarize", "summarize stage"),
@@ -67,6 +70,7 @@ def record(kind: str, start: float, end: float, detail: str = "") -> None:
 
 
 def timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)  # its module and name: a function sent to the forked helper pickles by name
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.monotonic()
         try:
@@ -74,7 +78,6 @@ def timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             record(label, start, time.monotonic())
 
-    wrapper.__wrapped__ = function  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -140,13 +143,16 @@ def child(argv: list[str]) -> int:
 
 # ----------------------------------------------------------------------------------------------- parent
 def one_run(repo: Path, srv: Any, tmp: Path, key: str) -> dict[str, Any]:
+    """One timed run against ``srv`` (None: offline)."""
     from common import PYTHON, child_env
 
     out = tmp / "timeline.json"
     review = tmp / "review.json"
-    env = child_env({"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.base_url, "TIMELINE_OUT": str(out)})
+    endpoint = {"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.base_url} if srv else {}
+    env = child_env({**endpoint, "TIMELINE_OUT": str(out)})
     argv = [PYTHON, __file__, "--child", "--format", "json", "-o", str(review), "--no-cache"]
-    answers = len(srv.spans)
+    argv += [] if srv else ["--provider", "offline"]
+    answers = len(srv.spans) if srv else 0
     spawn = time.monotonic()
     proc = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True)
     exited = time.monotonic()
@@ -155,7 +161,7 @@ def one_run(repo: Path, srv: Any, tmp: Path, key: str) -> dict[str, Any]:
     data = json.loads(out.read_text())
     report = json.loads(review.read_text())
     data["spawn"], data["exit"] = spawn, exited
-    data["server"] = sorted(srv.spans[answers:])
+    data["server"] = sorted(srv.spans[answers:]) if srv else []
     data["from_model"] = sum(
         1 for f in report["functions"] if f["status"] == "summarized" and not f["reason"]
     )
@@ -184,7 +190,7 @@ def steps(data: dict[str, Any]) -> dict[str, float]:
         "settings": last("settings"),
         "no-op check": last("no-op check"),
         "git (source)": last("git (source)"),
-        "locate": last("locate"),
+        "locate (this process's share, then the helper's result)": last("locate"),
         "the openai import (a thread since the start) joined": last("import openai"),
         "references": last("references"),
         "first request sent": first("request"),
@@ -246,8 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from bench_economy import pricing_repo
+    from bench_large_diff import EDITS
     from bench_opencommit import KEY, server
-    from common import machine, table
+    from common import build_python_repo, machine, table
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--first-token", type=float, default=0.2)
@@ -255,16 +262,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--files", type=int, default=8, help="files of 8 changed functions")
     parser.add_argument("--quiet", action="store_true", help="only the steps, not every event")
+    parser.add_argument("--offline-files", type=int, help="offline, on bench_large_diff's repository instead")
     args = parser.parse_args(args_list)
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="ariadne-timeline-") as name:
         tmp = Path(name)
-        repo = pricing_repo(tmp / "pricing", files=args.files)
         runs: list[dict[str, Any]] = []
-        with server(args.first_token, args.per_token) as srv:
-            one_run(repo, srv, tmp, KEY)  # warm: bytecode, page cache
-            for _ in range(args.runs):
-                runs.append(one_run(repo, srv, tmp, KEY))
+        if args.offline_files:
+            repo = build_python_repo(tmp / "large", args.offline_files, EDITS)
+            for _ in range(args.runs + 1):  # the first one warms
+                runs.append(one_run(repo, None, tmp, KEY))
+            runs.pop(0)
+        else:
+            repo = pricing_repo(tmp / "pricing", files=args.files)
+            with server(args.first_token, args.per_token) as srv:
+                one_run(repo, srv, tmp, KEY)  # warm: bytecode, page cache
+                for _ in range(args.runs):
+                    runs.append(one_run(repo, srv, tmp, KEY))
     last = runs[-1]
     if last["missing"]:
         print(f"not found (renamed since this script was written?): {', '.join(last['missing'])}")
@@ -278,7 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     for step in names:
         values = [r[step] for r in per_run if step in r]
         rows.append([step, f"{statistics.median(values):.3f}", " ".join(f"{v:.3f}" for v in values)])
-    print(f"\n{args.first_token} s to the first token + {args.per_token * 1000:g} ms/token, {args.runs} runs")
+    what = (
+        f"offline, {args.offline_files} files"
+        if args.offline_files
+        else f"{args.first_token} s to the first token + {args.per_token * 1000:g} ms/token"
+    )
+    print(f"\n{what}, {args.runs} runs")
     print(table(rows))
     print(f"load after the run: {machine()}")
     return 0
