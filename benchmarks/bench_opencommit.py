@@ -322,15 +322,16 @@ def model_round(
     return out
 
 
-def large_diff(tmp: Path, files: int, repeats: int) -> tuple[float, float]:
-    """(tool median, floor median) of the offline large diff, interleaved (bench_large_diff's commands)."""
+def large_diff(tmp: Path, files: int, repeats: int, baseline: str | None) -> dict[str, float]:
+    """Medians of the floor, the tool and (with a baseline) the baseline's tool on the offline large diff,
+    interleaved (bench_large_diff's commands)."""
     repo = build_python_repo(tmp / "large", files, EDITS)
-    timings = interleaved({"floor": FLOOR, "tool": [*TOOL, "-"]}, repo, child_env(), repeats)
-    print(
-        f"  floor: {' '.join(f'{x:.2f}' for x in timings['floor'].runs)}; "
-        f"tool: {' '.join(f'{x:.2f}' for x in timings['tool'].runs)}"
-    )
-    return timings["tool"].median, timings["floor"].median
+    commands = {"floor": FLOOR, "tool": [*TOOL, "-"]}
+    if baseline is not None:
+        commands["baseline"] = ["env", f"PYTHONPATH={baseline}", PYTHON, "-m", "ariadne_hook", *TOOL[1:], "-"]
+    timings = interleaved(commands, repo, child_env(), repeats)
+    print("  " + "; ".join(f"{t.name}: {' '.join(f'{x:.2f}' for x in t.runs)}" for t in timings.values()))
+    return {name: t.median for name, t in timings.items()}
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -401,13 +402,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if per_token:
                 print(timeline(sides["ariadne-hook"].runs[-1]))
             ok = ok and all(side.valid for side in sides.values())
-        large: tuple[float, float] | None = None
+        large: dict[str, float] | None = None
         if not args.no_large:
             print(
                 f"\n== offline {args.large_files} files x ~205 lines vs the floor, "
                 f"{args.large_repeats} rounds"
             )
-            large = large_diff(tmp, args.large_files, args.large_repeats)
+            large = large_diff(tmp, args.large_files, args.large_repeats, baseline)
     print(f"\nload after the run: {machine()}\n")
     print(summary_table(results, large, found is not None))
     return 0 if ok else 1
@@ -430,7 +431,7 @@ def label(latency: float, per_token: float) -> str:
 
 def summary_table(
     results: dict[tuple[float, float], dict[str, Side]],
-    large: tuple[float, float] | None,
+    large: dict[str, float] | None,
     oco: bool,
     base: bool,
 ) -> str:
@@ -467,16 +468,14 @@ def summary_table(
             ]
         )
     if large:
-        tool, floor = large
-        rows.append(
-            [
-                "offline large diff vs the floor",
-                "<= 1.5x",
-                f"{tool:.2f} s",
-                f"floor {floor:.2f} s",
-                ratio(tool, floor),
-            ]
-        )
+        floor = large["floor"]
+        for name, title in (
+            ("tool", "offline large diff vs the floor"),
+            ("baseline", "  baseline (same run)"),
+        ):
+            if name in large:
+                mine, against = f"{large[name]:.2f} s", f"floor {floor:.2f} s"
+                rows.append([title, "<= 1.5x", mine, against, ratio(large[name], floor)])
     return table(rows)
 
 
