@@ -177,6 +177,7 @@ class Stats:
     fallback: int = 0
     skipped: int = 0
     requests: int = 0
+    rejected: int = 0  # of the fallbacks: the model answered, but not with a summary ("rejected: ...")
     seconds: float = 0.0
     prompt_tokens: int = 0  # as the API reports them (0 offline)
     completion_tokens: int = 0

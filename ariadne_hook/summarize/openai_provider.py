@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ariadne_hook.config import DEFAULT_MODEL as DEFAULT_MODEL  # one copy of the default, shown by --help
+from ariadne_hook.summarize.answers import CUT
 from ariadne_hook.summarize.bounded_http import http_client
 from ariadne_hook.summarize.pack import FORMAT_REJECTED, TEMPERATURE, TUNING_REJECTED, Answer, max_tokens
 from ariadne_hook.summarize.prompt import SYSTEM_PROMPT
@@ -78,7 +79,10 @@ class OpenAIProvider:
             "temperature": TEMPERATURE,
             "max_tokens": max_tokens(1),
         }
-        return self.complete(body, timeout=timeout).text
+        answer = self.complete(body, timeout=timeout)
+        if answer.cut:
+            raise ProviderError(CUT)
+        return answer.text
 
     def complete(self, body: dict[str, Any], *, timeout: float | None = None) -> Answer:
         """POST one chat-completions body (built by `pack.body`); the answer text and its token usage."""
@@ -89,7 +93,7 @@ class OpenAIProvider:
             data = self._client.post("/chat/completions", body=body, cast_to=object, options=options)
         except Exception as exc:
             raise _rejected(self._openai, exc, body) or classify(self._openai, exc) from None
-        return Answer(_content(data), *_usage(data))
+        return Answer(_content(data), *_usage(data), cut=_finish(data) == "length")
 
     def close(self) -> None:
         self._client.close()
@@ -109,6 +113,13 @@ def _content(data: Any) -> str:
     if not isinstance(content, str) or not content.strip():
         raise ProviderError("empty answer")
     return content
+
+
+def _finish(data: Any) -> str | None:
+    """The first choice's finish_reason ("stop", "length"...), None when the body does not say."""
+    choice = data["choices"][0]  # _content read it already
+    reason = choice.get("finish_reason")
+    return reason if isinstance(reason, str) else None
 
 
 def _usage(data: Any) -> tuple[int, int]:

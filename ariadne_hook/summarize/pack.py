@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM, clean_answer
+from ariadne_hook.summarize.answers import clean_answer, retry_hint
+from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM
 
 TEMPERATURE = 0.2
 TOKENS_PER_SUMMARY = 160  # MAX_ANSWER_CHARS (600) is ~150 tokens; plus the id and JSON punctuation
@@ -38,6 +39,7 @@ class Answer:
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cut: bool = False  # the server stopped it at max_tokens (finish_reason "length")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Unit:
 class Request:
     units: tuple[Unit, ...]
     structured: bool  # several units and a JSON schema; False: one unit, plain answer
+    retry: str | None = None  # asked again after this problem: twice the room, and a line saying why
 
     @property
     def ids(self) -> list[str]:
@@ -90,9 +93,10 @@ def _request(units: Sequence[Unit]) -> Request:
 
 
 def user_text(request: Request) -> str:
-    """The user message: the units, each file line written once per run of units of that file."""
+    """The user message: the units, each file line written once per run of units of that file (a re-asked
+    unit: and the line saying why)."""
     if not request.structured:
-        return request.units[0].text
+        return request.units[0].text + (retry_hint(request.retry) if request.retry else "")
     parts: list[str] = []
     current = None
     for ident, unit in zip(request.ids, request.units, strict=True):
@@ -121,8 +125,9 @@ def schema(ids: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def max_tokens(units: int) -> int:
-    return TOKENS_BASE + TOKENS_PER_SUMMARY * units
+def max_tokens(units: int, retry: bool = False) -> int:
+    """The answer's room: twice as much for a unit asked again."""
+    return (TOKENS_BASE + TOKENS_PER_SUMMARY * units) * (2 if retry else 1)
 
 
 def body(model: str, request: Request, *, tuned: bool = True) -> dict[str, Any]:
@@ -134,14 +139,14 @@ def body(model: str, request: Request, *, tuned: bool = True) -> dict[str, Any]:
     }
     if tuned:
         out["temperature"] = TEMPERATURE
-        out["max_tokens"] = max_tokens(len(request.units))
+        out["max_tokens"] = max_tokens(len(request.units), request.retry is not None)
     if request.structured:
         out["response_format"] = schema(request.ids)
     return out
 
 
 def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """A packed answer read by id: (id -> cleaned summary, id -> why it is unusable).
+    """A packed answer read by id: (id -> the answer as written, id -> why it is unusable).
 
     Not JSON, or not an object: every id is unusable (an object inside a code fence or after a sentence,
     as models without strict mode write it, is read). An id given twice is unusable (which one is meant
@@ -158,10 +163,10 @@ def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict
             bad[ident] = MISSING
         elif not isinstance(value, str) or ident in twice:
             bad[ident] = INVALID
-        elif not (text := clean_answer(value)):
+        elif not clean_answer(value):
             bad[ident] = EMPTY
         else:
-            texts[ident] = text
+            texts[ident] = value
     return texts, bad
 
 

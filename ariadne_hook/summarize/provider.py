@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from ariadne_hook.summarize.prompt import clean_answer
+from ariadne_hook.summarize import answers
 
 T = TypeVar("T")
 
@@ -24,7 +24,8 @@ class Provider(Protocol):
     def model(self) -> str | None: ...
 
     def summarize(self, prompt: str, *, timeout: float | None = None) -> str:
-        """The raw answer to one user prompt (the system prompt is the provider's business)."""
+        """The raw answer to one user prompt (the system prompt is the provider's business); an answer the
+        server cut at max_tokens raises ProviderError(answers.CUT)."""
         ...
 
     def close(self) -> None: ...
@@ -71,11 +72,27 @@ class Requester:
         self._lock = threading.Lock()
 
     def __call__(self, prompt: str) -> str:
-        raw = self.send(lambda timeout: self.provider.summarize(prompt, timeout=timeout))
-        text = clean_answer(raw)
-        if not text:
-            raise ProviderError("empty answer")
-        return text
+        """A summary of `prompt` (LLMClient): an answer that is no summary (`answers.judge`) is asked once
+        more with a line saying why; a second one raises ProviderError("rejected: <why>")."""
+        problem = ""
+        for attempt in range(2):
+            asked = prompt + (answers.retry_hint(problem) if attempt else "")
+
+            def call(timeout: float, asked: str = asked) -> str:
+                return self.provider.summarize(asked, timeout=timeout)
+
+            try:
+                raw = self.send(call)
+            except ProviderError as exc:
+                if exc.reason != answers.CUT:
+                    raise
+                problem = answers.CUT
+                continue
+            judged = answers.judge(raw, prompt=prompt)
+            if judged.ok:
+                return judged.text
+            problem = judged.problem or answers.EMPTY
+        raise ProviderError(answers.rejected(problem))
 
     def send(self, call: Callable[[float], T]) -> T:
         """One attempt of `call(timeout)`: counted, timeout bounded by the deadline, breaker honoured."""

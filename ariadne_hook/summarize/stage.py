@@ -7,7 +7,11 @@ a trivial change (comments, whitespace, imports) and a file no function parser r
 the cache answers what it can, per unit; at most `max_llm_entries` of the rest are sent (by priority, the
 others fall back with reason "budget"), packed into about `max_workers` requests (`pack.py`) that go through
 the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage.
-A unit a packed answer leaves out (or gives empty, invalid, or not as JSON) is asked again alone, once. An
+Every answer is judged (`answers.judge`: an echoed id, fewer than three words, code, a repeated sentence, a
+copy of the prompt, an answer cut at max_tokens, or the same text as another entry's is no summary). A unit
+whose answer is no summary, or that a packed answer leaves out (or gives empty, invalid, or not as JSON), is
+asked again alone, once, with twice the room (and, after a rejected answer, a line saying why); a second
+rejection keeps the offline summary with reason "rejected: <why>". A cached text is judged too. An
 endpoint that rejects structured outputs gets one plain request per unit for the rest of the run. Every
 failure becomes the offline summary with status "fallback" and a short reason. Ctrl-C returns what is done,
 the rest as fallback "interrupted", and sets `interrupted`.
@@ -26,11 +30,11 @@ from typing import Any
 
 from ariadne_hook.config import Settings
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
-from ariadne_hook.summarize import pack, route
+from ariadne_hook.summarize import answers, pack, route
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
 from ariadne_hook.summarize.offline import moved_summaries, offline_summary
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
-from ariadne_hook.summarize.prompt import TRIMMED, build_unit, clean_answer
+from ariadne_hook.summarize.prompt import TRIMMED, build_unit
 from ariadne_hook.summarize.provider import ProviderError, Requester
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
 from ariadne_hook.summarize.view import nested_entries
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
     from ariadne_hook.summarize.openai_provider import OpenAIProvider
 
 MOVED_REASON = "body unchanged (moved or renamed): no LLM call"
+# a packed answer's failures that are no rejected answer: a plain reason, and no note when asked again
+_PLAIN = (pack.MISSING, pack.INVALID, pack.NOT_JSON)
 
 Progress = Callable[[int, int], None]
 DEADLINE_REASON = "deadline"
@@ -136,6 +142,7 @@ class _LLMRun:
         self.structured = settings.max_per_request > 1  # off once the endpoint rejects response_format
         self.tuned = True  # temperature and max_tokens sent; off once the endpoint rejects them
         self.done = 0  # entries settled, for progress
+        self.ledger: answers.Ledger[int] = answers.Ledger()  # per unit index: answers, accepted texts
 
     def run(self) -> SummarizeResult:
         cache: SummaryCache | None = None
@@ -220,9 +227,10 @@ class _LLMRun:
 
     def _from_cache(self, unit: pack.Unit, hits: dict[str, str]) -> bool:
         text = hits.get(unit.key)
-        if text is None:
+        if text is None or not answers.judge(text, prompt=unit.text).ok:  # an older version's garble: ask
             return False
         self.out[unit.index] = Summary(self.changes[unit.index], CACHED, text, _trim_reason(unit))
+        self.ledger.accepted[unit.index] = text
         self.done += 1
         return True
 
@@ -335,11 +343,13 @@ class _LLMRun:
     ) -> list[pack.Request]:
         """Record a round's answers; the requests of the next round."""
         again: list[pack.Request] = []
-        alone: list[pack.Unit] = []
+        alone: list[tuple[pack.Unit, str | None]] = []  # (unit, the problem of its answer: said when asked)
+        given: dict[int, str] = {}  # unit index -> a summary, this round
+        problems: dict[int, str] = {}  # unit index -> why its answer is none, this round
         for request, outcome in zip(requests, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
                 self._count(outcome.value)
-                alone += self._answered(request, outcome.value, fresh)
+                self._judge(request, outcome.value, given, problems)
                 continue
             reason = _reason(outcome)
             if reason == pack.FORMAT_REJECTED and request.structured:
@@ -348,7 +358,7 @@ class _LLMRun:
                     "the endpoint rejected structured outputs: one request per "
                     "function for the rest of the run",
                 )
-                alone += request.units
+                alone += [(u, None) for u in request.units]
             elif reason == pack.TUNING_REJECTED:  # sent with them: send again without
                 self._switch(
                     "tuned",
@@ -356,35 +366,42 @@ class _LLMRun:
                 )
                 again.append(request)
             elif request.structured and reason == pack.NOT_JSON:
-                alone += request.units
+                alone += [(u, None) for u in request.units]
             else:
                 for unit in request.units:
                     self.out[unit.index] = _fallback(self.changes[unit.index], reason)
+        units = {u.index: u for r in requests for u in r.units}
+        accepted, retry, failed = self.ledger.settle(given, problems)
+        for index, text in accepted.items():
+            self.out[index] = Summary(self.changes[index], SUMMARIZED, text, _trim_reason(units[index]))
+            fresh.append((units[index].key, text))
+        for index, problem in failed.items():
+            reason = problem if problem in _PLAIN else answers.rejected(problem)
+            self.out[index] = _fallback(self.changes[index], reason)
+        alone += [(units[i], None if problem in _PLAIN else problem) for i, problem in retry.items()]
         self.interrupted = self.interrupted or any(o.not_run == INTERRUPTED for o in outcomes)
-        alone.sort(key=lambda u: route.priority(self.changes[u.index]))
+        alone.sort(key=lambda pair: route.priority(self.changes[pair[0].index]))
         self.done = sum(s is not None for s in self.out)
-        return again + [pack.Request((u,), False) for u in alone]
+        return again + [pack.Request((u,), False, problem) for u, problem in alone]
 
-    def _answered(
-        self, request: pack.Request, answer: pack.Answer, fresh: list[tuple[str, str]]
-    ) -> list[pack.Unit]:
-        """Fill the summaries an answer gives; the units to ask again alone."""
+    def _judge(
+        self, request: pack.Request, answer: pack.Answer, given: dict[int, str], problems: dict[int, str]
+    ) -> None:
+        """Each unit's text of an answer: a summary into `given`, else why not into `problems`."""
         if request.structured:
             texts, bad = pack.split_answer(answer.text, request.ids)
+            if answer.cut:  # a packed answer cut at max_tokens: what it lacks is for want of room
+                bad = dict.fromkeys(bad, answers.CUT)
         else:
-            text = clean_answer(answer.text)
-            texts, bad = ({"f1": text}, {}) if text else ({}, {"f1": pack.EMPTY})
-        retry: list[pack.Unit] = []
+            texts, bad = {"f1": answer.text}, {}
+        cut = answer.cut and not request.structured  # a JSON string that parsed is whole
         for ident, unit in zip(request.ids, request.units, strict=True):
-            change = self.changes[unit.index]
-            if ident in texts:
-                self.out[unit.index] = Summary(change, SUMMARIZED, texts[ident], _trim_reason(unit))
-                fresh.append((unit.key, texts[ident]))
-            elif request.structured:
-                retry.append(unit)
+            self.ledger.answered[unit.index] += 1
+            judged = answers.judge(texts.get(ident, ""), cut=cut, prompt=unit.text)
+            if judged.ok:
+                given[unit.index] = judged.text
             else:
-                self.out[unit.index] = _fallback(change, bad[ident])
-        return retry
+                problems[unit.index] = bad.get(ident) or judged.problem or pack.EMPTY
 
     def _count(self, answer: pack.Answer) -> None:
         self.tokens[0] += answer.prompt_tokens
@@ -459,4 +476,5 @@ def _run_notes(summaries: Sequence[Summary], deadline: float, fatal: str | None)
     stopped = reasons.count(INTERRUPTED)
     if stopped:
         notes.append(f"interrupted: {stopped} functions got offline summaries")
-    return notes
+    refused = answers.rejection_note(reasons)
+    return [*notes, refused] if refused else notes
