@@ -132,8 +132,9 @@ def test_garbled_once_then_answered_is_summarized(
 def test_a_lone_hash_is_no_summary(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with LLMServer(answer=answer, fault="hash") as server:
         data = review(repo, server, capsys, "--max-workers", "3")  # one plain request per function
-        assert len(functions(server)) == 3 + 3
+        sent = functions(server)
     assert {(f["status"], f["reason"]) for f in data["functions"]} == {("fallback", "empty answer")}
+    assert len(sent) == 3 + 3  # each asked again once
     assert data["stats"]["rejected"] == 0 and "(0 summarized, 3 fallback" in data["_line"]
 
 
@@ -254,9 +255,11 @@ def test_a_garbled_cached_text_is_asked_again(repo: Path, capsys: pytest.Capture
         env = clean_env(OPENAI_BASE_URL=server.base_url, ARIADNE_MAX_PER_REQUEST="1")
         code, out, _ = run_main(["--dry-run"], repo, env, capsys)
         units = [user_prompt(b) for b in json.loads(out)]
-        cache_dir = repo / ".git" / "ariadne"
-        cache = SummaryCache.open(cache_dir)
-        cache.put_many([(cache_key("openai", server.base_url, "gpt-4o-mini", u), "f2") for u in units])
+        (repo / ".git" / "ariadne").mkdir()  # where the CLI keeps its cache
+        cache = SummaryCache.open(repo / ".git" / "ariadne")
+        keys = [cache_key("openai", server.base_url, "gpt-4o-mini", u) for u in units]
+        cache.put_many([(key, "f2") for key in keys])
+        assert len(keys) == 3 and cache.get_many(keys) == dict.fromkeys(keys, "f2")
         cache.close()
         code, out, err = run_main(["--format", "json", "-o", "-"], repo, env, capsys)
         assert len(functions(server)) == 3  # every unit asked: none of the cached "f2" is a summary
