@@ -295,6 +295,7 @@ JUDGE = [
     ("[f3] modified function discount", "echoes an id"),
     ("2023-08-22 13:21:50.123", "fewer than three words"),
     ("Fixed it.", "fewer than three words"),
+    ("函数现在把结果四舍五入到两位小数。", None),  # no spaces, many words
     ("```python\ndef add(self, item):\n    self.items.append(item)\n```", "code, not prose"),
     ("The code is: def add(self, name, price): self.items.append((name, price))", "code, not prose"),
     ("It adds an item. It adds an item.", "repeats a sentence"),

@@ -167,6 +167,7 @@ def clean_answer(raw: str) -> str:
 
 # ------------------------------------------------------------------------------------------- the rules
 _WORD = re.compile(r"\w*[^\W\d_]\w*")  # a token with a letter in it
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ID = re.compile(r"(?<![\w\[])\[?f\d+\]?(?![\w\]])")
 _LABELLED_ID = re.compile(r"(?<!\w)\[f\d+\]")
 _CODE_LINE = re.compile(
@@ -192,7 +193,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """Its words: tokens with a letter, and each CJK character (those scripts write no spaces)."""
+    return _WORD.findall(_CJK.sub(" ", text)) + _CJK.findall(text)
 
 
 def _norm(text: str) -> str:
