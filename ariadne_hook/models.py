@@ -12,6 +12,8 @@ ADDED, MODIFIED, DELETED, RENAMED, COPIED = "added", "modified", "deleted", "ren
 
 # Summary.status
 SUMMARIZED, CACHED, FALLBACK, SKIPPED = "summarized", "cached", "fallback", "skipped"
+# the start of Summary.reason of a fallback whose model answer was no summary ("rejected: echoes an id")
+REJECTED = "rejected: "
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,15 @@ def test_judge(raw: str, problem: str | None) -> None:
     assert answers.judge(raw, prompt=prompt).problem == problem
     if problem is None:
         assert answers.judge(raw, prompt=prompt, cut=True).problem == "cut at max_tokens"
+
+
+def test_the_markdown_review_counts_rejected_apart(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan: Plan = lambda _i, prompt: "echo" if "[f" in prompt or "shout" in prompt else None  # noqa: E731
+    with LLMServer(answer=answer, plan=plan) as server:
+        argv = ["-o", "-", "--no-cache", "--max-workers", "1"]
+        code, out, err = run_main(argv, repo, clean_env(OPENAI_BASE_URL=server.base_url), capsys)
+    assert code == 0, err
+    assert "· 2 summarized · 0 cached · 1 rejected · 0 fallback · 0 skipped" in out
+    assert "*offline summary — the model's answer was no summary: echoes an id*" in out
+    assert "> 1 model answer was no summary, even asked again (echoes an id): offline summaries" in out
+    assert "(2 summarized, 1 rejected, " in err

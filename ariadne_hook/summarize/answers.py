@@ -30,6 +30,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from ariadne_hook.models import REJECTED as REJECTED  # the reasons' prefix: one spelling
+
 K = TypeVar("K", bound=Hashable)
 
 SUMMARY, WALKTHROUGH, SUBJECT = "summary", "walkthrough", "subject"
@@ -48,7 +50,6 @@ SAME = "same text as another entry"
 EMPTY = "empty answer"
 SUBJECT_LONG = f"longer than {SUBJECT_CHARS} characters"
 NOT_IMPERATIVE = "not imperative"
-REJECTED = "rejected: "
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def rejection_note(reasons: Iterable[str | None]) -> str | None:
         return None
     why = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in refused.most_common())
     count = sum(refused.values())
-    return f"{count} model answers were no summary, even asked again ({why}): offline summaries"
+    were = "answer was" if count == 1 else "answers were"
+    return f"{count} model {were} no summary, even asked again ({why}): offline summaries"
 
 
 def retry_hint(problem: str, kind: str = SUMMARY) -> str:
