@@ -199,15 +199,17 @@ def assert_honest(data: Any, expected: set[str]) -> None:
     assert {k: stats[k] for k in by_status} == by_status and stats["functions"] == len(entries)
     rejected = [f for f in entries if f["status"] == "fallback" and f["reason"].startswith(answers.REJECTED)]
     assert stats["rejected"] == len(rejected)
+    if stats["rejected"]:  # the run's notes say it too
+        assert any("no summary, even asked again" in note for note in data["notes"]), data["notes"]
     line = data["_line"]
+    print(f"\n{line}\n  reasons: {sorted((f['reason'] or '') for f in entries)}")
+    if line is None:
+        return
     assert f"{stats['summarized']} summarized" in line, line
     if stats["rejected"]:
         assert f"{stats['rejected']} rejected" in line, line
     other = stats["fallback"] - stats["rejected"]
     assert (f"{other} fallback" in line) == bool(other), line
-    if stats["rejected"]:  # the run's notes say it too
-        assert any("no summary, even asked again" in note for note in data["notes"]), data["notes"]
-    print(f"\n{data['_line']}\n  reasons: {sorted((f['reason'] or '') for f in entries)}")
 
 
 @pytest.fixture
@@ -254,6 +256,7 @@ def test_a_staged_change(llama: LlamaServer, tmp_path: Path, capsys: pytest.Capt
     assert_honest(data, {"greet", "shout", "whisper"})
 
 
+ADDED = "def is_even(n):\n    return n % 2 == 0\n\n\ndef area(r):\n    return 3.14159 * r * r\n"
 HOOK = f"""#!/bin/sh
 exec "{sys.executable}" -m ariadne_hook --commit-msg-file "$1" --commit-msg-source "$2" --commit-subject
 """
@@ -269,7 +272,9 @@ def test_a_commit_subject_through_a_real_git_commit(
     repo = init_repo(tmp_path / "commit")
     write(repo, "words.py", STAGED_OLD)
     commit_all(repo)
-    write(repo, "words.py", STAGED_NEW)
+    # new functions: what this model summarizes best, so a subject is asked. (Not numbers.py: `python -m`
+    # puts the working directory first on sys.path, and the repository's file would shadow the stdlib's)
+    write(repo, "parity.py", ADDED)
     stage_all(repo)
     for name, body in (("prepare-commit-msg", HOOK), ("editor", EDITOR)):
         target = repo / ".git" / "hooks" / name
@@ -287,7 +292,7 @@ def test_a_commit_subject_through_a_real_git_commit(
     message = (tmp_path / "seen.txt").read_text(encoding="utf-8")
     subject = message.split("\n", 1)[0]
     review = json.loads((repo / ".ariadne" / "review.json").read_text(encoding="utf-8"))
-    assert {f["qualname"] for f in review["functions"]} == {"greet", "shout", "whisper"}
+    assert_honest({**review, "_line": None}, {"is_even", "area"})  # the hook's result line is git's
     if subject:  # proposed: a whole imperative line, never cut
         judged = answers.judge(subject, kind=answers.SUBJECT)
         assert judged.ok and judged.text == subject, f"subject {subject!r}: {judged.problem}"
@@ -296,7 +301,8 @@ def test_a_commit_subject_through_a_real_git_commit(
         assert message.startswith("\n#"), message
         why = ("commit subject failed (", "walkthrough not asked: no summary came from the model")
         assert any(n.startswith(why) for n in review["notes"]), review["notes"]
-    print(f"\nsubject: {subject!r}; notes: {review['notes']}")
+    statuses = [(f["qualname"], f["status"], f["reason"]) for f in review["functions"]]
+    print(f"\nsubject: {subject!r}; notes: {review['notes']}; {statuses}")
 
 
 def test_walkthrough_and_subject_asked_directly(llama: LlamaServer, tmp_path: Path) -> None:
