@@ -2,7 +2,7 @@
 
 Against the loopback model server taught to garble (tests/llm_server.py `garbled`): an answer that echoes an
 id, has fewer than three words, is code, repeats a sentence, is the same text as another entry's or was cut
-at max_tokens (finish_reason "length") is asked again once, alone, with twice the room and a line saying why;
+at max_tokens (finish_reason "length") is asked again once, alone, with more room and a line saying why;
 a second such answer keeps the offline summary with reason "rejected: <why>", counted apart in the result
 line, the JSON stats and the notes. The walkthrough and the commit subject are judged the same way. Markdown
 is stripped from answers without touching identifiers. The reasons are spelled out here (not imported), so
@@ -102,8 +102,8 @@ def test_a_garbled_answer_is_asked_again_then_rejected(
     assert {(f["status"], f["reason"]) for f in by_name.values()} == {("fallback", reason)}
     assert all(f["summary"] for f in by_name.values())  # the offline text instead
     assert len(sent) == 1 + 3  # one packed request, then each function once more, alone
-    for body in sent[1:]:  # with twice the room, and told why
-        assert "response_format" not in body and body["max_tokens"] == 2 * (40 + 160)
+    for body in sent[1:]:  # with half again the room, and told why
+        assert "response_format" not in body and body["max_tokens"] == (40 + 160) * 3 // 2
         assert f"{HINT}{reason.removeprefix('rejected: ')}." in user_prompt(body)
     stats = data["stats"]
     assert (stats["summarized"], stats["fallback"], stats["rejected"]) == (0, 3, 3)
@@ -181,7 +181,7 @@ def test_walkthrough_cut_at_max_tokens_is_asked_again_with_more_room(
         data = review(repo, server, capsys)
         walks = [b for b in server.bodies if user_prompt(b).startswith("Walkthrough")]
     assert data["walkthrough"] == WALK
-    assert len(walks) == 2 and walks[1]["max_tokens"] == 2 * walks[0]["max_tokens"]
+    assert len(walks) == 2 and walks[1]["max_tokens"] == walks[0]["max_tokens"] * 3 // 2
     assert HINT + "cut at max_tokens." in user_prompt(walks[1])
 
 
@@ -225,7 +225,7 @@ def test_a_subject_is_a_whole_imperative_line(
         reason = "rejected: longer than 72 characters"
     if fault:  # always cut
         assert asked.failed == {SUBJECT: reason} and not asked.texts
-        assert len(bodies) == 2 and bodies[1]["max_tokens"] == 2 * bodies[0]["max_tokens"]
+        assert len(bodies) == 2 and bodies[1]["max_tokens"] == bodies[0]["max_tokens"] * 3 // 2
     else:  # asked again once, told why; the second answer is a good line
         assert asked.texts == {SUBJECT: "Add punctuation to greet"} and not asked.failed
         assert len(bodies) == 2 and f"{HINT}{reason.removeprefix('rejected: ')}." in user_prompt(bodies[1])

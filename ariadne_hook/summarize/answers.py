@@ -17,8 +17,8 @@ identifiers kept) and names the first problem it finds, from a fixed vocabulary 
 - ``empty answer`` (its plain reason, without "rejected: "): nothing is left once markdown is gone (a lone
   ``#``, a comment line taken for a heading).
 
-The caller re-asks once (alone, with more room and :func:`retry_hint`) and otherwise keeps the offline
-text with the reason. The rules are deliberately plain: they catch what small and busy models produce,
+The caller re-asks once (alone, with :func:`more_room` and :func:`retry_hint`) and otherwise keeps the
+offline text with the reason. The rules are deliberately plain: they catch what small and busy models produce,
 never judge the prose's quality.
 """
 
@@ -81,6 +81,12 @@ def rejection_note(reasons: Iterable[str | None]) -> str | None:
     count = sum(refused.values())
     were = "answer was" if count == 1 else "answers were"
     return f"{count} model {were} no summary, even asked again ({why}): offline summaries"
+
+
+def more_room(max_tokens: int) -> int:
+    """The max_tokens of an answer asked again: half as much again as the first had (a summary that needs
+    more than that is longer than :data:`MAX_ANSWER_CHARS` anyway; a model that loops only loops longer)."""
+    return max_tokens * 3 // 2
 
 
 def retry_hint(problem: str, kind: str = SUMMARY) -> str:

@@ -7,7 +7,7 @@ stage does not import render) — never the code again. Secrets are redacted and
 endpoint, model, prompt version, the kind of request and its input), the same `Requester` (deadline-bounded
 timeouts, counted requests, token usage), the same bounded pool with the run's deadline; nothing is asked
 when no time is left. Each answer is judged (`answers.judge`): one that is no walkthrough or no whole
-imperative subject line (cut at max_tokens, code, a loop...) is asked again once with twice the room and a
+imperative subject line (cut at max_tokens, code, a loop...) is asked again once with more room and a
 line saying why, then is a failure "rejected: <why>". Any failure is a reason (the caller keeps the offline
 overview, and proposes no subject), never an exception.
 """
@@ -153,7 +153,7 @@ def _ask(kinds: list[str], prompt: str, settings: Settings, model: str, end: flo
             "model": model,
             "messages": [{"role": "system", "content": SYSTEMS[kind]}, {"role": "user", "content": user}],
             "temperature": TEMPERATURE,
-            "max_tokens": MAX_TOKENS[kind] * (2 if problem else 1),
+            "max_tokens": answers.more_room(MAX_TOKENS[kind]) if problem else MAX_TOKENS[kind],
         }
         return requester.send(lambda timeout: provider.complete(body, timeout=timeout))
 

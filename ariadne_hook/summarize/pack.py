@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ariadne_hook.summarize.answers import clean_answer, retry_hint
+from ariadne_hook.summarize.answers import clean_answer, more_room, retry_hint
 from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM
 
 TEMPERATURE = 0.2
@@ -55,7 +55,7 @@ class Unit:
 class Request:
     units: tuple[Unit, ...]
     structured: bool  # several units and a JSON schema; False: one unit, plain answer
-    retry: str | None = None  # asked again after this problem: twice the room, and a line saying why
+    retry: str | None = None  # asked again after this problem: more room, and a line saying why
 
     @property
     def ids(self) -> list[str]:
@@ -126,8 +126,9 @@ def schema(ids: Sequence[str]) -> dict[str, Any]:
 
 
 def max_tokens(units: int, retry: bool = False) -> int:
-    """The answer's room: twice as much for a unit asked again."""
-    return (TOKENS_BASE + TOKENS_PER_SUMMARY * units) * (2 if retry else 1)
+    """The answer's room (more for a unit asked again)."""
+    room = TOKENS_BASE + TOKENS_PER_SUMMARY * units
+    return more_room(room) if retry else room
 
 
 def body(model: str, request: Request, *, tuned: bool = True) -> dict[str, Any]:

@@ -10,7 +10,7 @@ the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a d
 Every answer is judged (`answers.judge`: an echoed id, fewer than three words, code, a repeated sentence, a
 copy of the prompt, an answer cut at max_tokens, or the same text as another entry's is no summary). A unit
 whose answer is no summary, or that a packed answer leaves out (or gives empty, invalid, or not as JSON), is
-asked again alone, once, with twice the room (and, after a rejected answer, a line saying why); a second
+asked again alone, once, with half again the room (and, after a rejected answer, a line saying why); a second
 rejection keeps the offline summary with reason "rejected: <why>". A cached text is judged too. An
 endpoint that rejects structured outputs gets one plain request per unit for the rest of the run. Every
 failure becomes the offline summary with status "fallback" and a short reason. Ctrl-C returns what is done,
