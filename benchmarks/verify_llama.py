@@ -82,6 +82,31 @@ def kind(body: Any) -> str:
     return "one function alone" + (", asked again after a rejected answer" if again else "")
 
 
+def verdicts(body: Any, answer: Any) -> list[str]:
+    """What the classifier says of each text of one answer ("summary" or the problem)."""
+    from ariadne_hook.summarize import answers, pack
+
+    choice = (answer or {}).get("choices", [{}])[0]
+    content = (choice.get("message") or {}).get("content") or ""
+    cut = choice.get("finish_reason") == "length"
+    if "response_format" not in body:
+        problem = answers.judge(content, cut=cut, kind=_kind_of(body)).problem
+        return [problem or "summary"]
+    ids = body["response_format"]["json_schema"]["schema"]["required"]
+    texts, bad = pack.split_answer(content, ids)
+    out = [answers.CUT if cut else reason for reason in bad.values()]
+    return out + [answers.judge(text).problem or "summary" for text in texts.values()]
+
+
+def _kind_of(body: Any) -> str:
+    from ariadne_hook.summarize import answers
+
+    prompt = user_prompt(body)
+    if prompt.startswith("Walkthrough"):
+        return answers.WALKTHROUGH
+    return answers.SUBJECT if prompt.startswith("Commit subject") else answers.SUMMARY
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1)
@@ -117,6 +142,10 @@ def main() -> None:
             )
             print("requests by kind:", dict(kinds))
             print("finish_reason by kind:", dict(finish))
+            judged = Counter(
+                (kind(body).split(" (")[0], v) for body, answer in proxy.seen for v in verdicts(body, answer)
+            )
+            print("each answer's texts, judged (before duplicates across entries):", dict(judged))
             statuses = Counter(f["status"] for f in data["functions"])
             reasons = Counter(f["reason"] for f in data["functions"] if f["status"] == "fallback")
             print("final statuses:", dict(statuses), "| stats:", data["stats"])
