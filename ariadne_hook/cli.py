@@ -14,12 +14,20 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
-from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
-from ariadne_hook.console import NO_CALL, Console, detail_lines, result_line, why
+from ariadne_hook.config import ConfigError, Settings, load_all
+from ariadne_hook.console import (
+    Console,
+    detail_lines,
+    model_note,
+    not_used_note,
+    result_line,
+    to_the_end,
+    write_out,
+)
 from ariadne_hook.models import (
     CACHED,
     FALLBACK,
@@ -32,11 +40,14 @@ from ariadne_hook.models import (
     Stats,
     Summary,
 )
+from ariadne_hook.publish.files import Refused, display_path, review_target, write_review
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
     import argparse
     from typing import Any
+
+    from ariadne_hook.summarize.provider import Provider
 
 __all__ = ["build_parser", "main", "main_entry"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -59,11 +70,13 @@ class Context:
     env: Mapping[str, str]
     hook: bool
     console: Console
+    started: float  # time.monotonic() when main began: the run's deadline counts from there
     root: Path | None = None
     settings: Settings | None = None
     notes: list[str] = field(default_factory=list)  # settings ignored or set aside: also in the report
     misconfigured: bool = False  # a setting was invalid or unknown (a hook warned and went on)
     pathspecs: list[Any] = field(default_factory=list)
+    target: Any = None  # where the review is written (publish/files.Target), decided once; None: stdout
 
     @property
     def strict(self) -> bool:
@@ -84,6 +97,7 @@ class Outcome:
     destination: str  # where the review went, for the result line
     failed: bool  # something --strict counts as a failure
     interrupted: bool = False
+    because: str | None = None  # why the model was not used or fell short (console.why)
 
 
 def flags_of(args: argparse.Namespace) -> dict[str, Any]:
@@ -162,7 +176,7 @@ def _collect(ctx: Context) -> Any:
             return info, pathspec.select(files, ctx.pathspecs)
         if root is None:
             where = args.repo or os.getcwd()
-            raise RunError(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
+            raise _bad_input(ctx, f"not inside a git repository: {where} (use --diff PATH to review a patch)")
         specs = pathspec.to_git(ctx.pathspecs)
         spec = args.range
         if spec is None and _in_pull_request_job(args, ctx.env):
@@ -181,18 +195,19 @@ def _collect(ctx: Context) -> Any:
         raise RunError(str(exc)) from None
 
 
-def _default_output(root: Path | None, settings: Settings) -> str:
-    if settings.output:
-        return settings.output
-    if root is None:
-        return "-"
-    from ariadne_hook.publish.files import UnsafeFolder, ariadne_dir
-
-    name = "review.json" if settings.format == "json" else "review.md"
+def _target(ctx: Context, written: str) -> Any:
+    """Where the review goes (publish/files.review_target), decided once before anything is asked. The
+    user's path that may not be written: exit 2 by hand; in a hook one warning line, the default place."""
+    s = ctx.s
     try:
-        return str(ariadne_dir(root) / name)
-    except UnsafeFolder as exc:
-        raise RunError(str(exc)) from None
+        return review_target(ctx.root, s.output, s.output_name, s.format)
+    except Refused as exc:
+        if not s.output or not ctx.hook:
+            raise (UsageError(f"{written}: {exc}") if s.output else exc) from None
+        ctx.notes.append(f"{written}: {exc}; written to the default place instead")
+        ctx.console.warn(ctx.notes[-1])
+        ctx.misconfigured = True
+    return review_target(ctx.root, None, s.output_name, s.format)
 
 
 def _cache_dir(ctx: Context) -> Path | None:
@@ -205,26 +220,29 @@ def _cache_dir(ctx: Context) -> Path | None:
 
 def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
-    from ariadne_hook.locate import locate
+    from ariadne_hook.locate import cut_notes, locate
     from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import resolve_provider, start_sdk_import, summarize
+    from ariadne_hook.summarize.provider import open_provider, resolve_provider
+    from ariadne_hook.summarize.stage import start_sdk_import, summarize
 
-    settings = ctx.s
-    started = time.monotonic()
+    settings, deadline_at = ctx.s, ctx.started + ctx.s.deadline  # one deadline instant for every stage
     sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
     try:
         info, files = _collect(ctx)
         files = apply_excludes(files, settings.excludes())
-        changes = locate(files, settings.languages)
+        changes = locate(files, settings.languages, deadline_at)
     finally:
         if sdk is not None:
             sdk.join()
-    end = time.monotonic() + settings.deadline  # one deadline: the references and the summaries keep it
-    scan = _references(ctx, info, files, changes, end)
-    if resolve_provider(settings) != "offline":
+    scan, cut = _references(ctx, info, files, changes, deadline_at), cut_notes(changes, settings.deadline)
+    # one provider for the run: what it learns about the endpoint holds for the walkthrough too
+    provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
+    if provider is not None:
         to_ask = sum(1 for c in changes if not c.skip_reason)
-        ctx.console.start(to_ask, settings.model or DEFAULT_MODEL, settings.deadline, ctx.hook)
-    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress, end=end)
+        ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
+    result = summarize(
+        changes, settings, _cache_dir(ctx), ctx.console.progress, end=deadline_at, provider=provider
+    )
     ctx.console.clear()
     summaries = with_references(result.summaries, scan.found if scan else {})
     report = Report(
@@ -235,18 +253,25 @@ def review(ctx: Context) -> Outcome:
         stats=_stats(
             summaries,
             result.requests,
-            time.monotonic() - started,
+            time.monotonic() - ctx.started,
             (result.prompt_tokens, result.completion_tokens),
         ),
-        notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
+        notes=(*ctx.notes, *cut, *result.notes, *([scan.note] if scan and scan.note else [])),
     )
     interrupted = bool(getattr(result, "interrupted", False))
     subject = None
     if not interrupted:  # after Ctrl-C nothing more is asked
-        report, subject, interrupted = _ask_overview(ctx, report, end)
+        report, subject, interrupted = _ask_overview(ctx, report, deadline_at, provider)
+    if provider is not None:
+        provider.close()
+    # a model not used: a note in the review
+    because = model_note(
+        report, settings, ctx.console.actions, withheld=_withheld(ctx), slow=_slow(ctx, report)
+    )
+    report = replace(report, notes=(*report.notes, *not_used_note(because)))
     destination = publish(report, ctx, subject)
-    failed = report.stats.fallback > 0 or ctx.misconfigured
-    return Outcome(report, destination, failed, interrupted=interrupted)
+    failed = report.stats.fallback > 0 or ctx.misconfigured or bool(cut)
+    return Outcome(report, destination, failed, interrupted=interrupted, because=because)
 
 
 WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
@@ -255,10 +280,10 @@ REFERENCES_BUDGET = 2.0
 
 
 def _references(
-    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], end: float
+    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], deadline_at: float
 ) -> Any:
     """What deleted, renamed and re-signatured functions left behind (locate/references.py): a small fixed
-    share of the run, never past its deadline ``end``. None for a patch (no revision to search)."""
+    share of the run, never past its deadline ``deadline_at``. None for a patch (no revision to search)."""
     if ctx.root is None or info.kind == "patch" or not changes:
         return None
     from ariadne_hook.locate.references import ReferenceScan, find_references
@@ -273,7 +298,7 @@ def _references(
             languages=s.languages,
             excludes=s.excludes(),
             budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
-            deadline=end,
+            deadline=deadline_at,
         )
     except Exception as exc:  # a bug in this extra must not cost the review
         return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")
@@ -281,8 +306,6 @@ def _references(
 
 def with_references(summaries: Sequence[Summary], found: Mapping[int, References]) -> tuple[Summary, ...]:
     """The summaries (in the entries' order) with what each entry left behind attached."""
-    from dataclasses import replace
-
     return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
 
 
@@ -298,25 +321,22 @@ def _wants_subject(ctx: Context) -> bool:
     )
 
 
-def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str | None, bool]:
+def _ask_overview(
+    ctx: Context, report: Report, deadline_at: float, provider: Provider | None
+) -> tuple[Report, str | None, bool]:
     """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
     offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
     (the report, the subject or None, whether Ctrl-C stopped it)"""
-    from dataclasses import replace
 
     if report.provider == "offline" or not report.summaries:
         return report, None, False
     from ariadne_hook.render.overview import overview_lines
     from ariadne_hook.render.sanitize import clean
-    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, overview_input
+    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, from_model, overview_input
     from ariadne_hook.summarize.pool import INTERRUPTED
 
     s = ctx.s
-    answered = [  # the model's summaries (not those made offline without a request: trivial, moved...)
-        x
-        for x in report.summaries
-        if x.status in (SUMMARIZED, CACHED) and not (x.reason or "").endswith(NO_CALL)
-    ]
+    answered = [x for x in report.summaries if from_model(x)]  # not offline ones (trivial, moved...)
     if report.stats.fallback and not answered:
         note = "walkthrough not asked: no summary came from the model"
         return replace(report, notes=(*report.notes, note)), None, False
@@ -327,7 +347,7 @@ def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str
     sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
     facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
     prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
-    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), end)
+    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), deadline_at, provider)
     notes = [*report.notes, *asked.notes]
     if WALKTHROUGH in asked.failed:
         notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
@@ -357,56 +377,39 @@ def rendered(report: Report, fmt: str) -> str:
 def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
     proposed commit subject for the prepare-commit-msg mode."""
-    from ariadne_hook.publish.files import atomic_write
-
-    settings, args = ctx.s, ctx.args
+    settings, args, target = ctx.s, ctx.args, ctx.target
     text = rendered(report, settings.format)
-    output = _default_output(ctx.root, settings)
-    target: Path | None = None
-    if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    if target is None:
+        write_out(text)
         destination = "stdout"
     else:
-        target = Path(output)
-        atomic_write(target, text)
-        destination = _display_path(target)
-    extra = _publish_github(report, args, target, ctx.env)
+        write_review(target, text)  # Refused (a symlink swapped in since): like a RunError
+        destination = display_path(target.path)
+    extra = _publish_github(report, ctx, target.path if target else None)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, ctx.env, subject))
     return "; ".join([destination, *[e for e in extra if e]])
 
 
-def _display_path(target: Path) -> str:
-    """The path relative to the current folder when it lies below it, else absolute."""
-    absolute = os.path.abspath(target)
-    relative = os.path.relpath(absolute)
-    return absolute if relative.startswith("..") else relative
-
-
-def _publish_github(
-    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
-) -> list[str]:
-    """Job summary, PR comment and step outputs; each returns a one-line status and never raises. Both get
-    the review rendered for GitHub (neutralized), never the review file's text."""
+def _publish_github(report: Report, ctx: Context, target: Path | None) -> list[str]:
+    """Job summary, PR comment and step outputs, from the review rendered for GitHub (neutralized), never the
+    review file's text; what was done for the result line, what failed (a comment skipped) a warning."""
+    args = ctx.args
     if not (args.pr_comment or args.step_summary):
         return []
-    from ariadne_hook.publish import actions_env, github, step_summary
+    from ariadne_hook.publish.github import to_actions
     from ariadne_hook.render.markdown import GITHUB, render_markdown
 
-    markdown = render_markdown(report, GITHUB)
-    done: list[str | None] = []
-    if args.step_summary:
-        done.append(step_summary.append_step_summary(markdown, env))
-    if args.pr_comment:
-        done.append(github.publish_pr_comment(markdown, env))
     outputs = {
-        "review-path": str(target.resolve()) if target is not None else "",
+        "review-path": str(target) if target is not None else "",  # a path the tool made and checked
         "functions": report.stats.functions,
         "fallbacks": report.stats.fallback,
     }
-    actions_env.write_outputs(env, outputs)
-    return [d for d in done if d]
+    markdown = render_markdown(report, GITHUB)
+    done, failed = to_actions(markdown, ctx.env, args.pr_comment, args.step_summary, outputs)
+    for problem in failed:
+        ctx.console.warn(problem)
+    return done
 
 
 def _commit_message(
@@ -474,6 +477,8 @@ def _load(ctx: Context, problems: list[str]) -> None:
         raise _bad_input(ctx, root_error)
     if ctx.args.paths:
         _resolve_paths(ctx)
+    if not ctx.args.dry_run:
+        ctx.target = _target(ctx, loaded.written.get("output", "output"))
 
 
 def _resolve_paths(ctx: Context) -> None:
@@ -495,19 +500,40 @@ def run(ctx: Context, problems: list[str]) -> int:
         return dry_run(ctx)
     skips = _quick_skips(ctx)
     outcome = _skipped_outcome(skips, ctx) if skips is not None else review(ctx)
-    report = outcome.report
-    endpoint = _netloc(ctx.s.base_url) if ctx.s.base_url else "api.openai.com"
-    wanted_model = ctx.s.provider != "offline" and bool(ctx.s.model or ctx.s.azure_api_version)
-    because = why(report, ctx.s.deadline, endpoint, wanted_model)
+    report, because = outcome.report, outcome.because
     if because is not None or not ctx.s.quiet:
         line = result_line(report, outcome.destination)
         ctx.console.line(f"{line}; {because}" if because else line)
+    if because is not None and ctx.console.actions:
+        ctx.console.warn(because)
     if ctx.s.verbose:
         for line in detail_lines(report):
             ctx.console.line(line)
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if ctx.strict and outcome.failed else EXIT_OK
+
+
+def _withheld(ctx: Context) -> str | None:
+    """Why the trust rules kept the user's key from the endpoint, if they did (a `console.WITHHELD` key)."""
+    s = ctx.s
+    if s.api_key or not s.base_url or not ctx.env.get("OPENAI_API_KEY"):
+        return None
+    from ariadne_hook.endpoints import is_loopback, is_plain_http
+
+    return "plain http" if is_plain_http(s.base_url) and not is_loopback(s.base_url) else "repository"
+
+
+def _slow(ctx: Context, report: Report) -> str | None:
+    """The hint for requests that timed out on a local server (this machine): it may just need longer."""
+    from ariadne_hook.endpoints import is_loopback
+
+    url = ctx.s.base_url
+    if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
+        return None
+    from ariadne_hook.summarize.stage import slow_hint
+
+    return slow_hint(ctx.s.timeout)
 
 
 def dry_run(ctx: Context) -> int:
@@ -518,23 +544,18 @@ def dry_run(ctx: Context) -> int:
     from ariadne_hook.locate import locate
     from ariadne_hook.source.exclude import apply_excludes
     from ariadne_hook.summarize.stage import dry_run as request_bodies
+    from ariadne_hook.words import plural
 
     _, files = _collect(ctx)
-    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages)
+    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages, ctx.started + ctx.s.deadline)
     bodies = request_bodies(changes, ctx.s)
-    sys.stdout.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    write_out(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
     chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
     ctx.console.line(
-        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent or written"
+        f"dry run: {plural(len(bodies), 'request')}, {plural(chars, 'prompt char')} would be sent; "
+        "nothing sent or written"
     )
     return EXIT_OK
-
-
-def _netloc(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).netloc or url
 
 
 def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
@@ -555,29 +576,30 @@ def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    started = time.monotonic()  # the deadline bounds the whole run: it counts from here
     env = os.environ if environ is None else environ
     words = list(sys.argv[1:] if argv is None else argv)
     hook = in_hook(words, env)
-    console = Console(sys.stderr)
+    console = Console(sys.stderr, actions=env.get("GITHUB_ACTIONS") == "true")
     try:
-        args, problems = parse(words, hook)
+        args, problems = parse(words, hook, pre_commit=bool(env.get("PRE_COMMIT")))
     except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except ArgError as exc:
-        console.line(f"error: {exc} (see --help)")
+        console.error(str(exc))
         return EXIT_USAGE
-    ctx = Context(args, env, hook, console)
+    ctx = Context(args, env, hook, console, started)
     verbose = bool(args.verbose) or env.get("ARIADNE_VERBOSE", "").strip().lower() in _TRUE
     try:
         return run(ctx, problems)
     except UsageError as exc:
-        console.line(f"error: {exc}")
+        console.error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.line("interrupted")
         return EXIT_INTERRUPTED
-    except RunError as exc:
-        console.line(str(exc))
+    except (RunError, Refused) as exc:
+        console.error(str(exc), prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     except Exception as exc:  # the hook never blocks a commit: one line, exit 0
         if verbose:
@@ -585,7 +607,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
             console.clear()
             traceback.print_exc()
-        console.line(f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked")
+        problem = f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked"
+        console.error(problem, prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     finally:
         console.clear()
@@ -597,12 +620,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main_entry() -> None:
-    code = main()
+    code = to_the_end(main)  # output flushed; a reader that went away (`| head -1`) is no error
     if code == EXIT_INTERRUPTED or _threads_left():
         # What was done is written. Requests still in flight (after Ctrl-C, or past the deadline) cannot be
         # interrupted and would hold the interpreter's exit until they end: end the process now.
-        sys.stdout.flush()
-        sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
 

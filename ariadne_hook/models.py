@@ -14,6 +14,8 @@ ADDED, MODIFIED, DELETED, RENAMED, COPIED = "added", "modified", "deleted", "ren
 SUMMARIZED, CACHED, FALLBACK, SKIPPED = "summarized", "cached", "fallback", "skipped"
 # the start of Summary.reason of a fallback whose model answer was no summary ("rejected: echoes an id")
 REJECTED = "rejected: "
+# the reason given (or that starts the reason) for what the run's deadline left undone
+DEADLINE = "deadline"
 
 
 @dataclass(frozen=True)

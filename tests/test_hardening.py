@@ -325,7 +325,8 @@ SCENARIOS: dict[str, Scenario] = {
 def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
     where, argv, stdin = SCENARIOS[name](tmp_path)
     before = snapshot(where) if (where / ".git").exists() else None
-    refused = name in ("empty-diff", "malformed-patch")  # nonsense by hand: exit 2; a hook only reports it
+    # nonsense by hand: exit 2; a hook only reports it
+    refused = name in ("empty-diff", "malformed-patch", "outside-repo")
     env = clean_env(PRE_COMMIT="1") if refused else clean_env()
     if refused:
         code, _, err = run_main(

@@ -240,7 +240,12 @@ def test_llm_client_asks_again_then_gives_na(tmp_path: Path) -> None:
         LLMClient("m", base_url=server.base_url) as client,
     ):
         good = client.batch_generate_summaries([{"code": "def f(): return 1"}])
-        assert server.requests == 2 and HINT + "cut at max_tokens." in user_prompt(server.bodies[1])
+        first, again = server.bodies
+        assert server.requests == 2 and HINT + "cut at max_tokens." in user_prompt(again)
+        assert again["max_tokens"] == first["max_tokens"] * 3 // 2  # half again the room
+        assert (
+            user_prompt(again).startswith(user_prompt(first)) and again["messages"][0] == first["messages"][0]
+        )
     assert good != [NOT_AVAILABLE] and answers.judge(good[0]).ok
     with LLMServer(fault="echo") as server, LLMClient("m", base_url=server.base_url) as client:
         assert client.batch_generate_summaries([{"code": "def f(): return 1"}]) == [NOT_AVAILABLE]
@@ -326,3 +331,31 @@ def test_the_markdown_review_counts_rejected_apart(repo: Path, capsys: pytest.Ca
     assert "*offline summary — the model's answer was no summary: echoes an id*" in out
     assert "> 1 model answer was no summary, even asked again (echoes an id): offline summaries" in out
     assert "(2 summarized, 1 rejected, " in err
+
+
+def test_a_re_ask_is_built_as_the_endpoint_learned(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A re-ask is the same `Ask` with more room and a line saying why: the provider's one request builder
+    makes its body, so what it learned about the endpoint holds for it too. Here a reasoning model (no
+    temperature; max_completion_tokens with room to reason) on an endpoint without json_schema (packed
+    answers as json_object): the packed answer echoes ids, each function is asked again alone, the walkthrough
+    is cut once and asked again."""
+    garble: Plan = lambda _i, prompt: (  # noqa: E731
+        "echo"
+        if "[f" in prompt
+        else "length"
+        if prompt.startswith("Walkthrough") and HINT not in prompt
+        else None
+    )
+    with LLMServer(answer=answer, plan=garble, reasoning=True, reject_format="json_schema") as server:
+        data = review(repo, server, capsys)
+        bodies = list(server.bodies)
+    assert {f["status"] for f in data["functions"]} == {"summarized"} and data["walkthrough"] == WALK
+    answered = [b for b in bodies if "max_tokens" not in b and "temperature" not in b]
+    packed = [b for b in answered if "[f" in user_prompt(b)]
+    assert len(packed) == 1 and packed[0]["response_format"] == {"type": "json_object"}
+    alone = [b for b in answered if HINT in user_prompt(b) and user_prompt(b).startswith("File:")]
+    assert len(alone) == 3 and all("response_format" not in b for b in alone)
+    assert {b["max_completion_tokens"] for b in alone} == {(40 + 160) * 3 // 2 + 25_000}
+    walks = [b for b in answered if user_prompt(b).startswith("Walkthrough")]
+    assert [b["max_completion_tokens"] for b in walks] == [220 + 25_000, 220 * 3 // 2 + 25_000]
+    assert HINT + "cut at max_tokens." in user_prompt(walks[1])

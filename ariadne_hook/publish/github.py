@@ -215,6 +215,23 @@ def _describe(exc: GitHubError, owner: str, name: str, number: int) -> str:
     return f"{prefix}{exc}: PR comment skipped"
 
 
+PUBLISHED = ("created comment", "updated comment", "wrote")  # the statuses of what went as asked
+
+
+def to_actions(
+    markdown: str, env: Mapping[str, str], comment: bool, summary: bool, outputs: Mapping[str, object]
+) -> tuple[list[str], list[str]]:
+    """The job summary (``summary``), the PR comment (``comment``) and the step outputs from ``markdown``, the
+    review rendered for GitHub: (what was done, what failed or was skipped), one line each; never raises."""
+    from ariadne_hook.publish import actions_env, step_summary
+
+    statuses = [step_summary.append_step_summary(markdown, env) if summary else None]
+    statuses.append(publish_pr_comment(markdown, env) if comment else None)
+    statuses.append(actions_env.write_outputs(env, outputs))
+    done = [s for s in statuses[:2] if s and s.startswith(PUBLISHED)]
+    return done, [s for s in statuses if s and not s.startswith(PUBLISHED)]
+
+
 def publish_pr_comment(markdown: str, env: Mapping[str, str]) -> str:
     """Create or update this tool's comment on the pull request of the Actions event; a one-line status.
 

@@ -17,8 +17,9 @@ identifiers kept) and names the first problem it finds, from a fixed vocabulary 
 - ``empty answer`` (its plain reason, without "rejected: "): nothing is left once markdown is gone (a lone
   ``#``, a comment line taken for a heading).
 
-The caller re-asks once (alone, with :func:`more_room` and :func:`retry_hint`) and otherwise keeps the
-offline text with the reason. The rules are deliberately plain: they catch what small and busy models produce,
+The caller re-asks once (alone: :func:`reask` gives the same `Ask` half again the room and a line saying
+why, so the provider's one request builder makes the re-asked body too) and otherwise keeps the offline text
+with the reason. The rules are deliberately plain: they catch what small and busy models produce,
 never judge the prose's quality.
 """
 
@@ -27,10 +28,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from ariadne_hook.models import REJECTED as REJECTED  # the reasons' prefix: one spelling
+from ariadne_hook.summarize.provider import Ask
 
 K = TypeVar("K", bound=Hashable)
 
@@ -97,6 +99,12 @@ def retry_hint(problem: str, kind: str = SUMMARY) -> str:
         SUBJECT: f"one imperative line of at most {SUBJECT_CHARS} characters, such as 'Fix ...'",
     }[kind]
     return f"\n\n(The previous answer was not usable: {problem.removeprefix(REJECTED)}. Answer with {want}.)"
+
+
+def reask(ask: Ask, problem: str, kind: str = SUMMARY) -> Ask:
+    """``ask`` asked again after an answer that was no ``kind`` because of ``problem``: the same request
+    with :func:`more_room` and :func:`retry_hint` (the provider builds its body as it builds any other)."""
+    return replace(ask, user=ask.user + retry_hint(problem, kind), answer_tokens=more_room(ask.answer_tokens))
 
 
 # -------------------------------------------------------------------------------------------- cleaning
@@ -277,25 +285,52 @@ def duplicates(texts: Mapping[K, str], taken: Mapping[K, str] | None = None) -> 
     return {k for k, t in texts.items() if seen[_norm(t)] > 1 or _norm(t) in accepted}
 
 
+@dataclass(frozen=True)
+class Settled(Generic[K]):
+    """A round's answers: the summaries, the entries to ask again alone (with the problem to say, None when
+    their answer only lacked them), the entries given up (with their reason)."""
+
+    accepted: dict[K, str]
+    again: dict[K, str | None]
+    failed: dict[K, str]
+
+
 class Ledger(Generic[K]):
     """The answers per entry over a run: an entry is answered at most twice (a second time only after its
-    first answer was no summary), and a text that another entry was given is no summary."""
+    first answer was no summary), and a text that another entry was given is no summary.
 
-    def __init__(self) -> None:
-        self.answered: Counter[K] = Counter()  # answers received per entry (the caller counts them)
+    ``plain``: the failures that are not a rejected answer (a packed answer that left an entry out or was no
+    JSON): the entry is asked again without a line saying why, and its reason keeps no ``rejected:``."""
+
+    def __init__(self, plain: Iterable[str] = ()) -> None:
+        self.plain = frozenset(plain)
+        self.answered: Counter[K] = Counter()  # answers received per entry
         self.accepted: dict[K, str] = {}  # the entries' summaries so far (from the model or a cache)
+        self._given: dict[K, str] = {}  # this round: entry -> a text that passed `judge`
+        self._problems: dict[K, str] = {}  # this round: entry -> why its answer is none
 
-    def settle(
-        self, given: Mapping[K, str], problems: Mapping[K, str]
-    ) -> tuple[dict[K, str], dict[K, str], dict[K, str]]:
-        """One round: ``given`` the texts that passed :func:`judge`, ``problems`` why the others did not.
-        (accepted: entry -> summary, to ask again: entry -> problem, given up: entry -> problem)."""
+    def record(
+        self, key: K, raw: str, *, cut: bool = False, prompt: str = "", lack: str | None = None
+    ) -> None:
+        """One entry's answer this round, judged; ``lack``: why the answer holds nothing for it."""
+        self.answered[key] += 1
+        judged = judge(raw, cut=cut, prompt=prompt)
+        if lack is None and judged.ok:
+            self._given[key] = judged.text
+        else:
+            self._problems[key] = lack or judged.problem or EMPTY
+
+    def settle(self) -> Settled[K]:
+        """The round recorded since the last call, with the texts given to two entries taken out."""
+        given, problems = self._given, self._problems
+        self._given, self._problems = {}, {}
         same = duplicates(given, self.accepted)
         accepted = {k: text for k, text in given.items() if k not in same}
         self.accepted.update(accepted)
-        problems = {**problems, **dict.fromkeys(same, SAME)}
-        again = {k: p for k, p in problems.items() if self.answered[k] < 2}
-        return accepted, again, {k: p for k, p in problems.items() if k not in again}
+        problems.update(dict.fromkeys(same, SAME))
+        again = {k: None if p in self.plain else p for k, p in problems.items() if self.answered[k] < 2}
+        failed = {k: p if p in self.plain else rejected(p) for k, p in problems.items() if k not in again}
+        return Settled(accepted, again, failed)
 
 
 # ---------------------------------------------------------------------------------------- the subject

@@ -28,6 +28,7 @@ from ariadne_hook.summarize.fact_changes import (
     raise_changes,
     sentence,
 )
+from ariadne_hook.words import plural
 
 MINUS = "\u2212"
 
@@ -76,10 +77,6 @@ def moved_summaries(changes: Sequence[FunctionChange]) -> dict[int, str]:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _counts(diff: str) -> str:
@@ -144,10 +141,10 @@ def _kind(change: FunctionChange, facts: FunctionFacts | None) -> str:
 def _function(change: FunctionChange) -> str:
     old, new = _known(change.old_facts), _known(change.new_facts)
     if change.change == "added":
-        parts = [f"New {_kind(change, new)} ({_plural(_size(change.new_lines), 'line')})."]
+        parts = [f"New {_kind(change, new)} ({plural(_size(change.new_lines), 'line')})."]
         parts += _describe(new, change.language, "")
     elif change.change == "deleted":
-        parts = [f"Removed {_kind(change, old)} ({_plural(_size(change.old_lines), 'line')})."]
+        parts = [f"Removed {_kind(change, old)} ({plural(_size(change.old_lines), 'line')})."]
         parts += _describe(old, change.language, "past")[:1]
     else:
         parts = _modified(change, old, new)
@@ -168,8 +165,7 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
     if facts.raises:
         parts.append(f"Raises {names_list(facts.raises)}.")
     if facts.returns_count:
-        places = "place" if facts.returns_count == 1 else "places"
-        parts.append(f"Returns in {facts.returns_count} {places}.")
+        parts.append(f"Returns in {plural(facts.returns_count, 'place')}.")
     return parts
 
 
@@ -229,7 +225,7 @@ def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
     before, after = _size(change.old_lines), _size(change.new_lines)
-    size = _plural(after, "line") + ("" if before == after else f", was {before}")
+    size = plural(after, "line") + ("" if before == after else f", was {before}")
     return f"Changed {_kind(change, new)} ({size})."
 
 
@@ -557,7 +553,7 @@ def _file(change: FunctionChange) -> str:
             context = found.group(2).strip()
             hunks.append(f"line {found.group(1)}" + (f" ({context[:60]})" if context else ""))
     counts = _counts(change.diff).removesuffix(".")
-    text = f"File {change.change}: {counts} in {_plural(len(hunks), 'hunk')}."
+    text = f"File {change.change}: {counts} in {plural(len(hunks), 'hunk')}."
     return f"{text} At {names_list(hunks, 5)}." if hunks else text
 
 
