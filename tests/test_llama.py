@@ -149,13 +149,13 @@ STAGED_NEW = (  # three bodies changed, nothing outside them: three entries
 
 
 def settings_env(llama: LlamaServer) -> dict[str, str]:
-    """The settings of a user with a small local server: two requests at a time (its two slots), prompts that
-    fit a 2k-token slot with room for the answer, generous time (a busy 2-core CPU), no cache."""
+    """The settings of a user with a small local server: two requests at a time (its two slots), generous
+    time (a busy 2-core CPU), no cache. The prompt budget is the default, which fits a 2k-token slot with
+    room for the answers."""
     return {
         "OPENAI_BASE_URL": llama.base_url,
         "ARIADNE_MODEL": "smollm2-135m",
         "ARIADNE_MAX_WORKERS": str(PARALLEL),
-        "ARIADNE_MAX_PROMPT_CHARS": "3000",
         "ARIADNE_TIMEOUT": "300",
         "ARIADNE_DEADLINE": "900",
         "ARIADNE_CACHE": "off",
