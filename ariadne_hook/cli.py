@@ -327,8 +327,8 @@ def _ask_overview(
 
     if report.provider == "offline" or not report.summaries:
         return report, None, False
-    from ariadne_hook.render.overview import overview_lines
     from ariadne_hook.render.sanitize import clean
+    from ariadne_hook.summarize.offline_overview import overview_lines
     from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, from_model, overview_input
     from ariadne_hook.summarize.pool import INTERRUPTED
 

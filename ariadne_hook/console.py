@@ -194,7 +194,7 @@ def result_line(report: Report, destination: str) -> str:
     if stats.requests:
         tokens = f"{stats.prompt_tokens}+{stats.completion_tokens} tokens"
         parts.append(f"{plural(stats.requests, 'request')}, {tokens}")
-    from ariadne_hook.render.counts import describe, kind_counts
+    from ariadne_hook.counts import describe, kind_counts
 
     kinds = ", ".join(describe(kind_counts(report.summaries), leave_out=("skipped",))) or "0 functions"
     return f"{kinds} in {plural(files, 'file')} ({', '.join(parts)}) -> {destination}"
