@@ -30,6 +30,7 @@ from ariadne_hook.pipeline import (
     skipped_outcome,
     switched_on,
 )
+from ariadne_hook.publish.actions_env import annotation, in_actions
 from ariadne_hook.publish.files import Refused, review_target
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
@@ -153,7 +154,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     words = list(sys.argv[1:] if argv is None else argv)
     hook = in_hook(words, env)
-    console = Console(sys.stderr, actions=env.get("GITHUB_ACTIONS") == "true")
+    console = Console(sys.stderr, annotate=annotation if in_actions(env) else None)
     try:
         args, problems = parse(words, hook, pre_commit=bool(env.get("PRE_COMMIT")))
     except SystemExit as exc:  # --help / --version

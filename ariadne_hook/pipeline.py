@@ -35,6 +35,7 @@ from ariadne_hook.models import (
     Stats,
     Summary,
 )
+from ariadne_hook.publish import targets
 from ariadne_hook.publish.files import display_path, write_review
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
@@ -373,31 +374,15 @@ def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     else:
         write_review(target, text)  # Refused (a symlink swapped in since): like a RunError
         destination = display_path(target.path)
-    extra = _publish_github(report, ctx, target.path if target else None)
+    extra: list[str] = []
+    for host in targets(ctx.env, comment=args.pr_comment, summary=args.step_summary):
+        published = host.publish(report, target.path if target is not None else None)
+        for problem in published.problems:
+            ctx.console.warn(problem)
+        extra.extend(published.done)
     if args.commit_msg_file:
         extra.append(_commit_message(report, args, settings, ctx.env, subject))
     return "; ".join([destination, *[e for e in extra if e]])
-
-
-def _publish_github(report: Report, ctx: Context, target: Path | None) -> list[str]:
-    """Job summary, PR comment and step outputs, from the review rendered for GitHub (neutralized), never the
-    review file's text; what was done for the result line, what failed (a comment skipped) a warning."""
-    args = ctx.args
-    if not (args.pr_comment or args.step_summary):
-        return []
-    from ariadne_hook.publish.github import to_actions
-    from ariadne_hook.render.markdown import GITHUB, render_markdown
-
-    outputs = {
-        "review-path": str(target) if target is not None else "",  # a path the tool made and checked
-        "functions": report.stats.functions,
-        "fallbacks": report.stats.fallback,
-    }
-    markdown = render_markdown(report, GITHUB)
-    done, failed = to_actions(markdown, ctx.env, args.pr_comment, args.step_summary, outputs)
-    for problem in failed:
-        ctx.console.warn(problem)
-    return done
 
 
 def _commit_message(
