@@ -173,10 +173,10 @@ def _collect(ctx: Context) -> Any:
             raise BadInput(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
         specs = pathspec.to_git(ctx.pathspecs)
         spec = args.range
-        if spec is None and _in_pull_request_job(args, ctx.env):
-            from ariadne_hook.source.event import pr_range
+        if spec is None and _in_review_job(args, ctx.env):
+            from ariadne_hook.source.ci import review_range
 
-            spec = pr_range(ctx.env)
+            spec = review_range(ctx.env)
         if spec is not None:
             info, files = source_git.revision_range(root, spec, s.max_file_bytes, specs)
             if args.range is not None and info.base == info.head:
@@ -202,15 +202,18 @@ def _read_patch(spec: str) -> tuple[str, str]:
     return data.decode("utf-8", errors="surrogateescape"), label
 
 
-def _in_pull_request_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
-    """A run in a GitHub Actions job with an event file and no --range/--diff: review the pull request
-    (``base...head``) when the event is one. Never inside a pre-commit hook, which reviews what is staged."""
+def _in_review_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
+    """A run in a CI job building a pull or merge request (source/ci.py: GitHub Actions with an event file, a
+    GitLab merge-request pipeline) and no --range/--diff: review the request (``base...head``) when the job
+    names both commits. Never inside a pre-commit hook, which reviews what is staged."""
+    from ariadne_hook.source.ci import in_review_job
+
     return (
         args.range is None
         and args.diff is None
         and not args.commit_msg_file
         and not env.get("PRE_COMMIT")
-        and bool(env.get("GITHUB_EVENT_PATH"))
+        and in_review_job(env)
     )
 
 
@@ -401,7 +404,7 @@ def _commit_message(
 def quick_skips(ctx: Context) -> list[FileChange] | None:
     """The hook's fast path: when nothing staged needs review, the skipped files (no GitPython import)."""
     args, root = ctx.args, ctx.root
-    if args.diff is not None or args.range is not None or root is None or _in_pull_request_job(args, ctx.env):
+    if args.diff is not None or args.range is not None or root is None or _in_review_job(args, ctx.env):
         return None
     from ariadne_hook.source.noop import excluded_only
 
