@@ -24,7 +24,8 @@ from typing import Protocol, cast
 
 from ariadne_hook.models import Report
 
-TARGETS = ("github",)  # modules of this package, in the order their CI is looked for
+TARGETS = ("github", "gitlab")  # modules of this package, in the order their CI is looked for
+MARKER = "<!-- ariadne-hook:review -->"  # the first line of the one comment or note a target keeps
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ariadne_hook.models import Report
-from ariadne_hook.publish import Published
+from ariadne_hook.publish import MARKER, Published
 from ariadne_hook.publish.actions_env import in_actions, pull_request, repository
 from ariadne_hook.publish.rest import ApiError, api_base, call, next_link, same_api
 from ariadne_hook.render.markdown import GITHUB, render_markdown
 from ariadne_hook.render.sanitize import trim_markdown
 
 __all__ = ["MARKER", "comment_body", "detected", "next_link", "publish_pr_comment", "target", "to_actions"]
-MARKER = "<!-- ariadne-hook:review -->"
 MAX_COMMENT_CHARS = 65_536
 DEFAULT_API_URL = "https://api.github.com"
 PER_PAGE = 100
