@@ -4,12 +4,15 @@ found across pages; someone else's note left alone; a token that may not write o
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 
 from ariadne_hook.models import Summary
@@ -20,6 +23,7 @@ from tests.gitlab_server import GitLabServer, quick_actions
 from tests.gitutil import commit_all, git, init_repo, write
 from tests.llm_server import LLMServer
 from tests.runner import clean_env, run_main
+from tests.test_action import ROOT, assert_a_release_of_this_repository, readme_pin, run, snippet, tool
 from tests.test_render_safety import (
     ALLOWED,
     ANSWERS,
@@ -403,3 +407,63 @@ def test_step_summary_on_gitlab_says_there_is_none(
     code, _, err = run_main(["--step-summary"], Path(mr_repo["repo"]), env, capsys)
     assert code == 0 and "warning: --step-summary: GitLab has no job summary" in err
     assert not gl.requests  # no note asked for: nothing sent
+
+
+# the README's .gitlab-ci.yml, as written ----------------------------------------------------------------
+GITLAB_HEADING = "Use it in GitLab CI"
+_TOOL_PIN = re.compile(r"^\s+TOOL_COMMIT: ([0-9a-f]{40}) # ariadne-hook (v\d+\.\d+\.\d+)$", re.MULTILINE)
+
+
+def readme_job() -> tuple[str, dict[str, Any]]:
+    """(the snippet's text, its one job)."""
+    lang, code = snippet(ROOT / "README.md", GITLAB_HEADING)
+    assert lang in ("yaml", "yml")
+    jobs = [job for job in yaml.safe_load(code).values() if isinstance(job, dict) and "script" in job]
+    assert len(jobs) == 1
+    return code, jobs[0]
+
+
+def test_the_readme_gitlab_job_is_valid_and_pinned_to_a_release(tmp_path: Path) -> None:
+    code, job = readme_job()
+    path = tmp_path / ".gitlab-ci.yml"
+    path.write_text(code, encoding="utf-8")
+    proc = run(tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["variables"]["GIT_DEPTH"] == 0  # the base commit is fetched
+    assert job["artifacts"] == {"when": "always", "paths": [".ariadne/review.md"]}
+    [pin] = _TOOL_PIN.findall(code)
+    assert pin == readme_pin()  # the release the Action and the hook snippets pin
+    assert_a_release_of_this_repository(*pin)
+    [install] = [line for line in job["script"] if line.startswith("pip install")]
+    repo = "https://github.com/ariadne-hook/ariadne-hook"
+    assert f'"ariadne-hook @ git+{repo}@$TOOL_COMMIT"' in install  # the tool at the release commit
+    constraints = "/ariadne-hook/ariadne-hook/$TOOL_COMMIT/.github/constraints.txt"
+    assert f'-c "https://raw.githubusercontent.com{constraints}"' in install  # and its dependencies
+    assert "gitpython==" in git(ROOT, "show", f"{pin[0]}:.github/constraints.txt")
+
+
+def test_the_readme_gitlab_job_posts_then_updates_its_note(
+    gl: GitLabServer, mr_repo: dict[str, str], tmp_path: Path
+) -> None:
+    """Each line of its script but the install, run as a GitLab runner runs it (a shell, the job's variables
+    and the merge-request pipeline's), the tool on PATH: a note, then the same note updated."""
+    _, job = readme_job()
+    commands = [line for line in job["script"] if not line.startswith("pip install")]
+    assert commands and all(line.split()[0] == "ariadne-hook" for line in commands)
+    repo = Path(mr_repo["repo"])
+    git(repo, "checkout", "-q", "--detach", mr_repo["feature"])  # GitLab checks out the pipeline's commit
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "ariadne-hook").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ariadne_hook "$@"\n')
+    (shim / "ariadne-hook").chmod(0o755)
+    env = clean_env(**mr_env(gl, mr_repo), **{k: str(v) for k, v in job["variables"].items()})
+    env.update(PATH=f"{shim}{os.pathsep}{env['PATH']}", PYTHONPATH=str(ROOT), HOME=str(tmp_path))
+    for expected in ("created note", "updated note"):
+        for command in commands:
+            proc = run("bash", "-e", "-c", command, cwd=repo, env=env)
+            assert proc.returncode == 0, (command, proc.stderr)
+            assert expected in proc.stderr and "warning" not in proc.stderr, proc.stderr
+    [note] = ours(gl)
+    assert "perimeter" in note["body"] and len(gl.calls("POST")) == 1 and gl.executed == []
+    assert (repo / ".ariadne" / "review.md").is_file()  # the job's artifact
