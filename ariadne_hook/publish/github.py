@@ -21,7 +21,7 @@ from typing import Any
 from ariadne_hook.models import Report
 from ariadne_hook.publish import MARKER, Published
 from ariadne_hook.publish.actions_env import in_actions, pull_request, repository
-from ariadne_hook.publish.rest import ApiError, api_base, call, next_link, same_api
+from ariadne_hook.publish.rest import Api, ApiError, api_base, call, next_link, same_api
 from ariadne_hook.render.markdown import GITHUB, render_markdown
 from ariadne_hook.render.sanitize import trim_markdown
 
@@ -30,18 +30,10 @@ MAX_COMMENT_CHARS = 65_536
 DEFAULT_API_URL = "https://api.github.com"
 PER_PAGE = 100
 MAX_PAGES = 100  # 10,000 comments: enough for any pull request, and no endless Link loop
-TIMEOUT = 15.0
 TRIM_NOTE = (
     "> **Note:** this review was trimmed to fit GitHub's 65,536-character comment limit; "
     "the full review is in the job summary and the review file."
 )
-
-
-@dataclass(frozen=True)
-class Api:
-    base_url: str  # no trailing slash, e.g. https://api.github.com or https://ghe.example/api/v3
-    token: str = field(repr=False)
-    timeout: float = TIMEOUT
 
 
 def api_from_env(env: Mapping[str, str]) -> Api:

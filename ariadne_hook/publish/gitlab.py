@@ -45,7 +45,7 @@ from typing import Any
 
 from ariadne_hook.models import Report
 from ariadne_hook.publish import MARKER, Published
-from ariadne_hook.publish.rest import ApiError, api_base, call, next_link, same_api
+from ariadne_hook.publish.rest import Api, ApiError, api_base, call, next_link, same_api
 from ariadne_hook.render.markdown import GITHUB, Destination, render_markdown
 from ariadne_hook.render.sanitize import ZWJ, neutralize, neutralize_inline, trim_markdown
 from ariadne_hook.source.merge_request import MergeRequest, in_gitlab_ci, merge_request
@@ -53,7 +53,6 @@ from ariadne_hook.source.merge_request import MergeRequest, in_gitlab_ci, merge_
 MAX_NOTE_CHARS = 1_000_000  # GitLab: "The content of a note. Limited to 1,000,000 characters."
 PER_PAGE = 100
 MAX_PAGES = 100  # 10,000 notes: enough for any merge request, and no endless next-page loop
-TIMEOUT = 15.0
 TRIM_NOTE = (
     "> **Note:** this review was trimmed to fit GitLab's 1,000,000-character note limit; "
     "the full review is in the review file (keep it as a job artifact)."
@@ -110,13 +109,6 @@ def note_body(markdown: str, limit: int = MAX_NOTE_CHARS) -> str:
 
 
 # --------------------------------------------------------------------------------------------- the API
-
-
-@dataclass(frozen=True)
-class Api:
-    base_url: str  # CI_API_V4_URL without a trailing slash, e.g. https://gitlab.com/api/v4
-    token: str = field(repr=False)
-    timeout: float = TIMEOUT
 
 
 def api_from_env(env: Mapping[str, str]) -> Api:

@@ -14,10 +14,22 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_ERROR_CHARS = 200
+TIMEOUT = 15.0  # seconds a request may take
+
+
+@dataclass(frozen=True)
+class Api:
+    """One host's API: its base URL (no trailing slash: https://api.github.com, https://gitlab.com/api/v4,
+    a GitHub Enterprise or self-managed GitLab's) and the run's token for it."""
+
+    base_url: str
+    token: str = field(repr=False)
+    timeout: float = TIMEOUT
 
 
 class ApiError(Exception):
