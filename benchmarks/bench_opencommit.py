@@ -85,9 +85,9 @@ class TimedServer(LLMServer):
         self.spans: list[tuple[float, float, str]] = []
         self._open = threading.local()  # the span this handler thread is answering
 
-    def reply(self, body: Any) -> str:
+    def reply(self, body: Any, fault: str = "") -> str:
         self._open.start, self._open.kind = time.monotonic(), kind_of(body)
-        return super().reply(body)
+        return super().reply(body, fault)
 
     def generate(self, text: str) -> None:
         super().generate(text)
@@ -100,14 +100,18 @@ def kind_of(body: Any) -> str:
     user = str(messages[-1].get("content", "")) if messages else ""
     if user.startswith("Walkthrough of this change."):
         return "walkthrough"
+    if "\n[overview] " in user:
+        return "functions+walkthrough"
     if user.startswith("diff --git") or "git diff --staged" in str(messages[0].get("content", "")):
         return "other"
     return "functions"
 
 
 def answer(prompt: str) -> str:
-    """About 400 chars for the walkthrough, 200 for anything else (a summary, a commit message)."""
-    chars = WALKTHROUGH_CHARS if prompt.startswith("Walkthrough of this change.") else SUMMARY_CHARS
+    """About 400 chars for the walkthrough (asked alone, or the `[overview]` part of a packed request), 200
+    for anything else (a summary, a commit message)."""
+    walkthrough = prompt.startswith(("Walkthrough of this change.", "[overview] "))
+    chars = WALKTHROUGH_CHARS if walkthrough else SUMMARY_CHARS
     return sized_answer(chars)(prompt)
 
 
@@ -238,6 +242,15 @@ def run_opencommit(found: Opencommit, repo: Path, srv: TimedServer) -> Run:
     return run
 
 
+def hosted() -> dict[str, str]:
+    """This checkout's settings for a hosted endpoint that the loopback server stands for: its default prompt
+    budget there (config.HOSTED_PROMPT_CHARS; a loopback URL gets the local server's). A baseline without
+    that distinction runs with its defaults (the same for every endpoint)."""
+    from ariadne_hook.config import HOSTED_PROMPT_CHARS
+
+    return {"ARIADNE_MAX_PROMPT_CHARS": str(HOSTED_PROMPT_CHARS)}
+
+
 def run_ariadne(
     repo: Path, srv: TimedServer, out: Path, package: str | None = None, extra: dict[str, str] | None = None
 ) -> Run:
@@ -248,7 +261,8 @@ def run_ariadne(
         if package is None
         else ["env", f"PYTHONPATH={package}", PYTHON, "-m", "ariadne_hook", *argv]
     )
-    env = child_env({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.base_url, **(extra or {})})
+    settings = {**(hosted() if package is None else {}), **(extra or {})}
+    env = child_env({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.base_url, **settings})
     spans, began = len(srv.spans), time.monotonic()
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
@@ -433,7 +447,6 @@ def summary_table(
     results: dict[tuple[float, float], dict[str, Side]],
     large: dict[str, float] | None,
     oco: bool,
-    base: bool,
 ) -> str:
     """The issue's table: figure, goal, ariadne-hook, what it is compared with, the ratio."""
     rows = [["figure", "goal", "ariadne-hook", "vs", "ratio"]]

@@ -38,21 +38,21 @@ WATCHED_IMPORTS = ("openai", "git", "httpx", "tree_sitter")
 # most of them inside its functions, so a patched attribute is what it calls)
 WRAPPED = (
     ("ariadne_hook.cli", "_load", "settings"),
-    ("ariadne_hook.cli", "_quick_skips", "no-op check"),
-    ("ariadne_hook.cli", "_collect", "git (source)"),
+    ("ariadne_hook.cli", "quick_skips", "no-op check"),
+    ("ariadne_hook.pipeline", "_collect", "git (source)"),
     ("ariadne_hook.source.exclude", "apply_excludes", "excludes"),
     ("ariadne_hook.locate", "locate", "locate"),
     ("ariadne_hook.locate.parallel", "_with_helper", "locate: both processes"),
     ("ariadne_hook.locate.parallel", "_locate_many", "locate: a share of the files"),
-    ("ariadne_hook.cli", "_references", "references"),
+    ("ariadne_hook.pipeline", "_references", "references"),
     ("ariadne_hook.summarize.provider", "open_provider", "open provider"),
     ("ariadne_hook.summarize.stage", "summarize", "summarize stage"),
     ("ariadne_hook.summarize.openai_provider", "OpenAIProvider._new_client", "SDK client"),
     ("ariadne_hook.summarize.openai_provider", "OpenAIProvider.complete", "request"),
     ("ariadne_hook.summarize.overview", "overview_input", "walkthrough input"),
     ("ariadne_hook.summarize.overview", "ask_overview", "walkthrough"),
-    ("ariadne_hook.cli", "rendered", "render"),
-    ("ariadne_hook.cli", "write_review", "write"),
+    ("ariadne_hook.pipeline", "rendered", "render"),
+    ("ariadne_hook.pipeline", "write_review", "write"),
 )
 
 

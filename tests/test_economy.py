@@ -48,7 +48,8 @@ def names_in(body: dict[str, Any]) -> list[str]:
     prompt = user_prompt(body)
     if structured_ids(body) is None:
         return [prompt.split("\n")[1].split(" ", 2)[2]]
-    return [part.split("\n")[0].split(" ", 3)[3] for part in sections(prompt).values()]
+    # "[f1] name" (a modified function), "[f2] added function name"; the walkthrough's "[overview]" is none
+    return [part.split("\n")[0].split()[-1] for i, part in sections(prompt).items() if i != "overview"]
 
 
 def modified(name: str, path: str = "pkg/mod.py", line: int = 1) -> FunctionChange:

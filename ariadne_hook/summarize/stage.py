@@ -71,6 +71,7 @@ class SummarizeResult:
     interrupted: bool = False
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    ridden: pack.RiderAnswer | None = None  # what the answer held for the rider, when it was asked
 
 
 def summarize(
@@ -80,13 +81,16 @@ def summarize(
     progress: Progress | None = None,
     end: float | None = None,
     provider: Provider | None = None,
+    rider: pack.Rider | None = None,
 ) -> SummarizeResult:
     """``end``: the run's deadline on the monotonic clock (default: ``settings.deadline`` from now).
-    ``provider``: the run's provider (default: one for ``settings``, closed at the end)."""
+    ``provider``: the run's provider (default: one for ``settings``, closed at the end). ``rider``: asked
+    along with the first round (the walkthrough), when a request is sent and enough entries go to the model:
+    its answer is `SummarizeResult.ridden`, for the caller to judge."""
     end = time.monotonic() + settings.deadline if end is None else end
     if resolve_provider(settings) == "offline":
         return _offline(changes, progress, end, settings.deadline)
-    return _LLMRun(changes, settings, cache_dir, progress, end, provider).run()
+    return _LLMRun(changes, settings, cache_dir, progress, end, provider, rider).run()
 
 
 def _offline(
@@ -139,8 +143,11 @@ class _LLMRun:
         progress: Progress | None,
         end: float,
         provider: Provider | None = None,
+        rider: pack.Rider | None = None,
     ) -> None:
         self.changes = changes
+        self.rider = rider
+        self.ridden: pack.RiderAnswer | None = None
         self.settings = settings
         self.provider = provider or open_provider(settings)
         self.owned = provider is None  # closed at the end of the stage, else by the caller
@@ -167,7 +174,8 @@ class _LLMRun:
             hits = cache.get_many([u.key for u in units]) if cache else {}
             self._warn_cache(cache)
             misses = self._within_budget([u for u in units if not self._from_cache(u, hits)])
-            fresh = self._ask(misses) if misses else []
+            rider = self.rider if self.rider is not None and len(units) >= self.rider.least else None
+            fresh = self._ask(misses, rider) if misses else []
             if cache is not None:
                 cache.put_many(fresh)
                 self._warn_cache(cache)
@@ -181,7 +189,8 @@ class _LLMRun:
     def first_bodies(self) -> list[dict[str, Any]]:
         """The bodies of the first round of requests, as they would be sent (no cache, nothing sent)."""
         units = self._within_budget(self._prepare())
-        return [self.provider.body(pack.ask(r)) for r in self._plan(units)]
+        rider = self.rider if self.rider is not None and len(units) >= self.rider.least else None
+        return [self.provider.body(pack.ask(r)) for r in self._plan(units, rider)]
 
     # ------------------------------------------------------------------------------------- preparation
     def _prepare(self) -> list[pack.Unit]:
@@ -250,9 +259,10 @@ class _LLMRun:
         self.done += 1
         return True
 
-    def _plan(self, units: Sequence[pack.Unit]) -> list[pack.Request]:
+    def _plan(self, units: Sequence[pack.Unit], rider: pack.Rider | None = None) -> list[pack.Request]:
         """Requests for `units` (in priority order): same-file units together within a tier (source,
-        tests); the requests ordered by tier, then the largest changes first."""
+        tests); the requests ordered by tier, then the largest changes first; the first tier's smallest
+        request carries `rider`."""
 
         def position(unit: pack.Unit) -> tuple[int, str, int]:
             change = self.changes[unit.index]
@@ -265,7 +275,8 @@ class _LLMRun:
         for tier in sorted({position(u)[0] for u in ordered}):
             group = [u for u in ordered if position(u)[0] == tier]
             workers = max(1, math.ceil(s.max_workers * len(group) / len(ordered)))
-            requests += pack.plan(group, workers, s.max_per_request, budget)
+            requests += pack.plan(group, workers, s.max_per_request, budget, rider=rider)
+            rider = None
 
         def weight(request: pack.Request) -> tuple[int, int]:
             changes = [self.changes[u.index] for u in request.units]
@@ -274,8 +285,9 @@ class _LLMRun:
         return sorted(requests, key=weight)
 
     # ---------------------------------------------------------------------------------------- requests
-    def _ask(self, units: list[pack.Unit]) -> list[tuple[str, str]]:
-        """Send the units; fill their summaries; the (cache key, text) pairs that succeeded."""
+    def _ask(self, units: list[pack.Unit], rider: pack.Rider | None) -> list[tuple[str, str]]:
+        """Send the units (`rider` along with the first round); fill their summaries; the (cache key, text)
+        pairs that succeeded."""
         # connecting imports the SDK (~1 s; several on a busy machine): within the deadline too
         provider = self.provider
         learned = len(provider.learned())
@@ -300,7 +312,7 @@ class _LLMRun:
         try:
             requester = Requester(self.settings.timeout, self.end)
             limiter = AdaptiveLimiter(self.settings.max_workers, self.settings.retries)
-            pending = self._plan(units)
+            pending = self._plan(units, rider)
             for _ in range(MAX_ROUNDS):
                 if not pending or self.interrupted:
                     break
@@ -363,6 +375,7 @@ class _LLMRun:
         for request, outcome in zip(requests, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
                 self._count(outcome.value)
+                self.ridden = pack.rider_answer(request, outcome.value) or self.ridden
                 for part in pack.parts(request, outcome.value):
                     unit = part.unit
                     self.ledger.record(unit.index, part.text, cut=part.cut, prompt=unit.text, lack=part.lack)
@@ -421,15 +434,19 @@ class _LLMRun:
             self.interrupted,
             self.tokens[0],
             self.tokens[1],
+            self.ridden,
         )
 
 
-def dry_run(changes: Sequence[FunctionChange], settings: Settings) -> list[dict[str, Any]]:
+def dry_run(
+    changes: Sequence[FunctionChange], settings: Settings, rider: pack.Rider | None = None
+) -> list[dict[str, Any]]:
     """The request bodies the first round would send for `changes` (after routing, redaction, exclusion,
-    the entry budget and packing), without the cache, the SDK or the network. [] offline."""
+    the entry budget and packing, with `rider`), without the cache, the SDK or the network. [] offline."""
     if resolve_provider(settings) == "offline":
         return []
-    return _LLMRun(changes, settings, None, None, time.monotonic() + settings.deadline).first_bodies()
+    end = time.monotonic() + settings.deadline
+    return _LLMRun(changes, settings, None, None, end, rider=rider).first_bodies()
 
 
 def start_sdk_import(settings: Settings) -> threading.Thread | None:
