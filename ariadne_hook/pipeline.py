@@ -101,13 +101,14 @@ class Outcome:
 
 def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
-    from ariadne_hook.locate import cut_notes, locate
-    from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.provider import open_provider, resolve_provider
-    from ariadne_hook.summarize.stage import start_sdk_import, summarize
+    from ariadne_hook.summarize.provider import open_provider, resolve_provider, start_sdk_import
 
     settings, deadline_at = ctx.s, ctx.started + ctx.s.deadline  # one deadline instant for every stage
     sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
+    from ariadne_hook.locate import cut_notes, locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.stage import summarize
+
     try:
         info, files = _collect(ctx)
         files = apply_excludes(files, settings.excludes())

@@ -51,6 +51,7 @@ WRAPPED = (
     ("ariadne_hook.summarize.openai_provider", "OpenAIProvider.complete", "request"),
     ("ariadne_hook.summarize.overview", "overview_input", "walkthrough input"),
     ("ariadne_hook.summarize.overview", "ask_overview", "walkthrough"),
+    ("ariadne_hook.pipeline", "_rider", "walkthrough asked along (its input)"),
     ("ariadne_hook.pipeline", "rendered", "render"),
     ("ariadne_hook.pipeline", "write_review", "write"),
 )
@@ -148,7 +149,9 @@ def one_run(repo: Path, srv: Any, tmp: Path, key: str) -> dict[str, Any]:
 
     out = tmp / "timeline.json"
     review = tmp / "review.json"
-    endpoint = {"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.base_url} if srv else {}
+    from bench_opencommit import hosted  # the server stands for a hosted endpoint (its prompt budget)
+
+    endpoint = {"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.base_url, **hosted()} if srv else {}
     env = child_env({**endpoint, "TIMELINE_OUT": str(out)})
     argv = [PYTHON, __file__, "--child", "--format", "json", "-o", str(review), "--no-cache"]
     argv += [] if srv else ["--provider", "offline"]

@@ -17,7 +17,8 @@ import pytest
 
 from ariadne_hook.models import FunctionChange
 from ariadne_hook.summarize import pack
-from ariadne_hook.summarize.stage import dry_run, start_sdk_import, summarize
+from ariadne_hook.summarize.provider import start_sdk_import
+from ariadne_hook.summarize.stage import dry_run, summarize
 from tests.gitutil import commit_all, init_repo, stage_all, write
 from tests.llm_server import (
     LLMServer,
@@ -385,7 +386,7 @@ def test_sdk_import_thread_is_joined_and_never_started_offline(
 SDK_SCRIPT = """
 import sys
 from ariadne_hook.config import Settings
-from ariadne_hook.summarize.stage import start_sdk_import
+from ariadne_hook.summarize.provider import start_sdk_import
 thread = start_sdk_import(Settings(base_url="http://127.0.0.1:9/v1"))
 thread.join()
 print("openai" in sys.modules, thread.is_alive())

@@ -22,9 +22,7 @@ summary with status "fallback" and a short reason. Ctrl-C returns what is done, 
 
 from __future__ import annotations
 
-import contextlib
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -447,21 +445,6 @@ def dry_run(
         return []
     end = time.monotonic() + settings.deadline
     return _LLMRun(changes, settings, None, None, end, rider=rider).first_bodies()
-
-
-def start_sdk_import(settings: Settings) -> threading.Thread | None:
-    """When the model will be asked, import the openai SDK (~0.5-0.9 s) in a short-lived thread while git
-    and locate work; the caller joins it before summarizing. None (nothing started) offline."""
-    if resolve_provider(settings) == "offline":
-        return None
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # a failure is reported when the provider is built
-            import openai  # noqa: F401
-
-    thread = threading.Thread(target=load, name="ariadne-sdk-import", daemon=True)
-    thread.start()
-    return thread
 
 
 def slow_hint(timeout: float) -> str:
