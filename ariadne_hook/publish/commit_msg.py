@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ariadne_hook.config import Settings
 from ariadne_hook.models import Report, Summary
+from ariadne_hook.render.redacted import redact_text, redacted
 from ariadne_hook.render.sanitize import plain_line, shown
 from ariadne_hook.words import plural
 
@@ -78,7 +79,9 @@ def _entry(summary: Summary) -> list[str]:
 
 
 def message_text(report: Report) -> str:
-    """The summaries as plain text for a commit message: one entry per function, wrapped at 72 columns."""
+    """The summaries as plain text for a commit message: one entry per function, wrapped at 72 columns; every
+    text the report quotes redacted (:mod:`ariadne_hook.render.redacted`)."""
+    report = redacted(report)
     files = len({s.change.path for s in report.summaries})
     lines = [f"{plural(len(report.summaries), 'changed function')} in {plural(files, 'file')}:"]
     for summary in report.summaries:
@@ -185,7 +188,7 @@ def apply_to_message(
     reason = skip_reason(source, settings)
     if reason is not None:
         return f"commit message left alone: {reason}"
-    summaries_text = message_text(summaries) if isinstance(summaries, Report) else summaries
+    summaries_text = message_text(summaries) if isinstance(summaries, Report) else redact_text(summaries)
     if not summaries_text.strip() or (isinstance(summaries, Report) and not summaries.summaries):
         return "commit message left alone: no summaries"
     comment, cleanup = git_message_config(cwd or Path.cwd())
@@ -196,7 +199,7 @@ def apply_to_message(
     except (OSError, UnicodeDecodeError) as exc:
         return f"cannot read the commit message file: {exc}"
     cc = auto_comment_char(message) if comment == "auto" else comment
-    line = clean_subject(subject or "", cc)
+    line = clean_subject(redact_text(subject or ""), cc)
     proposed = bool(line) and source in EMPTY_SOURCES and not user_wrote(message, cc)
     updated = with_subject(message, line, cc) if proposed else message
     if settings.commit_msg == "body":
