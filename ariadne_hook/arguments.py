@@ -56,6 +56,10 @@ OTHER_VARIABLES = (
     ("GITHUB_EVENT_PATH", "a pull-request event: review base...head (no hook)"),
     ("GITHUB_STEP_SUMMARY", "--step-summary: the file the review is added to"),
     ("GITHUB_OUTPUT", "the Action's step outputs (review-path, functions...)"),
+    ("GITLAB_CI", "set by GitLab CI: --pr-comment is a merge-request note"),
+    ("GITLAB_TOKEN", "--pr-comment in GitLab: the token (api scope)"),
+    ("CI_API_V4_URL", "--pr-comment in GitLab: the API (set by GitLab CI)"),
+    ("CI_MERGE_REQUEST_IID", "a merge-request pipeline: review its base...head"),
     ("XDG_CONFIG_HOME", "your config: $XDG_CONFIG_HOME/ariadne-hook/config.toml"),
     ("XDG_CACHE_HOME", "the cache outside a repository (inside: .git/ariadne)"),
     *((name, "set by the Action around the tool; not a setting") for name in OTHER_ENV),
@@ -200,7 +204,9 @@ def build_parser(hook: bool = False) -> argparse.ArgumentParser:
         action="store_true",
         help="print the request bodies that would be sent (JSON); send nothing, write nothing",
     )
-    p.add_argument("--pr-comment", action="store_true", help="upsert the review as a pull-request comment")
+    p.add_argument(
+        "--pr-comment", action="store_true", help="upsert the review as the PR comment (GitLab: the MR note)"
+    )
     p.add_argument("--step-summary", action="store_true", help="append the review to $GITHUB_STEP_SUMMARY")
     p.add_argument(
         PREPARE_FLAG,

@@ -1,10 +1,10 @@
 """What the user sees on stderr: warnings, the progress line (terminals only), the start line (hooks) and
 the one result line, which says why when the model was not used or fell short.
 
-In GitHub Actions (``GITHUB_ACTIONS=true``) what the user must notice (a warning, an error, the model not
-used) is a workflow command, ``::warning title=ariadne-hook::…``, which GitHub shows as an annotation on the
-run and the pull request; its text is escaped (``%``, CR, LF) so that no repository text in it can end the
-line or start another command."""
+Where the CI shows notices apart (GitHub Actions: ``publish/actions_env.annotation``), what the user must
+notice (a warning, an error, the model not used) goes through the console's ``annotate`` instead of being a
+plain line; elsewhere (a terminal, a hook, GitLab CI, whose job log has no annotations) it is one plain
+``ariadne-hook: warning: …`` line."""
 
 from __future__ import annotations
 
@@ -54,10 +54,12 @@ WITHHELD = {
 class Console:
     """stderr for one run: a progress line (terminals only) is cleared before any other line is written."""
 
-    def __init__(self, stream: TextIO, quiet: bool = False, actions: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, quiet: bool = False, annotate: Callable[[str, str], str] | None = None
+    ) -> None:
         self.stream = stream
         self.quiet = quiet
-        self.actions = actions  # in GitHub Actions: warnings and errors are annotations
+        self.annotate = annotate  # (level, text) -> the CI's notice line (GitHub Actions' annotation)
         self.tty = _isatty(stream)
         self._drawn = False
         self._end: float | None = None
@@ -74,12 +76,17 @@ class Console:
         """A usage error (``error: …``) or, with ``prefix=""``, a run that could not go on."""
         self._notice("error", text, prefix)
 
+    @property
+    def actions(self) -> bool:
+        """In GitHub Actions (notices are annotations; the key is the action's input)."""
+        return self.annotate is not None
+
     def _notice(self, level: str, text: str, prefix: str) -> None:
-        if not self.actions:
+        if self.annotate is None:
             self.line(prefix + text)
             return
         self.clear()
-        write_out(annotation(level, plain_line(text)) + "\n", self.stream)
+        write_out(self.annotate(level, plain_line(text)) + "\n", self.stream)
 
     def clear(self) -> None:
         if self._drawn:
@@ -104,13 +111,6 @@ class Console:
             return
         left = "" if self._end is None else f", {max(0.0, self._end - time.monotonic()):.0f} s left"
         self._drawn = write_out(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K", self.stream)
-
-
-def annotation(level: str, message: str) -> str:
-    """A GitHub Actions workflow command (``::warning title=ariadne-hook::message``) with the message escaped
-    as GitHub's toolkit escapes command data, so it stays one line and one command."""
-    data = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} title={PROG}::{data}"
 
 
 def write_out(text: str, stream: TextIO | None = None) -> bool:
@@ -194,7 +194,7 @@ def result_line(report: Report, destination: str) -> str:
     if stats.requests:
         tokens = f"{stats.prompt_tokens}+{stats.completion_tokens} tokens"
         parts.append(f"{plural(stats.requests, 'request')}, {tokens}")
-    from ariadne_hook.render.counts import describe, kind_counts
+    from ariadne_hook.counts import describe, kind_counts
 
     kinds = ", ".join(describe(kind_counts(report.summaries), leave_out=("skipped",))) or "0 functions"
     return f"{kinds} in {plural(files, 'file')} ({', '.join(parts)}) -> {destination}"

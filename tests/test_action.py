@@ -522,7 +522,7 @@ def test_outside_actions_the_same_warnings_are_plain_lines(
 
 
 def test_annotation_data_is_escaped_as_githubs_toolkit_does() -> None:
-    from ariadne_hook.console import annotation
+    from ariadne_hook.publish.actions_env import annotation
 
     assert (
         annotation("warning", "50% off\r\n::error::x")

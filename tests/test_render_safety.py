@@ -20,8 +20,8 @@ from ariadne_hook.models import FunctionChange, Reference, References, Report, S
 from ariadne_hook.publish.github import MARKER
 from ariadne_hook.render.json import render_json
 from ariadne_hook.render.markdown import COLLAPSE_OVER, GITHUB, LOCAL, render_markdown
-from ariadne_hook.render.overview import overview_lines
 from ariadne_hook.render.sanitize import plain_line
+from ariadne_hook.summarize.offline_overview import overview_lines
 from tests.gfm import BLOCK_TEXT, Page, parse
 
 # what the renderer writes itself (h2 title, h3 / details per file, one li per entry) and what markdown in a

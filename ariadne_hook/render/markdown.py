@@ -31,9 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from ariadne_hook.counts import describe, kind_counts
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
-from ariadne_hook.render.counts import describe, kind_counts
-from ariadne_hook.render.overview import overview_lines, references_line
 from ariadne_hook.render.redacted import redacted
 from ariadne_hook.render.sanitize import (
     break_comments,
@@ -42,6 +41,7 @@ from ariadne_hook.render.sanitize import (
     plain_markdown,
     shown,
 )
+from ariadne_hook.summarize.offline_overview import overview_lines, references_line
 from ariadne_hook.words import plural
 
 

@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Callable
 
 ZWJ = "\u200d"
+Defuse = Callable[[str], str]  # a host's extra rules for text outside code spans
 DEFAULT_LIMIT = 3000
 ELLIPSIS = "…"
 
@@ -163,8 +164,10 @@ def break_references(text: str) -> str:
     return _REF_URL.sub(lambda m: m.group() + ZWJ, text)
 
 
-def _plain(text: str) -> str:
-    """Neutralize a stretch of text outside code spans."""
+def _plain(text: str, defuse: Defuse | None = None) -> str:
+    """Neutralize a stretch of text outside code spans (``defuse``: a host's own rules, applied first)."""
+    if defuse is not None:
+        text = defuse(text)
     text = _SAFE_ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     return _escape_chars(break_references(text), "[|")
@@ -236,9 +239,13 @@ def inline_start(line: str) -> str:
     return "\\" + line
 
 
-def _line(line: str, cell: bool) -> str:
+def _line(line: str, cell: bool, defuse: Defuse | None) -> str:
     code = _table_code if cell else _code
-    handlers: dict[str, Callable[[str], str]] = {"plain": _plain, "code": code, "safe": str}
+    handlers: dict[str, Callable[[str], str]] = {
+        "plain": lambda piece: _plain(piece, defuse),
+        "code": code,
+        "safe": str,
+    }
     return inline_start("".join(handlers[kind](piece) for kind, piece in _split_code_spans(line)))
 
 
@@ -251,11 +258,13 @@ def _close_trailing_backslash(text: str) -> str:
     return text + "\\" if _preceding_backslashes(text, len(text)) % 2 == 1 else text
 
 
-def _neutralize(text: str, limit: int, cell: bool) -> str:
+def _neutralize(text: str, limit: int, cell: bool, defuse: Defuse | None) -> str:
     text = _cap(clean(text), limit).replace("\t", " ")
     # each line's final odd backslash closed: before a line break it would make a hard break (<br>)
     lines = [
-        _close_trailing_backslash(_line(line.strip(), cell)) for line in text.split("\n") if line.strip()
+        _close_trailing_backslash(_line(line.strip(), cell, defuse))
+        for line in text.split("\n")
+        if line.strip()
     ]
     return "\n".join(lines)
 
@@ -283,15 +292,17 @@ def plain_markdown(text: str) -> str:
     return _close_trailing_backslash(inline_start("".join(handlers[kind](piece) for kind, piece in pieces)))
 
 
-def neutralize(text: str, *, limit: int = DEFAULT_LIMIT) -> str:
-    """Untrusted text made safe for a markdown paragraph or list item; keeps line breaks, drops blank ones."""
-    return _neutralize(text, limit, cell=False)
+def neutralize(text: str, *, limit: int = DEFAULT_LIMIT, defuse: Defuse | None = None) -> str:
+    """Untrusted text made safe for a markdown paragraph or list item; keeps line breaks, drops blank ones.
+    ``defuse``: a host's own rules for text outside code spans (GitLab's references: publish/gitlab.py),
+    applied to the clean text before this module's rules."""
+    return _neutralize(text, limit, False, defuse)
 
 
-def neutralize_inline(text: str, *, limit: int = DEFAULT_LIMIT) -> str:
+def neutralize_inline(text: str, *, limit: int = DEFAULT_LIMIT, defuse: Defuse | None = None) -> str:
     """Like :func:`neutralize` but on one line and safe in a table cell (pipes in code spans escaped too):
     for table cells, headings and ``<summary>`` text."""
-    return _neutralize(" ".join(text.split()), limit, cell=True)
+    return _neutralize(" ".join(text.split()), limit, True, defuse)
 
 
 def trim_markdown(text: str, limit: int, note: str, measure: Callable[[str], int] = len) -> str:

@@ -1,6 +1,9 @@
-"""The overview at the top of a review, and the "references left behind" warning: small pure functions.
+"""The offline overview of a change (the whole change's summary without a model), and the "references left
+behind" warning: small pure functions over the summaries.
 
-The offline overview is 2–6 plain lines, always the same for the same report:
+It belongs to the summarize stage: the walkthrough's request takes these lines as its facts, and the render
+stage writes them at the top of a review (data flows one way: summarize -> render). The offline overview is
+2–6 plain lines, always the same for the same report:
 
 1. the entries counted by kind, and by change (added / modified / deleted);
 2. the public API added, removed or re-signatured (by name), or that none was;
@@ -27,8 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from ariadne_hook.counts import KINDS, kind_of
 from ariadne_hook.models import FunctionChange, FunctionFacts, References, Report, Summary
-from ariadne_hook.render.counts import KINDS, kind_of
 from ariadne_hook.words import plural
 
 Write = Callable[[str], str]
