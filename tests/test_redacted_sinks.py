@@ -1,7 +1,8 @@
 """What a review shows is redacted as a request body is, in every sink: the PR comment and the job summary
-(GitHub's servers), the commit message (pushed history), the review file, the JSON and the run's log. Offline
-summaries quote changed lines (a condition, git's hunk context, a call), and a model may write a secret: a
-real repository, the real CLI, a loopback LLM server and a loopback GitHub API."""
+(GitHub's servers), the merge-request note (GitLab's), the commit message (pushed history), the review file,
+the JSON, the run's log, and whatever a host's target renders. Offline summaries quote changed lines (a
+condition, git's hunk context, a call), and a model may write a secret: a real repository, the real CLI, a
+loopback LLM server and loopback GitHub and GitLab APIs."""
 
 from __future__ import annotations
 
@@ -144,6 +145,76 @@ def test_a_models_text_and_walkthrough_are_redacted_in_every_sink(tmp_path: Path
         assert leaked(text) == []
         plain = text.replace('\\"', '"').replace("\\[", "[")  # JSON's and GitHub markdown's escapes
         assert 'Checks password == "[REDACTED:password]" and sends [REDACTED:github-token] along' in plain
+
+
+def test_the_gitlab_merge_request_note_carries_no_secret(tmp_path: Path, capsys: Any) -> None:
+    """The GitLab note (a sink the seam added): what the offline summaries quote, then what a model wrote
+    (an entry and the walkthrough), reach the loopback GitLab's notes API redacted, in every request body."""
+    from tests.gitlab_server import GitLabServer
+    from tests.test_gitlab import BOT, BOT_ID, MR, PROJECT, WRITE, ci_env
+
+    repo, base, head = changed_repo(tmp_path)
+    answer = f'Checks password == "{PASSWORD}" and sends {TOKEN} along.'
+    with GitLabServer() as gl, LLMServer(answer=lambda prompt: answer) as llm:
+        gl.add_token(WRITE, BOT_ID, BOT)
+        gl.add_merge_request(PROJECT, MR, path="group/app")
+        env = clean_env(
+            **ci_env(gl, CI_MERGE_REQUEST_DIFF_BASE_SHA=base, CI_COMMIT_SHA=head),
+            OPENAI_BASE_URL=llm.base_url,
+            ARIADNE_LLM_NON_CODE="1",  # more entries from the model: a walkthrough is asked
+            HOME=str(tmp_path),
+        )
+        bodies: list[str] = []
+        for provider in ("offline", "openai"):
+            argv = ["--pr-comment", "--provider", provider, "--no-cache"]
+            code, _, err = run_main(argv, repo, env, capsys)
+            assert code == 0, err
+            [sent] = [r.body["body"] for r in gl.requests if r.method in ("POST", "PUT")][len(bodies) :]
+            bodies.append(sent)
+        assert [r.method for r in gl.requests if r.method in ("POST", "PUT")] == ["POST", "PUT"]
+    offline, model = bodies
+    for text in bodies:
+        assert leaked(text) == []
+    assert offline.count("REDACTED:") >= 3  # each of the three was quoted, and redacted
+    plain = model.replace("\u200d", "").replace("\\[", "[")  # GitLab's and GFM's defusing
+    said = 'Checks password == "[REDACTED:password]" and sends [REDACTED:github-token] along'
+    assert plain.count(said) >= 2  # the walkthrough and an entry
+
+
+def test_every_target_is_handed_the_report_redacted(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host's target added later (here one that keeps the report it is given) never sees a secret, whatever
+    it renders: the publish seam hands every target the redacted report, not only ``render_markdown``'s
+    callers. Its texts: each entry's text, name and references' lines, and the walkthrough."""
+    import sys
+    import types
+
+    from ariadne_hook import publish
+
+    handed: list[Report] = []
+
+    class Keeper:
+        def publish(self, report: Report, review_path: Path | None) -> publish.Published:
+            handed.append(report)
+            return publish.Published(("kept the report",))
+
+    module = types.ModuleType(f"{publish.__name__}.keeper")
+    module.__dict__.update(
+        detected=lambda env: env.get("KEEPER_CI") == "true", target=lambda env, **_: Keeper()
+    )
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(publish, "TARGETS", ("keeper", *publish.TARGETS))
+    repo, base, head = changed_repo(tmp_path)
+    env = clean_env(KEEPER_CI="true", HOME=str(tmp_path))
+    argv = ["--range", f"{base}..{head}", "--provider", "offline", "--no-cache", "--pr-comment", "-o", "-"]
+    code, _, err = run_main(argv, repo, env, capsys)
+    assert code == 0 and "kept the report" in err, err
+    [report] = handed
+    texts = [t for s in report.summaries for t in (s.text, s.change.qualname)]
+    texts += [r.text for s in report.summaries if s.references for r in s.references.items]
+    shown = "\n".join([*texts, report.walkthrough or ""])
+    assert leaked(shown) == [] and shown.count("[REDACTED:") >= 3
 
 
 def test_the_runs_log_shows_a_hunks_name_redacted(tmp_path: Path, capsys: Any) -> None:

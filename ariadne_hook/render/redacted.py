@@ -2,12 +2,15 @@
 
 Offline summaries quote changed lines (literals, conditions, call names, docstrings, git's hunk context), and
 a model writes what its (redacted) prompt steered it to; both go to places that leave the machine: the
-pull-request comment and the job summary (GitHub's servers), the commit message (pushed history), the run's
-log and its annotations. So every renderer starts from :func:`redacted` — the markdown review (local file,
-stdout, job summary, PR comment), the JSON report, the commit message
+pull-request comment and the job summary (GitHub's servers), the merge-request note (GitLab's), the commit
+message (pushed history), the run's log and its annotations. So the publish stage hands every sink the
+report redacted, once (:func:`ariadne_hook.pipeline.publish`: the review file or stdout, each host's target
+whatever it renders, the commit message), and every renderer starts from :func:`redacted` as well — the
+markdown review (local file, stdout, job summary, PR comment, MR note), the JSON report, the commit message
 (:mod:`ariadne_hook.publish.commit_msg`) and the ``--verbose`` lines (:mod:`ariadne_hook.console`, names
-through :func:`entry_name`). Two passes of the request bodies' redaction
-(:func:`ariadne_hook.summarize.redact.redact`), so that a review never shows what a request would not carry:
+through :func:`entry_name`); a report it returned is not redacted again. Two passes of the request
+bodies' redaction (:func:`ariadne_hook.summarize.redact.redact`), so that a review never shows what a request
+would not carry:
 
 1. **the entry's own secrets**: its changed lines and hunk headers are redacted as a request would be, and
    every secret value found there is taken out of the entry's text wherever the text quotes it, whole or cut
@@ -111,8 +114,8 @@ _last: list[tuple[Report, Report]] = []  # the report last redacted, and its red
 def redacted(report: Report) -> Report:
     """``report`` with every text it quotes redacted (see the module docstring); the same object when
     nothing changed. The same report rendered for several sinks (the review file, then GitHub) is redacted
-    once."""
-    if _last and _last[0][0] is report:
+    once, and the report this returned is not redacted again."""
+    if _last and (_last[0][0] is report or _last[0][1] is report):
         return _last[0][1]
     out = _redacted(report)
     _last[:] = [(report, out)]
