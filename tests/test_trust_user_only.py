@@ -14,6 +14,7 @@ from ariadne_hook.config import load_all
 from tests.gitutil import commit_all, init_repo, stage_all, write
 from tests.llm_server import LLMServer
 from tests.runner import clean_env, run_main
+from tests.test_trust_values import user_config
 
 OLD = "def area(w, h):\n    return w * h\n"
 NEW = "def area(w, h):\n    return abs(w * h)\n"
@@ -32,13 +33,6 @@ def repo_with(tmp_path: Path, table: str, files: dict[str, tuple[str, str]] | No
         write(repo, path, new)
     stage_all(repo)
     return repo
-
-
-def user_config(tmp_path: Path, text: str) -> dict[str, str]:
-    home = tmp_path / "home"
-    (home / ".config" / "ariadne-hook").mkdir(parents=True)
-    (home / ".config" / "ariadne-hook" / "config.toml").write_text(text)
-    return {"HOME": str(home)}
 
 
 def hook_run(repo: Path, capsys: Any, **env: str) -> tuple[int, dict[str, Any], str]:
