@@ -15,7 +15,7 @@ import pytest
 from ariadne_hook.models import FunctionChange, Report, SourceInfo, Stats, Summary
 from tests.github_server import GitHubServer
 from tests.gitutil import commit_all, init_repo, stage_all, write
-from tests.llm_server import LLMServer
+from tests.llm_server import LLMServer, default_answer
 from tests.runner import clean_env, run_main
 
 PASSWORD = "hunter2-Very-Secret-9"
@@ -53,6 +53,14 @@ def changed_repo(tmp_path: Path) -> tuple[Path, str, str]:
     for path, text in FILES_NEW.items():
         write(repo, path, text)
     return repo, base, commit_all(repo, "change")
+
+
+SAID = 'checks password == "[REDACTED:password]" and sends [REDACTED:github-token] along'
+
+
+def model_answer(prompt: str) -> str:
+    """A model's answer that quotes both secrets, each entry's its own (one text for all is no summary)."""
+    return f'{default_answer(prompt)} It checks password == "{PASSWORD}" and sends {TOKEN} along.'
 
 
 def leaked(text: str) -> list[str]:
@@ -119,10 +127,9 @@ def test_the_commit_message_body_carries_no_quoted_secret(tmp_path: Path, capsys
 
 def test_a_models_text_and_walkthrough_are_redacted_in_every_sink(tmp_path: Path, capsys: Any) -> None:
     repo, base, head = changed_repo(tmp_path)
-    answer = f'Checks password == "{PASSWORD}" and sends {TOKEN} along.'
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": 7}}), encoding="utf-8")
-    with LLMServer(answer=lambda prompt: answer) as llm, GitHubServer() as gh:
+    with LLMServer(answer=model_answer) as llm, GitHubServer() as gh:
         gh.add_token("ghs_actions", "github-actions[bot]", kind="Bot", read_user=False)
         gh.add_pull(("octo", "app"), 7)
         env = clean_env(
@@ -140,11 +147,11 @@ def test_a_models_text_and_walkthrough_are_redacted_in_every_sink(tmp_path: Path
         comment = gh.comments(("octo", "app"), 7)[0]["body"]
     report = json.loads(out)
     assert report["walkthrough"] and "[REDACTED:" in report["walkthrough"]
-    assert any(f["summary"].startswith("Checks password") for f in report["functions"])
+    assert any("It checks password" in f["summary"] for f in report["functions"])
     for text in (out, comment):
         assert leaked(text) == []
         plain = text.replace('\\"', '"').replace("\\[", "[")  # JSON's and GitHub markdown's escapes
-        assert 'Checks password == "[REDACTED:password]" and sends [REDACTED:github-token] along' in plain
+        assert SAID in plain
 
 
 def test_the_gitlab_merge_request_note_carries_no_secret(tmp_path: Path, capsys: Any) -> None:
@@ -154,8 +161,7 @@ def test_the_gitlab_merge_request_note_carries_no_secret(tmp_path: Path, capsys:
     from tests.test_gitlab import BOT, BOT_ID, MR, PROJECT, WRITE, ci_env
 
     repo, base, head = changed_repo(tmp_path)
-    answer = f'Checks password == "{PASSWORD}" and sends {TOKEN} along.'
-    with GitLabServer() as gl, LLMServer(answer=lambda prompt: answer) as llm:
+    with GitLabServer() as gl, LLMServer(answer=model_answer) as llm:
         gl.add_token(WRITE, BOT_ID, BOT)
         gl.add_merge_request(PROJECT, MR, path="group/app")
         env = clean_env(
@@ -177,8 +183,7 @@ def test_the_gitlab_merge_request_note_carries_no_secret(tmp_path: Path, capsys:
         assert leaked(text) == []
     assert offline.count("REDACTED:") >= 3  # each of the three was quoted, and redacted
     plain = model.replace("\u200d", "").replace("\\[", "[")  # GitLab's and GFM's defusing
-    said = 'Checks password == "[REDACTED:password]" and sends [REDACTED:github-token] along'
-    assert plain.count(said) >= 2  # the walkthrough and an entry
+    assert plain.count(SAID) >= 2  # the walkthrough and an entry
 
 
 def test_every_target_is_handed_the_report_redacted(
