@@ -221,7 +221,6 @@ def _in_review_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
     )
 
 
-WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
 REFERENCES_SHARE = 0.1  # of the deadline, at most REFERENCES_BUDGET seconds
 REFERENCES_BUDGET = 2.0
 
@@ -296,6 +295,7 @@ def _ask_overview(
     from ariadne_hook.summarize.overview import (
         SUBJECT,
         WALKTHROUGH,
+        WALKTHROUGH_FROM,
         Ridden,
         ask_overview,
         from_model,

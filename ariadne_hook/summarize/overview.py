@@ -49,6 +49,7 @@ from ariadne_hook.summarize.stage import outcome_reason
 OVERVIEW_VERSION = (
     "3"  # bump when a system prompt or the input layout below changes: it invalidates the cache
 )
+WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
 RIDER_ID = "overview"  # the walkthrough's id in a packed answer
 RIDER_TEXT = (
     "Walkthrough of the whole change (code above, all entries below): 2 to 4 plain sentences on its purpose,"
@@ -166,7 +167,7 @@ def rider(
     text = redact("\n".join(lines), secrets)
     if len(text) > max_chars // RIDER_SHARE:
         return None
-    return pack.Rider(RIDER_ID, text, MAX_TOKENS[WALKTHROUGH])
+    return pack.Rider(RIDER_ID, text, MAX_TOKENS[WALKTHROUGH], WALKTHROUGH_FROM)
 
 
 @dataclass(frozen=True)

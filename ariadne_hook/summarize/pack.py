@@ -59,8 +59,7 @@ class Rider:
     ident: str  # its id in the answer ("overview"): never an `f<n>` of a unit
     text: str  # its section of the user message after `[ident] `: what to write, and from what
     answer_tokens: int  # room for its answer
-    least: int = 2  # asked only when at least this many entries go to the model (a walkthrough of one
-    # function would repeat its summary)
+    least: int = 1  # asked only when at least this many entries go to the model
 
 
 @dataclass(frozen=True)

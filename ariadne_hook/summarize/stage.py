@@ -3,21 +3,22 @@
 offline provider: every function gets the deterministic offline summary (openai is never imported), while
 the run's deadline allows: past it the others are listed unsummarized (status "fallback", reason "deadline",
 no text).
-openai provider: skipped changes are listed, never sent; an unchanged body that only moved or was renamed,
-a trivial change (comments, whitespace, imports) and a file no function parser reads need no request
+openai provider: skipped changes are listed, never sent; an unchanged body that only moved or was renamed, a
+trivial change (comments, whitespace, imports) and a file no function parser reads need no request
 (`route.py`); each other entry becomes a unit (`prompt.build_unit`, inside the deadline, in priority order);
 the cache answers what it can, per unit; at most `max_llm_entries` of the rest are sent (by priority, the
 others fall back with reason "budget"), packed into about `max_workers` requests (`pack.py`) that go through
 the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage,
 to the provider (`provider.open_provider`, or the one the caller passes to share what it learns about the
-endpoint with the requests after this stage). Every answer, and every cached text, is judged
-(`answers.judge`, `answers.Ledger`). A unit whose answer is no summary, or that a packed answer leaves out
-(or gives invalid or not as JSON), is asked again alone, once (after an answer that was no summary: with
-more room and a line saying why, `answers.reask`); a second failure keeps the offline summary with reason
-"rejected: <why>" (a plain reason when the answer only lacked it). A packed request the endpoint's context
-cannot hold is split in two; a single function too big for it falls back. Every failure becomes the offline
-summary with status "fallback" and a short reason. Ctrl-C returns what is done, the rest as fallback
-"interrupted", and sets `interrupted`.
+endpoint with the requests after this stage). A `pack.Rider` the caller passes (the walkthrough) rides in the
+first round's smallest packed request; what the answer held for it is `SummarizeResult.ridden`. Every answer,
+and every cached text, is judged (`answers.judge`, `answers.Ledger`). A unit whose answer is no summary, or
+that a packed answer leaves out (or gives invalid or not as JSON), is asked again alone, once (after an
+answer that was no summary: with more room and a line saying why, `answers.reask`); a second failure keeps
+the offline summary with reason "rejected: <why>" (a plain reason when the answer only lacked it). A packed
+request the endpoint's context cannot hold is split in two; a single function too big for it falls back.
+Every failure becomes the offline summary with status "fallback" and a short reason. Ctrl-C returns what is
+done, the rest as fallback "interrupted", and sets `interrupted`.
 """
 
 from __future__ import annotations
