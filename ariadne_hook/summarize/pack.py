@@ -92,8 +92,8 @@ def plan(
     rider: Rider | None = None,
 ) -> list[Request]:
     """Contiguous groups of `units` (order kept), about `workers` of them, balanced by count; with a
-    `rider`, the last group (the smallest) carries it and holds that many fewer units as its answer is worth
-    summaries (`rider_slots`)."""
+    `rider`, the last packed group (the smallest) carries it and holds as many fewer units as its answer
+    is worth summaries (`rider_slots`)."""
     if not units:
         return []
     if rider is not None:
