@@ -23,7 +23,8 @@ from dataclasses import replace
 from functools import cache
 
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
-from ariadne_hook.locate.python_body import one_line, read_body
+from ariadne_hook.locate.python_body import read_body
+from ariadne_hook.locate.snippets import clip
 from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -156,11 +157,26 @@ def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
         is_async=isinstance(node, ast.AsyncFunctionDef),
         body_hash=body_hash(node, lines),
         flow=_ordered(body.flow),
-        conditions=_ordered(body.conditions),
+        blocks=tuple(block for *_, block in sorted(body.blocks)),
         literals=tuple((name, value) for *_, name, value in sorted(body.literals)),
         assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
         names=tuple(dict.fromkeys(body.names)),
+        docstring=body.docstring,
+        cases=_parametrized(node.decorator_list, lines),
     )
+
+
+def _parametrized(decorators: list[ast.expr], lines: list[str]) -> tuple[str, ...]:
+    """The rows of ``@pytest.mark.parametrize(names, [rows])`` decorators, one line each."""
+    rows: list[str] = []
+    for decorator in decorators:
+        if not isinstance(decorator, ast.Call) or not (dotted(decorator.func) or "").endswith("parametrize"):
+            continue
+        values = decorator.args[1] if len(decorator.args) > 1 else None
+        values = next((k.value for k in decorator.keywords if k.arg == "argvalues"), values)
+        if isinstance(values, ast.List | ast.Tuple):
+            rows.extend(clip(_text(value, lines)) for value in values.elts)
+    return tuple(rows)
 
 
 def _ordered(found: list[tuple[int, int, str]]) -> tuple[str, ...]:
@@ -310,7 +326,7 @@ def module_facts(
             assigned.extend(names)
             value = getattr(node, "value", None)
             if len(names) == 1 and isinstance(value, ast.Constant | ast.JoinedStr | ast.UnaryOp):
-                literals.append((names[0], one_line(_text(value, lines()))))
+                literals.append((names[0], clip(_text(value, lines()))))
         return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
 
     return facts

@@ -1,11 +1,12 @@
 """What a Python function body does, in one pass over its own nodes: the calls, raises and returns of
-``FunctionFacts`` plus control flow, conditions, literals, assigned names and names read.
+``FunctionFacts`` plus control flow, its blocks (``if``, loops, ``with``, ``assert``... with their heads and
+the first statement they run), literals, assigned names, names read and the docstring.
 
 Callees are call expressions (``f``, ``self.save``, ``f().g``); a lambda or a nested def is never a call.
 A literal is a number, string, bytes or boolean constant (an f-string as a whole), with the name it is
 bound to when it is the value of an assignment, a keyword argument, a dict entry with a string key or a
 comparison with a name; docstrings are not literals. ``names`` are the names and attribute chains read,
-callees aside.
+callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from ariadne_hook.locate.snippets import DOCSTRING_TEXT, STATEMENT_TEXT, clip, one_line
+from ariadne_hook.models import Block
 
 _FLOW: dict[type, str] = {
     ast.If: "if",
@@ -30,9 +34,18 @@ _FLOW: dict[type, str] = {
 }
 if hasattr(ast, "TryStar"):
     _FLOW[ast.TryStar] = "try"
-_TESTED = (ast.If, ast.While, ast.IfExp, ast.Assert)
+_BLOCKS = (
+    ast.If,
+    ast.While,
+    ast.IfExp,
+    ast.Assert,
+    ast.For,
+    ast.AsyncFor,
+    ast.With,
+    ast.AsyncWith,
+    ast.Match,
+)
 _LITERAL_TYPES = (str, bytes, int, float, complex)
-MAX_TEXT = 200  # condition and literal texts are cut here (the summary shortens them further)
 
 
 Located = list[tuple[int, int, str]]  # (line, column, text): sorted into source order at the end
@@ -44,14 +57,11 @@ class Body:
     raises: Located = field(default_factory=list)
     returns: int = 0
     flow: Located = field(default_factory=list)
-    conditions: Located = field(default_factory=list)
+    blocks: list[tuple[int, int, Block]] = field(default_factory=list)
     literals: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, col, bound name, text)
     assigned: list[str] = field(default_factory=list)  # in walk order (the summary sorts what it shows)
     names: list[str] = field(default_factory=list)
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())[:MAX_TEXT]
+    docstring: str = ""
 
 
 Dotted = Callable[[ast.AST], "str | None"]
@@ -61,8 +71,8 @@ Text = Callable[[ast.AST], str]
 _LITERALS = (ast.Constant, ast.JoinedStr, ast.UnaryOp)
 _BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast.Compare)
 # the node classes that say something; every other node (most of a body) is passed over at once
-_TESTED_KINDS = frozenset(_TESTED)
-_WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_TESTED))
+_BLOCK_KINDS = frozenset(_BLOCKS)
+_WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_BLOCKS))
 
 
 def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text) -> Body:
@@ -73,6 +83,9 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
     first = body[0] if body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         skip.add(id(first.value))
+        if isinstance(first.value.value, str):
+            out.docstring = clip(first.value.value, DOCSTRING_TEXT)
+    elifs: set[int] = set()  # the If nodes written as ``elif``
     names, assigned, load = out.names, out.assigned, ast.Load
     for node in nodes:
         kind = node.__class__
@@ -103,9 +116,70 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
         if word is not None:
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
             out.returns += word == "return"
-        if kind in _TESTED_KINDS and isinstance(node, _TESTED):
-            out.conditions.append((node.lineno, node.col_offset, one_line(text(node.test))))
+        if kind in _BLOCK_KINDS and isinstance(node, _BLOCKS):
+            block = _block(node, text, id(node) in elifs)
+            out.blocks.append((node.lineno, node.col_offset, block))
+            if isinstance(node, ast.If) and node.orelse:
+                if _is_elif(node):
+                    elifs.add(id(node.orelse[0]))
+                else:
+                    out.flow.append((node.orelse[0].lineno, -1, "else"))
     return out
+
+
+def _is_elif(node: ast.If) -> bool:
+    """True when the else branch of ``node`` is an ``elif`` (a lone If at the same column)."""
+    orelse = node.orelse
+    return len(orelse) == 1 and isinstance(orelse[0], ast.If) and orelse[0].col_offset == node.col_offset
+
+
+def _block(node: ast.AST, text: Text, elif_: bool) -> Block:
+    """(keyword, head, first statement of the body, first statement of the else, whether the body ends by
+    leaving) of a block node."""
+    if isinstance(node, ast.If):
+        orelse = "" if not node.orelse or _is_elif(node) else statement(node.orelse[0], text)
+        then, leaves = statement(node.body[0], text), isinstance(node.body[-1], _LEAVING)
+        return ("elif" if elif_ else "if", one_line(text(node.test)), then, orelse, leaves)
+    if isinstance(node, ast.While):
+        return ("while", one_line(text(node.test)), statement(node.body[0], text), "", False)
+    if isinstance(node, ast.For | ast.AsyncFor):
+        head = f"{text(node.target)} in {text(node.iter)}"
+        return ("for", one_line(head), statement(node.body[0], text), "", False)
+    if isinstance(node, ast.With | ast.AsyncWith):
+        items = ", ".join(_with_item(item, text) for item in node.items)
+        return ("with", one_line(items), statement(node.body[0], text), "", False)
+    if isinstance(node, ast.IfExp):
+        return ("ternary", one_line(text(node.test)), "", "", False)
+    if isinstance(node, ast.Assert):
+        return ("assert", one_line(text(node.test)), "", "", False)
+    if isinstance(node, ast.Match):
+        return ("match", one_line(text(node.subject)), "", "", False)
+    return ("", "", "", "", False)
+
+
+_LEAVING = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _with_item(item: ast.withitem, text: Text) -> str:
+    target = item.optional_vars
+    return text(item.context_expr) + (f" as {text(target)}" if target is not None else "")
+
+
+def statement(node: ast.stmt, text: Text) -> str:
+    """A statement in one short line: a compound one by its head (``if x``, ``for a in b``, ``try``)."""
+    if isinstance(node, ast.If | ast.While):
+        head = f"{'if' if isinstance(node, ast.If) else 'while'} {text(node.test)}"
+    elif isinstance(node, ast.For | ast.AsyncFor):
+        head = f"for {text(node.target)} in {text(node.iter)}"
+    elif isinstance(node, ast.With | ast.AsyncWith):
+        head = "with " + ", ".join(_with_item(item, text) for item in node.items)
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        head = f"{'class' if isinstance(node, ast.ClassDef) else 'def'} {node.name}"
+    elif isinstance(node, ast.Try | ast.Match):
+        head = "try" if isinstance(node, ast.Try) else f"match {text(node.subject)}"
+    else:
+        head = text(node)
+    return one_line(head, STATEMENT_TEXT)
 
 
 def _name(node: ast.Name | ast.Attribute, name: str, out: Body) -> None:
@@ -138,10 +212,9 @@ def _literal(
     elif not isinstance(node.value, _LITERAL_TYPES):  # None, Ellipsis (bool is an int)
         return
     else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
-        value = node.value[: MAX_TEXT + 1] if isinstance(node.value, str | bytes) else node.value
-        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(repr(value))))
+        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(node.value))))
         return
-    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(text(node))))
+    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(text(node))))
 
 
 def _raise(node: ast.Raise, dotted: Dotted, text: Text, skip: set[int], out: Body) -> None:

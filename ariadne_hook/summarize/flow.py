@@ -1,0 +1,232 @@
+"""What changed in a function's control flow: its blocks (``if``, loops, ``with``, ``assert``...) paired old
+to new by position and shape, and the flow words left (``return``, ``try``, ``defer``...).
+
+Blocks with the same keyword and head are the same block. Among the others, in each stretch of the
+function where the blocks differ, an old and a new block are one block whose head changed when their
+bodies start with the same statement, or when both heads sit in one run of changed lines (the most alike
+pair first). So ``if a:`` → ``if a and b():`` is a changed condition, never a removed check plus a new
+one; a check removed here and another added elsewhere stay two facts. A new guard is told with the first
+statement it runs; a dropped ``else`` with what became of its body; two loops with the same head that
+became one are merged, not removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from ariadne_hook.models import Block, FunctionChange, FunctionFacts
+from ariadne_hook.summarize.words import ARROW, cut, one_span, ticked
+
+GUARDS = ("if", "elif", "while")
+CONDITIONS = ("if", "elif", "while", "ternary")
+BLOCK_WORDS = frozenset(("if", "while", "for", "with", "assert", "switch", "match", "else"))
+JUMPS = ("return", "raise", "break", "continue", "throw", "panic")
+HEAD = 60  # characters of a head shown
+THEN = 40  # characters of the statement a guard runs
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def flow_changes(old: FunctionFacts, new: FunctionFacts, change: FunctionChange) -> list[str]:
+    """Clauses such as ``condition `a` → `b```, ``adds `if x` (then `return`)``, ``removes `for```."""
+    if old.blocks == new.blocks and old.flow == new.flow:
+        return []
+    runs = change_runs(change.diff)
+    renamed = {o.name: n.name for o, n in zip(old.params, new.params, strict=False) if o.name != n.name}
+    pairs: list[tuple[Block, Block]] = []
+    kept: list[tuple[Block, Block]] = []
+    added: list[Block] = []
+    removed: list[Block] = []
+    keys = SequenceMatcher(None, [_key(b) for b in old.blocks], [_key(b) for b in new.blocks], autojunk=False)
+    for tag, i1, i2, j1, j2 in keys.get_opcodes():
+        if tag == "equal":
+            kept += zip(old.blocks[i1:i2], new.blocks[j1:j2], strict=True)
+            continue
+        found, left_old, left_new = _pair(list(old.blocks[i1:i2]), list(new.blocks[j1:j2]), runs)
+        kept += [(a, b) for a, b in found if _renamed(a[1], renamed) == _norm(b[1])]
+        pairs += [(a, b) for a, b in found if _renamed(a[1], renamed) != _norm(b[1])]
+        removed += left_old
+        added += left_new
+    merged = _merged_loops(removed, new.blocks)
+    removed = [b for b in removed if b not in merged]
+    gained, lost = _words(old.flow, new.flow, added, removed)
+    clauses = _changed(pairs)
+    clauses += [f"adds {_items([_describe(b) for b in added] + gained)}"] if added or gained else []
+    clauses += [f"removes {_items([_describe(b) for b in removed] + lost)}"] if removed or lost else []
+    clauses += [
+        f"merges two {ticked('for ' + cut(b[1], HEAD))} loops into one" for b in dict.fromkeys(merged)
+    ]
+    return clauses + _else_changes([*pairs, *kept], change.new_source or "")
+
+
+_SPACED = re.compile(r"\s*([()\[\]{},.:])\s*")
+
+
+def _norm(head: str) -> str:
+    """A head without the spaces around brackets and commas: ``f( a )`` is ``f(a)``."""
+    return _SPACED.sub(r"\1", head)
+
+
+def _renamed(head: str, renamed: dict[str, str]) -> str:
+    """``_norm(head)`` with the parameters the signature renamed (``__self`` → ``self``) renamed."""
+    if not renamed:
+        return _norm(head)
+    return re.sub(r"[A-Za-z_]\w*", lambda m: renamed.get(m.group(), m.group()), _norm(head))
+
+
+def _key(block: Block) -> tuple[str, str]:
+    return ("if" if block[0] == "elif" else block[0], _norm(block[1]))
+
+
+def _compatible(a: Block, b: Block) -> bool:
+    return _key(a)[0] == _key(b)[0]
+
+
+def change_runs(diff: str) -> list[tuple[list[str], list[str]]]:
+    """(removed lines, added lines) of each run of changed lines, whitespace squeezed."""
+    runs: list[tuple[list[str], list[str]]] = []
+    removed: list[str] = []
+    added: list[str] = []
+    for line in [*diff.split("\n"), " "]:
+        if line.startswith("-"):
+            removed.append(flat(line[1:]))
+        elif line.startswith("+"):
+            added.append(flat(line[1:]))
+        elif removed or added:
+            runs.append((removed, added))
+            removed, added = [], []
+    return runs
+
+
+def holds(lines: Sequence[str], text: str) -> bool:
+    """True when a line holds the start of ``text`` (a long one may wrap: its first 30 characters)."""
+    head = flat(text)[:30]
+    return any(head in line for line in lines)
+
+
+def _same_place(a: Block, b: Block, runs: list[tuple[list[str], list[str]]]) -> bool:
+    return any(holds(removed, a[1]) and holds(added, b[1]) for removed, added in runs)
+
+
+def _trivial(statement: str) -> bool:
+    """A bare jump (``return``, ``return None``, ``continue``): many guards share it."""
+    return statement.split(" ", 1)[0] in JUMPS and len(statement) <= 16
+
+
+def _pair(
+    olds: list[Block], news: list[Block], runs: list[tuple[list[str], list[str]]]
+) -> tuple[list[tuple[Block, Block]], list[Block], list[Block]]:
+    """(pairs, old blocks left, new blocks left) of one stretch where the blocks differ."""
+    pairs: list[tuple[Block, Block]] = []
+    left: list[Block] = []
+    for old in olds:  # the same body first, then the same place (the most alike heads)
+        same_body = [
+            n
+            for n in news
+            if _compatible(old, n)
+            and old[2]
+            and old[2] == n[2]
+            and (not _trivial(old[2]) or _same_place(old, n, runs))
+        ]
+        if same_body:
+            pairs.append((old, same_body[0]))
+            news.remove(same_body[0])
+        else:
+            left.append(old)
+    still: list[Block] = []
+    for old in left:
+        here = [n for n in news if _compatible(old, n) and _same_place(old, n, runs)]
+        if here:
+            best = max(here, key=lambda n: SequenceMatcher(None, old[1], n[1], autojunk=False).ratio())
+            pairs.append((old, best))
+            news.remove(best)
+        else:
+            still.append(old)
+    return pairs, still, news
+
+
+def _quote_pair(a: str, b: str) -> str:
+    if max(len(a), len(b)) > HEAD:
+        a, b = one_span(a, b, context=3)
+    return f"{ticked(cut(a, HEAD))} {ARROW} {ticked(cut(b, HEAD))}"
+
+
+def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
+    conditions = [_quote_pair(a[1], b[1]) for a, b in pairs if a[0] in CONDITIONS and a[1] != b[1]]
+    out = []
+    if conditions:
+        more = f" and {len(conditions) - 3} more" if len(conditions) > 3 else ""
+        out.append(f"condition{'s' if len(conditions) > 1 else ''} {'; '.join(conditions[:3])}{more}")
+    for a, b in pairs:
+        if a[0] not in CONDITIONS and a[1] != b[1]:
+            word = "loop " if a[0] == "for" else ""
+            out.append(
+                f"{word}{ticked(a[0] + ' ' + cut(a[1], HEAD))} {ARROW} {ticked(b[0] + ' ' + cut(b[1], HEAD))}"
+            )
+    return out
+
+
+def _describe(block: Block) -> str:
+    keyword, head, then = block[0], block[1], block[2]
+    if keyword == "ternary":
+        return f"a condition {ticked(cut(head, HEAD))}"
+    text = ticked(f"{keyword} {cut(head, HEAD)}".strip())
+    return f"{text} (then {ticked(cut(then, THEN))})" if keyword in GUARDS and then else text
+
+
+def _items(described: list[str], limit: int = 3) -> str:
+    counts = Counter(described)
+    items = [d + (f" \u00d7{counts[d]}" if counts[d] > 1 else "") for d in dict.fromkeys(described)]
+    shown = ", ".join(items[:limit])
+    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def _merged_loops(removed: list[Block], new: Sequence[Block]) -> list[Block]:
+    """Removed loops whose head is still the head of a loop on the new side: two loops became one."""
+    heads = {b[1] for b in new if b[0] == "for"}
+    return [b for b in removed if b[0] == "for" and b[1] in heads]
+
+
+def _else_changes(pairs: list[tuple[Block, Block]], new_source: str) -> list[str]:
+    out = []
+    source = flat(new_source)
+    for a, b in pairs:
+        if a[0] not in ("if", "elif"):
+            continue
+        where = ticked(f"{b[0]} {cut(b[1], HEAD)}")
+        if a[3] and not b[3]:
+            body = ticked(cut(a[3], THEN))
+            if flat(a[3]) not in source:
+                out.append(f"drops the `else` of {where} ({body})")
+            elif b[4]:
+                out.append(f"drops the `else` of {where} ({body} now follows its early exit)")
+            else:
+                out.append(f"drops the `else` of {where}: {body} now always runs")
+        elif b[3] and not a[3]:
+            out.append(f"adds an `else` to {where} (then {ticked(cut(b[3], THEN))})")
+    return out
+
+
+def _words(
+    old: Sequence[str], new: Sequence[str], added: list[Block], removed: list[Block]
+) -> tuple[list[str], list[str]]:
+    """(words gained, words lost) of the flow that no block change tells already (a new guard's
+    ``return``), quoted, once per occurrence."""
+    gained = Counter(w for w in new if w not in BLOCK_WORDS)
+    gained.subtract(w for w in old if w not in BLOCK_WORDS)
+    for block in added:
+        word = block[2].split(" ", 1)[0] if block[0] in GUARDS else ""
+        if gained[word] > 0:
+            gained[word] -= 1
+    for block in removed:
+        word = block[2].split(" ", 1)[0] if block[0] in GUARDS else ""
+        if gained[word] < 0:
+            gained[word] += 1
+    plus = [ticked(w) for w, n in gained.items() for _ in range(n)]
+    minus = [ticked(w) for w, n in gained.items() for _ in range(-n)]
+    return plus, minus
