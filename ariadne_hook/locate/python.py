@@ -146,7 +146,7 @@ def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
 
 def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
     """What ``node`` declares and does; ``lines`` is the source split as ast splits it."""
-    body = read_body(node.body, _own_nodes(node), dotted, lambda expr: _text(expr, lines))  # type: ignore[arg-type]
+    body = read_body(node.body, _own_nodes(node), dotted, lambda expr: _text(expr, lines), lines)  # type: ignore[arg-type]
     return FunctionFacts(
         params=_params(node.args, lines),
         returns=_text(node.returns, lines) if node.returns is not None else None,

@@ -12,7 +12,7 @@ callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ariadne_hook.locate.snippets import DOCSTRING_TEXT, STATEMENT_TEXT, clip, one_line
@@ -75,8 +75,11 @@ _BLOCK_KINDS = frozenset(_BLOCKS)
 _WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_BLOCKS))
 
 
-def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text) -> Body:
-    """The facts of the nodes of one function (``nodes``: a parent always before its children)."""
+def read_body(
+    body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text, lines: Sequence[str]
+) -> Body:
+    """The facts of the nodes of one function (``nodes``: a parent always before its children; ``lines``:
+    the source lines, as ast splits them)."""
     out = Body()
     skip: set[int] = set()  # callee chains, f-string parts, docstrings, raised constructor calls
     bound: dict[int, str] = {}  # id(value node) -> the name it is bound to
@@ -117,7 +120,7 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
             out.returns += word == "return"
         if kind in _BLOCK_KINDS and isinstance(node, _BLOCKS):
-            block = _block(node, text, id(node) in elifs)
+            block = _block(node, text, lines, id(node) in elifs)
             out.blocks.append((node.lineno, node.col_offset, block))
             if isinstance(node, ast.If) and node.orelse:
                 if _is_elif(node):
@@ -133,21 +136,21 @@ def _is_elif(node: ast.If) -> bool:
     return len(orelse) == 1 and isinstance(orelse[0], ast.If) and orelse[0].col_offset == node.col_offset
 
 
-def _block(node: ast.AST, text: Text, elif_: bool) -> Block:
+def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Block:
     """(keyword, head, first statement of the body, first statement of the else, whether the body ends by
     leaving) of a block node."""
     if isinstance(node, ast.If):
-        orelse = "" if not node.orelse or _is_elif(node) else statement(node.orelse[0], text)
-        then, leaves = statement(node.body[0], text), isinstance(node.body[-1], _LEAVING)
+        orelse = "" if not node.orelse or _is_elif(node) else statement(node.orelse[0], lines)
+        then, leaves = statement(node.body[0], lines), isinstance(node.body[-1], _LEAVING)
         return ("elif" if elif_ else "if", one_line(text(node.test)), then, orelse, leaves)
     if isinstance(node, ast.While):
-        return ("while", one_line(text(node.test)), statement(node.body[0], text), "", False)
+        return ("while", one_line(text(node.test)), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.For | ast.AsyncFor):
         head = f"{text(node.target)} in {text(node.iter)}"
-        return ("for", one_line(head), statement(node.body[0], text), "", False)
+        return ("for", one_line(head), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.With | ast.AsyncWith):
         items = ", ".join(_with_item(item, text) for item in node.items)
-        return ("with", one_line(items), statement(node.body[0], text), "", False)
+        return ("with", one_line(items), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.IfExp):
         return ("ternary", one_line(text(node.test)), "", "", False)
     if isinstance(node, ast.Assert):
@@ -165,21 +168,23 @@ def _with_item(item: ast.withitem, text: Text) -> str:
     return text(item.context_expr) + (f" as {text(target)}" if target is not None else "")
 
 
-def statement(node: ast.stmt, text: Text) -> str:
-    """A statement in one short line: a compound one by its head (``if x``, ``for a in b``, ``try``)."""
-    if isinstance(node, ast.If | ast.While):
-        head = f"{'if' if isinstance(node, ast.If) else 'while'} {text(node.test)}"
-    elif isinstance(node, ast.For | ast.AsyncFor):
-        head = f"for {text(node.target)} in {text(node.iter)}"
-    elif isinstance(node, ast.With | ast.AsyncWith):
-        head = "with " + ", ".join(_with_item(item, text) for item in node.items)
-    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        head = f"{'class' if isinstance(node, ast.ClassDef) else 'def'} {node.name}"
-    elif isinstance(node, ast.Try | ast.Match):
-        head = "try" if isinstance(node, ast.Try) else f"match {text(node.subject)}"
-    else:
-        head = text(node)
-    return one_line(head, STATEMENT_TEXT)
+_COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+
+
+def statement(node: ast.stmt, lines: Sequence[str]) -> str:
+    """A statement in one short line, read from the source lines (cheap: no node is unparsed): a compound
+    one by its head (``if x``, ``for a in b``), a longer one by its first two lines."""
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    text = (
+        line[node.col_offset :]
+        if line.isascii()
+        else line.encode()[node.col_offset :].decode(errors="replace")
+    )
+    if isinstance(node, _COMPOUND):
+        text = text.rstrip().removesuffix(":")
+    elif (node.end_lineno or 0) > node.lineno and len(text) < STATEMENT_TEXT:
+        text += " " + lines[node.lineno].strip()
+    return one_line(text, STATEMENT_TEXT)
 
 
 def _name(node: ast.Name | ast.Attribute, name: str, out: Body) -> None:

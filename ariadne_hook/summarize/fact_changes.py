@@ -187,6 +187,8 @@ def _instead(
     """old name -> new name, for a name no longer read whose line, with a candidate put in its place, is an
     added line of the same run (``log(ctx.args)`` → ``log(args)``); else one name lost and one gained."""
     pairs: dict[str, str] = {}
+    if not lost:
+        return pairs
     for removed, added in change_runs(diff):
         for name in lost:
             lines = [line for line in removed if name not in pairs and _mentions([line], name)]

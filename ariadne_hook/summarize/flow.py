@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ariadne_hook.models import Block, FunctionChange, FunctionFacts
 from ariadne_hook.summarize.words import ARROW, cut, one_span, ticked
@@ -36,18 +37,16 @@ def flow_changes(old: FunctionFacts, new: FunctionFacts, change: FunctionChange)
     """Clauses such as ``condition `a` → `b```, ``adds `if x` (then `return`)``, ``removes `for```."""
     if old.blocks == new.blocks and old.flow == new.flow:
         return []
-    runs = change_runs(change.diff)
     renamed = {o.name: n.name for o, n in zip(old.params, new.params, strict=False) if o.name != n.name}
     pairs: list[tuple[Block, Block]] = []
     kept: list[tuple[Block, Block]] = []
     added: list[Block] = []
     removed: list[Block] = []
-    keys = SequenceMatcher(None, [_key(b) for b in old.blocks], [_key(b) for b in new.blocks], autojunk=False)
-    for tag, i1, i2, j1, j2 in keys.get_opcodes():
+    for tag, i1, i2, j1, j2 in _regions([_key(b) for b in old.blocks], [_key(b) for b in new.blocks]):
         if tag == "equal":
             kept += zip(old.blocks[i1:i2], new.blocks[j1:j2], strict=True)
             continue
-        found, left_old, left_new = _pair(list(old.blocks[i1:i2]), list(new.blocks[j1:j2]), runs)
+        found, left_old, left_new = _pair(list(old.blocks[i1:i2]), list(new.blocks[j1:j2]), change.diff)
         kept += [(a, b) for a, b in found if _renamed(a[1], renamed) == _norm(b[1])]
         pairs += [(a, b) for a, b in found if _renamed(a[1], renamed) != _norm(b[1])]
         removed += left_old
@@ -64,9 +63,35 @@ def flow_changes(old: FunctionFacts, new: FunctionFacts, change: FunctionChange)
     return clauses + _else_changes([*pairs, *kept], change.new_source or "")
 
 
+Key = tuple[str, str]
+Region = tuple[str, int, int, int, int]
+
+
+def _regions(old: list[Key], new: list[Key]) -> list[Region]:
+    """``SequenceMatcher.get_opcodes`` of the two key lists, with the common start and end taken first (most
+    edits change a block or two: the matcher then runs on a few keys, or not at all)."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    stop_old, stop_new = len(old) - tail, len(new) - tail
+    middle: list[Region] = []
+    if head < stop_old or head < stop_new:
+        if min(stop_old, stop_new) - head <= 1:  # one side adds or removes, or one block for another
+            middle = [("replace", head, stop_old, head, stop_new)]
+        else:
+            matcher = SequenceMatcher(None, old[head:stop_old], new[head:stop_new], autojunk=False)
+            middle = [(t, a + head, b + head, c + head, d + head) for t, a, b, c, d in matcher.get_opcodes()]
+    ends = [("equal", 0, head, 0, head)] if head else []
+    return ends + middle + ([("equal", stop_old, len(old), stop_new, len(new))] if tail else [])
+
+
 _SPACED = re.compile(r"\s*([()\[\]{},.:])\s*")
 
 
+@lru_cache(maxsize=4096)
 def _norm(head: str) -> str:
     """A head without the spaces around brackets and commas: ``f( a )`` is ``f(a)``."""
     return _SPACED.sub(r"\1", head)
@@ -87,9 +112,13 @@ def _compatible(a: Block, b: Block) -> bool:
     return _key(a)[0] == _key(b)[0]
 
 
-def change_runs(diff: str) -> list[tuple[list[str], list[str]]]:
+Run = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@lru_cache(maxsize=16)  # one entry's summary reads its runs several times
+def change_runs(diff: str) -> tuple[Run, ...]:
     """(removed lines, added lines) of each run of changed lines, whitespace squeezed."""
-    runs: list[tuple[list[str], list[str]]] = []
+    runs: list[Run] = []
     removed: list[str] = []
     added: list[str] = []
     for line in [*diff.split("\n"), " "]:
@@ -98,9 +127,9 @@ def change_runs(diff: str) -> list[tuple[list[str], list[str]]]:
         elif line.startswith("+"):
             added.append(flat(line[1:]))
         elif removed or added:
-            runs.append((removed, added))
+            runs.append((tuple(removed), tuple(added)))
             removed, added = [], []
-    return runs
+    return tuple(runs)
 
 
 def holds(lines: Sequence[str], text: str) -> bool:
@@ -109,8 +138,8 @@ def holds(lines: Sequence[str], text: str) -> bool:
     return any(head in line for line in lines)
 
 
-def _same_place(a: Block, b: Block, runs: list[tuple[list[str], list[str]]]) -> bool:
-    return any(holds(removed, a[1]) and holds(added, b[1]) for removed, added in runs)
+def _same_place(a: Block, b: Block, diff: str) -> bool:
+    return any(holds(removed, a[1]) and holds(added, b[1]) for removed, added in change_runs(diff))
 
 
 def _trivial(statement: str) -> bool:
@@ -119,19 +148,19 @@ def _trivial(statement: str) -> bool:
 
 
 def _pair(
-    olds: list[Block], news: list[Block], runs: list[tuple[list[str], list[str]]]
+    olds: list[Block], news: list[Block], diff: str
 ) -> tuple[list[tuple[Block, Block]], list[Block], list[Block]]:
     """(pairs, old blocks left, new blocks left) of one stretch where the blocks differ."""
     pairs: list[tuple[Block, Block]] = []
     left: list[Block] = []
-    for old in olds:  # the same body first, then the same place (the most alike heads)
-        same_body = [
+    for old in olds:  # the same head, then the same body, then the same place (the most alike heads)
+        same_body = [n for n in news if _key(n) == _key(old)] or [
             n
             for n in news
             if _compatible(old, n)
             and old[2]
             and old[2] == n[2]
-            and (not _trivial(old[2]) or _same_place(old, n, runs))
+            and (not _trivial(old[2]) or _same_place(old, n, diff))
         ]
         if same_body:
             pairs.append((old, same_body[0]))
@@ -140,9 +169,9 @@ def _pair(
             left.append(old)
     still: list[Block] = []
     for old in left:
-        here = [n for n in news if _compatible(old, n) and _same_place(old, n, runs)]
+        here = [n for n in news if _compatible(old, n) and _same_place(old, n, diff)]
         if here:
-            best = max(here, key=lambda n: SequenceMatcher(None, old[1], n[1], autojunk=False).ratio())
+            best = here[0] if len(here) == 1 else max(here, key=lambda n: _alike(old[1], n[1]))
             pairs.append((old, best))
             news.remove(best)
         else:
@@ -194,14 +223,13 @@ def _merged_loops(removed: list[Block], new: Sequence[Block]) -> list[Block]:
 
 def _else_changes(pairs: list[tuple[Block, Block]], new_source: str) -> list[str]:
     out = []
-    source = flat(new_source)
     for a, b in pairs:
-        if a[0] not in ("if", "elif"):
+        if a[0] not in ("if", "elif") or bool(a[3]) == bool(b[3]):
             continue
         where = ticked(f"{b[0]} {cut(b[1], HEAD)}")
         if a[3] and not b[3]:
             body = ticked(cut(a[3], THEN))
-            if flat(a[3]) not in source:
+            if flat(a[3]) not in flat(new_source):
                 out.append(f"drops the `else` of {where} ({body})")
             elif b[4]:
                 out.append(f"drops the `else` of {where} ({body} now follows its early exit)")
@@ -217,6 +245,8 @@ def _words(
 ) -> tuple[list[str], list[str]]:
     """(words gained, words lost) of the flow that no block change tells already (a new guard's
     ``return``), quoted, once per occurrence."""
+    if old == new and not added and not removed:
+        return [], []
     gained = Counter(w for w in new if w not in BLOCK_WORDS)
     gained.subtract(w for w in old if w not in BLOCK_WORDS)
     for block in added:
@@ -230,3 +260,7 @@ def _words(
     plus = [ticked(w) for w, n in gained.items() for _ in range(n)]
     minus = [ticked(w) for w, n in gained.items() for _ in range(-n)]
     return plus, minus
+
+
+def _alike(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()

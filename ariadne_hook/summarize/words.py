@@ -8,6 +8,7 @@ rewritten from end to end is quoted by its new start instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ariadne_hook.locate.snippets import is_clipped, unclipped
@@ -145,7 +146,7 @@ def change(old: str, new: str) -> str:
     return f"{ticked(old)} {ARROW} {ticked(new)}"
 
 
-def diff_text_change(removed: list[str], added: list[str], limit: int = 2) -> str:
+def diff_text_change(removed: Sequence[str], added: Sequence[str], limit: int = 2) -> str:
     """The change of a run of removed lines to the added lines that replaced them: the one stretch that
     differs when it is short, else ``text_change`` of their tokens."""
     old, new = " ".join(" ".join(removed).split()), " ".join(" ".join(added).split())
