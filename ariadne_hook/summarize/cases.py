@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ariadne_hook.locate.snippets import unclipped
-from ariadne_hook.summarize.words import ELLIPSIS, change, cut, similar, ticked, word_spans
+from ariadne_hook.summarize.words import ELLIPSIS, change, cut, similar, ticked, tidy, word_spans
 
 _STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")
 _ID = re.compile(r"""\bid\s*=\s*("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
@@ -20,7 +20,7 @@ NAME = 48  # characters of a case's name
 def case_name(case: str, cut_at: int = NAME) -> str:
     """What tells a case apart: the first string of a struct or object row or of a subtest (its name),
     a ``pytest.param``'s ``id=``, else the row itself."""
-    text = unclipped(case)
+    text = tidy(unclipped(case))
     found = _ID.search(text)
     if found is None and (text.startswith(("{", "&")) or ".Run(" in text[:12]):
         found = _STRING.search(text)
@@ -28,8 +28,9 @@ def case_name(case: str, cut_at: int = NAME) -> str:
     return cut(name, cut_at) if cut_at else name
 
 
-def case_changes(old: Sequence[str], new: Sequence[str]) -> list[str]:
-    """``test cases: adds `"x"`; removes `"y"`; changes `"z"` (`0` → `2`)``."""
+def case_changes(old: Sequence[str], new: Sequence[str], compact: bool = False) -> list[str]:
+    """``test cases: adds `"x"`; removes `"y"`; changes `"z"` (`0` → `2`)``; ``compact``: fewer names."""
+    limit = 2 if compact else 3
     if list(old) == list(new):
         return []
     added: list[str] = []
@@ -58,29 +59,31 @@ def case_changes(old: Sequence[str], new: Sequence[str]) -> list[str]:
                 news.remove(best)
         removed += olds
         added += news
-    clauses = [f"adds {_names(added)}"] if added else []
-    clauses += [f"removes {_names(removed)}"] if removed else []
+    clauses = [f"adds {_names(added, limit)}"] if added else []
+    clauses += [f"removes {_names(removed, limit)}"] if removed else []
     if changed and len(changed) == len(new) > 2:  # every row changed: a column came or went
         clauses.append(f"changes all {len(changed)} cases, e.g. {changed[0]}")
     elif changed:
-        shown = "; ".join(changed[:2]) + (f" and {len(changed) - 2} more" if len(changed) > 2 else "")
+        shown = "; ".join(changed[: limit - 1]) + (
+            f" and {len(changed) - limit + 1} more" if len(changed) >= limit else ""
+        )
         clauses.append(f"changes {shown}")
     return [f"test cases: {'; '.join(clauses)}"]
 
 
-def _names(cases: list[str]) -> str:
+def _names(cases: list[str], limit: int) -> str:
     names = [case_name(c) for c in cases]
     if len(set(names)) < len(names):  # names that differ only past the cut: their ends tell them apart
         names = [ELLIPSIS + unclipped(case_name(c, cut_at=0))[-NAME:] for c in cases]
     names = [ticked(n) for n in names]
-    shown = ", ".join(names[:3])
-    return f"{shown} and {len(names) - 3} more" if len(names) > 3 else shown
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
 
 
 def _change(old: str, new: str) -> str:
     name = case_name(new)
-    if name == unclipped(new) and len(old) <= NAME:  # a short row without a name: both rows whole
-        return change(old, new)
+    if name == tidy(unclipped(new)) and len(old) <= NAME:  # a short row without a name: both rows whole
+        return change(tidy(old), name)
     spans, count = word_spans(old, new, context=1, limit=1, code=True)
     if not spans:
         return ticked(name)

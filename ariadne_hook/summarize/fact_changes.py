@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
-from ariadne_hook.summarize.flow import change_runs
+from ariadne_hook.summarize.flow import change_runs, flat
 from ariadne_hook.summarize.words import ARROW, cut, diff_text_change, text_change, ticked
 
 BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
@@ -102,12 +102,13 @@ def _literal_kind(text: str) -> str:
     return "bool" if text.lower() in ("true", "false") else "number"
 
 
-def _literal_pair(a: tuple[str, str], b: tuple[str, str]) -> str:
-    """``name `old` → `new```; a long string by the words that changed (``text_change``)."""
+def _literal_pair(a: tuple[str, str], b: tuple[str, str], diff: str) -> str:
+    """``name `old` → `new```; a long string by the words that changed (``text_change``; past the cut of
+    the texts kept, from the diff)."""
     (name_a, text_a), (name_b, text_b) = a, b
     name = name_a if name_a == name_b and name_a else ""
     if _is_string(text_a) and _is_string(text_b) and (len(text_a) > SHORT or len(text_b) > SHORT):
-        change = text_change(text_a, text_b, limit=1) or "changed past its first 1000 characters"
+        change = text_change(text_a, text_b, limit=1) or first_words(diff, "") or "changed past its start"
     else:
         change = f"{ticked(text_a)} {ARROW} {ticked(text_b)}"
     return f"{name} {change}" if name else change
@@ -118,7 +119,29 @@ _TYPE_TEXT = re.compile(
 )
 
 
-def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> list[str]:
+def _inner(text: str) -> str:
+    """A literal's text without its quotes (a number as it is)."""
+    if text[:1] in "\"'`":
+        return text[1:-1] if len(text) > 1 and text[-1] == text[0] else text[1:]
+    return text
+
+
+def _one_edit(diff: str, old: str, new: str) -> bool:
+    """True when the old literal sits in the removed lines and the new one in the added lines of one run
+    of changed lines (no diff given: assumed)."""
+    if not diff:
+        return True
+    a, b = (_inner(flat(unclipped(t)).lstrip("bfrBFRU")) for t in (old, new))
+
+    def holds(lines: Sequence[str], text: str) -> bool:  # the literal starts on a line, or holds one
+        return any(text[:30] in line or (len(line) >= 8 and line in text) for line in lines)
+
+    return any(holds(r, a) and holds(n, b) for r, n in change_runs(diff))
+
+
+def literal_changes(
+    old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]], diff: str = ""
+) -> list[str]:
     """``Value changed: timeout `20` → `30`.``: literals bound to the same name on both sides, then (when
     as many were added as removed, at most 3) the others in order."""
     if old == new:
@@ -133,12 +156,16 @@ def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str
             lost.remove(match)
     if gained and len(gained) == len(lost) and len(gained) <= 3:
         in_order = list(zip(lost, gained, strict=True))
-        if all(_literal_kind(a[1]) == _literal_kind(b[1]) for a, b in in_order):
-            pairs += in_order  # a string is never said to have become a number
+        if all(
+            _literal_kind(a[1]) == _literal_kind(b[1]) and _one_edit(diff, a[1], b[1]) for a, b in in_order
+        ):
+            pairs += in_order  # a string is never said to have become a number, nor one here another there
     changed = [(a, b) for a, b in pairs if a[1] != b[1]][:3]
     kind = "Text" if all(_is_string(b[1]) for _, b in changed) else "Value"
-    out = [f"{kind} changed: {'; '.join(_literal_pair(a, b) for a, b in changed)}."] if changed else []
-    texts = [t for _, t in (gained or lost) if _is_string(t) and not _TYPE_TEXT.match(unclipped(t))]
+    out = [f"{kind} changed: {'; '.join(_literal_pair(a, b, diff) for a, b in changed)}."] if changed else []
+    texts = [
+        t for _, t in (gained or lost) if _is_string(t) and len(t) > 3 and not _TYPE_TEXT.match(unclipped(t))
+    ]
     if texts and len(texts) <= 3 and not (gained and lost) and not pairs:  # a few strings only came or went
         quoted = names_list([ticked(cut(unclipped(t), 40)) for t in texts])
         out.append(f"{'new' if gained else 'drops'} text {quoted}.")

@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ariadne_hook.models import Block, FunctionChange, FunctionFacts
-from ariadne_hook.summarize.words import ARROW, cut, one_span, ticked
+from ariadne_hook.summarize.words import ARROW, cut, one_span, ticked, tidy
 
 GUARDS = ("if", "elif", "while")
 CONDITIONS = ("if", "elif", "while", "ternary")
@@ -33,8 +33,11 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def flow_changes(old: FunctionFacts, new: FunctionFacts, change: FunctionChange) -> list[str]:
-    """Clauses such as ``condition `a` → `b```, ``adds `if x` (then `return`)``, ``removes `for```."""
+def flow_changes(
+    old: FunctionFacts, new: FunctionFacts, change: FunctionChange, compact: bool = False
+) -> list[str]:
+    """Clauses such as ``condition `a` → `b```, ``adds `if x` (then `return`)``, ``removes `for```;
+    ``compact``: two items a list and no ``then`` (for a large rewrite)."""
     if old.blocks == new.blocks and old.flow == new.flow:
         return []
     renamed = {o.name: n.name for o, n in zip(old.params, new.params, strict=False) if o.name != n.name}
@@ -53,13 +56,20 @@ def flow_changes(old: FunctionFacts, new: FunctionFacts, change: FunctionChange)
         added += left_new
     merged = _merged_loops(removed, new.blocks)
     removed = [b for b in removed if b not in merged]
+    moved = [b for b in added if b in removed]  # the same block, somewhere else
+    added = [b for b in added if b not in moved]
+    removed = [b for b in removed if b not in moved]
     gained, lost = _words(old.flow, new.flow, added, removed)
     clauses = _changed(pairs)
-    clauses += [f"adds {_items([_describe(b) for b in added] + gained)}"] if added or gained else []
-    clauses += [f"removes {_items([_describe(b) for b in removed] + lost)}"] if removed or lost else []
+    limit = 2 if compact else 3
+    described = [_describe(b, compact) for b in added] + gained
+    clauses += [f"adds {_items(described, limit)}"] if described else []
+    described = [_describe(b, compact) for b in removed] + lost
+    clauses += [f"removes {_items(described, limit)}"] if described else []
     clauses += [
         f"merges two {ticked('for ' + cut(b[1], HEAD))} loops into one" for b in dict.fromkeys(merged)
     ]
+    clauses += [f"moves {_items([_describe(b, compact) for b in moved], limit)}"] if moved else []
     return clauses + _else_changes([*pairs, *kept], change.new_source or "")
 
 
@@ -170,8 +180,10 @@ def _pair(
     still: list[Block] = []
     for old in left:
         here = [n for n in news if _compatible(old, n) and _same_place(old, n, diff)]
-        if here:
-            best = here[0] if len(here) == 1 else max(here, key=lambda n: _alike(old[1], n[1]))
+        if old[0] in ("assert", "ternary"):  # an assertion is the same one only if it checks alike
+            here = [n for n in here if _alike(old[1], n[1]) >= 0.5]
+        if here:  # the most alike by their start (what is checked), then by the whole
+            best = here[0] if len(here) == 1 else max(here, key=lambda n: _alike(old[1][:40], n[1][:40]))
             pairs.append((old, best))
             news.remove(best)
         else:
@@ -180,6 +192,7 @@ def _pair(
 
 
 def _quote_pair(a: str, b: str) -> str:
+    a, b = tidy(a), tidy(b)
     if max(len(a), len(b)) > HEAD:
         a, b = one_span(a, b, context=3)
     return f"{ticked(cut(a, HEAD))} {ARROW} {ticked(cut(b, HEAD))}"
@@ -200,12 +213,12 @@ def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
     return out
 
 
-def _describe(block: Block) -> str:
-    keyword, head, then = block[0], block[1], block[2]
+def _describe(block: Block, compact: bool = False) -> str:
+    keyword, head, then = block[0], tidy(block[1]), tidy(block[2])
     if keyword == "ternary":
         return f"a condition {ticked(cut(head, HEAD))}"
     text = ticked(f"{keyword} {cut(head, HEAD)}".strip())
-    return f"{text} (then {ticked(cut(then, THEN))})" if keyword in GUARDS and then else text
+    return f"{text} (then {ticked(cut(then, THEN))})" if keyword in GUARDS and then and not compact else text
 
 
 def _items(described: list[str], limit: int = 3) -> str:

@@ -223,19 +223,19 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         clauses = signature_changes(old, new, change.language, cases_told=bool(cases))
         signature = [f"Signature: {'; '.join(clauses)}."] if clauses else []
         return ([joined(cases)] if cases else []) + signature + [f"Body unchanged{moved}."]
-    behaviour = case_changes(old.cases, new.cases)
-    flow = flow_changes(old, new, change)
-    told = " ".join(flow)  # a new guard that raises or panics says so already
-    behaviour += flow
-    behaviour += [c for c in raise_changes(old.raises, new.raises) if f"raise {c[11:]}" not in told]
+    behaviour = _behaviour(change, old, new, compact=False)
+    if _length([behaviour]) > BUDGET * 2 // 3:  # a large rewrite: its facts in brief
+        behaviour = _behaviour(change, old, new, compact=True)
     clauses = signature_changes(old, new, change.language, cases_told=old.cases != new.cases)
     signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
     calls = _set_changes(old.calls, new.calls, "calls")
-    literals = literal_changes(old.literals, new.literals)
+    literals = literal_changes(old.literals, new.literals, change.diff)
     names = name_changes(change, old, new)
     simple = not (behaviour or clauses or calls) and all(c.startswith(("New", "Drops")) for c in literals)
-    renamed = len(names) == 1 and names[0].startswith("Renames local")
-    expression = expression_change(change.diff) if simple and (names or literals) and not renamed else []
+    told_by_names = not names or any(w in names[0] for w in ("Renames local", "instead of"))
+    expression = (
+        expression_change(change.diff) if simple and (names or literals) and not told_by_names else []
+    )
     if expression:
         literals = []  # a literal replaced by a name (or the reverse): the changed words show both
     details = calls + literals + docstring_change(old.docstring, new.docstring) + expression
@@ -244,9 +244,23 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         groups[2] = details or names[:1]
     if _length(groups) > BUDGET and len(clauses) > 3:
         groups[1] = [f"Signature: {'; '.join(clauses[:3])}; and {len(clauses) - 3} more"]
-    if _length(groups) > BUDGET:
-        groups = [group[:2] for group in groups]
+    while _length(groups) > BUDGET and len(groups[2]) > 1:  # then the details, least telling first
+        groups[2] = sorted(groups[2], key=_telling)[:-1]
     return [joined(group) for group in groups if group]
+
+
+def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, compact: bool) -> list[str]:
+    """What the function now does otherwise: its test cases, control flow and raises."""
+    flow = flow_changes(old, new, change, compact)
+    told = " ".join(flow)  # a new guard that raises or panics says so already
+    raises = [c for c in raise_changes(old.raises, new.raises) if f"raise {c[11:]}" not in told]
+    return case_changes(old.cases, new.cases, compact) + flow + raises
+
+
+def _telling(clause: str) -> int:
+    """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
+    order = ("Text changed", "Value changed", "calls added", "docstring", "calls removed", "changes")
+    return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))
 
 
 BUDGET = 400  # characters of a summary's sentences, about two lines of a review

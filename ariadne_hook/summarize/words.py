@@ -20,6 +20,14 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CODE_TOKEN = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\w+|[^\w\s]""")  # a string is one token
 
 
+_INSIDE = re.compile(r"([(\[{]) | ([)\]}])")
+
+
+def tidy(text: str) -> str:
+    """Code squeezed on one line without the spaces its line breaks left inside brackets: ``f( a )``."""
+    return _INSIDE.sub(r"\1\2", text)
+
+
 def ticked(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
@@ -56,7 +64,10 @@ def word_spans(
     spans = []
     for i1, i2, j1, j2 in places[:limit]:
         bare = (_bare(old, a, i1, i2), _bare(new, b, j1, j2))
-        if (i1 == i2 or j1 == j2) and len(bare[0] + bare[1]) >= 12:
+        if code and i2 - i1 == j2 - j1 == 1 and bare[0][:1] in "\"'" and bare[1][:1] in "\"'":
+            words, _ = word_spans(a[i1].group(), b[j1].group(), context, 1)  # a string: its words
+            spans += words[:1]
+        elif (i1 == i2 or j1 == j2) and len(bare[0] + bare[1]) >= 12:
             spans.append(bare)  # words only added or only dropped: those words (a short one with context)
         else:
             spans.append((_span(old, a, i1, i2, max(context, 1)), _span(new, b, j1, j2, max(context, 1))))
@@ -132,6 +143,8 @@ def text_change(old: str, new: str, limit: int = 2, code: bool = False) -> str:
     if not similar(unclipped(old), unclipped(new)):
         return f"now {ticked(cut(unclipped(new)) + (ELLIPSIS if is_clipped(new) else ''))}"
     spans, count = word_spans(old, new, limit=limit, code=code)
+    if not spans:
+        return ""  # the same words, spaced otherwise
     shown = [change(a, b) for a, b in spans]
     more = f" (+{count - len(shown)} more)" if count > len(shown) else ""
     return "; ".join(shown) + more
@@ -150,6 +163,8 @@ def diff_text_change(removed: Sequence[str], added: Sequence[str], limit: int = 
     """The change of a run of removed lines to the added lines that replaced them: the one stretch that
     differs when it is short, else ``text_change`` of their tokens."""
     old, new = " ".join(" ".join(removed).split()), " ".join(" ".join(added).split())
+    if [t.group() for t in _tokens(old, True)] == [t.group() for t in _tokens(new, True)]:
+        return ""  # the same tokens, spaced otherwise
     if _stretch_length(old, new) <= SPAN // 2:  # one short stretch differs: it, with a little context
         return change(*one_span(old, new))
     spans, count = word_spans(old, new, context=3, limit=limit, code=True, inner=True)
