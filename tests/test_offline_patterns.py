@@ -193,6 +193,16 @@ def test_parametrize_names_the_changed_case_not_the_list(tmp_path: Path) -> None
     assert "parametrize" not in text and len(text) < 160
 
 
+def test_a_new_parametrized_test_names_its_cases_not_the_list(tmp_path: Path) -> None:
+    rows = ", ".join(f'("--option-{i}", {i % 3})' for i in range(30))
+    new = f"@pytest.mark.parametrize(('arg', 'code'), [{rows}])\ndef test_exit(arg, code):\n"
+    new += "    assert main([arg]) == code\n"
+    text = summary_of(tmp_path, "test_m.py", "", new, "test_exit")
+    assert "Decorated with @pytest.mark.parametrize(('arg', 'code'), \u2026)." in text
+    assert '30 test cases: `("--option-0", 0)`, `("--option-1", 1)`, `("--option-2", 2)` and 27 more.' in text
+    assert "--option-9" not in text and len(text) < 300
+
+
 GO_TABLE = """\
 package p
 

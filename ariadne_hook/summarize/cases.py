@@ -71,6 +71,11 @@ def case_changes(old: Sequence[str], new: Sequence[str], compact: bool = False) 
     return [f"test cases: {'; '.join(clauses)}"]
 
 
+def case_names(cases: Sequence[str], limit: int = 3) -> str:
+    """The cases by what tells them apart, quoted: ```"a"`, `"b"` and 2 more``."""
+    return _names(list(cases), limit)
+
+
 def _names(cases: list[str], limit: int) -> str:
     names = [case_name(c) for c in cases]
     if len(set(names)) < len(names):  # names that differ only past the cut: their ends tell them apart

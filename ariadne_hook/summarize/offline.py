@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
-from ariadne_hook.summarize.cases import case_changes
+from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
     BARE,
     diff_lines,
@@ -142,8 +142,13 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
         return []
     verb = "Took" if tense == "past" else "Takes"
     parts = [flat(f"{verb} ({signature(facts.params, language)}){_returns(facts)}.")]
-    if facts.decorators:
-        parts.append(f"Decorated with {names_list(decorator_text(d, language) for d in facts.decorators)}.")
+    if facts.decorators:  # a parametrize decorator by its head: its rows are the cases, named below
+        decorators = [_parametrize_head(decorator_text(d, language)) for d in facts.decorators]
+        parts.append(f"Decorated with {names_list(decorators)}.")
+    if facts.cases:
+        parts.append(
+            f"{len(facts.cases)} test case{'s' * (len(facts.cases) > 1)}: {case_names(facts.cases)}."
+        )
     if facts.calls:
         parts.append(f"Calls {names_list(facts.calls)}.")
     raises = [r for r in facts.raises if not r.startswith("panic(")]
@@ -154,6 +159,14 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
         places = "place" if facts.returns_count == 1 else "places"
         parts.append(f"Returns in {facts.returns_count} {places}.")
     return parts
+
+
+def _parametrize_head(decorator: str) -> str:
+    """``@pytest.mark.parametrize('kind', ['a', 'b'])`` -> ``@pytest.mark.parametrize('kind', …)``."""
+    found = re.match(
+        r"(@?[\w.]*parametrize\(\s*(?:\([^()]*\)|\[[^\[\]]*\]|'[^']*'|\"[^\"]*\"))\s*,", decorator
+    )
+    return f"{found.group(1)}, \u2026)" if found else decorator
 
 
 def _returns(facts: FunctionFacts) -> str:
