@@ -199,12 +199,23 @@ def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
             _push_children(child, stack)
 
 
+# fields that never hold a node (names, flags, the ``ctx`` markers: Load/Store/Del, never a call, raise or
+# return); a node class's other fields are listed once (``_CHILD_FIELDS``)
+_SCALAR_FIELDS = frozenset(
+    ("ctx", "id", "attr", "name", "arg", "module", "level", "kind", "conversion", "simple", "is_async")
+    + ("type_comment",)
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _push_children(node: ast.AST, stack: list[ast.AST]) -> None:
-    """``stack.extend(ast.iter_child_nodes(node))`` minus the ``ctx`` markers (Load/Store/Del: one per
-    name, never a call, raise or return), without its two generator layers: the facts' hot loop."""
-    for name in node._fields:
-        if name == "ctx":
-            continue
+    """``stack.extend(ast.iter_child_nodes(node))`` minus what cannot be a node (``ctx`` markers, names),
+    without its two generator layers: the facts' hot loop."""
+    kind = node.__class__
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in node._fields if f not in _SCALAR_FIELDS)
+    for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
             if value and isinstance(value[0], ast.AST) and None not in value:

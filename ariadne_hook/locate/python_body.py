@@ -146,10 +146,10 @@ def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Bloc
     if isinstance(node, ast.While):
         return ("while", one_line(text(node.test)), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.For | ast.AsyncFor):
-        head = f"{text(node.target)} in {text(node.iter)}"
+        head = _header(node, lines) or f"{text(node.target)} in {text(node.iter)}"
         return ("for", one_line(head), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.With | ast.AsyncWith):
-        items = ", ".join(_with_item(item, text) for item in node.items)
+        items = _header(node, lines) or ", ".join(_with_item(item, text) for item in node.items)
         return ("with", one_line(items), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.IfExp):
         return ("ternary", one_line(text(node.test)), "", "", False)
@@ -161,6 +161,18 @@ def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Bloc
 
 
 _LEAVING = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _header(node: ast.For | ast.AsyncFor | ast.With | ast.AsyncWith, lines: Sequence[str]) -> str:
+    """The head of a ``for`` or ``with`` written on one line, from that line (``x in y`` of ``for x in y:``);
+    "" when it spans lines or shares its line with the body (then the nodes are read instead)."""
+    if node.body[0].lineno != node.lineno + 1 or node.lineno > len(lines):
+        return ""
+    line = lines[node.lineno - 1].rstrip()
+    if not line.isascii() or not line.endswith(":") or "#" in line:
+        return ""
+    words = line[node.col_offset : -1].split(None, 2 if line[node.col_offset :].startswith("async") else 1)
+    return words[-1] if len(words) > 1 else ""
 
 
 def _with_item(item: ast.withitem, text: Text) -> str:

@@ -40,7 +40,6 @@ def flow_changes(
     ``compact``: two items a list and no ``then`` (for a large rewrite)."""
     if old.blocks == new.blocks and old.flow == new.flow:
         return []
-    renamed = {o.name: n.name for o, n in zip(old.params, new.params, strict=False) if o.name != n.name}
     pairs: list[tuple[Block, Block]] = []
     kept: list[tuple[Block, Block]] = []
     added: list[Block] = []
@@ -50,15 +49,17 @@ def flow_changes(
             kept += zip(old.blocks[i1:i2], new.blocks[j1:j2], strict=True)
             continue
         found, left_old, left_new = _pair(list(old.blocks[i1:i2]), list(new.blocks[j1:j2]), change.diff)
-        kept += [(a, b) for a, b in found if _renamed(a[1], renamed) == _norm(b[1])]
-        pairs += [(a, b) for a, b in found if _renamed(a[1], renamed) != _norm(b[1])]
+        for a, b in found:  # a head that changed only by a parameter the signature renamed is the same
+            (kept if _renamed(a[1], old, new) == _norm(b[1]) else pairs).append((a, b))
         removed += left_old
         added += left_new
-    merged = _merged_loops(removed, new.blocks)
-    removed = [b for b in removed if b not in merged]
-    moved = [b for b in added if b in removed]  # the same block, somewhere else
-    added = [b for b in added if b not in moved]
-    removed = [b for b in removed if b not in moved]
+    merged: list[Block] = []
+    moved: list[Block] = []
+    if added or removed:
+        merged = _merged_loops(removed, new.blocks)
+        moved = [b for b in added if b in removed]  # the same block, somewhere else
+        added = [b for b in added if b not in moved]
+        removed = [b for b in removed if b not in merged and b not in moved]
     gained, lost = _words(old.flow, new.flow, added, removed)
     clauses = _changed(pairs)
     limit = 2 if compact else 3
@@ -70,7 +71,9 @@ def flow_changes(
         f"merges two {ticked('for ' + cut(b[1], HEAD))} loops into one" for b in dict.fromkeys(merged)
     ]
     clauses += [f"moves {_items([_describe(b, compact) for b in moved], limit)}"] if moved else []
-    return clauses + _else_changes([*pairs, *kept], change.new_source or "")
+    if any(b[3] for b in old.blocks) or any(b[3] for b in new.blocks):  # an else on either side
+        clauses += _else_changes([*pairs, *kept], change.new_source or "")
+    return clauses
 
 
 Key = tuple[str, str]
@@ -107,8 +110,9 @@ def _norm(head: str) -> str:
     return _SPACED.sub(r"\1", head)
 
 
-def _renamed(head: str, renamed: dict[str, str]) -> str:
+def _renamed(head: str, old: FunctionFacts, new: FunctionFacts) -> str:
     """``_norm(head)`` with the parameters the signature renamed (``__self`` → ``self``) renamed."""
+    renamed = {o.name: n.name for o, n in zip(old.params, new.params, strict=False) if o.name != n.name}
     if not renamed:
         return _norm(head)
     return re.sub(r"[A-Za-z_]\w*", lambda m: renamed.get(m.group(), m.group()), _norm(head))
@@ -258,7 +262,7 @@ def _words(
 ) -> tuple[list[str], list[str]]:
     """(words gained, words lost) of the flow that no block change tells already (a new guard's
     ``return``), quoted, once per occurrence."""
-    if old == new and not added and not removed:
+    if old == new:
         return [], []
     gained = Counter(w for w in new if w not in BLOCK_WORDS)
     gained.subtract(w for w in old if w not in BLOCK_WORDS)
