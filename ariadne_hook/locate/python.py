@@ -211,10 +211,10 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 def _push_children(node: ast.AST, stack: list[ast.AST]) -> None:
     """``stack.extend(ast.iter_child_nodes(node))`` minus what cannot be a node (``ctx`` markers, names),
     without its two generator layers: the facts' hot loop."""
-    kind = node.__class__
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(f for f in node._fields if f not in _SCALAR_FIELDS)
+    try:
+        fields = _CHILD_FIELDS[node.__class__]
+    except KeyError:
+        fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in _SCALAR_FIELDS)
     for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):

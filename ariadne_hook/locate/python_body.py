@@ -72,6 +72,7 @@ _LITERALS = (ast.Constant, ast.JoinedStr, ast.UnaryOp)
 _BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast.Compare)
 # the node classes that say something; every other node (most of a body) is passed over at once
 _BLOCK_KINDS = frozenset(_BLOCKS)
+_STATEMENT_KINDS = frozenset((*_FLOW, *_BLOCKS))  # the node classes with a flow word or a block
 _WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_BLOCKS))
 
 
@@ -94,9 +95,10 @@ def read_body(
         kind = node.__class__
         if kind not in _WANTED or id(node) in skip:  # most nodes of a body say nothing: passed at once
             continue
-        if kind is ast.Name:  # the most frequent node: handled inline
+        if kind is ast.Name:  # the most frequent node: handled inline (no flow word, no block)
             (names if node.ctx.__class__ is load else assigned).append(node.id)  # type: ignore[attr-defined]
-        elif isinstance(node, ast.Attribute):
+            continue
+        if isinstance(node, ast.Attribute):
             name = dotted(node)
             if name is not None and "(" not in name:
                 _name(node, name, out)
@@ -115,6 +117,8 @@ def read_body(
             if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
                 declared = node.annotation if node.value is not None else node  # declaration sets nothing
                 skip.update(id(part) for part in ast.walk(declared))
+        if kind not in _STATEMENT_KINDS:  # names, calls, literals, bindings: no flow word, no block
+            continue
         word = _FLOW.get(kind)
         if word is not None:
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]

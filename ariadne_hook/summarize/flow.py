@@ -83,11 +83,12 @@ Region = tuple[str, int, int, int, int]
 def _regions(old: list[Key], new: list[Key]) -> list[Region]:
     """``SequenceMatcher.get_opcodes`` of the two key lists, with the common start and end taken first (most
     edits change a block or two: the matcher then runs on a few keys, or not at all)."""
+    shortest = min(len(old), len(new))
     head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
+    while head < shortest and old[head] == new[head]:
         head += 1
     tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+    while tail < shortest - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     stop_old, stop_new = len(old) - tail, len(new) - tail
     middle: list[Region] = []
