@@ -1,4 +1,5 @@
-"""Command line: parse, load settings, wire the stages, own the exit-code contract.
+"""Command line: parse, load settings, hand the run to :func:`ariadne_hook.pipeline.review`, own the exit-code
+contract.
 
 Exit codes: 2 for a usage error by hand (a bad flag, setting or path, an unknown revision, a --diff that is
 not a patch); 130 when interrupted; 0 in every other case, internal errors included (one line on stderr,
@@ -14,24 +15,23 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ariadne_hook.arguments import ArgError, build_parser, in_hook, parse
-from ariadne_hook.config import DEFAULT_MODEL, ConfigError, Settings, load_all
-from ariadne_hook.console import NO_CALL, Console, detail_lines, result_line, why
-from ariadne_hook.models import (
-    CACHED,
-    FALLBACK,
-    SKIPPED,
-    SUMMARIZED,
-    FileChange,
-    References,
-    Report,
-    SourceInfo,
-    Stats,
-    Summary,
+from ariadne_hook.config import ConfigError, load_all
+from ariadne_hook.console import Console, detail_lines, result_line, to_the_end
+from ariadne_hook.pipeline import (
+    BadInput,
+    Context,
+    RunError,
+    dry_run,
+    quick_skips,
+    review,
+    skipped_outcome,
+    switched_on,
 )
+from ariadne_hook.publish.actions_env import annotation, in_actions
+from ariadne_hook.publish.files import Refused, review_target
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -40,50 +40,10 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main", "main_entry"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-_TRUE = ("1", "true", "yes", "on")
 
 
 class UsageError(Exception):
     """Nonsense by hand (a bad value, an unknown revision...): one line, exit code 2."""
-
-
-class RunError(Exception):
-    """The run could not go on (not a repository...): one line, exit 0 unless strict."""
-
-
-@dataclass
-class Context:
-    """One run: what was asked, where, with which settings, and what to tell the user."""
-
-    args: argparse.Namespace
-    env: Mapping[str, str]
-    hook: bool
-    console: Console
-    root: Path | None = None
-    settings: Settings | None = None
-    notes: list[str] = field(default_factory=list)  # settings ignored or set aside: also in the report
-    misconfigured: bool = False  # a setting was invalid or unknown (a hook warned and went on)
-    pathspecs: list[Any] = field(default_factory=list)
-
-    @property
-    def strict(self) -> bool:
-        """From the loaded settings; before they are loaded (or when they cannot be), flag and environment."""
-        if self.settings is not None:
-            return self.settings.strict
-        return bool(self.args.strict) or self.env.get("ARIADNE_STRICT", "").strip().lower() in _TRUE
-
-    @property
-    def s(self) -> Settings:
-        assert self.settings is not None
-        return self.settings
-
-
-@dataclass(frozen=True)
-class Outcome:
-    report: Report
-    destination: str  # where the review went, for the result line
-    failed: bool  # something --strict counts as a failure
-    interrupted: bool = False
 
 
 def flags_of(args: argparse.Namespace) -> dict[str, Any]:
@@ -107,316 +67,19 @@ def flags_of(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _stats(
-    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
-) -> Stats:
-    def count(status: str) -> int:
-        return sum(1 for s in summaries if s.status == status)
-
-    return Stats(
-        functions=len(summaries),
-        summarized=count(SUMMARIZED),
-        cached=count(CACHED),
-        fallback=count(FALLBACK),
-        skipped=count(SKIPPED),
-        requests=requests,
-        seconds=seconds,
-        prompt_tokens=tokens[0],
-        completion_tokens=tokens[1],
-    )
-
-
-def _read_patch(spec: str) -> tuple[str, str]:
-    if spec == "-":
-        data = sys.stdin.buffer.read()
-        label = "patch from stdin"
-    else:
-        try:
-            data = Path(spec).read_bytes()
-        except OSError as exc:
-            raise RunError(f"cannot read patch {spec}: {exc.strerror or exc}") from None
-        label = f"patch {spec}"
-    return data.decode("utf-8", errors="surrogateescape"), label
-
-
-def _bad_input(ctx: Context, message: str) -> Exception:
-    """Nonsense the user typed: exit 2 by hand; inside a hook a one-line run error."""
-    return RunError(message) if ctx.hook else UsageError(message)
-
-
-def _collect(ctx: Context) -> Any:
-    """The source stage: (SourceInfo, [FileChange]), limited to the paths given."""
-    from ariadne_hook.source import git as source_git
-    from ariadne_hook.source import pathspec
-
-    args, root, s = ctx.args, ctx.root, ctx.s
-    try:
-        if args.diff is not None:
-            text, label = _read_patch(args.diff)
-            if not text.strip():
-                raise _bad_input(ctx, f"{label} is empty: nothing to review")
-            info, files = source_git.from_patch_text(text, root, s.max_file_bytes, label=label)
-            return info, pathspec.select(files, ctx.pathspecs)
-        if root is None:
-            where = args.repo or os.getcwd()
-            raise RunError(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
-        specs = pathspec.to_git(ctx.pathspecs)
-        spec = args.range
-        if spec is None and _in_pull_request_job(args, ctx.env):
-            from ariadne_hook.source.event import pr_range
-
-            spec = pr_range(ctx.env)
-        if spec is not None:
-            info, files = source_git.revision_range(root, spec, s.max_file_bytes, specs)
-            if args.range is not None and info.base == info.head:
-                raise _bad_input(ctx, f"range {spec} is empty: both ends are commit {str(info.head)[:7]}")
-            return info, files
-        return source_git.staged(root, s.max_file_bytes, specs)
-    except source_git.BadInput as exc:
-        raise _bad_input(ctx, str(exc)) from None
-    except source_git.SourceError as exc:
-        raise RunError(str(exc)) from None
-
-
-def _default_output(root: Path | None, settings: Settings) -> str:
-    if settings.output:
-        return settings.output
-    if root is None:
-        return "-"
-    from ariadne_hook.publish.files import UnsafeFolder, ariadne_dir
-
-    name = "review.json" if settings.format == "json" else "review.md"
-    try:
-        return str(ariadne_dir(root) / name)
-    except UnsafeFolder as exc:
-        raise RunError(str(exc)) from None
-
-
-def _cache_dir(ctx: Context) -> Path | None:
-    if not ctx.s.cache:
-        return None
-    from ariadne_hook.source.root import cache_dir
-
-    return cache_dir(ctx.root, ctx.env)
-
-
-def review(ctx: Context) -> Outcome:
-    """Run the pipeline: source -> locate -> summarize -> render -> publish."""
-    from ariadne_hook.locate import locate
-    from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import resolve_provider, start_sdk_import, summarize
-
-    settings = ctx.s
-    started = time.monotonic()
-    sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
-    try:
-        info, files = _collect(ctx)
-        files = apply_excludes(files, settings.excludes())
-        changes = locate(files, settings.languages)
-    finally:
-        if sdk is not None:
-            sdk.join()
-    end = time.monotonic() + settings.deadline  # one deadline: the references and the summaries keep it
-    scan = _references(ctx, info, files, changes, end)
-    if resolve_provider(settings) != "offline":
-        to_ask = sum(1 for c in changes if not c.skip_reason)
-        ctx.console.start(to_ask, settings.model or DEFAULT_MODEL, settings.deadline, ctx.hook)
-    result = summarize(changes, settings, _cache_dir(ctx), ctx.console.progress, end=end)
-    ctx.console.clear()
-    summaries = with_references(result.summaries, scan.found if scan else {})
-    report = Report(
-        source=info,
-        provider=result.provider,
-        model=result.model,
-        summaries=summaries,
-        stats=_stats(
-            summaries,
-            result.requests,
-            time.monotonic() - started,
-            (result.prompt_tokens, result.completion_tokens),
-        ),
-        notes=(*ctx.notes, *result.notes, *([scan.note] if scan and scan.note else [])),
-    )
-    interrupted = bool(getattr(result, "interrupted", False))
-    subject = None
-    if not interrupted:  # after Ctrl-C nothing more is asked
-        report, subject, interrupted = _ask_overview(ctx, report, end)
-    destination = publish(report, ctx, subject)
-    failed = report.stats.fallback > 0 or ctx.misconfigured
-    return Outcome(report, destination, failed, interrupted=interrupted)
-
-
-WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
-REFERENCES_SHARE = 0.1  # of the deadline, at most REFERENCES_BUDGET seconds
-REFERENCES_BUDGET = 2.0
-
-
-def _references(
-    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], end: float
-) -> Any:
-    """What deleted, renamed and re-signatured functions left behind (locate/references.py): a small fixed
-    share of the run, never past its deadline ``end``. None for a patch (no revision to search)."""
-    if ctx.root is None or info.kind == "patch" or not changes:
-        return None
-    from ariadne_hook.locate.references import ReferenceScan, find_references
-
+def _target(ctx: Context, written: str) -> Any:
+    """Where the review goes (publish/files.review_target), decided once before anything is asked. The
+    user's path that may not be written: exit 2 by hand; in a hook one warning line, the default place."""
     s = ctx.s
     try:
-        return find_references(
-            ctx.root,
-            info,
-            changes,
-            files,
-            languages=s.languages,
-            excludes=s.excludes(),
-            budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
-            deadline=end,
-        )
-    except Exception as exc:  # a bug in this extra must not cost the review
-        return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")
-
-
-def with_references(summaries: Sequence[Summary], found: Mapping[int, References]) -> tuple[Summary, ...]:
-    """The summaries (in the entries' order) with what each entry left behind attached."""
-    from dataclasses import replace
-
-    return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
-
-
-def _wants_subject(ctx: Context) -> bool:
-    """prepare-commit-msg with commit-subject on, on a message git opened empty (not -m/-F, amend, merge,
-    squash or a template): the only case where a subject is proposed."""
-    from ariadne_hook.publish.commit_msg import EMPTY_SOURCES
-
-    args, s = ctx.args, ctx.s
-    source = args.commit_msg_source or ctx.env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
-    return (
-        bool(args.commit_msg_file) and s.commit_subject and s.commit_msg != "off" and source in EMPTY_SOURCES
-    )
-
-
-def _ask_overview(ctx: Context, report: Report, end: float) -> tuple[Report, str | None, bool]:
-    """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
-    offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
-    (the report, the subject or None, whether Ctrl-C stopped it)"""
-    from dataclasses import replace
-
-    if report.provider == "offline" or not report.summaries:
-        return report, None, False
-    from ariadne_hook.render.overview import overview_lines
-    from ariadne_hook.render.sanitize import clean
-    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, overview_input
-    from ariadne_hook.summarize.pool import INTERRUPTED
-
-    s = ctx.s
-    answered = [  # the model's summaries (not those made offline without a request: trivial, moved...)
-        x
-        for x in report.summaries
-        if x.status in (SUMMARIZED, CACHED) and not (x.reason or "").endswith(NO_CALL)
-    ]
-    if report.stats.fallback and not answered:
-        note = "walkthrough not asked: no summary came from the model"
-        return replace(report, notes=(*report.notes, note)), None, False
-    walk = [WALKTHROUGH] if len(answered) >= WALKTHROUGH_FROM else []  # one summary needs no walkthrough
-    kinds = [*walk, *([SUBJECT] if _wants_subject(ctx) else [])]
-    if not kinds:
-        return report, None, False
-    sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
-    facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
-    prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
-    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), end)
-    notes = [*report.notes, *asked.notes]
-    if WALKTHROUGH in asked.failed:
-        notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
-    if SUBJECT in asked.failed:
-        notes.append(f"commit subject failed ({asked.failed[SUBJECT]}): none proposed")
-    stats = replace(
-        report.stats,
-        requests=report.stats.requests + asked.requests,
-        prompt_tokens=report.stats.prompt_tokens + asked.prompt_tokens,
-        completion_tokens=report.stats.completion_tokens + asked.completion_tokens,
-    )
-    report = replace(report, walkthrough=asked.texts.get(WALKTHROUGH), stats=stats, notes=tuple(notes))
-    return report, asked.texts.get(SUBJECT), INTERRUPTED in asked.failed.values()
-
-
-def rendered(report: Report, fmt: str) -> str:
-    """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
-    if fmt == "json":
-        from ariadne_hook.render.json import render_json
-
-        return render_json(report)
-    from ariadne_hook.render.markdown import LOCAL, render_markdown
-
-    return render_markdown(report, LOCAL)
-
-
-def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
-    """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
-    proposed commit subject for the prepare-commit-msg mode."""
-    from ariadne_hook.publish.files import atomic_write
-
-    settings, args = ctx.s, ctx.args
-    text = rendered(report, settings.format)
-    output = _default_output(ctx.root, settings)
-    target: Path | None = None
-    if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        destination = "stdout"
-    else:
-        target = Path(output)
-        atomic_write(target, text)
-        destination = _display_path(target)
-    extra = _publish_github(report, args, target, ctx.env)
-    if args.commit_msg_file:
-        extra.append(_commit_message(report, args, settings, ctx.env, subject))
-    return "; ".join([destination, *[e for e in extra if e]])
-
-
-def _display_path(target: Path) -> str:
-    """The path relative to the current folder when it lies below it, else absolute."""
-    absolute = os.path.abspath(target)
-    relative = os.path.relpath(absolute)
-    return absolute if relative.startswith("..") else relative
-
-
-def _publish_github(
-    report: Report, args: argparse.Namespace, target: Path | None, env: Mapping[str, str]
-) -> list[str]:
-    """Job summary, PR comment and step outputs; each returns a one-line status and never raises. Both get
-    the review rendered for GitHub (neutralized), never the review file's text."""
-    if not (args.pr_comment or args.step_summary):
-        return []
-    from ariadne_hook.publish import actions_env, github, step_summary
-    from ariadne_hook.render.markdown import GITHUB, render_markdown
-
-    markdown = render_markdown(report, GITHUB)
-    done: list[str | None] = []
-    if args.step_summary:
-        done.append(step_summary.append_step_summary(markdown, env))
-    if args.pr_comment:
-        done.append(github.publish_pr_comment(markdown, env))
-    outputs = {
-        "review-path": str(target.resolve()) if target is not None else "",
-        "functions": report.stats.functions,
-        "fallbacks": report.stats.fallback,
-    }
-    actions_env.write_outputs(env, outputs)
-    return [d for d in done if d]
-
-
-def _commit_message(
-    report: Report,
-    args: argparse.Namespace,
-    settings: Settings,
-    env: Mapping[str, str],
-    subject: str | None = None,
-) -> str:
-    from ariadne_hook.publish.commit_msg import apply_to_message
-
-    source = args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
-    return apply_to_message(Path(args.commit_msg_file), report, source, settings, subject=subject)
+        return review_target(ctx.root, s.output, s.output_name, s.format)
+    except Refused as exc:
+        if not s.output or not ctx.hook:
+            raise (UsageError(f"{written}: {exc}") if s.output else exc) from None
+        ctx.notes.append(f"{written}: {exc}; written to the default place instead")
+        ctx.console.warn(ctx.notes[-1])
+        ctx.misconfigured = True
+    return review_target(ctx.root, None, s.output_name, s.format)
 
 
 def _root_of(args: argparse.Namespace) -> tuple[Path | None, str | None]:
@@ -428,29 +91,6 @@ def _root_of(args: argparse.Namespace) -> tuple[Path | None, str | None]:
     if args.repo and not start.is_dir():
         return None, f"--repo {args.repo}: no such directory"
     return find_repo_root(start), None
-
-
-def _in_pull_request_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
-    """A run in a GitHub Actions job with an event file and no --range/--diff: review the pull request
-    (``base...head``) when the event is one. Never inside a pre-commit hook, which reviews what is staged."""
-    return (
-        args.range is None
-        and args.diff is None
-        and not args.commit_msg_file
-        and not env.get("PRE_COMMIT")
-        and bool(env.get("GITHUB_EVENT_PATH"))
-    )
-
-
-def _quick_skips(ctx: Context) -> list[FileChange] | None:
-    """The hook's fast path: when nothing staged needs review, the skipped files (no GitPython import)."""
-    args, root = ctx.args, ctx.root
-    if args.diff is not None or args.range is not None or root is None or _in_pull_request_job(args, ctx.env):
-        return None
-    from ariadne_hook.source.noop import excluded_only
-
-    specs = [s.as_git() for s in ctx.pathspecs]
-    return excluded_only(root, ctx.s.excludes(), specs)
 
 
 def _load(ctx: Context, problems: list[str]) -> None:
@@ -468,9 +108,11 @@ def _load(ctx: Context, problems: list[str]) -> None:
         ctx.console.warn(line)
     ctx.notes.extend((*problems, *loaded.problems, *loaded.warnings))
     if root_error:
-        raise _bad_input(ctx, root_error)
+        raise BadInput(root_error)
     if ctx.args.paths:
         _resolve_paths(ctx)
+    if not ctx.args.dry_run:
+        ctx.target = _target(ctx, loaded.written.get("output", "output"))
 
 
 def _resolve_paths(ctx: Context) -> None:
@@ -489,16 +131,16 @@ def _resolve_paths(ctx: Context) -> None:
 def run(ctx: Context, problems: list[str]) -> int:
     _load(ctx, problems)
     if ctx.args.dry_run:
-        return dry_run(ctx)
-    skips = _quick_skips(ctx)
-    outcome = _skipped_outcome(skips, ctx) if skips is not None else review(ctx)
-    report = outcome.report
-    endpoint = _netloc(ctx.s.base_url) if ctx.s.base_url else "api.openai.com"
-    wanted_model = ctx.s.provider != "offline" and bool(ctx.s.model or ctx.s.azure_api_version)
-    because = why(report, ctx.s.deadline, endpoint, wanted_model)
+        dry_run(ctx)
+        return EXIT_OK
+    skips = quick_skips(ctx)
+    outcome = skipped_outcome(skips, ctx) if skips is not None else review(ctx)
+    report, because = outcome.report, outcome.because
     if because is not None or not ctx.s.quiet:
         line = result_line(report, outcome.destination)
         ctx.console.line(f"{line}; {because}" if because else line)
+    if because is not None and ctx.console.actions:
+        ctx.console.warn(because)
     if ctx.s.verbose:
         for line in detail_lines(report):
             ctx.console.line(line)
@@ -507,74 +149,34 @@ def run(ctx: Context, problems: list[str]) -> int:
     return EXIT_FAILED if ctx.strict and outcome.failed else EXIT_OK
 
 
-def dry_run(ctx: Context) -> int:
-    """--dry-run: the request bodies the first round would send, as JSON on stdout (after exclusion,
-    routing, redaction and packing; the cache is not consulted). Nothing is sent, nothing written."""
-    import json
-
-    from ariadne_hook.locate import locate
-    from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.stage import dry_run as request_bodies
-
-    _, files = _collect(ctx)
-    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages)
-    bodies = request_bodies(changes, ctx.s)
-    sys.stdout.write(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-    chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
-    ctx.console.line(
-        f"dry run: {len(bodies)} requests, {chars} prompt chars would be sent; nothing sent or written"
-    )
-    return EXIT_OK
-
-
-def _netloc(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).netloc or url
-
-
-def _skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
-    """A report of only skipped (excluded) files, built without GitPython, the LLM or the pool."""
-    from ariadne_hook.locate import locate
-
-    settings = ctx.s
-    summaries = tuple(Summary(c, SKIPPED, "", c.skip_reason) for c in locate(files, settings.languages))
-    report = Report(
-        SourceInfo("staged", label="staged changes"),
-        "none",
-        None,
-        summaries,
-        _stats(summaries, 0, 0.0),
-        notes=tuple(ctx.notes),
-    )
-    return Outcome(report, publish(report, ctx), failed=ctx.misconfigured)
-
-
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    started = time.monotonic()  # the deadline bounds the whole run: it counts from here
     env = os.environ if environ is None else environ
     words = list(sys.argv[1:] if argv is None else argv)
     hook = in_hook(words, env)
-    console = Console(sys.stderr)
+    console = Console(sys.stderr, annotate=annotation if in_actions(env) else None)
     try:
-        args, problems = parse(words, hook)
+        args, problems = parse(words, hook, pre_commit=bool(env.get("PRE_COMMIT")))
     except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except ArgError as exc:
-        console.line(f"error: {exc} (see --help)")
+        console.error(str(exc))
         return EXIT_USAGE
-    ctx = Context(args, env, hook, console)
-    verbose = bool(args.verbose) or env.get("ARIADNE_VERBOSE", "").strip().lower() in _TRUE
+    ctx = Context(args, env, hook, console, started)
+    verbose = bool(args.verbose) or switched_on(env, "ARIADNE_VERBOSE")
     try:
         return run(ctx, problems)
+    except BadInput as exc:  # by hand a usage error; inside a hook it cannot block anything
+        console.error(str(exc), prefix="" if hook else "error: ")
+        return (EXIT_FAILED if ctx.strict else EXIT_OK) if hook else EXIT_USAGE
     except UsageError as exc:
-        console.line(f"error: {exc}")
+        console.error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.line("interrupted")
         return EXIT_INTERRUPTED
-    except RunError as exc:
-        console.line(str(exc))
+    except (RunError, Refused) as exc:
+        console.error(str(exc), prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     except Exception as exc:  # the hook never blocks a commit: one line, exit 0
         if verbose:
@@ -582,7 +184,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
             console.clear()
             traceback.print_exc()
-        console.line(f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked")
+        problem = f"internal error ({type(exc).__name__}): {_one_line(exc)}; nothing was blocked"
+        console.error(problem, prefix="")
         return EXIT_FAILED if ctx.strict else EXIT_OK
     finally:
         console.clear()
@@ -594,12 +197,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main_entry() -> None:
-    code = main()
+    code = to_the_end(main)  # output flushed; a reader that went away (`| head -1`) is no error
     if code == EXIT_INTERRUPTED or _threads_left():
         # What was done is written. Requests still in flight (after Ctrl-C, or past the deadline) cannot be
         # interrupted and would hold the interpreter's exit until they end: end the process now.
-        sys.stdout.flush()
-        sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from ariadne_hook.settings_file import NotSettings, read_settings_file
+from ariadne_hook.words import did_you_mean
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -49,11 +52,19 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".env.*",
     "*.pem",
     "*.key",
-)
+    # credential files: package registries, git, containers, ssh, password stores, databases, clouds
+    ".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc", ".gem/credentials", ".cargo/credentials",
+    ".cargo/credentials.toml", ".netrc", "_netrc", ".git-credentials", ".dockercfg", ".docker/config.json",
+    ".kube/config", ".htpasswd", ".pgpass", ".my.cnf", ".s3cfg", ".boto", ".aws/credentials", ".vault-token",
+    ".terraformrc", "terraform.rc", "*.tfstate", "*.tfstate.backup", "id_rsa*", "id_dsa*", "id_ecdsa*",
+    "id_ed25519*", "*.ppk", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.kdbx",
+)  # fmt: skip
 
 
 DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set
 DEFAULT_OUTPUT = ".ariadne/review.md"  # at the repository root; stdout outside a repository
+TOKEN_LIMIT = 200  # characters of a model id or an API version
+TOKEN_PUNCTUATION = "._:/@-"  # with ASCII letters and digits: what a model id or an API version is made of
 
 
 class ConfigError(ValueError):
@@ -75,12 +86,14 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extra_exclude: tuple[str, ...] = ()  # added by config/flags on top of the defaults
     max_file_bytes: int = 1_000_000
-    max_prompt_chars: int = 12_000  # per request
+    max_prompt_chars: int = 5_000  # per request, answers included: fits a 2k-token context slot (pack.py)
     max_per_request: int = 16  # functions packed into one request; 1: one plain request per function
     max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
     llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)
     languages: Mapping[str, str] = field(default_factory=dict)  # glob -> language, e.g. "*.mjs": "javascript"
-    output: str | None = None  # None: .ariadne/review.md (or .json) at the repository root; "-": stdout
+    output: str | None = None  # the user's: a path (relative to the current folder), "-": stdout; None:
+    output_name: str | None = None  # the repository's: a file name inside .ariadne/ ("-": stdout); None:
+    # review.md (review.json) — publish/files.review_target decides the path from these two, once
     format: str = "markdown"  # markdown | json
     strict: bool = False
     verbose: bool = False
@@ -97,10 +110,10 @@ class Settings:
 # How far the repository under review may set an option (see ariadne_hook.trust and docs/SECURITY.md).
 PREFERENCE = "preference"  # taken as written
 LOWER = "lower"  # a limit: taken only when it lowers the value it would replace
-OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache)
+OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache, what goes into a commit message)
 OFFLINE_ONLY = "offline-only"  # provider: only "offline"
 ADD_ONLY = "add-only"  # exclusions: added to the defaults, never replacing them
-INSIDE = "inside"  # output: a relative path inside the repository
+NAME_ONLY = "name-only"  # output: only a file name inside .ariadne/ (publish/files.review_name)
 ENDPOINT = "endpoint"  # base-url: never gets the user's key unless the user trusts it
 WITH_ENDPOINT = "with-endpoint"  # model, azure-api-version: only with the repository's accepted endpoint
 NEVER = "never"  # api-key, trusted-endpoints: only the user sets them
@@ -129,18 +142,18 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("provider", "choice", "summarizer: auto = openai when a key or base URL is set",
            "ARIADNE_PROVIDER", flag="--provider", choices=("auto", "offline", "openai"), repo=OFFLINE_ONLY),
-    Option("model", "text", "LLM model name (Azure: the deployment)", "ARIADNE_MODEL", "OPENAI_MODEL",
+    Option("model", "token", "LLM model name (Azure: the deployment)", "ARIADNE_MODEL", "OPENAI_MODEL",
            flag="--model", repo=WITH_ENDPOINT),
     Option("base_url", "url", "OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp, Azure...)",
            "ARIADNE_BASE_URL", "OPENAI_BASE_URL", flag="--base-url", repo=ENDPOINT),
-    Option("azure_api_version", "text", "Azure OpenAI: the API version (base URL = endpoint)",
+    Option("azure_api_version", "token", "Azure OpenAI: the API version (base URL = endpoint)",
            "ARIADNE_AZURE_API_VERSION", "OPENAI_API_VERSION", flag="--azure-api-version", repo=WITH_ENDPOINT),
     Option("api_key", "text", "the API key (environment only)", None, "OPENAI_API_KEY", repo=NEVER),
     Option("max_workers", "int", "requests in flight at most", "ARIADNE_MAX_WORKERS", flag="--max-workers",
            low=1, high=64, repo=LOWER),
     Option("timeout", "float", "seconds per request", "ARIADNE_TIMEOUT", flag="--timeout", high=600,
            repo=LOWER, unit="s"),
-    Option("deadline", "float", "seconds for all summaries; the rest get offline summaries",
+    Option("deadline", "float", "seconds for the whole run; what is left undone is listed, reason deadline",
            "ARIADNE_DEADLINE", flag="--deadline", high=3600, repo=LOWER, unit="s"),
     Option("retries", "int", "retries per request (5xx, 429, timeouts)", "ARIADNE_RETRIES", high=10,
            repo=LOWER),
@@ -160,8 +173,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("llm_non_code", "bool", "also send files without a function parser (docs, YAML, requirements)",
            "ARIADNE_LLM_NON_CODE"),
     Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
-    Option("output", "text", "where to write the review; - for stdout",
-           "ARIADNE_OUTPUT", flag="--output", repo=INSIDE),
+    Option("output", "text", "where to write the review (never in .git/ or over a tracked file); - stdout",
+           "ARIADNE_OUTPUT", flag="--output", repo=NAME_ONLY),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
            choices=("markdown", "json")),
     Option("strict", "bool", "exit 1 when any summary fell back or the run failed", "ARIADNE_STRICT",
@@ -171,12 +184,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("quiet", "bool", "print nothing when all went well (warnings and errors still print)",
            "ARIADNE_QUIET", flag="--quiet"),
     Option("commit_msg", "choice", "prepare-commit-msg: summaries as comment lines, body text, or off",
-           "ARIADNE_COMMIT_MSG", choices=("comment", "body", "off")),
+           "ARIADNE_COMMIT_MSG", choices=("comment", "body", "off"), repo=OFF_ONLY),
     Option("commit_msg_all", "bool", "prepare-commit-msg: also merges, amends, -m and squash messages",
-           "ARIADNE_COMMIT_MSG_ALL"),
+           "ARIADNE_COMMIT_MSG_ALL", repo=OFF_ONLY),
     Option("commit_subject", "bool",
            "prepare-commit-msg: propose a subject line from the model when you have written none",
-           "ARIADNE_COMMIT_SUBJECT", flag="--commit-subject"),
+           "ARIADNE_COMMIT_SUBJECT", flag="--commit-subject", repo=OFF_ONLY),
     Option("trusted_endpoints", "endpoints",
            "endpoints a repository's base-url may name and still get your key (comma-separated URLs)",
            "ARIADNE_TRUSTED_ENDPOINTS", repo=NEVER),
@@ -187,7 +200,6 @@ ENV = {o.name: o.env for o in OPTIONS if o.env}
 ENV_FALLBACK = {o.name: o.env_fallback for o in OPTIONS if o.env_fallback}
 # variables with the ARIADNE_ prefix that are not settings (set by the GitHub Action around the CLI)
 OTHER_ENV = ("ARIADNE_COMMENT", "ARIADNE_HOOK_BIN")
-_NAMES = {f.name for f in fields(Settings)}
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -225,7 +237,20 @@ def expectation(option: Option) -> str:
         return 'must be a table of glob = "language"'
     if option.kind in ("globs", "endpoints"):
         return "must be a list of strings (or one comma-separated string)"
+    if option.kind == "token":
+        what = "a model id" if option.name == "model" else "an API version"
+        return f"must be {what} (letters, digits and {TOKEN_PUNCTUATION}, at most {TOKEN_LIMIT} characters)"
     return "must be a string"
+
+
+def is_token(text: str) -> bool:
+    """A model id or an API version: a short run of ASCII letters, digits and :data:`TOKEN_PUNCTUATION`.
+    Inert in every sink: no space, quote, backtick, ``$``, ``#``, ``<``, newline or invisible character."""
+    return (
+        0 < len(text) <= TOKEN_LIMIT
+        and text.isascii()
+        and all(c.isalnum() or c in TOKEN_PUNCTUATION for c in text)
+    )
 
 
 def coerce(option: Option, value: Any) -> Any:
@@ -258,6 +283,8 @@ def coerce(option: Option, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(expectation(option))
     if kind == "choice" and value not in option.choices:
+        raise ValueError(expectation(option))
+    if kind == "token" and not is_token(value):
         raise ValueError(expectation(option))
     if kind == "url":
         from ariadne_hook.endpoints import endpoint_id
@@ -301,13 +328,15 @@ def describe(raw: Raw) -> str:
 class Loaded:
     settings: Settings
     problems: tuple[str, ...] = ()  # invalid or unknown settings: a usage error by hand, a warning in a hook
-    warnings: tuple[str, ...] = ()  # values the trust rules set aside: always a warning
+    warnings: tuple[str, ...] = ()  # values the trust rules set aside, files that are no settings: a warning
+    written: Mapping[str, str] = field(default_factory=dict)  # name -> the value as its source wrote it
 
 
 class _Collector:
     def __init__(self, lenient: bool) -> None:
         self.lenient = lenient
         self.problems: list[tuple[str, str | None]] = []  # (message, setting name whose value is used)
+        self.warnings: list[str] = []  # settings files set aside: never a usage error
 
     def problem(self, message: str, name: str | None = None) -> None:
         if not self.lenient:
@@ -336,19 +365,25 @@ def _table_raws(table: dict[str, Any], where: str, out: _Collector) -> list[Raw]
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in BY_NAME:
-            out.problem(f"{where}: unknown key {key!r}")
+            hint = did_you_mean(key, (o.key for o in OPTIONS), quote="'")
+            out.problem(f"{where}: unknown key {key!r}{hint}")
             continue
         raws.append(Raw(name, value, f"{where} {key}"))
     return raws
 
 
-def _read_toml(path: Path, label: str, out: _Collector, table_path: tuple[str, ...]) -> list[Raw]:
+def _read_toml(
+    path: Path, label: str, out: _Collector, table_path: tuple[str, ...], file_label: str
+) -> list[Raw]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_settings_file(path)
+    except NotSettings as exc:
+        out.warnings.append(f"{file_label} {exc}: ignored")
         return []
     except (OSError, UnicodeDecodeError) as exc:
         out.problem(f"{label}: cannot read: {exc}")
+        return []
+    if text is None:
         return []
     if table_path and not _may_configure(text):
         return []
@@ -366,7 +401,8 @@ def _read_toml(path: Path, label: str, out: _Collector, table_path: tuple[str, .
 
 
 def from_pyproject(repo_root: Path, out: _Collector) -> list[Raw]:
-    return _read_toml(repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]", out, ("tool", "ariadne"))
+    path, label = repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]"
+    return _read_toml(path, label, out, ("tool", "ariadne"), "pyproject.toml")
 
 
 def xdg_dir(environ: Mapping[str, str], variable: str, default: str) -> Path | None:
@@ -389,13 +425,13 @@ def user_config_path(environ: Mapping[str, str]) -> Path | None:
 
 def from_user_config(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
     path = user_config_path(environ)
-    if path is None or not path.is_file():
+    if path is None:
         return []
     home = environ.get("HOME") or ""
     label = str(path)
     if home and label.startswith(home.rstrip("/") + "/"):
         label = "~" + label[len(home.rstrip("/")) :]
-    raws = _read_toml(path, label, out, ())
+    raws = _read_toml(path, label, out, (), label)
     for raw in raws:
         if raw.name == "api_key":
             out.problem(f"{raw.written}: the key is read from OPENAI_API_KEY only")
@@ -413,7 +449,8 @@ def from_env(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
     known = {o.env for o in OPTIONS} | set(OTHER_ENV)
     for var in sorted(environ):
         if var.startswith("ARIADNE_") and var not in known:
-            out.problem(f"{var} is not a setting (see ariadne-hook --help)")
+            hint = did_you_mean(var, (v for v in known if v)) or " (see ariadne-hook --help)"
+            out.problem(f"{var} is not a setting{hint}")
     return raws
 
 
@@ -459,13 +496,13 @@ def load_all(
             except ValueError as exc:
                 out.problem(f"{describe(raw)}: {exc}", raw.name)
         coerced.append((layer, good))
-    values, warnings = merge(coerced, repo_root, env)
+    values, warnings, written = merge(coerced, env)
     settings = replace(Settings(), **values)
     problems = tuple(
         f"{message}; using {_shown(getattr(settings, name))}" if name else f"{message}; ignored"
         for message, name in out.problems
     )
-    return Loaded(settings, problems, tuple(warnings))
+    return Loaded(settings, problems, (*out.warnings, *warnings), written)
 
 
 def _shown(value: Any) -> str:

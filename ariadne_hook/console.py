@@ -1,25 +1,39 @@
 """What the user sees on stderr: warnings, the progress line (terminals only), the start line (hooks) and
-the one result line, which says why when the model was not used or fell short."""
+the one result line, which says why when the model was not used or fell short.
+
+Where the CI shows notices apart (GitHub Actions: ``publish/actions_env.annotation``), what the user must
+notice (a warning, an error, the model not used) goes through the console's ``annotate`` instead of being a
+plain line; elsewhere (a terminal, a hook, GitLab CI, whose job log has no annotations) it is one plain
+``ariadne-hook: warning: …`` line."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 
-from ariadne_hook.models import FALLBACK, SKIPPED, Report
+from ariadne_hook.models import DEADLINE, FALLBACK, SKIPPED, Report
 from ariadne_hook.render.sanitize import plain_line, shown
+from ariadne_hook.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import TextIO
 
+    from ariadne_hook.config import Settings
+
 PROG = "ariadne-hook"
-DEADLINE = "deadline"
 # a provider's fatal reason -> what to say and what to check
 _HINTS = {
     "unauthorized (401)": "401 unauthorized — check OPENAI_API_KEY",
+    "unauthorized (401), no key sent": "401 unauthorized — no API key was sent to {endpoint}: "
+    "set OPENAI_API_KEY",
     "forbidden (403)": "403 forbidden — check the key's access to this model",
     "unknown model": "unknown model {model} — check OPENAI_MODEL / --model",
+    "not found (404)": "404 not found at {endpoint} — check the base URL (OPENAI_BASE_URL)",
+    "not found (404), no /v1": "404 not found at {endpoint} — the base URL has no /v1: add it "
+    "(e.g. OPENAI_BASE_URL=http://{endpoint}/v1)",
     "connection refused": "connection refused by {endpoint} — is the server running?",
     "host not found": "host not found: {endpoint} — check OPENAI_BASE_URL",
     "invalid OpenAI configuration": "invalid configuration — check OPENAI_BASE_URL",
@@ -27,14 +41,25 @@ _HINTS = {
 }
 NO_CALL = "no LLM call"  # the end of the reason of an entry summarized offline without a request
 NO_KEY = "no API key — set OPENAI_API_KEY (or a base URL)"
+NO_KEY_IN_ACTIONS = "no API key — set the action's api-key input (a pull request from a fork gets no secrets)"
+NOT_USED = "model not used"
+# a 401 from an endpoint the trust rules kept the user's key from (see trust.py), by why it was kept
+WITHHELD = {
+    "repository": "401 unauthorized — your API key was not sent to {endpoint}, a repository's endpoint: "
+    "list it in ARIADNE_TRUSTED_ENDPOINTS to send it",
+    "plain http": "401 unauthorized — your API key was not sent to {endpoint} over plain http: use https",
+}
 
 
 class Console:
     """stderr for one run: a progress line (terminals only) is cleared before any other line is written."""
 
-    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, quiet: bool = False, annotate: Callable[[str, str], str] | None = None
+    ) -> None:
         self.stream = stream
         self.quiet = quiet
+        self.annotate = annotate  # (level, text) -> the CI's notice line (GitHub Actions' annotation)
         self.tty = _isatty(stream)
         self._drawn = False
         self._end: float | None = None
@@ -42,34 +67,97 @@ class Console:
     def line(self, text: str) -> None:
         self.clear()
         # repository text (paths, config values) inside a message cannot act on the terminal
-        self.stream.write(f"{PROG}: {plain_line(text)}\n")
-        self.stream.flush()
+        write_out(f"{PROG}: {plain_line(text)}\n", self.stream)
 
     def warn(self, text: str) -> None:
-        self.line(f"warning: {text}")
+        self._notice("warning", text, "warning: ")
+
+    def error(self, text: str, prefix: str = "error: ") -> None:
+        """A usage error (``error: …``) or, with ``prefix=""``, a run that could not go on."""
+        self._notice("error", text, prefix)
+
+    @property
+    def actions(self) -> bool:
+        """In GitHub Actions (notices are annotations; the key is the action's input)."""
+        return self.annotate is not None
+
+    def _notice(self, level: str, text: str, prefix: str) -> None:
+        if self.annotate is None:
+            self.line(prefix + text)
+            return
+        self.clear()
+        write_out(self.annotate(level, plain_line(text)) + "\n", self.stream)
 
     def clear(self) -> None:
         if self._drawn:
-            self.stream.write("\r\x1b[K")
+            write_out("\r\x1b[K", self.stream)
             self._drawn = False
 
-    def start(self, count: int, model: str | None, deadline: float, hook: bool) -> None:
-        """Before asking a model: the deadline the progress line counts down to; inside a hook whose output
-        is not a terminal, one line that explains the wait."""
-        self._end = time.monotonic() + deadline
+    def start(
+        self, count: int, model: str | None, deadline: float, hook: bool, deadline_at: float | None = None
+    ) -> None:
+        """Before asking a model: the deadline (``deadline`` seconds, ending at the ``time.monotonic()``
+        instant ``deadline_at``) the progress line counts down to; inside a hook whose output is not a
+        terminal, one line that explains the wait."""
+        self._end = time.monotonic() + deadline if deadline_at is None else deadline_at
         if hook and not self.tty and not self.quiet and count:
-            noun = "function" if count == 1 else "functions"
-            text = f"summarizing {count} {noun} with {model or 'the model'} (deadline {deadline:g} s)…"
-            _to_terminal(f"{PROG}: {text}\n")  # pre-commit shows our stderr only once the hook has ended
+            what = plural(count, "function")
+            text = f"summarizing {what} with {model or 'the model'} (deadline {deadline:g} s)…"
+            _to_terminal(f"{PROG}: {plain_line(text)}\n")  # pre-commit shows our stderr only at the end
             self.line(text)
 
     def progress(self, done: int, total: int) -> None:
         if not self.tty:
             return
         left = "" if self._end is None else f", {max(0.0, self._end - time.monotonic()):.0f} s left"
-        self.stream.write(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K")
-        self.stream.flush()
-        self._drawn = True
+        self._drawn = write_out(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K", self.stream)
+
+
+def write_out(text: str, stream: TextIO | None = None) -> bool:
+    """``text`` on stdout (or ``stream``), flushed. A reader that went away (``ariadne-hook ... | head -1``)
+    is not an error: the stream is pointed at /dev/null, so the rest of the output, and the flush at exit,
+    go nowhere quietly. False when the text was dropped."""
+    out = sys.stdout if stream is None else stream
+    try:
+        out.write(text)
+        out.flush()
+        return True
+    except BrokenPipeError:
+        _to_devnull(out)
+        return False
+
+
+def flush_streams() -> None:
+    """Before the process exits: stdout and stderr flushed, a closed pipe quietly dropped (no "Exception
+    ignored" from the interpreter's own flush at shutdown)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            write_out("", stream)
+
+
+def to_the_end(main: Callable[[], int]) -> int:
+    """``main()``'s exit code, with stdout and stderr flushed after it. A closed pipe (``--help | head -1``,
+    where argparse writes before any of ours) is exit 0, never a traceback or "Exception ignored"."""
+    try:
+        code = main()
+    except BrokenPipeError:
+        code = 0
+    flush_streams()
+    return code
+
+
+def _to_devnull(stream: TextIO) -> None:
+    import os
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture): nothing to flush at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _to_terminal(text: str) -> None:
@@ -104,20 +192,85 @@ def result_line(report: Report, destination: str) -> str:
         if count:
             parts.append(f"{count} {word}")
     if stats.requests:
-        parts.append(f"{stats.requests} requests, {stats.prompt_tokens}+{stats.completion_tokens} tokens")
-    from ariadne_hook.render.counts import describe, kind_counts
+        tokens = f"{stats.prompt_tokens}+{stats.completion_tokens} tokens"
+        parts.append(f"{plural(stats.requests, 'request')}, {tokens}")
+    from ariadne_hook.counts import describe, kind_counts
 
     kinds = ", ".join(describe(kind_counts(report.summaries), leave_out=("skipped",))) or "0 functions"
-    fnoun = "file" if files == 1 else "files"
-    return f"{kinds} in {files} {fnoun} ({', '.join(parts)}) -> {destination}"
+    return f"{kinds} in {plural(files, 'file')} ({', '.join(parts)}) -> {destination}"
 
 
-def why(report: Report, deadline: float, endpoint: str | None, wanted_model: bool) -> str | None:
-    """Why the model was not used or fell short, in a few words; None when it did its job."""
-    reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK]
+def model_note(
+    report: Report,
+    settings: Settings,
+    actions: bool = False,
+    *,
+    withheld: str | None = None,
+    slow: str | None = None,
+) -> str | None:
+    """`why` for a run with these settings (``actions``: in GitHub Actions, where the key is an input)."""
+    from urllib.parse import urlsplit
+
+    endpoint = (urlsplit(settings.base_url).netloc or settings.base_url) if settings.base_url else None
+    wanted = settings.provider != "offline" and bool(settings.model or settings.azure_api_version)
+    because = why(
+        report, settings.deadline, endpoint or "api.openai.com", wanted, withheld=withheld, slow=slow
+    )
+    return because.replace(NO_KEY, NO_KEY_IN_ACTIONS) if because and actions else because
+
+
+def not_used_note(because: str | None) -> tuple[str, ...]:
+    """The review's own note when a configured model was not used at all (the PR comment says so too)."""
+    return (because[0].upper() + because[1:],) if because and because.startswith(NOT_USED) else ()
+
+
+def why(
+    report: Report,
+    deadline: float,
+    endpoint: str | None,
+    wanted_model: bool,
+    *,
+    withheld: str | None = None,
+    slow: str | None = None,
+) -> str | None:
+    """What the deadline left undone, and why the model was not used or fell short, in a few words; None
+    when everything was done.
+
+    withheld: why the trust rules kept the user's key from the endpoint (a `WITHHELD` key), if they did;
+    slow: what to say when requests timed out (a local server slower than the timeout)."""
+    said = [
+        _unfinished(report, deadline),
+        _model_why(report, deadline, endpoint, wanted_model, withheld=withheld, slow=slow),
+    ]
+    return "; ".join(x for x in said if x) or None
+
+
+def _unfinished(report: Report, deadline: float) -> str | None:
+    """Files the deadline left not reviewed in full, entries it left without even an offline summary."""
+    cut = {s.change.path for s in report.summaries if s.status == SKIPPED and _cut(s.reason)}
+    bare = sum(1 for s in report.summaries if s.status == FALLBACK and not s.text)
+    parts = [f"{plural(len(cut), 'file')} not reviewed in full"] if cut else []
+    parts += [f"{plural(bare, 'entry')} not summarized"] if bare else []
+    return f"deadline {deadline:g} s: {', '.join(parts)}" if parts else None
+
+
+def _cut(reason: str | None) -> bool:
+    return (reason or "").startswith(f"{DEADLINE}:")
+
+
+def _model_why(
+    report: Report,
+    deadline: float,
+    endpoint: str | None,
+    wanted_model: bool,
+    *,
+    withheld: str | None = None,
+    slow: str | None = None,
+) -> str | None:
+    reasons = [s.reason or "" for s in report.summaries if s.status == FALLBACK and s.text]
     asked = [s for s in report.summaries if s.status != SKIPPED]
     if report.provider == "offline":
-        return f"model not used: {NO_KEY}" if wanted_model and asked else None
+        return f"{NOT_USED}: {NO_KEY}" if wanted_model and asked else None
     if not reasons:
         return None
     # entries that needed no request (trivial, not code, moved): "no LLM call" in their reason
@@ -126,22 +279,26 @@ def why(report: Report, deadline: float, endpoint: str | None, wanted_model: boo
     total = len(asked)
     fatal = [r for r in reasons if _fatal_hint(r)]
     if fatal and len(asked) == len(reasons):  # no entry got the model's summary
-        return f"model not used: {_hint(fatal[0], report.model, endpoint)}"
+        return f"{NOT_USED}: {_hint(fatal[0], report.model, endpoint, withheld)}"
     if late and late == len(reasons):
         return f"deadline {deadline:g} s: {late} of {total} offline"
     common = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in Counter(reasons).most_common(3))
     prefix = f"deadline {deadline:g} s: " if late else ""
-    return f"{prefix}{len(reasons)} of {total} offline ({common})"
+    suffix = f"; {slow}" if slow and "timeout" in reasons else ""
+    return f"{prefix}{len(reasons)} of {total} offline ({common}){suffix}"
 
 
 def _fatal_hint(reason: str) -> bool:
     return reason in _HINTS or reason.startswith("no API key")
 
 
-def _hint(reason: str, model: str | None, endpoint: str | None) -> str:
+def _hint(reason: str, model: str | None, endpoint: str | None, withheld: str | None = None) -> str:
     if reason.startswith("no API key"):
         return NO_KEY
-    return _HINTS[reason].format(model=model or "", endpoint=endpoint or "the default endpoint")
+    text = _HINTS[reason]
+    if reason == "unauthorized (401), no key sent" and withheld in WITHHELD:
+        text = WITHHELD[withheld]
+    return text.format(model=model or "", endpoint=endpoint or "the default endpoint")
 
 
 def detail_lines(report: Report) -> list[str]:
@@ -152,5 +309,5 @@ def detail_lines(report: Report) -> list[str]:
             path, name = shown(s.change.path), shown(s.change.qualname)
             where = path if s.change.qualname == "<file>" else f"{path}: {name}"
             lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
-    lines.append(f"{report.stats.requests} requests, {report.stats.seconds:.2f} s")
+    lines.append(f"{plural(report.stats.requests, 'request')}, {report.stats.seconds:.2f} s")
     return lines

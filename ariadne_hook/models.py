@@ -12,6 +12,8 @@ ADDED, MODIFIED, DELETED, RENAMED, COPIED = "added", "modified", "deleted", "ren
 
 # Summary.status
 SUMMARIZED, CACHED, FALLBACK, SKIPPED = "summarized", "cached", "fallback", "skipped"
+# the reason given (or that starts the reason) for what the run's deadline left undone
+DEADLINE = "deadline"
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,23 @@
 
 The user (flags, environment, action inputs, the user's own config file) is trusted for everything. The
 repository under review (its ``[tool.ariadne]``) is trusted for review preferences only: it may add
-exclusions, lower limits, turn the cache off, choose offline summaries and write its review inside itself.
-It never chooses where the user's key or code goes: an endpoint named only by the repository is used when it
-is this machine (without the key) or when the user listed it in ``ARIADNE_TRUSTED_ENDPOINTS`` (with the key);
-otherwise it is set aside with one warning line.
+exclusions, lower limits, turn the cache off (and what is added to a commit message), choose offline
+summaries and name its review file inside ``.ariadne/``. It never chooses where the user's key or code goes:
+an endpoint named only by the repository is used when it is this machine (without the key) or when the user
+listed it in ``ARIADNE_TRUSTED_ENDPOINTS`` (with the key); otherwise it is set aside with one warning line.
+
+A repository value equal to the value it would replace changes nothing, not even where that value is
+counted as coming from: the user's own endpoint, model and key stay the user's when a repository repeats
+them (compared as endpoints for URLs: case, default port and trailing slash aside).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from ariadne_hook import config as c
 from ariadne_hook.endpoints import endpoint_id, is_loopback, is_plain_http
+from ariadne_hook.publish.files import ARIADNE_DIR, review_name
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -32,25 +36,33 @@ KEY_WITHHELD = (
     "used without your API key: a repository cannot choose where your key goes; "
     "list it in ARIADNE_TRUSTED_ENDPOINTS to send the key"
 )
+OUTPUT_IGNORED = f"ignored: a repository can only name a file inside {ARIADNE_DIR}/"
+# why a repository may only turn a switch off
+OFF_WHY = {
+    "cache": "a repository can only turn the cache off",
+    "commit_msg": "only you can choose what is added to your commit messages (a repository can turn it off)",
+}
 
 
 class _Merge:
-    def __init__(self, repo_root: Path | None) -> None:
-        self.repo_root = repo_root
+    def __init__(self) -> None:
         self.values: dict[str, Any] = {}
         self.origin: dict[str, str] = {}
         self.written: dict[str, str] = {}  # repository keys as written, for warnings
+        self.described: dict[str, str] = {}  # name -> its value as the source that set it wrote it
         self.before_repo: dict[str, tuple[Any, str | None]] = {}  # endpoint settings the repo replaced
         self.warnings: list[str] = []
 
     def current(self, name: str) -> Any:
         return self.values[name] if name in self.values else c.default_of(name)
 
-    def set(self, name: str, value: Any, layer: str) -> None:
+    def set(self, name: str, value: Any, layer: str, raw: c.Raw | None = None) -> None:
         if name == "extra_exclude":  # exclusions add up across every source
             value = tuple(self.values.get("extra_exclude", ())) + tuple(value)
         self.values[name] = value
         self.origin[name] = layer
+        if raw is not None:
+            self.described[name] = c.describe(raw)
 
     def restore(self, name: str) -> None:
         value, origin = self.before_repo.get(name, (None, None))
@@ -69,7 +81,9 @@ class _Merge:
         name, rule, current = raw.name, option.repo, self.current(raw.name)
         self.written[name] = raw.written
         shown = c.describe(raw)
-        if rule == c.PREFERENCE or value == current:
+        if _same(option, value, current):
+            return  # nothing changes: the value, and where it came from, stay the user's (or the default)
+        if rule == c.PREFERENCE:
             self.set(name, value, REPO)
         elif rule == c.LOWER:
             if value < current:
@@ -79,10 +93,10 @@ class _Merge:
                     f"{shown} ignored: a repository can only lower this limit (now {current:g})"
                 )
         elif rule == c.OFF_ONLY:
-            if value is False:
+            if value is False or value == "off":
                 self.set(name, value, REPO)
             else:
-                self.warnings.append(f"{shown} ignored: a repository can only turn the cache off")
+                self.warnings.append(f"{shown} ignored: {OFF_WHY.get(name, OFF_WHY['commit_msg'])}")
         elif rule == c.OFFLINE_ONLY:
             if value == "offline":
                 self.set(name, value, REPO)
@@ -91,11 +105,12 @@ class _Merge:
         elif rule == c.ADD_ONLY:
             self.set("extra_exclude", value, REPO)
             self.warn(name, "only adds to the default exclusions here (a repository cannot remove them)")
-        elif rule == c.INSIDE:
-            if self.repo_root is not None and _inside(self.repo_root, value):
-                self.set(name, value, REPO)
+        elif rule == c.NAME_ONLY:
+            file_name = review_name(value)
+            if file_name is None:
+                self.warnings.append(f"{shown} {OUTPUT_IGNORED}")
             else:
-                self.warnings.append(f"{shown} ignored: a repository can only write inside itself")
+                self.set("output_name", file_name, REPO)
         elif rule in (c.ENDPOINT, c.WITH_ENDPOINT):
             self.before_repo[name] = (self.values.get(name), self.origin.get(name))
             self.set(name, value, REPO)  # decided in route_key, once every source is known
@@ -132,26 +147,22 @@ class _Merge:
             self.warnings.append(f"{url}: plain http to another host: the API key is not sent; use https")
 
 
-def _inside(root: Path, text: str) -> bool:
-    """A relative path that stays inside the repository once symbolic links are followed ("-" is stdout)."""
-    if text == "-":
-        return True
-    path = Path(text)
-    if path.is_absolute() or path.drive:
-        return False
-    top = root.resolve()
-    target = (top / path).resolve()
-    return target != top and top in target.parents
+def _same(option: c.Option, value: Any, current: Any) -> bool:
+    """Whether a repository value is the one it would replace (URLs compared as endpoints)."""
+    if option.kind == "url" and isinstance(value, str) and isinstance(current, str):
+        return endpoint_id(value) == endpoint_id(current)
+    return bool(value == current)
 
 
-def merge(layers: Layers, repo_root: Path | None, env: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The settings' values from coerced layers (lowest first), and the warnings of the trust rules."""
-    m = _Merge(repo_root)
+def merge(layers: Layers, env: Mapping[str, str]) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """The settings' values from coerced layers (lowest first), the warnings of the trust rules, and each
+    value as its source wrote it (for messages about it later, e.g. an output path that is refused)."""
+    m = _Merge()
     for layer, items in layers:
         for raw, value in items:
             if layer == REPO:
                 m.from_repo(raw, value)
             else:
-                m.set(raw.name, value, layer)
+                m.set(raw.name, value, layer, raw)
     m.route_key(env)
-    return m.values, m.warnings
+    return m.values, m.warnings, m.described

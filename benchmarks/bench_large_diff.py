@@ -8,7 +8,8 @@ line, a different exception: a handful of changed lines each) and staged. Then, 
 
 - floor: ``benchmarks/floor_large_diff.py`` (one ``git diff --cached -U0``, one ``git cat-file --batch``
   for both sides of every file, ``ast.parse`` of each side, in one process);
-- tool: ``ariadne-hook --provider offline --format json -o /dev/null`` (the whole process);
+- tool: ``ariadne-hook --provider offline --format json -o -`` (the whole process, stdout discarded; not
+  ``-o /dev/null``: the review is never written over a special file);
 - tool on one core: the same pinned with ``taskset -c 0`` (when taskset exists), which shows what the
   second core brings.
 
@@ -48,7 +49,7 @@ TOOL = [SCRIPT, "--provider", "offline", "--format", "json", "--no-cache", "-o"]
 BASELINE: str | None = None  # --baseline DIR
 
 
-def commands(out: str = "/dev/null") -> dict[str, list[str]]:
+def commands(out: str = "-") -> dict[str, list[str]]:
     found = {"floor": FLOOR, "tool": [*TOOL, out]}
     if shutil.which("taskset"):
         found["tool on one core"] = ["taskset", "-c", "0", *TOOL, out]

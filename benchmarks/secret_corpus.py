@@ -8,13 +8,14 @@ real code, and the time redaction takes on adversarial input (old vs new, side b
    headers, PEM bodies without BEGIN, vendor tokens) staged in a real repository; the real CLI
    (`python -m ariadne_hook`) runs against a loopback OpenAI-compatible server with a fake key; every
    planted value is searched in every captured request body.
-2. timings: redact() on 64 KB adversarial strings, the old module (`--old-rev`, read with `git show`) and
-   this one, each input in its own process with a time limit (`--limit`; the old code is quadratic); and a
+2. timings: redact() on 64 KB adversarial strings, the package at each `--old-rev` (`git archive`) and
+   this one, each input in its own process with a time limit (`--limit`; efde033 is quadratic); and a
    sweep: every rule keyword followed by a run of each character class, 64 KB each, the slowest listed.
 3. hook: the CLI on a staged function holding one 64 KB kebab-case and one 64 KB base64url string,
    provider on a loopback server, `--deadline 2`: wall time.
-4. --fp: every line of the files of REV (and of `git diff RANGE`) that redact() changes, with the markers,
-   for reading by hand (docs/SECRETS.md has the classification).
+4. --fp: every line of the files of REV (and of `git diff RANGE`) that redact() changes when it reads the
+   whole file (as a request carries it: rules that span lines included), with the markers, for reading by
+   hand (docs/SECRETS.md has the classification).
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from ariadne_hook.summarize.redact import redact  # noqa: E402
 from tests.gitutil import commit_all, init_repo, stage_all, write  # noqa: E402
 from tests.llm_server import LLMServer  # noqa: E402
-from tests.secret_corpus import PLANTS, leaks, run_cli  # noqa: E402
+from tests.secret_corpus import PLANTS, leaks, run_cli, sent_whole  # noqa: E402
 
-OLD_REV = "efde033"  # main before the linear redaction
+OLD_REVS = ("efde033", "4350ce6")  # main before the linear redaction; main before issue 16's forms
 MARK = re.compile(r"\[REDACTED:[\w-]+\]")
 _TIMED = """
 import base64, random, sys, time
 sys.path.insert(0, sys.argv[1])
-from redact_under_test import redact
+from ariadne_hook.summarize.redact import redact
 rnd = random.Random(0)
 n = int(sys.argv[3])
 text = {
@@ -50,24 +51,36 @@ text = {
     "quotes": "'\\"" * (n // 2),
     "base64url": base64.urlsafe_b64encode(rnd.randbytes(n)).decode()[:n],
     "password=x run": "password=" * (n // 9), "token- run": "token-" * (n // 6),
+    "concat run": '"a" ' * (n // 4), "concat lines": '"ab"\\n' * (n // 5),
+    "<password> run": "<password>" * (n // 10),
+    "xml attr run": 'key="password" value="' * (n // 22), "netrc run": "machine a login b " * (n // 18),
+    "docker login run": "docker login " * (n // 13), "mysql run": "mysql " * (n // 6),
+    "--password run": "--password " * (n // 11), "Password=x; run": "Password=x;" * (n // 11),
+    "fromhex( run": "password = bytes.fromhex(" * (n // 25), "escaped lines": "\\\\npassword=x" * (n // 12),
+    "PSK run": 'PSK "' * (n // 5),
 }[sys.argv[2]]
 start = time.perf_counter()
 redact(text)
 print(time.perf_counter() - start)
 """
 TEXT_SUFFIXES = (".py", ".go", ".js", ".ts", ".md", ".rst", ".yml", ".yaml", ".toml", ".cfg", ".json")
-INPUTS = ("kebab a-", "A run", "base64url", "=", "/", ".", "quotes", "password=x run", "token- run")
+INPUTS = ("kebab a-", "A run", "base64url", "=", "/", ".", "quotes", "password=x run", "token- run",
+          "concat run", "concat lines", "<password> run", "xml attr run", "netrc run", "docker login run",
+          "mysql run", "--password run", "Password=x; run", "fromhex( run", "escaped lines",
+          "PSK run")  # fmt: skip
 
 
 def corpus() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run = run_cli(Path(tmp), PLANTS)
-    sent = [n for n in run.names if any(f" function {n}\n" in p for p in run.prompts)]  # unit headers
+    sent = [n for n in run.names if any(sent_whole(n, p) for p in run.prompts)]  # unit headers
     leaked = leaks(PLANTS, run.bodies)
-    trimmed = sum("lines trimmed" in p for p in run.prompts)
+    units = [p for p in run.prompts if not p.startswith(("Walkthrough", "Commit subject"))]
+    trimmed = sum("lines trimmed" in p for p in units)  # a function's unit (the walkthrough lists them all)
     print(f"corpus: exit {run.exit_code}, {len(run.bodies)} requests,", end=" ")
     print(f"{len(sent)}/{len(run.names)} planted functions sent,")
-    print(f"        {trimmed} prompts trimmed; planted {len(PLANTS)}, reached a request body {len(leaked)}")
+    print(f"        {trimmed} function prompts trimmed;", end=" ")
+    print(f"planted {len(PLANTS)}, reached a request body {len(leaked)}")
     by_form = collections.Counter(p.form for p in PLANTS)
     leaked_by_form = collections.Counter(p.form for p in leaked)
     print("        " + ", ".join(f"{form} {leaked_by_form[form]}/{n}" for form, n in sorted(by_form.items())))
@@ -75,10 +88,10 @@ def corpus() -> None:
         print(f"  LEAK {plant.form} ({plant.language}): {plant.value[:40]!r}")
 
 
-def _timed(module_dir: Path, name: str, size: int, limit: float) -> str:
+def _timed(package_root: Path, name: str, size: int, limit: float) -> str:
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", _TIMED, str(module_dir), name, str(size)],
+            [sys.executable, "-c", _TIMED, str(package_root), name, str(size)],
             capture_output=True,
             text=True,
             timeout=limit,
@@ -89,35 +102,34 @@ def _timed(module_dir: Path, name: str, size: int, limit: float) -> str:
     return f"{float(proc.stdout):.3f} s"
 
 
-def timings(old_rev: str, limit: float) -> None:
+def _package_at(rev: str, into: Path) -> Path:
+    """The ariadne_hook package as it was at ``rev`` (git archive), unpacked under ``into``."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", rev, "ariadne_hook"], cwd=ROOT, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def timings(old_revs: list[str], limit: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        old_dir, new_dir = Path(tmp, "old"), Path(tmp, "new")
-        old_dir.mkdir()
-        new_dir.mkdir()
-        old = subprocess.run(
-            ["git", "show", f"{old_rev}:ariadne_hook/summarize/redact.py"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        (old_dir / "redact_under_test.py").write_text(old.stdout)
-        (new_dir / "redact_under_test.py").write_text((ROOT / "ariadne_hook/summarize/redact.py").read_text())
-        print(f"redact() wall time, old ({old_rev}) vs new, one process per input (limit {limit:.0f} s):")
-        print(f"  {'input':16} {'size':>7} {'old':>10} {'new':>10}")
+        roots = [(rev, _package_at(rev, Path(tmp, rev))) for rev in old_revs] + [("new", ROOT)]
+        names = " vs ".join(rev for rev, _ in roots)
+        print(f"redact() wall time, {names}, one process per input (limit {limit:.0f} s):")
+        print(f"  {'input':18} {'size':>7} " + " ".join(f"{rev:>10}" for rev, _ in roots))
         for name in INPUTS:
             for size in (16 * 1024, 64 * 1024) if name == "kebab a-" else (64 * 1024,):
-                old_t = _timed(old_dir, name, size, limit)
-                new_t = _timed(new_dir, name, size, limit)
-                print(f"  {name:16} {size:7} {old_t:>10} {new_t:>10}")
+                cells = [_timed(root, name, size, limit) for _, root in roots]
+                print(f"  {name:18} {size:7} " + " ".join(f"{cell:>10}" for cell in cells))
 
 
 def sweep() -> None:
     """Every rule keyword repeated with a run of each character class the patterns use, 64 KB each."""
-    from ariadne_hook.summarize.redact import _LINE_RULES
+    from ariadne_hook.summarize.redact import LINE_RULES
 
-    extra = {"-----END RSA PRIVATE KEY-----\n", "eyJ", "M", ":AA", "://", "@tcp("}
-    keywords = sorted({k for rule in _LINE_RULES for k in rule.keywords} | extra)
+    extra = {"-----END RSA PRIVATE KEY-----\n", "eyJ", "M", ":AA", "://", "@tcp(", '"', "<", "\\n"}
+    keywords = sorted({k for rule in LINE_RULES for k in rule.keywords} | extra)
     times = []
     for keyword in keywords:
         for filler in ("a", "A1-", "=", "/", ".", " ", "'", "0"):
@@ -182,8 +194,11 @@ def false_positives(specs: list[str]) -> None:
                 texts.append((path, _git(git_dir, "show", f"{rev}:{path}")))
         for label, text in texts:
             total_chars += len(text)
-            for number, line in enumerate(text.splitlines(), 1):
-                out = redact(line)
+            whole = redact(text).split("\n")  # the whole text, as it is sent: rules that span lines too
+            lines = text.split("\n")
+            if len(whole) != len(lines):  # a private-key block became one marker: line by line instead
+                whole = [redact(line) for line in lines]
+            for number, (line, out) in enumerate(zip(lines, whole, strict=True), 1):
                 if out != line:
                     hits.append(f"  {label}:{number}: {' '.join(MARK.findall(out))}  {line.strip()[:150]}")
         where = f"{git_dir} {rev} {rest[0] if rest else ''}"
@@ -200,7 +215,7 @@ def _git(git_dir: str, *args: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old-rev", default=OLD_REV)
+    parser.add_argument("--old-rev", nargs="*", default=list(OLD_REVS), help="revisions to time against")
     parser.add_argument("--limit", type=float, default=30.0, help="seconds per timed input")
     parser.add_argument("--fp", nargs="*", default=[], metavar="GITDIR:REV[:RANGE]")
     parser.add_argument("--skip", nargs="*", default=[], choices=("corpus", "timings", "sweep", "hook"))

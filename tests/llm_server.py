@@ -24,11 +24,20 @@ maximum number in flight.
 Economy (packed, structured requests; see the section at the end):
   a body with a `response_format` json_schema gets a JSON object with one answer per id of its schema, each
   made by `answer` from that id's section of the prompt ("[f3] modified function name" up to the next id);
+  a packed prompt (with "[f1] " sections) sent with `json_object` or without a response_format gets the same
+  object for the ids of its sections (as a model that follows the prompt's "Answer JSON" does);
   `first_token` + `per_token` seconds per output token (len // 4) model the generation time;
   `drop_ids` (share of ids left out), `nonjson` (share of structured answers written as prose; both exact
   shares spread evenly, not random) and
-  `reject_format` (400 to any body with a response_format; `reject_params` names other body keys to refuse,
-  e.g. "temperature") model endpoints that follow the schema badly or refuse a parameter.
+  `reject_format` (400 to any body with a response_format; "json_schema": only to that type, as DeepSeek
+  does; `reject_params` names other body keys to refuse, e.g. "temperature") model endpoints that follow
+  the schema badly or refuse a parameter.
+Real servers' quirks, with their exact error bodies:
+  `reasoning`: an OpenAI reasoning model (o-series, gpt-5): 400 `unsupported_parameter` to `max_tokens`,
+  then 400 `unsupported_value` to a `temperature` other than 1;
+  `context=N`: 400 to a request of N prompt tokens or more (chars // 4), as llama.cpp answers
+  (`exceed_context_size_error`), or OpenAI (`context_length_exceeded`) with `context_style="openai"`;
+  `v1_only`: a path outside /v1/ gets Ollama's plain-text `404 page not found`.
 Usage is reported as characters // 4 (prompt: all message contents; completion: the answer).
 """
 
@@ -68,8 +77,12 @@ class LLMServer:
         per_token: float = 0.0,
         drop_ids: float = 0.0,
         nonjson: float = 0.0,
-        reject_format: bool = False,
+        reject_format: bool | str = False,
         reject_params: tuple[str, ...] = (),
+        reasoning: bool = False,
+        context: int | None = None,
+        context_style: str = "llama.cpp",
+        v1_only: bool = False,
         trickle_interval: float = 0.2,
         tls: tuple[str, str] | None = None,
     ) -> None:
@@ -77,7 +90,12 @@ class LLMServer:
         self.per_token = per_token
         self.drop_ids = drop_ids
         self.nonjson = nonjson
-        self.reject_params = reject_params + (("response_format",) if reject_format else ())
+        self.reject_params = reject_params + (("response_format",) if reject_format is True else ())
+        self.reject_json_schema = reject_format == "json_schema"
+        self.reasoning = reasoning
+        self.context = context
+        self.context_style = context_style
+        self.v1_only = v1_only
         self.structured_served = 0  # structured answers so far
         self.ids_served = 0  # ids asked for in structured requests so far
         self.latency = latency
@@ -190,6 +208,8 @@ class LLMServer:
         """The answer text for a body: one answer, or a JSON object of answers by id for a structured body."""
         prompt = user_prompt(body)
         ids = structured_ids(body)
+        if ids is None and sections(prompt) and format_type(body) in (None, "json_object"):
+            ids = list(sections(prompt))  # a packed prompt asks for JSON: a model that follows it
         if ids is None:
             return self.answer(prompt)
         with self._lock:
@@ -253,6 +273,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         owner = self.server.owner
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if owner.v1_only and not self.path.startswith("/v1/"):  # Ollama's answer outside its OpenAI API
+            self._raw(404, b"404 page not found", "text/plain; charset=utf-8")
+            return
         try:
             body: Any = json.loads(raw)
         except ValueError:
@@ -298,6 +321,8 @@ class _Handler(BaseHTTPRequestHandler):
             error = _error("invalid_request_error", f"{refused[0]} is not supported with this model")
             error["error"]["param"] = refused[0]
             self._json(400, error)
+        elif refusal := _refusal(owner, body):
+            self._json(400, refusal)
         else:
             text = owner.reply(body)
             owner.generate(text)
@@ -328,6 +353,55 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+def _refusal(owner: LLMServer, body: Any) -> dict[str, Any] | None:
+    """The 400 body a real server answers to what this one models it refusing; None when it is accepted."""
+    if not isinstance(body, dict):
+        return None
+    if owner.reject_json_schema and format_type(body) == "json_schema":  # DeepSeek's words
+        return _error("invalid_request_error", "This response_format type is unavailable now")
+    if owner.reasoning and "max_tokens" in body:
+        return {"error": {"message": UNSUPPORTED_MAX_TOKENS, "type": "invalid_request_error",
+                          "param": "max_tokens", "code": "unsupported_parameter"}}  # fmt: skip
+    if owner.reasoning and body.get("temperature", 1) != 1:
+        message = UNSUPPORTED_TEMPERATURE.format(body["temperature"])
+        return {"error": {"message": message, "type": "invalid_request_error", "param": "temperature",
+                          "code": "unsupported_value"}}  # fmt: skip
+    tokens = sum(len(str(m.get("content", ""))) for m in body.get("messages", []) if isinstance(m, dict)) // 4
+    if owner.context is not None and tokens >= owner.context:
+        if owner.context_style == "openai":
+            message = CONTEXT_OPENAI.format(owner.context, tokens)
+            return {"error": {"message": message, "type": "invalid_request_error", "param": "messages",
+                              "code": "context_length_exceeded"}}  # fmt: skip
+        message = CONTEXT_LLAMA_CPP.format(tokens, owner.context)
+        return {"error": {"code": 400, "message": message, "type": "exceed_context_size_error",
+                          "n_prompt_tokens": tokens, "n_ctx": owner.context}}  # fmt: skip
+    return None
+
+
+# the exact error messages of the servers modelled above
+UNSUPPORTED_MAX_TOKENS = " ".join(
+    [
+        "Unsupported parameter: 'max_tokens' is not supported with this model.",
+        "Use 'max_completion_tokens' instead.",
+    ]
+)
+UNSUPPORTED_TEMPERATURE = (
+    "Unsupported value: 'temperature' does not support {} with this model. Only the default (1) value is "
+    "supported."
+)
+CONTEXT_LLAMA_CPP = "request ({} tokens) exceeds the available context size ({} tokens), try increasing it"
+CONTEXT_OPENAI = (
+    "This model's maximum context length is {} tokens. However, your messages resulted in {} tokens. "
+    "Please reduce the length of the messages."
+)
+
+
+def format_type(body: Any) -> str | None:
+    """The `response_format` type of a body (None without one)."""
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    return str(fmt.get("type")) if isinstance(fmt, dict) else None
 
 
 def user_prompt(body: Any) -> str:
@@ -382,7 +456,7 @@ def _every(k: int, share: float) -> bool:
 
 def structured_ids(body: Any) -> list[str] | None:
     """The ids a body's json_schema asks for (its properties); None for a body without one."""
-    if not isinstance(body, dict) or not isinstance(body.get("response_format"), dict):
+    if format_type(body) != "json_schema":
         return None
     schema = body["response_format"].get("json_schema", {}).get("schema", {})
     return list(schema.get("properties", {}))
@@ -391,7 +465,7 @@ def structured_ids(body: Any) -> list[str] | None:
 def sections(prompt: str) -> dict[str, str]:
     """id -> the prompt text of that id's unit (from its "[id] " line to the next one)."""
     marks = list(_SECTION.finditer(prompt))
-    ends = [m.start() for m in marks[1:]] + [len(prompt)]
+    ends = [m.start() for m in marks[1:]] + [len(prompt)] * bool(marks)
     return {m.group(1): prompt[m.start() : end] for m, end in zip(marks, ends, strict=True)}
 
 
@@ -452,6 +526,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drop-ids", type=float, default=0.0)
     parser.add_argument("--nonjson", type=float, default=0.0)
     parser.add_argument("--reject-format", action="store_true")
+    parser.add_argument("--reject-json-schema", action="store_true", help="refuse only json_schema")
     parser.add_argument("--summary-chars", type=int, default=0, help="answers of about this length")
     args = parser.parse_args(argv)
     with LLMServer(
@@ -461,7 +536,7 @@ def main(argv: list[str] | None = None) -> None:
         per_token=args.per_token,
         drop_ids=args.drop_ids,
         nonjson=args.nonjson,
-        reject_format=args.reject_format,
+        reject_format="json_schema" if args.reject_json_schema else args.reject_format,
         answer=sized_answer(args.summary_chars) if args.summary_chars else None,
     ) as server:
         print(server.port, flush=True)

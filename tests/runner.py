@@ -12,8 +12,9 @@ from ariadne_hook.cli import main
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment less anything that configures ariadne, openai or GitHub."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARIADNE_", "OPENAI_", "GITHUB_"))}
+    """This process's environment less anything that configures ariadne, openai, GitHub or GitLab CI."""
+    prefixes = ("ARIADNE_", "OPENAI_", "GITHUB_", "GITLAB_", "CI_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env.update(extra)
     return env
 

@@ -2,7 +2,9 @@
 """Planted secrets in the forms code really holds them, and a real run of the CLI that looks for them.
 
 Every `Plant` is one secret value in one form (Python, JS, Go, YAML, .env, shell, JSON, TOML, a DSN, an HTTP
-header, a PEM body without its BEGIN line, a vendor token). `write_corpus` writes them into source files, one
+header, a PEM body without its BEGIN line, a vendor token; and `FORMS_II`: connection and query strings, a
+value on the next line, XML, .netrc, command lines, redis, PSKs, .npmrc, tokens in pieces, hex key material,
+also in Java and Ruby files). `write_corpus` writes them into source files, one
 function per plant, so that each one reaches the summarizer as a changed function (non-code files such as
 YAML are never sent at all: the YAML, .env, shell, JSON, TOML and header forms sit in string literals of
 code, where they are sent). `run_cli` stages the corpus in a real repository and runs the real CLI against
@@ -56,14 +58,20 @@ def _b64(n: int) -> str:
 
 @dataclass(frozen=True)
 class Plant:
-    form: str  # python, javascript, go, yaml, env, shell, json, toml, dsn, header, pem, vendor
-    language: str  # the file it is written into: python | javascript | go
+    form: str  # python, javascript, go, yaml, env, shell, json, toml, dsn, header, pem, vendor, and FORMS_II
+    language: str  # the file it is written into: python | javascript | go | java | ruby
     value: str  # the secret: no part of it may reach a request body
     code: str  # the function body (lines, indented for the language) holding {v}
+    pieces: tuple[str, ...] = ()  # a value written in pieces ("ghp_" + "…"): each piece holds {v0}, {v1}…
 
 
 def _p(form: str, language: str, value: str, code: str) -> Plant:
     return Plant(form, language, value, code.replace("{{", "{").replace("}}", "}"))
+
+
+def _split(form: str, language: str, pieces: Sequence[str], code: str) -> Plant:
+    """A secret written as pieces joined in the code: ``{v0}``, ``{v1}``… in ``code`` are the pieces."""
+    return Plant(form, language, "".join(pieces), code.replace("{{", "{").replace("}}", "}"), tuple(pieces))
 
 
 def _pem_body(lines: int) -> list[str]:
@@ -168,13 +176,89 @@ def _plants() -> list[Plant]:
         for line in body:
             code = f"{indent}return {quote}\n{text}\n{end}{quote}" + (";" if host == "javascript" else "")
             plants.append(Plant("pem", host, line, code.replace(line, "{v}", 1)))
-    return plants
+    return plants + _plants_ii()
+
+
+# the forms of issue 16 (case 9): a secret given by a file format or a command line, on the next line, in
+# pieces, or as hex key material; several variants each, in several languages
+FORMS_II = ("connstr", "next-line", "xml", "netrc", "cmdline", "redis", "psk", "npmrc", "split", "hex-key")
+
+
+def _plants_ii() -> list[Plant]:
+    def token(prefix: str, n: int) -> str:
+        return prefix + _alnum(n)
+
+    ghp, akia, xoxb = (
+        token("ghp_", 36),
+        "AKIA" + _pick(string.ascii_uppercase + "234567", 16),
+        token("xoxb-", 30),
+    )
+    sk_live, glpat = token("sk_live_", 24), "glpat-" + _pick(URLSAFE, 20)
+    return [
+        # .NET / JDBC / ODBC connection strings and query strings
+        _p("connstr", "python", "Cs-" + _alnum(10), '    return "Server=db.internal;Database=app;User Id=sa;Password={v};"'),
+        _p("connstr", "javascript", "Pw" + _alnum(9), "  return 'Data Source=sql01;Initial Catalog=shop;Uid=app;Pwd={v};';"),
+        _p("connstr", "java", "Jd" + _alnum(11), '        return "jdbc:sqlserver://db:1433;databaseName=x;user=sa;password={v};";'),
+        _p("connstr", "go", "odbc" + _alnum(8) + ";x", '\treturn "DRIVER={{ODBC Driver 18}};SERVER=db;UID=u;PWD={{{v}}};"'),
+        _p("connstr", "ruby", "Qs" + _alnum(12), '  "https://api.example.com/v1/export?user=ops&password={v}&format=csv"'),
+        _p("connstr", "python", "Ak" + _alnum(14), '    return requests.get(f"{{BASE}}/search?q=x&api_key={v}")'),
+        # the value on the next line
+        _p("next-line", "python", "nl-" + _alnum(12), '    return connect(\n        host="db",\n        password=(\n            "{v}"\n        ),\n    )'),
+        _p("next-line", "python", _pick(HEX, 64), '    SECRET_KEY = bytes.fromhex(\n        "{v}"\n    )\n    return SECRET_KEY'),
+        _p("next-line", "javascript", "js-nl-" + _alnum(10), '  const password =\n    "{v}";\n  return password;'),
+        _p("next-line", "go", "go-nl-" + _alnum(10), '\tcfg := Config{{\n\t\tPassword:\n\t\t\t"{v}",\n\t}}\n\treturn cfg'),
+        # XML elements and attributes
+        _p("xml", "java", "Mvn" + _alnum(10), '        return "<server><id>central</id><username>ci</username><password>{v}</password></server>";'),
+        _p("xml", "python", "Cfg" + _alnum(11), "    return '<appSettings><add key=\"StripeApiKey\" value=\"{v}\"/></appSettings>'"),
+        _p("xml", "javascript", "Hib" + _alnum(9), '  return `<property name="hibernate.connection.password" value="{v}"/>`;'),
+        _p("xml", "ruby", "Tok" + _alnum(16), '  "<config>\n  <AuthToken>{v}</AuthToken>\n</config>"'),
+        # .netrc
+        _p("netrc", "python", "netrc" + _alnum(9), '    return "machine api.example.com login deploy password {v}\\n"'),
+        _p("netrc", "go", "nrc-" + _alnum(12), "\treturn `machine git.example.com\n  login ci\n  password {v}\n`"),
+        _p("netrc", "ruby", "Nr" + _alnum(10), '  File.write(path, "default login anonymous password {v}")'),
+        # command lines
+        _p("cmdline", "python", "Dk" + _alnum(12), '    run("docker login -u ci -p {v} registry.example.com")'),
+        _p("cmdline", "python", "Pd" + _alnum(12), '    subprocess.run(["podman", "login", "--username", "ci", "--password", "{v}", "quay.io"])'),
+        _p("cmdline", "go", "My" + _alnum(10), '\treturn exec.Command("sh", "-c", "mysqldump -u root -p{v} shop > dump.sql")'),
+        _p("cmdline", "ruby", "Sp" + _alnum(10), "  system(\"sshpass -p '{v}' ssh deploy@web01 uptime\")"),
+        _p("cmdline", "javascript", "Mg" + _alnum(10), "  return execSync(`mongosh --host db --username app --password {v} --eval 'db.stats()'`);"),
+        _p("cmdline", "java", "Hl" + _alnum(12), '        return List.of("helm", "registry", "login", "ghcr.io", "-u", "bot", "--password", "{v}");'),
+        _p("cmdline", "python", "Op" + _alnum(12), '    return ["deploy", "--db-password={v}", "--region", "eu"]'),
+        # redis
+        _p("redis", "python", "Rq" + _alnum(10), '    return "bind 0.0.0.0\\nrequirepass {v}\\n"'),
+        _p("redis", "go", "Rc" + _alnum(10), '\treturn exec.Command("redis-cli", "-h", "cache", "-a", "{v}", "PING")'),
+        _p("redis", "javascript", "Ma" + _alnum(10), "  return client.config('SET', 'masterauth', '{v}');"),
+        # PSK: wpa_supplicant, hostapd, IPsec
+        _p("psk", "python", "wifi " + _alnum(8) + " pass", '    return """network={{\n\tssid="office"\n\tpsk="{v}"\n}}"""'),
+        _p("psk", "go", "Ap" + _alnum(12), '\treturn "interface=wlan0\\nwpa_passphrase={v}\\n"'),
+        _p("psk", "ruby", "Ip" + _alnum(12), "  %q(%any %any : PSK \"{v}\")"),
+        # .npmrc
+        _p("npmrc", "javascript", _b64(18), "  return `//registry.npmjs.org/:_auth={v}\nalways-auth=true`;"),
+        _p("npmrc", "python", _b64(15), '    return "_auth={v}\\nemail=ci@example.com\\n"'),
+        _p("npmrc", "go", "0a1b2c3d-" + _pick(HEX, 4) + "-4e5f-" + _pick(HEX, 4) + "-" + _pick(HEX, 12),
+           '\treturn "//npm.example.com/:_authToken={v}"'),
+        # tokens written in pieces
+        _split("split", "python", (ghp[:12], ghp[12:]), '    return Github("{v0}" + "{v1}")'),
+        _split("split", "python", (akia[:4], akia[4:]), '    return ("{v0}" "{v1}")'),
+        _split("split", "go", (xoxb[:10], xoxb[10:]), '\treturn "{v0}" +\n\t\t"{v1}"'),
+        _split("split", "javascript", (sk_live[:8], sk_live[8:20], sk_live[20:]), "  return '{v0}' + '{v1}' + '{v2}';"),
+        _split("split", "java", (glpat[:6], glpat[6:]), '        return "{v0}"\n            + "{v1}";'),
+        _split("split", "python", ("hu" + _alnum(5), "nt" + _alnum(6)), '    password = ("{v0}"\n                "{v1}")\n    return password'),
+        # hex key material given to a key name
+        _p("hex-key", "python", _pick(HEX, 64), '    hmac_key = "{v}"\n    return hmac.new(hmac_key.encode(), msg, "sha256")'),
+        _p("hex-key", "go", _pick(HEX, 32), '\tsigningKey := []byte("{v}")\n\treturn signingKey'),
+        _p("hex-key", "javascript", _pick(HEX, 32), '  const HMAC_KEY = Buffer.from("{v}", "hex");\n  return HMAC_KEY;'),
+        _p("hex-key", "java", _pick(HEX, 40), '        byte[] signingKey = HexFormat.of().parseHex("{v}");\n        return signingKey;'),
+        _p("hex-key", "ruby", _pick(HEX, 48), '  AES_KEY = ["{v}"].pack("H*")'),
+    ]  # fmt: skip
 
 
 PLANTS: tuple[Plant, ...] = tuple(_plants())
-SUBSET: tuple[Plant, ...] = tuple(p for i, p in enumerate(PLANTS) if i % 3 == 0 or p.form in ("dsn", "pem"))
+SUBSET: tuple[Plant, ...] = tuple(
+    p for i, p in enumerate(PLANTS) if i % 3 == 0 or p.form in ("dsn", "pem", *FORMS_II)
+)
 
-_EXT = {"python": "py", "javascript": "js", "go": "go"}
+_EXT = {"python": "py", "javascript": "js", "go": "go", "java": "java", "ruby": "rb"}
 
 
 def function_name(index: int) -> str:
@@ -186,20 +270,44 @@ def _function(language: str, name: str, body: str) -> str:
         return f"def {name}():\n{body}\n"
     if language == "javascript":
         return f"function {name}() {{\n{body}\n}}\n"
+    if language == "java":
+        return f"    static Object {name}() {{\n{body}\n    }}\n"
+    if language == "ruby":
+        return f"def {name}\n{body}\nend\n"
     return f"func {name}() any {{\n{body}\n}}\n"
 
 
+def planted_code(plant: Plant) -> str:
+    """The plant's function body with its value (or its pieces) written in."""
+    code = plant.code.replace("{v}", plant.value)
+    for n, piece in enumerate(plant.pieces):
+        code = code.replace(f"{{v{n}}}", piece)
+    return code
+
+
 def write_corpus(repo: Path, plants: Sequence[Plant]) -> list[str]:
-    """One function per plant in corpus/planted.{py,js,go}; the names of the functions written."""
-    files: dict[str, list[str]] = {"python": [], "javascript": [], "go": ["package corpus\n"]}
+    """One function per plant in corpus/planted.{py,js,go,rb} and corpus/Planted.java; the names of the
+    functions written."""
+    files: dict[str, list[str]] = {
+        "python": [], "javascript": [], "go": ["package corpus\n"], "java": ["public class Planted {\n"],
+        "ruby": [],
+    }  # fmt: skip
     names = []
     for index, plant in enumerate(plants):
         name = function_name(index)
-        files[plant.language].append(_function(plant.language, name, plant.code.replace("{v}", plant.value)))
+        files[plant.language].append(_function(plant.language, name, planted_code(plant)))
         names.append(name)
+    files["java"].append("}\n")
     for language, parts in files.items():
-        write(repo, f"corpus/planted.{_EXT[language]}", "\n\n".join(parts))
+        stem = "Planted" if language == "java" else "planted"
+        write(repo, f"corpus/{stem}.{_EXT[language]}", "\n\n".join(parts))
     return names
+
+
+def sent_whole(name: str, prompt: str) -> bool:
+    """Whether ``prompt`` holds the unit of the planted function ``name`` (its header line: a function, or a
+    method of the Java class)."""
+    return f" function {name}\n" in prompt or f" method Planted.{name}\n" in prompt
 
 
 def _strings(node: Any) -> Iterable[str]:
@@ -214,13 +322,14 @@ def _strings(node: Any) -> Iterable[str]:
 
 
 def leaks(plants: Sequence[Plant], bodies: Sequence[Any]) -> list[Plant]:
-    """The plants whose value, or a 12-char piece of its middle, is in any string of any request body."""
+    """The plants whose value, a 12-char piece of its middle, or one of its written pieces of 5+ chars is in
+    any string of any request body."""
     text = "\n".join(s for body in bodies for s in _strings(body))
     found = []
     for plant in plants:
         value = plant.value
         middle = value[len(value) // 2 - 6 : len(value) // 2 + 6] if len(value) >= 24 else value
-        if value in text or middle in text:
+        if value in text or middle in text or any(len(p) >= 5 and p in text for p in plant.pieces):
             found.append(plant)
     return found
 
@@ -247,6 +356,7 @@ def run_cli(tmp: Path, plants: Sequence[Plant]) -> CorpusRun:
     with LLMServer() as server:
         env.update(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test-fake-key-000", HOME=str(tmp))
         env.update(ARIADNE_LLM_NON_CODE="1")  # YAML, .env, JSON... are sent too: the redaction is under test
+        env.update(ARIADNE_MAX_PROMPT_CHARS="12000")  # every planted function whole, not trimmed
         proc = subprocess.run(
             [
                 sys.executable,

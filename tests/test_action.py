@@ -18,7 +18,7 @@ from tests.gitutil import commit_all, git, init_repo, write
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-DOCS = [ROOT / "README.md", ROOT / "docs" / "USAGE_SNIPPETS.md"]
+DOCS = [ROOT / "README.md"]
 PRECOMMIT_HEADING = "Use it as a pre-commit hook"
 WORKFLOW_HEADING = "Use it in GitHub Actions"
 MANUAL_HEADING = "Use it by hand"
@@ -29,21 +29,30 @@ OUTPUTS = {"review-path", "functions", "fallbacks"}
 _FENCE = re.compile(r"^(```+|~~~+)\s*([\w-]*)\s*$")
 
 
-def snippet(doc: Path, heading: str) -> tuple[str, str]:
-    """(language, code) of the first fenced block after the markdown heading ``heading`` in ``doc``."""
+def snippets(doc: Path, heading: str) -> list[tuple[str, str]]:
+    """(language, code) of every fenced block between the markdown heading ``heading`` in ``doc`` and the
+    next heading."""
     lines = doc.read_text(encoding="utf-8").splitlines() if doc.exists() else []
     title = re.compile(r"^#{1,6}\s+" + re.escape(heading) + r"\s*#*\s*$")
     start = next((i for i, line in enumerate(lines) if title.match(line)), None)
-    assert start is not None, f"{doc.name} has no heading {heading!r}: paste it from docs/USAGE_SNIPPETS.md"
-    for i in range(start + 1, len(lines)):
-        if lines[i].startswith("#") and not lines[i].startswith("#!"):
-            break
+    assert start is not None, f"{doc.name} has no heading {heading!r}"
+    blocks: list[tuple[str, str]] = []
+    i = start + 1
+    while i < len(lines) and not re.match(r"^#{1,6}\s", lines[i]):
         opening = _FENCE.match(lines[i])
         if opening:
             fence = opening.group(1)
             end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith(fence))
-            return opening.group(2), "\n".join(lines[i + 1 : end]) + "\n"
-    raise AssertionError(f"{doc.name}: no fenced block under {heading!r}")
+            blocks.append((opening.group(2), "\n".join(lines[i + 1 : end]) + "\n"))
+            i = end
+        i += 1
+    assert blocks, f"{doc.name}: no fenced block under {heading!r}"
+    return blocks
+
+
+def snippet(doc: Path, heading: str) -> tuple[str, str]:
+    """(language, code) of the first fenced block after the markdown heading ``heading`` in ``doc``."""
+    return snippets(doc, heading)[0]
 
 
 def run(*argv: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -179,12 +188,65 @@ def test_workflow_example_is_a_valid_workflow(doc: Path, tmp_path: Path, action:
     proc = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = yaml.safe_load(code)
-    assert data["permissions"]["pull-requests"] == "write"
+    assert data["permissions"] == {}  # nothing at the workflow level; the job asks for what it needs
+    assert data["jobs"]["review"]["permissions"] == {"contents": "read", "pull-requests": "write"}
     steps = data["jobs"]["review"]["steps"]
     checkout = next(s for s in steps if s["uses"].startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     ours = next(s for s in steps if "ariadne-hook" in s["uses"])
     assert set(ours["with"]) <= set(action["inputs"])  # only inputs the action has
+
+
+@pytest.mark.parametrize("persona", ["regular", "pedantic"])
+def test_zizmor_finds_nothing_in_the_readme_workflow(tmp_path: Path, persona: str) -> None:
+    """Issue 18.2: the workflow as a user copies it passes zizmor (offline: no network), unpinned-uses
+    included; the same audit flags the README's earlier ``@main``."""
+    workflow = tmp_path / ".github" / "workflows" / "ariadne.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(snippet(ROOT / "README.md", WORKFLOW_HEADING)[1], encoding="utf-8")
+    proc = run(tool("zizmor"), "--offline", f"--persona={persona}", str(workflow))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    workflow.write_text(workflow.read_text(encoding="utf-8").replace(f"@{readme_pin()[0]}", "@main"))
+    proc = run(tool("zizmor"), "--offline", str(workflow))
+    assert proc.returncode != 0 and "unpinned-uses" in proc.stdout
+
+
+_PIN = re.compile(r"uses: ariadne-hook/ariadne-hook@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$", re.MULTILINE)
+
+
+def readme_pin() -> tuple[str, str]:
+    """(commit, version) the README's workflow pins this action to."""
+    [pin] = _PIN.findall(snippet(ROOT / "README.md", WORKFLOW_HEADING)[1])
+    return pin[0], pin[1]
+
+
+def assert_a_release_of_this_repository(commit: str, version: str) -> None:
+    """``commit`` is in this repository's history, and there the project is ``version`` (vX.Y.Z) with both
+    hooks and the action: a pin a user can copy, not an invented hash."""
+    if git(ROOT, "rev-parse", "--is-shallow-repository").strip() == "true":
+        pytest.skip("a shallow clone may not hold the pinned commit")
+    assert git(ROOT, "cat-file", "-t", commit, check=False).strip() == "commit", (
+        f"{commit} is not in this history"
+    )
+    assert f'version = "{version.removeprefix("v")}"' in git(ROOT, "show", f"{commit}:pyproject.toml")
+    hooks = yaml.safe_load(git(ROOT, "show", f"{commit}:.pre-commit-hooks.yaml"))
+    assert {h["id"] for h in hooks} == {"ariadne-hook", "ariadne-hook-commit-msg"}
+    assert "--prepare-commit-msg" in next(h["entry"] for h in hooks if h["id"] == "ariadne-hook-commit-msg")
+    assert git(ROOT, "cat-file", "-t", f"{commit}:action.yml").strip() == "blob"
+
+
+def test_the_readme_pins_the_action_to_a_release_commit() -> None:
+    commit, version = readme_pin()
+    assert version == "v" + _project_version()
+    assert_a_release_of_this_repository(commit, version)
+
+
+def _project_version() -> str:
+    match = re.search(
+        r'^version = "([^"]+)"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE
+    )
+    assert match is not None
+    return match.group(1)
 
 
 def _readme_commands() -> list[str]:
@@ -306,6 +368,7 @@ def pull_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
         GITHUB_OUTPUT=str(tmp_path / "output"),
         GITHUB_WORKSPACE=str(workspace),
+        GITHUB_ACTIONS="true",  # as on a runner: what the user must notice is an annotation
     )
     return workspace, env
 
@@ -360,7 +423,7 @@ def test_review_step_with_a_read_only_token_still_writes_the_summary(
         )
         assert gh.comments(("octo", "app"), 5) == []
     assert proc.returncode == 0, proc.stderr
-    assert "no permission to comment (403)" in proc.stderr
+    assert "::warning title=ariadne-hook::no permission to comment (403): skipped\n" in proc.stderr
     assert "ghs_fork" not in proc.stderr + proc.stdout
     assert "perimeter" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
 
@@ -394,3 +457,74 @@ def test_comment_and_job_summary_open_with_the_overview(
         assert overview < text.index("### `app.py`")
         assert text.index("- Public API: added `perimeter`.") > overview
         assert "- Changed: 2 functions (1 added, 1 modified), 1 module-level block (1 modified)" in text
+
+
+def test_a_model_not_used_is_an_annotation_and_said_in_the_comment(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    """Issue 18.7: a fork's pull request (no secrets) with the README's ``model:`` input: offline summaries,
+    a ::warning:: annotation that says why, and the comment says the configured model was not used."""
+    workspace, env = pull_request
+    with GitHubServer() as gh:
+        gh.add_token("ghs_actions", "github-actions[bot]", kind="Bot", read_user=False)
+        gh.add_pull(("octo", "app"), 5)
+        inputs = {"github-token": "ghs_actions", "model": "gpt-4o-mini"}
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, inputs)
+        body = gh.comments(("octo", "app"), 5)[0]["body"]
+    assert proc.returncode == 0, proc.stderr
+    why = "no API key — set the action's api-key input (a pull request from a fork gets no secrets)"
+    assert f"::warning title=ariadne-hook::model not used: {why}\n" in proc.stderr
+    assert f"> Model not used: {why}" in body
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert f"> Model not used: {why}" in summary
+
+
+def test_settings_ignored_in_actions_are_escaped_annotations(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    """A pull request's pyproject.toml is repository text: in a workflow command its %, CR and LF are escaped,
+    so ``%0A`` written in a key cannot become a new line (and a new command) on the runner."""
+    workspace, env = pull_request
+    write(
+        workspace,
+        "pyproject.toml",
+        '[tool.ariadne]\n"x%0A::error::forged" = 1\nbase-url = "https://evil.example/v1"\n',
+    )
+    with GitHubServer() as gh:
+        inputs = {"comment": "off", "max-workers": "five"}
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, inputs)
+    assert proc.returncode == 0, proc.stderr  # a mistake in the settings never fails the step
+    lines = proc.stderr.splitlines()
+    note = "::warning title=ariadne-hook::"
+    assert f"{note}ARIADNE_MAX_WORKERS='five': must be a whole number from 1 to 64; using 5" in lines
+    assert f"{note}pyproject.toml [tool.ariadne]: unknown key 'x%250A::error::forged'; ignored" in lines
+    assert any(
+        line.startswith("::warning title=ariadne-hook::pyproject.toml [tool.ariadne] base-url ignored: ")
+        for line in lines
+    ), lines
+    assert not any(line.startswith("::error") for line in lines)
+    assert not any(line.startswith("ariadne-hook: warning:") for line in lines)  # not said twice
+
+
+def test_outside_actions_the_same_warnings_are_plain_lines(
+    action: dict[str, Any], pull_request: tuple[Path, dict[str, str]]
+) -> None:
+    workspace, env = pull_request
+    env = {k: v for k, v in env.items() if k != "GITHUB_ACTIONS"}
+    write(workspace, "pyproject.toml", "[tool.ariadne]\nflavour = 1\n")
+    with GitHubServer() as gh:
+        proc = run_review_step(action, env | {"GITHUB_API_URL": gh.api_url}, workspace, {"comment": "off"})
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "ariadne-hook: warning: pyproject.toml [tool.ariadne]: unknown key 'flavour'; ignored" in proc.stderr
+    )
+    assert "::warning" not in proc.stderr
+
+
+def test_annotation_data_is_escaped_as_githubs_toolkit_does() -> None:
+    from ariadne_hook.publish.actions_env import annotation
+
+    assert (
+        annotation("warning", "50% off\r\n::error::x")
+        == "::warning title=ariadne-hook::50%25 off%0D%0A::error::x"
+    )

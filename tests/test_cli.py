@@ -205,10 +205,16 @@ def test_bad_configuration_exits_2_with_one_line(repo: Path, capsys: Any) -> Non
     assert err.count("\n") == 1 and "max-workers = 'lots'" in err
 
 
-def test_outside_a_repository_is_one_line_exit_0_or_1_strict(tmp_path: Path, capsys: Any) -> None:
+def test_outside_a_repository_is_a_usage_error_by_hand_and_one_line_in_a_hook(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Issue 18.4: by hand it is ``error: …`` and exit 2 like any usage error (it was exit 0)."""
     code, _, err = run([], tmp_path, capsys=capsys)
-    assert code == 0 and "not inside a git repository" in err and err.count("\n") == 1
-    code, _, _ = run(["--strict"], tmp_path, capsys=capsys)
+    assert code == 2 and err.startswith("ariadne-hook: error: not inside a git repository: ")
+    assert err.count("\n") == 1 and "--diff PATH" in err
+    code, _, err = run(["--hook"], tmp_path, capsys=capsys)
+    assert code == 0 and err.startswith("ariadne-hook: not inside a git repository") and err.count("\n") == 1
+    code, _, _ = run(["--hook", "--strict"], tmp_path, capsys=capsys)
     assert code == 1
 
 
@@ -225,10 +231,16 @@ def test_internal_error_exit_0_without_traceback_unless_verbose(repo: Path, caps
     blocker = repo / "blocker"
     blocker.write_text("a file, not a folder")
     code, _, err = run(["--output", str(blocker / "review.md")], repo, capsys=capsys)
+    assert code == 2 and err.count("\n") == 1  # a path that cannot be a file: known before the run
+    # a name the file system takes, whose temporary sibling (".NAME.PID.RANDOM.tmp") it refuses: the
+    # write fails after the run, an error nobody foresaw
+    long_name = "r" * 240 + ".md"
+    code, _, err = run(["--output", long_name], repo, capsys=capsys)
     assert code == 0 and "Traceback" not in err and err.count("\n") == 1
-    code, _, err = run(["--output", str(blocker / "review.md"), "--verbose"], repo, capsys=capsys)
+    assert "internal error (OSError)" in err
+    code, _, err = run(["--output", long_name, "--verbose"], repo, capsys=capsys)
     assert code == 0 and "Traceback" in err
-    code, _, _ = run(["--output", str(blocker / "review.md"), "--strict"], repo, capsys=capsys)
+    code, _, _ = run(["--output", long_name, "--strict"], repo, capsys=capsys)
     assert code == 1
 
 

@@ -16,7 +16,7 @@ from ariadne_hook.publish.commit_msg import BEGIN, apply_to_message, message_tex
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT = "2 changed functions in 1 files:\n- app.py: parse (modified)\n  Parses the input."
+TEXT = "2 changed functions in 1 file:\n- app.py: parse (modified)\n  Parses the input."
 
 HOOK = f"""#!{sys.executable}
 import os, sys
@@ -210,7 +210,7 @@ def test_message_text_from_a_report() -> None:
     report = Report(SourceInfo("staged"), "offline", None, summaries, Stats(functions=2))
     text = message_text(report)
     lines = text.splitlines()
-    assert lines[0] == "2 changed functions in 1 files:"
+    assert lines[0] == "2 changed functions in 1 file:"
     assert lines[1] == "- src/app.py: Parser.parse (modified)"
     assert all(len(line) <= 72 for line in lines)
     assert lines[-1] == "  skipped: binary file"

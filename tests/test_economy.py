@@ -19,7 +19,15 @@ from ariadne_hook.models import FunctionChange
 from ariadne_hook.summarize import pack
 from ariadne_hook.summarize.stage import dry_run, start_sdk_import, summarize
 from tests.gitutil import commit_all, init_repo, stage_all, write
-from tests.llm_server import LLMServer, default_answer, live_threads, sections, structured_ids, user_prompt
+from tests.llm_server import (
+    LLMServer,
+    default_answer,
+    format_type,
+    live_threads,
+    sections,
+    structured_ids,
+    user_prompt,
+)
 from tests.runner import clean_env, fresh_python, run_main
 from tests.test_summarize_stage import KEY, make_change, settings_for
 
@@ -172,17 +180,35 @@ def test_split_answer_never_attributes_to_the_wrong_id() -> None:
     assert pack.split_answer(fenced, ids) == ({"f1": "One.", "f2": "Two.", "f3": "Three.", "f4": "Four."}, {})
 
 
-def test_an_endpoint_rejecting_response_format_gets_single_requests_said_once() -> None:
+def test_an_endpoint_rejecting_response_format_still_gets_packed_requests_said_once() -> None:
+    """Issue 17.6. Before: one plain request per function for the rest of the run (2 + 8 requests here, 69 on
+    the 64-function bench). Now json_schema, then json_object, then JSON asked in the prompt: still packed."""
     with LLMServer(latency=0.01, reject_format=True) as srv:
         changes = [make_change(f"f{i}") for i in range(8)]
         result = summarize(changes, settings_for(srv, max_workers=2), None)
-        rejected = [b for b in srv.bodies if "response_format" in b]
-        plain = [b for b in srv.bodies if "response_format" not in b]
-    assert len(rejected) == 2 and len(plain) == 8
+        bodies = list(srv.bodies)
+    kinds = [format_type(b) for b in bodies]  # each worker's request refused once per step at most
+    assert 1 <= kinds.count("json_schema") <= 2 and 1 <= kinds.count("json_object") <= 2
+    assert kinds.count(None) == 2 and result.requests == len(bodies)
+    assert all(len(sections(user_prompt(b))) == 4 for b in bodies)  # packed all along
     assert [s.text for s in result.summaries] == [f"This change updates f{i}." for i in range(8)]
-    assert [n for n in result.notes if "structured outputs" in n] == [
-        "the endpoint rejected structured outputs: one request per function for the rest of the run"
+    assert [n for n in result.notes if "refused" in n] == [
+        "the endpoint refused structured outputs (json_schema): packed requests ask for a JSON object "
+        "(json_object) for the rest of the run",
+        "the endpoint refused response_format: packed requests ask for JSON in the prompt only, for the rest "
+        "of the run",
     ]
+
+
+def test_an_endpoint_without_json_schema_gets_json_object_requests() -> None:
+    """Issue 17.6: an endpoint that takes `json_object` but not `json_schema` (DeepSeek's API)."""
+    with LLMServer(latency=0.01, reject_format="json_schema") as srv:
+        changes = [make_change(f"f{i}") for i in range(8)]
+        result = summarize(changes, settings_for(srv, max_workers=2), None)
+        kinds = [format_type(b) for b in srv.bodies]
+    assert 1 <= kinds.count("json_schema") <= 2 and kinds.count("json_object") == 2 and len(kinds) <= 4
+    assert [s.text for s in result.summaries] == [f"This change updates f{i}." for i in range(8)]
+    assert sum("refused" in n for n in result.notes) == 1
 
 
 # ------------------------------------------------------------------------------------------------- views
@@ -279,7 +305,7 @@ def test_entry_budget_caps_model_summaries_by_priority(server: LLMServer) -> Non
     by_name = {s.change.qualname: s for s in result.summaries}
     assert (by_name["t1"].status, by_name["t1"].reason) == ("fallback", "budget")
     assert by_name["s1"].reason is None and by_name["s2"].reason is None
-    assert "entry budget of 2 reached: 1 entries got offline summaries" in result.notes
+    assert "entry budget of 2 reached: 1 entry got offline summaries" in result.notes
 
 
 # ------------------------------------------------------------------------------------------- accounting
@@ -370,7 +396,9 @@ def test_sdk_import_thread_loads_openai() -> None:
 
 
 def test_an_endpoint_refusing_temperature_gets_requests_without_it() -> None:
-    with LLMServer(latency=0.01, reject_params=("temperature",)) as srv:
+    # both first requests are in flight before the first refusal comes back (a request built after it is
+    # built without temperature at once): 0.2 s of latency holds that on a loaded machine
+    with LLMServer(latency=0.2, reject_params=("temperature",)) as srv:
         changes = [make_change(f"f{i}") for i in range(6)]
         result = summarize(changes, settings_for(srv, max_workers=2), None)
         bodies = list(srv.bodies)

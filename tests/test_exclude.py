@@ -64,3 +64,27 @@ def test_no_patterns_and_order_kept() -> None:
     changes = [change("b.py"), change("a.py")]
     assert apply_excludes(changes, []) == changes
     assert [c.path for c in apply_excludes(changes, ["a.py"])] == ["b.py", "a.py"]
+
+
+CREDENTIAL_FILES = [
+    ".npmrc", "web/.npmrc", ".yarnrc.yml", ".pypirc", ".netrc", "home/_netrc", ".git-credentials",
+    ".dockercfg", "ci/.docker/config.json", ".kube/config", "deploy/.htpasswd", ".pgpass", ".my.cnf",
+    ".aws/credentials", ".cargo/credentials.toml", ".gem/credentials", ".vault-token",
+    "infra/terraform.tfstate", "keys/id_rsa", "keys/id_ed25519.pub", "certs/client.p12",
+    "android/release.keystore", "vault.kdbx",
+]  # fmt: skip
+NOT_CREDENTIALS = ["src/npmrc.py", "docs/netrc.md", "docker/config.json", "kube/config.py",
+                   "app/credentials.py", "src/id.rs", "keystore.py"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", CREDENTIAL_FILES)
+def test_credential_files_are_excluded_by_default(path: str) -> None:
+    [dropped] = apply_excludes([change(path)], DEFAULT_EXCLUDE)
+    assert dropped.skip_reason is not None and (dropped.old_text, dropped.new_text, dropped.hunks) == (
+        None, None, ()
+    ), path  # fmt: skip
+
+
+@pytest.mark.parametrize("path", NOT_CREDENTIALS)
+def test_code_named_like_a_credential_file_is_not_excluded(path: str) -> None:
+    assert apply_excludes([change(path)], DEFAULT_EXCLUDE) == [change(path)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ariadne_hook.publish.files import ariadne_dir, atomic_write
+from ariadne_hook.publish.files import atomic_write, review_target, write_review
 from tests.gitutil import commit_all, git, init_repo, write
 
 
@@ -16,8 +16,10 @@ def test_ariadne_dir_ignores_itself_without_touching_the_users_gitignore(tmp_pat
     repo = init_repo(tmp_path / "r")
     write(repo, ".gitignore", "build/\n")
     commit_all(repo)
-    folder = ariadne_dir(repo)
-    atomic_write(folder / "review.md", "x")
+    target = review_target(repo, None, None, "markdown")
+    assert target is not None and target.path == repo.resolve() / ".ariadne" / "review.md"
+    write_review(target, "x")
+    folder = target.path.parent
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (repo / ".gitignore").read_text() == "build/\n"
     assert git(repo, "status", "--porcelain") == ""

@@ -325,7 +325,8 @@ SCENARIOS: dict[str, Scenario] = {
 def test_bad_input_matrix(name: str, tmp_path: Path, capsys: Any) -> None:
     where, argv, stdin = SCENARIOS[name](tmp_path)
     before = snapshot(where) if (where / ".git").exists() else None
-    refused = name in ("empty-diff", "malformed-patch")  # nonsense by hand: exit 2; a hook only reports it
+    # nonsense by hand: exit 2; a hook only reports it
+    refused = name in ("empty-diff", "malformed-patch", "outside-repo")
     env = clean_env(PRE_COMMIT="1") if refused else clean_env()
     if refused:
         code, _, err = run_main(
@@ -436,3 +437,36 @@ def test_a_trickling_server_cannot_hold_the_hook(staged_repo: Path, fault: str, 
         assert {f["reason"] for f in data["functions"]} == {"timeout"}, data
     else:
         assert {f["reason"] for f in data["functions"]} <= {"deadline", "timeout"}, data
+
+
+# --- the repository's files are never imported as code -----------------------------------------------------
+
+SHADOWS = ("json", "html", "difflib", "tokenize", "sqlite3", "numbers", "fnmatch", "textwrap", "hashlib")
+
+
+def test_python_dash_m_never_imports_a_module_of_the_repository(tmp_path: Path) -> None:
+    """`python -m ariadne_hook` puts the current folder first on sys.path: a repository file named like a
+    standard module (json.py, sqlite3.py...) would run as code the moment the tool imports that module."""
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    write(repo, "app.py", "def f(x):\n    return x\n")
+    commit_all(repo, "init")
+    marker = tmp_path / "ran"
+    for name in SHADOWS:
+        hostile = f"open({str(marker)!r}, 'a').write({name!r} + '\\n')\nraise SystemExit(3)\n"
+        write(repo, f"{name}.py", hostile)
+    write(repo, "app.py", "def f(x):\n    return x + 1\n")
+    stage_all(repo)
+    env = clean_env()
+    for fmt in ("json", "markdown"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ariadne_hook", "--format", fmt, "--no-cache", "--output", "-"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "f" in proc.stdout and "Traceback" not in proc.stderr
+    assert not marker.exists(), marker.read_text()

@@ -10,7 +10,7 @@ import pytest
 
 from ariadne_hook.models import FunctionChange, FunctionFacts, Param, Reference, References, Summary
 from ariadne_hook.render.markdown import GITHUB, LOCAL, render_markdown
-from ariadne_hook.render.overview import api_changes, is_public, overview_lines, references_line
+from ariadne_hook.summarize.offline_overview import api_changes, is_public, overview_lines, references_line
 from tests.gitutil import commit_all, init_repo, stage_all, write
 from tests.runner import clean_env, run_main
 from tests.test_render import report

@@ -1,14 +1,19 @@
-"""The real pre-commit framework runs this project's hooks from a committed snapshot of the working tree.
+"""The real pre-commit framework runs this project's hooks, configured by the README's snippets as written.
 
 The snapshot (every tracked and untracked-but-not-ignored file of this checkout, committed in a scratch
-repository) is what the README's ``.pre-commit-config.yaml`` snippet points at, with ``repo:`` set to its path
-and ``rev:`` to its commit. ``PRE_COMMIT_HOME`` is shared by the session, so the hook's environment is built
-once. The LLM situations: no key, an endpoint that refuses connections, and the loopback LLM server.
+repository and tagged with the project's version) stands in for this repository: the README's
+``.pre-commit-config.yaml`` snippet is used as text, with only the ``repo:`` URL replaced by the snapshot's
+path and the pinned commit by the snapshot's, so its comments, ``# frozen:`` note and layout are the README's.
+The README's ``args:`` snippet replaces the ``hooks:`` of that config. ``PRE_COMMIT_HOME`` is shared by the
+session, so the hook's environment is built once. The LLM situations: no key, an endpoint that refuses
+connections, and the loopback LLM server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import stat
@@ -22,18 +27,30 @@ import yaml
 
 from tests.gitutil import GIT_ENV, commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer
-from tests.test_action import DOCS, PRECOMMIT_HEADING, snippet
+from tests.test_action import PRECOMMIT_HEADING, assert_a_release_of_this_repository, snippets
 from tests.test_commit_msg import EDITOR
+from tests.test_walkthrough import SUBJECT, answer
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+UPSTREAM = "https://github.com/ariadne-hook/ariadne-hook"
 BEGIN = "ariadne-hook: function summaries"
 OLD = "def area(w, h):\n    return w * h\n"
 NEW = "def area(w, h):\n    return abs(w * h)\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n"
+MUTABLE = "mutable reference"  # pre-commit's warning for a rev that is a branch or tag name
+_FROZEN = re.compile(r"^(\s*rev: )([0-9a-f]{40})(  # frozen: (v\d+\.\d+\.\d+))$", re.MULTILINE)
+
+
+def version() -> str:
+    match = re.search(r'^version = "([^"]+)"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert match is not None
+    return match.group(1)
 
 
 @pytest.fixture(scope="session")
 def snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """(path, commit) of a scratch repository holding this checkout's current files, committed."""
+    """(path, commit) of a scratch repository holding this checkout's current files, committed and tagged
+    as the project's version (what `pre-commit autoupdate --freeze` finds there)."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, capture_output=True, text=True, check=True,
@@ -44,7 +61,9 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         if source.is_file():
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / rel)
-    return target, commit_all(target, "snapshot of the working tree")
+    commit = commit_all(target, "snapshot of the working tree")
+    git(target, "tag", "-a", "-m", "release", f"v{version()}")  # annotated, as a release is
+    return target, commit
 
 
 @pytest.fixture(scope="session")
@@ -52,35 +71,56 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def config_text(snapshot: tuple[Path, str]) -> str:
-    """The README's pre-commit snippet (docs/USAGE_SNIPPETS.md until pasted), pointed at the snapshot."""
-    doc = next(d for d in DOCS if d.exists() and PRECOMMIT_HEADING in d.read_text(encoding="utf-8"))
-    lang, code = snippet(doc, PRECOMMIT_HEADING)
-    assert lang in ("yaml", "yml")
-    config = yaml.safe_load(code)
+def readme_snippets() -> tuple[str, str]:
+    """(the README's .pre-commit-config.yaml, its ``args:`` snippet): the yaml blocks of its pre-commit
+    section, as written."""
+    blocks = [code for lang, code in snippets(README, PRECOMMIT_HEADING) if lang in ("yaml", "yml")]
+    assert len(blocks) == 2, "the pre-commit section: the config, then the args: snippet"
+    return blocks[0], blocks[1]
+
+
+def config_text(snapshot: tuple[Path, str], variant: str = "as written") -> str:
+    """The README's config as written, pointed at the snapshot; with ``variant="args"`` its hooks are the
+    README's ``args:`` snippet."""
+    text, with_args = readme_snippets()
+    if variant == "args":
+        assert with_args.startswith("    hooks:\n"), "the args: snippet is the hooks: of the config"
+        text = text[: text.index("    hooks:\n")] + with_args
+    assert text.count(f"repo: {UPSTREAM}\n") == 1
+    text = text.replace(f"repo: {UPSTREAM}\n", f"repo: {snapshot[0]}\n")
+    pinned = _FROZEN.findall(text)
+    assert len(pinned) == 1, (
+        "rev: is a commit with its release noted, as pre-commit autoupdate --freeze writes"
+    )
+    text = _FROZEN.sub(lambda m: m.group(1) + snapshot[1] + m.group(3), text)
+    config = yaml.safe_load(text)
     [repo] = config["repos"]
     assert {h["id"] for h in repo["hooks"]} == {"ariadne-hook", "ariadne-hook-commit-msg"}
-    repo["repo"], repo["rev"] = str(snapshot[0]), snapshot[1]
-    return str(yaml.safe_dump(config, sort_keys=False))
+    return text
 
 
-@pytest.fixture
-def project(tmp_path: Path, snapshot: tuple[Path, str], pre_commit_home: Path) -> Iterator[Path]:
+def make_project(tmp_path: Path, snapshot: tuple[Path, str], home: Path, variant: str) -> Path:
     """A user's repository with the hooks installed; the editor records what it was shown."""
     repo = init_repo(tmp_path / "user")
-    write(repo, ".pre-commit-config.yaml", config_text(snapshot))
+    write(repo, ".pre-commit-config.yaml", config_text(snapshot, variant))
     write(repo, "geometry.py", OLD)
     commit_all(repo, "first")
     editor = tmp_path / "editor"
     editor.write_text(EDITOR, encoding="utf-8")
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     proc = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=hook_env(tmp_path, pre_commit_home),
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=hook_env(tmp_path, home),
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert MUTABLE not in proc.stdout + proc.stderr
     assert (repo / ".git" / "hooks" / "prepare-commit-msg").exists()
-    yield repo
+    return repo
+
+
+@pytest.fixture
+def project(tmp_path: Path, snapshot: tuple[Path, str], pre_commit_home: Path) -> Iterator[Path]:
+    yield make_project(tmp_path, snapshot, pre_commit_home, "as written")
 
 
 def hook_env(tmp_path: Path, home: Path, **extra: str) -> dict[str, str]:
@@ -129,6 +169,7 @@ def assert_committed(proc: subprocess.CompletedProcess[str], repo: Path) -> None
     assert proc.returncode == 0, proc.stdout + proc.stderr
     output = proc.stdout + proc.stderr  # git hands hook output to stderr
     assert "Passed" in output and "Failed" not in output, output
+    assert MUTABLE not in output, output
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""  # nothing tracked was modified
 
 
@@ -266,3 +307,82 @@ def test_a_rejected_key_is_named_in_the_hook_output(
     assert "; model not used: 401 unauthorized — check OPENAI_API_KEY" in output
     assert "ariadne-hook: summarizing 3 functions with gpt-4o-mini (deadline 30 s)…" in output
     assert "sk-wrong" not in output
+
+
+# --- issue 18: the README's snippets as written, through the real pre-commit --------------------------------
+
+
+def test_the_readme_rev_is_frozen_the_way_autoupdate_writes_it(
+    tmp_path: Path, snapshot: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """``rev: <sha>  # frozen: vX.Y.Z``: what ``pre-commit autoupdate --freeze`` writes, for a commit of
+    this repository that is that version (never a branch: pre-commit warns of a mutable reference)."""
+    text, _ = readme_snippets()
+    [(_, commit, _, tag)] = _FROZEN.findall(text)
+    assert tag == f"v{version()}"
+    assert_a_release_of_this_repository(commit, tag)
+    repo = init_repo(tmp_path / "user")
+    config = text.replace(f"repo: {UPSTREAM}", f"repo: {snapshot[0]}").replace(commit, "v0.0.0")
+    write(repo, ".pre-commit-config.yaml", config)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "autoupdate", "--freeze"], cwd=repo,
+        env=hook_env(tmp_path, pre_commit_home), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    frozen = (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    tag_rev = git(snapshot[0], "rev-parse", tag).strip()  # an annotated tag's own id: pre-commit's choice
+    assert frozen == text.replace(f"repo: {UPSTREAM}", f"repo: {snapshot[0]}").replace(commit, tag_rev)
+
+
+CASES = [
+    (variant, how, model)
+    for variant in ("as written", "args")
+    for how in ("-m", "editor")
+    for model in ("no key", "model")
+]
+
+
+@pytest.mark.parametrize(("variant", "how", "model"), CASES, ids=[" ".join(c) for c in CASES])
+def test_the_readme_config_commits(
+    tmp_path: Path, snapshot: tuple[Path, str], pre_commit_home: Path, variant: str, how: str, model: str
+) -> None:
+    """A real ``git commit`` (``-m``, or through the editor) with the README's config, as written and with
+    its ``args:`` (``--commit-subject`` blocked every commit before), with no key and with a model."""
+    repo = make_project(tmp_path, snapshot, pre_commit_home, variant)
+    change_and_stage(repo)
+    argv = ["-m", "my words"] if how == "-m" else []
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(LLMServer(answer=answer)) if model == "model" else None
+        extra = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url} if server else {}
+        proc = commit(repo, hook_env(tmp_path, pre_commit_home, **extra), *argv)
+        asked = server.requests if server else 0
+    assert_committed(proc, repo)
+    output = proc.stdout + proc.stderr
+    assert "ariadne-hook: warning" not in output and "Traceback" not in output, output
+    review = review_of(repo)
+    assert "`perimeter`" in review and "`area`" in review
+    if model == "model":
+        assert asked > 0 and "This function changes." in review
+    if how == "-m":
+        assert message(repo) == "my words\n\n"
+        return
+    seen = (tmp_path / "seen.txt").read_text(encoding="utf-8")
+    assert f"# {BEGIN}" in seen and "perimeter" in seen
+    if variant == "args" and model == "model":  # --commit-subject with a model
+        assert seen.startswith(f"{SUBJECT}\n")
+        assert message(repo) == f"{SUBJECT}\n\n"
+    else:
+        assert message(repo) == "subject from the editor\n\n"
+
+
+def test_the_readme_ls_remote_command_prints_the_release_commit(snapshot: tuple[Path, str]) -> None:
+    """The README's ``git ls-remote`` command, as written, with the URL pointing at the snapshot."""
+    [command] = re.findall(r"`(git ls-remote [^`]+)`", README.read_text(encoding="utf-8"))
+    assert f" {UPSTREAM} " in command and f"'v{version()}*'" in command
+    proc = subprocess.run(
+        ["bash", "-c", command.replace(UPSTREAM, str(snapshot[0]))],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = dict(reversed(line.split("\t")) for line in proc.stdout.splitlines())
+    assert lines[f"refs/tags/v{version()}^{{}}"] == snapshot[1]  # the annotated tag's commit

@@ -301,7 +301,7 @@ def test_budget_and_file_cap_cut_the_scan_short(repo: Path) -> None:
     stage_all(repo)
     changes, capped = review_staged(repo, max_files=1)
     assert not capped.complete and capped.files_read == 1
-    assert capped.note == "references: 1 more files with the names were not read"
+    assert capped.note == "references: 1 more file with the names not read"
     assert found(changes, capped) == {"old_api": ["app/more.py:1", "app/more.py:2"]}
     info, files = staged(repo, 1_000_000)
     late = find_references(repo, info, changes, files, budget_seconds=60.0, deadline=time.monotonic() - 1)

@@ -57,7 +57,8 @@ def test_each_destination_gets_its_own_text(tmp_path: Path, capsys: Any) -> None
                                   repo, env, capsys)  # fmt: skip
         assert code == 0, err
     review = (repo / "review.md").read_text(encoding="utf-8")
-    assert f"- **`area`** — modified · lines 1–2\n  {AS_IS}\n" in review
+    local = AS_IS.replace("<b>bold</b>", "\\<b>bold\\</b>")  # a tag shown, not run, in a local preview
+    assert f"- **`area`** — modified · lines 1–2\n  {local}\n" in review
     for neutralized in ("-&gt;", "&lt;b&gt;", "&amp;", "\\[", "\\*", ZWJ, "\x1b", "\u202e", "\u200b"):
         assert neutralized not in review
 

@@ -9,7 +9,7 @@ import json
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
@@ -20,8 +20,9 @@ from ariadne_hook.models import FunctionChange, Reference, References, Report, S
 from ariadne_hook.publish.github import MARKER
 from ariadne_hook.render.json import render_json
 from ariadne_hook.render.markdown import COLLAPSE_OVER, GITHUB, LOCAL, render_markdown
-from ariadne_hook.render.overview import overview_lines
-from tests.gfm import Page, parse
+from ariadne_hook.render.sanitize import plain_line
+from ariadne_hook.summarize.offline_overview import overview_lines
+from tests.gfm import BLOCK_TEXT, Page, parse
 
 # what the renderer writes itself (h2 title, h3 / details per file, one li per entry) and what markdown in a
 # model's answer may legitimately become (emphasis, code, strike-through, visible autolinks)
@@ -128,6 +129,30 @@ def assert_only_our_markup(markdown: str, rep: Report) -> None:
     assert not [c for c in markdown if unsafe(c) and c not in "\n\u200d"], "invisible or control character"
 
 
+# every block-level element GFM (and GitHub's HTML) can make: their counts are the review's structure
+BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
+          "thead", "tbody", "tr", "th", "td", "details", "summary", "div", "dl", "section", "br")  # fmt: skip
+
+
+def blocks(page: Page) -> dict[str, int]:
+    return {tag: page.tags.get(tag, 0) for tag in BLOCKS if page.tags.get(tag, 0)}
+
+
+def benign_twin(path: str, qualname: str, answer: str, entries: int) -> Report:
+    """The same review with every free text (answer, reason, note, label, walkthrough) a plain word: the
+    structure the renderer means to write (an empty text stays empty: it may leave a line out)."""
+    word = "x" if plain_line(answer) else ""
+    return replace(hostile_report(path, qualname, word, entries), walkthrough="x" if answer else None)
+
+
+def assert_same_structure(render: Callable[[Report], str], path: str, qualname: str, answer: str,
+                          entries: int) -> None:  # fmt: skip
+    """Whatever the texts hold, the rendered HTML has exactly the blocks of the benign twin: the same
+    headings, paragraphs, lists and items, no table, rule, code block or quote of their own."""
+    hostile = blocks(parse(render(hostile_report(path, qualname, answer, entries))))
+    assert hostile == blocks(parse(render(benign_twin(path, qualname, answer, entries)))), hostile
+
+
 def unsafe(char: str) -> bool:
     """A control, format (Cf: zero-width, bidi, tags), surrogate, separator or other default-ignorable
     character: nothing a reader sees."""
@@ -194,14 +219,56 @@ PATH_TOKENS = st.sampled_from(
 HOSTILE_TEXT = st.lists(PATH_TOKENS, min_size=1, max_size=10).map("".join)
 
 
+ANSWERS = st.one_of(HOSTILE_TEXT, BLOCK_TEXT)  # BLOCK_TEXT: lines that begin a block in GFM
+
+
 @settings(max_examples=150, deadline=None)
-@given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT, st.sampled_from([1, COLLAPSE_OVER + 1]))
+@given(HOSTILE_TEXT, HOSTILE_TEXT, ANSWERS, st.sampled_from([1, COLLAPSE_OVER + 1]))
 @example(path="<", qualname="<", answer="\\\n<", entries=1)  # a line-final backslash made a <br>
+@example(path="a.py", qualname="f", answer=":-:", entries=1)  # a delimiter row made the entry a table
 def test_generated_paths_names_and_answers_never_inject(
     path: str, qualname: str, answer: str, entries: int
 ) -> None:
     rep = hostile_report(path, qualname, answer, entries)
     assert_only_our_markup(github(rep), rep)
+    assert_same_structure(github, path, qualname, answer, entries)
+
+
+@settings(max_examples=250, deadline=None)
+@given(BLOCK_TEXT, st.sampled_from([1, COLLAPSE_OVER + 1]))
+def test_generated_block_openers_never_restructure_either_review(answer: str, entries: int) -> None:
+    """Lines that would begin a block of any kind GFM knows, as a model's answer, reason, note, walkthrough
+    and the review's label: both the PR comment and the local review keep exactly their own structure."""
+    assert_same_structure(github, "src/app.py", "f", answer, entries)
+    assert_same_structure(local, "src/app.py", "f", answer, entries)
+
+
+# a model's answer that would make a block of its own: every form of a GFM table delimiter row (with and
+# without pipes, aligned or not), setext underlines, thematic breaks, list / quote / fence / math / HTML-block
+# starters, link reference and footnote definitions, ordered items with either delimiter
+STRUCTURE_ANSWERS = [
+    ":-:", "-:", "--:", ":--", ":-", "-", "--", "|-|", "|:-:|", "-|-", "- | -", ":-: | --:", " \t-:\t ",
+    "Adds x.\n:-:", "a | b\n-|-", "===", "=", "---", "Adds x.\n===", "***", "* * *", "___", "- - -",
+    "- item", "+ item", "* item", "1. first", "1) first", "7. seventh", "# Title", "###### six", "> quote",
+    "```", "```python\nx = 1", "~~~", "$$", "<div>", "<details>", "<!-- c", "<?php", "<![CDATA[x",
+    "[ref]: https://evil.example", "[^1]: footnote", "    indented", "\tTab",
+    "`lone", "``` `x` ```", "\\", "x\\",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("answer", STRUCTURE_ANSWERS)
+@pytest.mark.parametrize("entries", [1, COLLAPSE_OVER + 1])
+def test_answers_cannot_restructure_the_pr_comment(answer: str, entries: int) -> None:
+    assert_same_structure(github, "src/app.py", "f", answer, entries)
+    rep = hostile_report("src/app.py", "f", answer, entries)
+    assert_only_our_markup(github(rep), rep)
+
+
+@pytest.mark.parametrize("answer", STRUCTURE_ANSWERS)
+def test_answers_cannot_restructure_the_local_review(answer: str) -> None:
+    assert_same_structure(local, "src/app.py", "f", answer, COLLAPSE_OVER + 1)
+    rep = hostile_report("src/app.py", "f", answer, COLLAPSE_OVER + 1)
+    assert_structure(parse(local(rep)), rep, LOCAL_ALLOWED | {"a"})
 
 
 # the local form: the review file and stdout ------------------------------------------------------------
@@ -218,7 +285,10 @@ DIRTY = (  # the same with ANSI colours, zero-width and bidi characters, a bell,
 def test_local_review_carries_the_text_as_is_minus_controls() -> None:
     rep = report([Summary(change("a.py", "f", 1), "summarized", DIRTY)])
     text = local(rep)
-    assert f"- **`f`** — modified · lines 1–2\n  {AS_IS}\n" in text
+    # only a tag's "<" gets a backslash: the local preview shows the model's markup, it does not run it
+    as_is = AS_IS.replace("<b>bold</b>", "\\<b>bold\\</b>")
+    assert f"- **`f`** — modified · lines 1–2\n  {as_is}\n" in text
+    assert "\\" not in as_is.replace("\\<", "")
     for escaped in ("-&gt;", "&lt;", "&amp;", "\\[", "\\|", "\\*", "\u200d", "\x1b", "<details"):
         assert escaped not in text
 
@@ -241,11 +311,15 @@ def test_local_review_has_no_html_from_the_repository(path: str, entries: int) -
     assert not [c for c in text if unsafe(c) and c != "\n"]
 
 
-@settings(max_examples=100, deadline=None)
-@given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
+@settings(max_examples=150, deadline=None)
+@given(HOSTILE_TEXT, HOSTILE_TEXT, ANSWERS)
+@example(path="a.py", qualname="f", answer="<details>")  # an HTML block folded the rest of the review
+@example(path="<", qualname="<", answer="<[](")  # a link with a hidden (empty) destination
 def test_local_review_is_terminal_safe_and_never_folds(path: str, qualname: str, answer: str) -> None:
     rep = hostile_report(path, qualname, answer, COLLAPSE_OVER + 1)
     text = local(rep)
+    assert_same_structure(local, path, qualname, answer, COLLAPSE_OVER + 1)
+    assert_structure(parse(text), rep, LOCAL_ALLOWED | {"a", "del"})
     assert not [c for c in text if unsafe(c) and c != "\n"]
     lines = text.split("\n")
     assert not [line for line in lines if line.startswith("<")], "no HTML block: no folding"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 import urllib.parse
 
@@ -17,10 +18,11 @@ from ariadne_hook.render.sanitize import (
     neutralize,
     neutralize_inline,
     plain_line,
+    plain_markdown,
     shown,
     trim_markdown,
 )
-from tests.gfm import Page, parse
+from tests.gfm import BLOCK_TEXT, Page, parse
 
 TEMPLATE = """<details><summary>Review</summary>
 
@@ -39,9 +41,9 @@ EXACT = {"details": 1, "summary": 1, "ul": 1, "li": 2, "table": 1, "tr": 2, "th"
 
 
 def render(first: str, second: str, cell: str) -> Page:
-    markdown = TEMPLATE.format(
-        first=neutralize(first), second=neutralize(second), cell=neutralize_inline(cell)
-    )
+    """The texts in a list item (their lines indented under it, as the review writes them) and a cell."""
+    items = [neutralize(text).replace("\n", "\n  ") for text in (first, second)]
+    markdown = TEMPLATE.format(first=items[0], second=items[1], cell=neutralize_inline(cell))
     return parse(markdown)
 
 
@@ -99,21 +101,57 @@ TOKENS = st.sampled_from(
      "[a](b)", "| x |", "\n", "\n\n", "- ", "1. ", "# ", "---", "===", "> ", "`", "``", "\\", "$$", "\u202e",
      "www.x.co", "*", "_", "<b>", "&amp;", "&", "\t", "    ", "\u200b", "\u200d", "\U000e0041", "\x1b[1m",
      "\x1b]8;;", "\x07", "\x9b", "GH-1", "gh-", "https://github.com/o/r/issues/1",
-     "www.github.com/o/r/pull/2"]
+     "www.github.com/o/r/pull/2", ":-:", "-:", "--:", ":--", "|-|", "- | -", "***", "___", "+ ", "1) ",
+     "[a]: /u", "[^1]: x", "<div>", "<?x", "\u00a0"]
 )  # fmt: skip
-NOISE = st.text(alphabet="<>&@#|[]()!`*_~-=+$\\:/. \n\t1aZ", max_size=12)
-HOSTILE_TEXT = st.lists(st.one_of(TOKENS, NOISE), max_size=12).map("".join)
+NOISE = st.text(alphabet=string.punctuation + " \n\t1aZ", max_size=12)
+HOSTILE_TEXT = st.one_of(st.lists(st.one_of(TOKENS, NOISE), max_size=12).map("".join), BLOCK_TEXT)
 
 
 @settings(max_examples=300, deadline=None)
 @given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
 @example(first="", second="", cell="www.x.co`www.github.com/o/r/pull/2")  # was not idempotent
+@example(first="x\n-:", second="", cell="")  # a delimiter row made the list item a table
 def test_generated_text_never_breaks_out(first: str, second: str, cell: str) -> None:
     assert_contained(render(first, second, cell))
     for text in (first, second, cell):
         once = neutralize(text)
         assert neutralize(once) == once
         assert "<!--" not in once and "\n\n" not in once and "\r" not in once
+        local = plain_markdown(text)
+        assert plain_markdown(local) == local
+
+
+# every form of a GFM table delimiter row: one column or more, aligned or not, with or without outer pipes
+DELIMITER_ROWS = [":-:", "-:", "--:", ":--", ":-", "-", "---:", "|-|", "|:-", "-|-", "- | -", ":-: | --:",
+                  "|---|---|", "-:|"]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", DELIMITER_ROWS)
+def test_a_delimiter_row_never_makes_a_table(row: str) -> None:
+    assert_contained(render(f"Adds x.\n{row}", row, row))
+    page = parse(f"- **a.py** `f`\n  {neutralize(row)}\n- **b.py** `g`\n  {plain_markdown(row)}\n")
+    assert "table" not in page.tags and page.tags.get("li") == 2, page.tags
+
+
+@pytest.mark.parametrize("char", sorted(set(string.punctuation) - {"\\", "&"}))
+def test_a_line_never_starts_with_unescaped_punctuation(char: str) -> None:
+    for text in (f"{char}{char}{char}", f"x\n{char} y", f"{char}"):
+        for line in neutralize(text).split("\n") + [plain_markdown(text)]:
+            assert line[:1] not in string.punctuation or line.startswith(("\\", "&")), (text, line)
+
+
+def test_local_markdown_keeps_text_as_is_but_inert() -> None:
+    assert plain_markdown("Adds `parse(x)` -> str, a | b & *c*") == "Adds `parse(x)` -> str, a | b & *c*"
+    assert plain_markdown("`f` now returns None") == "`f` now returns None"  # a code span is no fence
+    assert plain_markdown("1. first\n:-:") == "1\\. first :-:"
+    assert plain_markdown("# x") == "\\# x" and plain_markdown("---") == "\\---"
+    assert plain_markdown("a <details> b <!-- c 1 < 2") == "a \\<details> b \\<!-- c 1 < 2"
+    assert plain_markdown("``` x") == "\\`\\`\\` x"
+    assert plain_markdown("ends \\") == "ends \\\\"
+    assert plain_markdown("[x](javascript:alert(1)) ![p](https://e.x/p.png) https://ok.example") == (
+        "\\[x]\\(javascript:alert(1)) ![p]\\(https://e.x/p.png) https://ok.example"
+    )  # no hidden destination, no image that loads; a bare URL stays visible
 
 
 def test_readable_text_is_kept() -> None:
@@ -137,6 +175,8 @@ def test_marker_cannot_be_forged_even_in_code() -> None:
 
 def test_block_starts_are_escaped() -> None:
     assert neutralize("# Title\n- item\n1. first\n---") == "\\# Title\n\\- item\n1\\. first\n\\---"
+    assert neutralize("x\n:-:\n-:\n|-|\n===") == "x\n\\:-:\n\\-:\n\\|-\\|\n\\==="
+    assert neutralize("`code` first\n**bold**") == "`code` first\n\\**bold**"
 
 
 def test_length_is_capped() -> None:

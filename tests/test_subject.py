@@ -11,7 +11,7 @@ from ariadne_hook.publish.commit_msg import apply_to_message, clean_subject, wit
 from tests.gitutil import init_repo
 
 FRESH = "\n# Please enter the commit message for your changes.\n#\n# On branch main\n"
-TEXT = "1 changed functions in 1 files:\n- a.py: f (modified)\n  Does x."
+TEXT = "1 changed function in 1 file:\n- a.py: f (modified)\n  Does x."
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_fresh_message_gets_the_subject_and_the_comments(message: Path) -> None:
 
 def test_body_mode_puts_the_subject_above_the_body(message: Path) -> None:
     apply_to_message(message, TEXT, None, Settings(commit_msg="body"), cwd=message.parent, subject="Add x")
-    assert message.read_text(encoding="utf-8").startswith("Add x\n\n1 changed functions in 1 files:\n")
+    assert message.read_text(encoding="utf-8").startswith("Add x\n\n1 changed function in 1 file:\n")
 
 
 @pytest.mark.parametrize("source", ["message", "template", "commit", "merge", "squash"])

@@ -150,9 +150,11 @@ def test_plain_http_to_another_host_never_carries_the_key(tmp_path: Path) -> Non
         ),
         ('provider = "offline"\ncache = false\n', {"provider": "offline", "cache": False}, ()),
         ('provider = "openai"\n', {"provider": "auto"}, ("provider",)),
-        ('output = "reviews/r.md"\n', {"output": "reviews/r.md"}, ()),
-        ('output = "/tmp/elsewhere.md"\n', {"output": None}, ("output",)),
-        ('output = "../outside.md"\n', {"output": None}, ("output",)),
+        ('output = "r.md"\n', {"output": None, "output_name": "r.md"}, ()),
+        ('output = ".ariadne/r.json"\n', {"output": None, "output_name": "r.json"}, ()),
+        ('output = "reviews/r.md"\n', {"output": None, "output_name": None}, ("output",)),
+        ('output = "/tmp/elsewhere.md"\n', {"output": None, "output_name": None}, ("output",)),
+        ('output = "../outside.md"\n', {"output": None, "output_name": None}, ("output",)),
         ('api-key = "sk-x"\n', {"api_key": None}, ("api-key",)),
         ('trusted-endpoints = ["https://x.example"]\n', {"trusted_endpoints": ()}, ("trusted-endpoints",)),
         (
@@ -182,9 +184,8 @@ def test_output_through_a_committed_symlink_leaving_the_repository_is_refused(tm
     (repo / "docs").symlink_to(outside)
     (repo / "pyproject.toml").write_text('[tool.ariadne]\noutput = "docs/review.md"\n')
     loaded = load_all(repo, {}, {})
-    assert (
-        loaded.settings.output is None and "a repository can only write inside itself" in loaded.warnings[0]
-    )
+    assert loaded.settings.output is None and loaded.settings.output_name is None
+    assert "a repository can only name a file inside .ariadne/" in loaded.warnings[0]
 
 
 def test_the_users_own_config_is_trusted_and_below_the_repository(tmp_path: Path) -> None:

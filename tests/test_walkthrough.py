@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from ariadne_hook.config import Settings
+from ariadne_hook.console import NO_CALL
+from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.publish.commit_msg import BEGIN
 from ariadne_hook.summarize.overview import SUBJECT as SUBJECT_KIND
-from ariadne_hook.summarize.overview import WALKTHROUGH, ask_overview
+from ariadne_hook.summarize.overview import WALKTHROUGH, ask_overview, overview_input
+from ariadne_hook.summarize.route import NON_CODE, TRIVIAL
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer, user_prompt
 from tests.runner import clean_env, run_main
@@ -211,3 +214,102 @@ def test_ctrl_c_during_the_walkthrough_writes_the_review_and_exits_130(repo: Pat
     data = json.loads((repo / ".ariadne" / "review.json").read_text())
     assert data["walkthrough"] is None and data["overview"].startswith("Changed: ")
     assert {f["status"] for f in data["functions"] if f["kind"] == "function"} == {"summarized"}
+
+
+# what the walkthrough request may carry: never file content ---------------------------------------------
+CONF_SECRET = "Zq8-only-in-app-conf"
+CONF = (
+    "[database]\nConnectionString=Server=db;Pwd=" + CONF_SECRET + ";Database=app;User Id=svc;\n"
+    + "".join(f"# setting {i}\n" for i in range(8))
+    + "timeout = 30\n"
+)  # fmt: skip
+
+
+def test_a_non_code_file_reaches_the_walkthrough_as_facts_only(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config file's offline line quotes git's hunk context (here a connection string): the review may
+    show it, the walkthrough request must not carry it. The model hears the file's path, change and counts."""
+    write(repo, "lib.py", LIB)
+    write(repo, "app.conf", CONF)
+    commit_all(repo, "conf")
+    write(repo, "lib.py", NEW_LIB)
+    write(repo, "app.conf", CONF.replace("timeout = 30", "timeout = 31"))
+    stage_all(repo)
+    with LLMServer(answer=answer) as server:
+        data = json.loads(review(repo, server, capsys, "--format", "json", "--no-cache"))
+        walks = [user_prompt(b) for b in server.bodies if is_overview(b)]
+        sent = json.dumps(server.bodies)
+    conf = next(f for f in data["functions"] if f["path"] == "app.conf")
+    assert CONF_SECRET in conf["summary"]  # the offline line quotes the hunk context, locally
+    assert data["walkthrough"] == WALK and len(walks) == 1
+    assert CONF_SECRET not in sent and "Pwd=" not in sent
+    assert "- app.conf: <file> (modified file, +1 -1)\n" in walks[0] + "\n"
+
+
+def summary(qualname: str, status: str, text: str, reason: str | None = None, **kw: object) -> Summary:
+    values: dict[str, object] = {
+        "path": "src/app.py", "old_path": None, "qualname": qualname, "kind": "function",
+        "change": "modified", "language": "python", "old_lines": (10, 12), "new_lines": (10, 13),
+        "old_source": None, "new_source": None, "diff": "@@ -10,3 +10,4 @@ x\n a\n-b\n+c\n+d\n",
+    }  # fmt: skip
+    values.update(kw)
+    return Summary(FunctionChange(**values), status, text, reason)  # type: ignore[arg-type]
+
+
+def test_walkthrough_input_holds_the_models_answers_and_no_offline_text() -> None:
+    rows = [
+        summary("model_said", SUMMARIZED, "Model answer one."),
+        summary("cached_said", CACHED, "Model answer two."),
+        summary("fell_back", FALLBACK, "Value changed: token `s3cr3t-literal` → `other`.", "HTTP 500"),
+        summary("trimmed", SUMMARIZED, "Line `pw = 'offline-quote'` became ….", f"budget: {NO_CALL}"),
+        summary("hunk at line 10: Pwd=hunk-context;", FALLBACK, "x", "HTTP 500", kind="hunk"),
+        summary(
+            "<file>",
+            SUMMARIZED,
+            "File modified: At line 10 (Pwd=file-context;).",
+            NON_CODE,
+            path="app.conf",
+            kind="file",
+            language="text",
+        ),  # fmt: skip
+        summary("<file>", SKIPPED, "", "excluded by '.npmrc'", path=".npmrc", kind="file"),
+        summary("tidy", SUMMARIZED, "Only comments changed.", TRIVIAL, trivial=True),
+    ]
+    prompt = overview_input(rows, ["Changed: 6 functions."], 12_000, ())
+    assert prompt.split("\n") == [
+        "Facts:",
+        "- Changed: 6 functions.",
+        "",
+        "Changed entries (with the model's summary):",
+        "- src/app.py: model_said (modified function, +2 -1): Model answer one.",
+        "- src/app.py: cached_said (modified function, +2 -1): Model answer two.",
+        "- src/app.py: fell_back (modified function, +2 -1)",
+        "- src/app.py: trimmed (modified function, +2 -1)",
+        "- src/app.py: hunk at line 10 (modified hunk, +2 -1)",
+        "- app.conf: <file> (modified file, +2 -1)",
+    ]
+
+
+def test_credential_files_never_reach_the_model(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excluded by default like .env, even when non-code files are sent: listed as skipped, never read."""
+    secrets = {
+        ".npmrc": "//registry.npmjs.org/:_authToken=npm-tok-only-here\n_auth=dXNlcjpwYXNzLW9ubHktaGVyZQ==\n",
+        ".pypirc": "[pypi]\nusername = __token__\npassword = pypi-pass-only-here\n",
+        "ops/.netrc": "machine example.com login me password netrc-pass-only-here\n",
+        ".docker/config.json": '{"auths": {"r.example": {"auth": "ZG9ja2VyLW9ubHktaGVyZQ=="}}}\n',
+    }
+    for path, text in secrets.items():
+        write(repo, path, text)
+    stage_all(repo)
+    env = clean_env(OPENAI_BASE_URL="", ARIADNE_LLM_NON_CODE="1")
+    with LLMServer(answer=answer) as server:
+        env["OPENAI_BASE_URL"] = server.base_url
+        code, out, err = run_main(["-o", "-", "--format", "json", "--no-cache"], repo, env, capsys)
+        sent = json.dumps(server.bodies)
+    assert code == 0, err
+    skipped = {f["path"]: f["reason"] for f in json.loads(out)["functions"] if f["status"] == "skipped"}
+    assert set(skipped) == set(secrets), skipped
+    assert all(reason.startswith("excluded by") for reason in skipped.values())
+    for value in ("only-here", "dXNlcjpw", "ZG9ja2Vy", "npmrc", "pypirc", "netrc"):
+        assert value not in sent, value

@@ -87,14 +87,11 @@ def _pair(
 ) -> dict[int, int]:
     """new position -> the old occurrence it continues (or a fresh occurrence for a new definition)."""
     votes: list[tuple[int, int, int]] = []
+    holders = _holders(new_positions, new_spans)
     for o in old_positions:
         span = old_spans[o]
         moved = [m for m in map(new_line, range(span.start, span.end + 1)) if m is not None]
-        for n in new_positions:
-            target = new_spans[n]
-            count = sum(1 for m in moved if target.start <= m <= target.end)
-            if count:
-                votes.append((-count, o, n))
+        votes += [(-count, o, n) for n, count in holders(moved).items()]
     pairs: dict[int, int] = {}
     taken: set[int] = set()
     for _, o, n in sorted(votes):
@@ -110,6 +107,31 @@ def _pair(
         pairs[n] = fresh
         fresh += 1
     return pairs
+
+
+def _holders(
+    positions: Sequence[int], spans: Sequence[FunctionSpan]
+) -> Callable[[Sequence[int]], dict[int, int]]:
+    """For some lines: position -> how many of them its span holds (those holding none left out).
+    Definitions of one name do not nest (a nested one has a longer qualname), so a line is looked up by
+    bisection: a file defining one name thousands of times costs O(lines log n), not lines × n.
+    Overlapping spans, should a parser report any, are counted one by one."""
+    ordered = sorted(positions, key=lambda p: spans[p].start)
+    starts = [spans[p].start for p in ordered]
+    overlap = any(spans[a].end >= spans[b].start for a, b in zip(ordered, ordered[1:], strict=False))
+
+    def count(lines: Sequence[int]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        if overlap:
+            found = {p: sum(1 for m in lines if spans[p].start <= m <= spans[p].end) for p in positions}
+            return {p: n for p, n in found.items() if n}
+        for line in lines:
+            at = bisect_right(starts, line) - 1
+            if at >= 0 and line <= spans[ordered[at]].end:
+                counts[ordered[at]] = counts.get(ordered[at], 0) + 1
+        return counts
+
+    return count
 
 
 def rename_pairs(changes: Sequence[FunctionChange]) -> dict[int, int]:

@@ -17,13 +17,21 @@ context lines within its span on each side of them, split into hunks with their 
 A file of a language without a function parser is one ``file`` entry with all its hunks. Files that cannot be
 parsed (either side) and files whose contents are not available fall back to one entry per hunk with a note;
 nothing here raises.
+
+The run's deadline: past ``stop`` no more work starts (no parse, no entry); what a file has left is one
+skipped ``<file>`` entry whose reason says how many of its changed lines no entry covers (reason
+``deadline``). A parse that has started runs to its end: its cost is bounded by ``max-file-bytes`` (every step
+here is linear, or n log n, in the file's size).
 """
 
 from __future__ import annotations
 
+import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import NamedTuple
 
 from ariadne_hook.locate.align import line_mapper, paired_ids
@@ -32,6 +40,7 @@ from ariadne_hook.locate.hunks import (
     file_status_change,
     hunk_entries,
     hunk_header,
+    late_entry,
     text_file_entry,
 )
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
@@ -79,19 +88,29 @@ class Side:
     order: Sequence[int]  # position in ``spans`` -> index the scan's ``facts`` expects
     lines: Sequence[str]
     module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
+    module_names: Callable[[], frozenset[str]] = frozenset  # every name assigned at module level (once)
 
 
 EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
 NO_PARSER = "no function parser"  # _sides' answer for a language without one: one entry for the file
+LATE = "deadline"  # _sides' answer when the deadline passed during a parse
+Clock = Callable[[], float]
 
 
-def locate_file(change: FileChange, language: str) -> list[FunctionChange]:
-    """The entries of one file; never raises."""
+def locate_file(
+    change: FileChange, language: str, stop: float | None = None, clock: Clock = time.monotonic
+) -> list[FunctionChange]:
+    """The entries of one file; never raises. ``stop``: a ``clock()`` instant past which no more work starts
+    (see the module docstring); None: no limit."""
     if change.skip_reason is not None:
         return [file_entry(change, language, skip_reason=change.skip_reason)]
+    past: Callable[[], bool] = (lambda: False) if stop is None else (lambda: clock() >= stop)
+    changed = len(change.removed_lines) + len(change.added_lines)
+    if changed and past():  # a file without changed lines costs nothing: its entry says what changed
+        return [late_entry(change, language, changed, changed)]
     try:
         with gc_paused():  # both trees are freed (by reference counting) before the collector resumes
-            return _locate(change, language)
+            return _locate(change, language, past)
     except Exception as exc:  # a bug or absurd input must not stop the review of the other files
         note = f"could not map lines to functions ({_describe(exc)}): per-hunk entries"
         return hunk_entries(change, language, note)
@@ -102,15 +121,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def _locate(change: FileChange, language: str) -> list[FunctionChange]:
+def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list[FunctionChange]:
     rows = hunk_rows(change.hunks)
     removed = sorted({r.old for r in rows if r.tag == "-"} | change.removed_lines)
     added = sorted({r.new for r in rows if r.tag == "+"} | change.added_lines)
     if not removed and not added:
         return [file_entry(change, language, note=_unchanged_note(change))]
-    sides = _sides(change, language)
+    sides = _sides(change, language, past)
     if sides is NO_PARSER:
         return [text_file_entry(change, language)]
+    if sides is LATE:
+        changed = sum(row.tag != " " for row in rows)
+        return [late_entry(change, language, changed, changed)]
     if isinstance(sides, str):
         return hunk_entries(change, language, sides)
     old, new = _aligned(sides, change.hunks, rows)
@@ -126,12 +148,24 @@ def _locate(change: FileChange, language: str) -> list[FunctionChange]:
             units[new_owner[row.new]].append(i)
     trivial = FileTriviality(language, change.old_text, change.new_text, (_bounds(old), _bounds(new)))
     names = _display_names(old, new)
-    entries: list[FunctionChange] = []
+    # one item per entry to make: (identity, its changed rows, the rows a module block's range covers,
+    # whether it is the file's first module block)
+    work: list[tuple[Identity, list[int], list[int], bool]] = []
     for ident, chosen in units.items():
         if ident == _MODULE_ID:
-            for number, (block, tight) in enumerate(module_blocks(rows, chosen)):
-                entry = _block_entry(change, language, rows, block, tight, old, new, first=number == 0)
-                entries.append(with_triviality(entry, trivial, [rows[i] for i in block], None))
+            blocks = module_blocks(rows, chosen)
+            work += [(ident, block, tight, n == 0) for n, (block, tight) in enumerate(blocks)]
+        else:
+            work.append((ident, chosen, chosen, False))
+    entries: list[FunctionChange] = []
+    for done, (ident, chosen, tight, first) in enumerate(work):
+        if past():  # what is left: one entry that says how much of the file no entry covers
+            left = sum(len(item[1]) for item in work[done:])
+            entries.append(late_entry(change, language, left, sum(len(item[1]) for item in work)))
+            break
+        if ident == _MODULE_ID:
+            entry = _block_entry(change, language, rows, chosen, tight, old, new, first=first)
+            entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], None))
             continue
         entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
         bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
@@ -165,7 +199,8 @@ def _own_bounds(side: Side, ident: Identity) -> list[int]:
     out = [span.start, span.end + 1]
     if span.kind == "class":
         end = span.start
-        for inner in side.spans[at + 1 :]:
+        for k in range(at + 1, len(side.spans)):  # no slice: a copy of the rest per class is quadratic
+            inner = side.spans[k]
             if inner.start > span.end:
                 break
             if inner.start > end:
@@ -206,15 +241,24 @@ def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list
         else:
             blocks.append([i])
     members = [list(block) for block in blocks]
+    firsts = [block[0] for block in blocks]
     for i in chosen:
         if i in placed:
             continue
-        distances = [
-            _gap(rows[i], rows[b[0]]) if i < b[0] else _gap(rows[b[-1]], rows[i]) if i > b[-1] else 0
-            for b in blocks
-        ]
-        members[distances.index(min(distances))].append(i)
+        # blocks are apart in row order and their distance to row i grows both ways from it: the nearest
+        # is the last block starting before it or the next one (the earlier on a tie)
+        after = bisect_right(firsts, i)
+        near = [b for b in (after - 1, after) if 0 <= b < len(blocks)]
+        distances = [_distance(rows, i, blocks[b]) for b in near]
+        members[near[distances.index(min(distances))]].append(i)
     return [(sorted(m), block) for m, block in zip(members, blocks, strict=True)]
+
+
+def _distance(rows: Sequence[Row], i: int, block: Sequence[int]) -> int:
+    """Unchanged lines between row ``i`` and a block (0 inside its range)."""
+    if i < block[0]:
+        return _gap(rows[i], rows[block[0]])
+    return _gap(rows[block[-1]], rows[i]) if i > block[-1] else 0
 
 
 def _gap(first: Row, second: Row) -> int:
@@ -254,8 +298,9 @@ def _unchanged_note(change: FileChange) -> str:
     return "no content changes (mode or metadata only)"
 
 
-def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
-    """Both versions scanned, or the note of the per-hunk fallback."""
+def _sides(change: FileChange, language: str, past: Callable[[], bool]) -> tuple[Side, Side] | str:
+    """Both versions scanned, the note of the per-hunk fallback, NO_PARSER, or LATE when the deadline
+    passed during a parse."""
     try:
         scanner = scanner_for(language)
     except Exception as exc:
@@ -268,9 +313,13 @@ def _sides(change: FileChange, language: str) -> tuple[Side, Side] | str:
     old = _side(scanner, change.old_text, "old", language) if need_old else EMPTY
     if isinstance(old, str):
         return old
+    if need_old and past():
+        return LATE
     new = _side(scanner, change.new_text, "new", language) if need_new else EMPTY
     if isinstance(new, str):
         return new
+    if need_new and past():
+        return LATE
     return old, new
 
 
@@ -297,7 +346,9 @@ def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language:
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     index = {ident: i for i, ident in enumerate(ids)}
-    return Side(spans, ids, index, scan.facts, order, lines, scan.module_facts)
+    facts_of = scan.module_facts
+    names = cache(lambda: frozenset(facts_of(frozenset()).names)) if facts_of is not None else frozenset
+    return Side(spans, ids, index, scan.facts, order, lines, facts_of, names)
 
 
 def owners(lines: Sequence[int], side: Side) -> list[Identity]:
@@ -359,8 +410,7 @@ def _function_entry(
         own = [i for i in chosen if rows[i].text.strip()] or chosen
         old_range, new_range = _changed_range(rows, own)
         # the facts of the class-level statements holding its changed lines (fields, constants...)
-        old_facts = _module_facts(old, [rows[i].old for i in own if rows[i].tag == "-"])
-        new_facts = _module_facts(new, [rows[i].new for i in own if rows[i].tag == "+"])
+        old_facts, new_facts = _module_pair(old, new, rows, own)
     else:
         old_range, new_range = _span_of(old_span), _span_of(new_span)
         old_facts, new_facts = _facts(old, old_at), _facts(new, new_at)
@@ -409,6 +459,7 @@ def _block_entry(
     removes lines (blocks are disjoint on each side, so no two names of a file are the same)."""
     old_range, new_range = _changed_range(rows, tight)
     where = str(new_range[0]) if new_range else f"was {old_range[0]}" if old_range else "0"
+    old_facts, new_facts = _module_pair(old, new, rows, tight)
     return FunctionChange(
         path=change.path,
         old_path=change.old_path,
@@ -421,9 +472,28 @@ def _block_entry(
         old_source=_source(old, old_range),
         new_source=_source(new, new_range),
         diff=excerpt(rows, chosen, lambda row: True),
-        old_facts=_module_facts(old, [rows[i].old for i in tight if rows[i].tag == "-"]),
-        new_facts=_module_facts(new, [rows[i].new for i in tight if rows[i].tag == "+"]),
+        old_facts=old_facts,
+        new_facts=new_facts,
     )
+
+
+def _module_pair(
+    old: Side, new: Side, rows: Sequence[Row], chosen: Sequence[int]
+) -> tuple[FunctionFacts | None, FunctionFacts | None]:
+    """Each side's facts of the module-level statements holding the ``chosen`` rows' lines. A side's
+    ``names`` (every name it assigns at module level) are narrowed to the names either side assigns here:
+    all the offline summary asks of them, and a file of thousands of module-level blocks does not carry
+    all its names in each."""
+    facts = (
+        _module_facts(old, [rows[i].old for i in chosen if rows[i].tag == "-"]),
+        _module_facts(new, [rows[i].new for i in chosen if rows[i].tag == "+"]),
+    )
+    here = [name for side in facts if side is not None for name in side.assigned]
+    old_facts, new_facts = (
+        None if side is None else replace(side, names=tuple(n for n in dict.fromkeys(here) if n in known()))
+        for side, known in zip(facts, (old.module_names, new.module_names), strict=True)
+    )
+    return old_facts, new_facts
 
 
 def _module_facts(side: Side, lines: Sequence[int]) -> FunctionFacts | None:

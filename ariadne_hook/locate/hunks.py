@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ariadne_hook.models import ADDED, DELETED, FileChange, FunctionChange, Hunk
+from ariadne_hook.models import ADDED, DEADLINE, DELETED, FileChange, FunctionChange, Hunk
 
 FILE = "<file>"
 
@@ -51,6 +51,13 @@ def file_entry(
         note=note,
         skip_reason=skip_reason,
     )
+
+
+def late_entry(change: FileChange, language: str, left: int, total: int) -> FunctionChange:
+    """The ``<file>`` entry (skipped, reason ``deadline``) of what the run's deadline left undone in a file:
+    ``left`` of its ``total`` changed lines are in no other entry (all of them: the file was not started)."""
+    reason = f"{DEADLINE}: {left} of {total} changed lines not reviewed"
+    return file_entry(change, language, skip_reason=reason)
 
 
 def hunk_entries(change: FileChange, language: str, note: str) -> list[FunctionChange]:

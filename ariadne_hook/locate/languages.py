@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import importlib
 import posixpath
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -40,6 +41,21 @@ class Scan:
 
 
 Scanner = Callable[[str], Scan]
+
+
+def holding(firsts: Sequence[int], lasts: Sequence[int], lines: Iterable[int]) -> list[int]:
+    """The positions, ascending, of the statements that hold one of ``lines``: statement ``i`` runs from
+    line ``firsts[i]`` to ``lasts[i]``, in source order (both lists ascending: statements overlap on a line
+    at most, ``a = 1; b = 2``). By bisection: a file's module facts cost O(lines log n), not lines × n."""
+    out: list[int] = []
+    taken = 0  # statements before this one are already out
+    for line in sorted(lines):
+        low, high = max(bisect_left(lasts, line), taken), bisect_right(firsts, line)
+        if low < high:
+            out.extend(range(low, high))
+            taken = high
+    return out
+
 
 _EXTENSIONS: dict[str, str] = {
     **dict.fromkeys((".py", ".pyi", ".pyw"), "python"),

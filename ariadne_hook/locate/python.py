@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import cache
 
-from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
+from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, holding
 from ariadne_hook.locate.python_body import read_body
 from ariadne_hook.locate.snippets import clip
 from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
@@ -323,22 +323,24 @@ def module_facts(
                 everything.extend(_targets(node))
 
     @cache
-    def collected() -> None:  # on the first call only: most files have no module-level change
-        collect(tree.body)
+    def collected() -> tuple[list[int], list[int], list[int], tuple[str, ...]]:  # on the first call only
+        collect(tree.body)  # in this order (a try's handlers after its finally block); indexed by line
+        order = sorted(range(len(statements)), key=lambda i: statements[i][:2])
+        firsts, lasts = [statements[i][0] for i in order], [statements[i][1] for i in order]
+        return order, firsts, lasts, tuple(everything)
 
     def facts(changed: frozenset[int]) -> FunctionFacts:
-        collected()
+        order, firsts, lasts, names_here = collected()
         assigned: list[str] = []
         literals: list[tuple[str, str]] = []
-        for first, last, node in statements:
-            if not any(first <= line <= last for line in changed):
-                continue
+        for at in sorted(order[at] for at in holding(firsts, lasts, changed)):
+            node = statements[at][2]
             names = _targets(node)
             assigned.extend(names)
             value = getattr(node, "value", None)
             if len(names) == 1 and isinstance(value, ast.Constant | ast.JoinedStr | ast.UnaryOp):
                 literals.append((names[0], clip(_text(value, lines()))))
-        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
+        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=names_here)
 
     return facts
 

@@ -43,6 +43,7 @@ from ariadne_hook.models import (
     References,
     SourceInfo,
 )
+from ariadne_hook.words import plural
 
 CAP = 10  # references listed per entry (the total is counted past it)
 MAX_TEXT = 100  # characters of a listed line
@@ -151,14 +152,20 @@ def _signature_changed(change: FunctionChange) -> bool:
     return not accepts_more(old.params, new.params, change.language)
 
 
-def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> list[Target]:
-    """The entries to look for, in entry order."""
+def targets(
+    changes: Sequence[FunctionChange], files: Sequence[FileChange], stop: float | None = None
+) -> list[Target] | None:
+    """The entries to look for, in entry order; None when the clock passed ``stop`` (a ``time.monotonic()``
+    instant) before they were all seen."""
     pairs = rename_pairs(changes)
     texts = {f.old_path or f.path: f.old_text for f in files}
     kept = {(c.path, _plain(c.qualname)) for c in changes if c.change != "deleted"}
     live = Counter((c.path, _plain(c.qualname)) for c in changes if c.change != "deleted")
+    added = {_plain(c.qualname) for c in changes if c.change == "added"}
     out: list[Target] = []
     for i, c in enumerate(changes):
+        if stop is not None and time.monotonic() > stop:
+            return None
         qualname = _plain(c.qualname)
         name = _leaf(qualname)
         if c.kind not in {"function", "method"} or c.skip_reason is not None or _special(c, name):
@@ -169,7 +176,7 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
         modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
         target = Target(i, name, qualname, c.kind, c.path, c.language, DELETED, _owner(qualname), modules)
         if c.change == "deleted":
-            why = _deleted_why(c, changes, pairs.get(i), kept)
+            why = _deleted_why(c, changes, pairs.get(i), kept, added)
             if why is not None:
                 out.append(replace(target, why=why))
         elif c.change == "modified" and live[(c.path, qualname)] == 1 and _signature_changed(c):
@@ -178,7 +185,11 @@ def targets(changes: Sequence[FunctionChange], files: Sequence[FileChange]) -> l
 
 
 def _deleted_why(
-    change: FunctionChange, changes: Sequence[FunctionChange], pair: int | None, kept: set[tuple[str, str]]
+    change: FunctionChange,
+    changes: Sequence[FunctionChange],
+    pair: int | None,
+    kept: set[tuple[str, str]],
+    added: set[str],
 ) -> str | None:
     """ "deleted", "renamed to X", or None when the name lives on (moved, still defined in the file)."""
     qualname = _plain(change.qualname)
@@ -187,8 +198,7 @@ def _deleted_why(
     if pair is not None:
         new = _plain(changes[pair].qualname)
         return None if _leaf(new) == _leaf(qualname) else f"renamed to {new}"
-    moved = any(c.change == "added" and _plain(c.qualname) == qualname for c in changes)
-    return None if moved else DELETED
+    return None if qualname in added else DELETED  # added elsewhere: moved
 
 
 # -------------------------------------------------------------------------------------------- the search
@@ -211,9 +221,14 @@ def find_references(
     revision of the repository at ``root``. ``deadline`` is a ``time.monotonic()`` value it never passes."""
     started = time.monotonic()
     stop = started + budget_seconds if deadline is None else min(deadline, started + budget_seconds)
-    wanted = targets(changes, files)
     revision = _revision(source)
-    if not wanted or revision is None:
+    if revision is None:
+        return ReferenceScan()
+    wanted = targets(changes, files, stop)
+    if wanted is None:
+        short = f"references: cut short after {_elapsed(started)} (the changed functions not all looked at)"
+        return _incomplete({}, 0, started, short)
+    if not wanted:
         return ReferenceScan()
     overrides = dict(languages or {})
     family = {_family(t.language) for t in wanted}
@@ -236,7 +251,8 @@ def find_references(
     names = {t.name for t in wanted}
     for count, path in enumerate(read):
         if time.monotonic() > stop:
-            note = f"references: cut short after {_elapsed(started)} ({count} of {len(order)} files read)"
+            total = plural(len(order), "file")
+            note = f"references: cut short after {_elapsed(started)} ({count} of {total} read)"
             break
         text = texts.get(path)
         found = sites(text, language_for(path, overrides), names, hits[path]) if text is not None else None
@@ -244,7 +260,7 @@ def find_references(
             parsed[path] = found
     else:
         if len(order) > max_files:
-            note = f"references: {len(order) - max_files} more files with the names were not read"
+            note = f"references: {plural(len(order) - max_files, 'more file')} with the names not read"
     found_refs = _decide(wanted, parsed, texts, by_path, overrides, cap)
     if note is not None:
         return _incomplete(found_refs, len(parsed), started, note)

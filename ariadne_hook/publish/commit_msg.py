@@ -18,6 +18,7 @@ from pathlib import Path
 from ariadne_hook.config import Settings
 from ariadne_hook.models import Report, Summary
 from ariadne_hook.render.sanitize import plain_line, shown
+from ariadne_hook.words import plural
 
 BEGIN = "ariadne-hook: function summaries (comment lines: git leaves them out of the message)"
 END = "ariadne-hook: end of summaries"
@@ -79,7 +80,7 @@ def _entry(summary: Summary) -> list[str]:
 def message_text(report: Report) -> str:
     """The summaries as plain text for a commit message: one entry per function, wrapped at 72 columns."""
     files = len({s.change.path for s in report.summaries})
-    lines = [f"{len(report.summaries)} changed functions in {files} files:"]
+    lines = [f"{plural(len(report.summaries), 'changed function')} in {plural(files, 'file')}:"]
     for summary in report.summaries:
         lines.extend(_entry(summary))
     return "\n".join(lines) + "\n"

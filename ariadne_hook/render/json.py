@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ariadne_hook.counts import kind_counts
 from ariadne_hook.models import References, Report, Summary
-from ariadne_hook.render.counts import kind_counts
-from ariadne_hook.render.overview import overview_lines
 from ariadne_hook.render.sanitize import clean, map_unsafe
+from ariadne_hook.summarize.offline_overview import overview_lines
 
 SCHEMA = 1
 

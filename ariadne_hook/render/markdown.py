@@ -9,12 +9,14 @@ destinations (:data:`GITHUB`, :data:`LOCAL`) that differ only in how text is wri
   :data:`COLLAPSE_OVER` entries is folded into ``<details>``, whose ``<summary>`` holds the path in a
   ``<code>`` element, HTML-escaped (``html.escape``, quotes too): nothing from the repository reaches the
   HTML unescaped.
-- ``LOCAL`` (the review file, stdout, the commit message): text as is, to read and copy — no entities, no
-  zero-width joiners, no backslash escapes — only made safe for a terminal
-  (:func:`~ariadne_hook.render.sanitize.plain_line`: controls, ANSI sequences, invisible and bidi characters
-  removed; one line per text). The local file has no HTML of ours at all (no folding), so no repository text
-  can break out of an HTML block; the model's text is carried as the model wrote it, and a previewer that
-  renders raw HTML would render the model's markup as it would in any markdown file.
+- ``LOCAL`` (the review file, stdout): text as is, to read and copy — no entities, no zero-width joiners —
+  made safe for a terminal and inert as markdown (:func:`~ariadne_hook.render.sanitize.plain_markdown`:
+  controls, ANSI sequences, invisible and bidi characters removed; one line per text; a backslash only before
+  a line's first character when it could begin a block, before a ``<`` that would begin raw HTML or a ``(``
+  that would begin a link's destination, and before a lone backtick run). The local file has no HTML of ours
+  at all (no folding); the model's text can neither restructure it (no heading, list, quote, table, fence,
+  HTML block of its own) nor run markup in a previewer (no raw HTML, no link or image with a hidden
+  destination); inline emphasis stays as the model wrote it.
 
 In both, repository identifiers (paths, old paths, qualnames, hunk headers, the model name) go into code
 spans, which render literally and that no backtick or newline can break out of, with every invisible or
@@ -27,10 +29,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from ariadne_hook.counts import describe, kind_counts
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
-from ariadne_hook.render.counts import describe, kind_counts
-from ariadne_hook.render.overview import overview_lines, references_line
-from ariadne_hook.render.sanitize import break_comments, neutralize, neutralize_inline, plain_line, shown
+from ariadne_hook.render.sanitize import (
+    break_comments,
+    neutralize,
+    neutralize_inline,
+    plain_markdown,
+    shown,
+)
+from ariadne_hook.summarize.offline_overview import overview_lines, references_line
+from ariadne_hook.words import plural
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ def _github_name(name: str) -> str:
 
 
 GITHUB = Destination("github", neutralize, neutralize_inline, _github_name, fold=True)
-LOCAL = Destination("local", plain_line, plain_line, shown, fold=False)
+LOCAL = Destination("local", plain_markdown, plain_markdown, shown, fold=False)
 
 TITLE = "ariadne-hook review"
 COLLAPSE_OVER = 15  # a file section with more entries than this is folded into <details>
@@ -65,10 +74,6 @@ def code_span(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
 def _span(lines: tuple[int, int] | None) -> str:
@@ -92,7 +97,7 @@ def _diff_counts(diff: str) -> str:
     hunks = sum(line.startswith("@@") for line in lines)
     added = sum(line.startswith("+") for line in lines)
     removed = sum(line.startswith("-") for line in lines)
-    return f"+{added} \u2212{removed} in {_plural(hunks, 'hunk')}"
+    return f"+{added} \u2212{removed} in {plural(hunks, 'hunk')}"
 
 
 def _entry(summary: Summary, to: Destination) -> str:
@@ -109,8 +114,11 @@ def _entry(summary: Summary, to: Destination) -> str:
     else:
         head = f"- **{code_span(to.name_text(change.qualname))}** — {' · '.join(facts)}"
     body = to.line(summary.text)
-    lines = [head, f"  {body}" if body else "  *(no summary)*"]
-    if summary.status == FALLBACK:
+    if summary.status == FALLBACK and not body:  # the deadline came before even its offline summary
+        lines = [head, f"  *not summarized: {to.text(summary.reason or 'unknown')}*"]
+    else:
+        lines = [head, f"  {body}" if body else "  *(no summary)*"]
+    if summary.status == FALLBACK and body:
         lines.append(f"  *offline summary — LLM failed: {to.text(summary.reason or 'unknown')}*")
     elif summary.status == SKIPPED:
         lines.append(f"  *skipped: {to.text(summary.reason or 'no reason given')}*")
@@ -171,7 +179,7 @@ def _file_section(path: str, entries: Sequence[Summary], to: Destination) -> str
     body = "\n".join(lines + ([_folded(trivial, to)] if trivial else []))
     if to.fold and len(entries) > COLLAPSE_OVER:
         title = _file_title(path, old_path, to, _html_code)
-        count = _plural(len(entries), "entry", "entries")
+        count = plural(len(entries), "entry")
         return f"<details><summary>{title} — {count}</summary>\n\n{body}\n\n</details>"
     return f"### {_file_title(path, old_path, to, code_span)}\n\n{body}"
 
@@ -189,7 +197,7 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
         provider += f", model {code_span(to.name_text(report.model))}"
     kinds = describe(kind_counts(report.summaries), leave_out=("skipped",)) or ["0 functions"]
     counts = [
-        f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{_plural(files, 'file')}**",
+        f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{plural(files, 'file')}**",
         f"{stats.summarized} {SUMMARIZED}",
         f"{stats.cached} {CACHED}",
         f"{stats.fallback} {FALLBACK}",
@@ -197,7 +205,7 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
     ]
     lines = [f"## {TITLE} — {to.line(label)}", "", " · ".join(counts), "", f"Summaries: {provider}."]
     if report.provider != "offline":
-        lines[-1] += f" {_plural(stats.requests, 'request')} to the model."
+        lines[-1] += f" {plural(stats.requests, 'request')} to the model."
     for note in report.notes:
         lines += ["", f"> {to.text(note)}"]
     return lines

@@ -1,5 +1,6 @@
-"""Make untrusted text safe for where it goes: a terminal or a local file (:func:`clean`, :func:`plain_line`,
-:func:`shown`), or a GitHub markdown comment / job summary (:func:`neutralize`).
+"""Make untrusted text safe for where it goes: a terminal (:func:`clean`, :func:`plain_line`, :func:`shown`),
+the local markdown review (:func:`plain_markdown`), or a GitHub markdown comment / job summary
+(:func:`neutralize`).
 
 Every destination gets terminal-safe text. :func:`clean` removes ANSI escape sequences, C0/C1 control
 characters (keeping newline and tab), and the characters that are invisible or reorder text: every format
@@ -21,9 +22,12 @@ The diff's author can steer what the model writes, so on GitHub every model text
   same);
 - raw HTML (``<`` ``>`` ``&`` become entities, so no ``<details>``, ``<img>``, ``<!--`` marker forgery or
   entity-spelled ``&#64;mention``);
-- block structure: blank lines are dropped and each line's leading indentation removed, and a line that
-  would open a heading, list, quote, thematic break, setext underline, code fence or math block is
-  backslash-escaped, so the text stays inside the paragraph / list item / table cell it was put in;
+- block structure, by construction: blank lines are dropped, each line's leading indentation removed, and
+  no line begins with an unescaped ASCII punctuation character or a ``1.`` / ``1)`` list number
+  (:func:`inline_start`): every block GFM knows (heading, list, quote, thematic break, setext underline,
+  table delimiter row such as ``:-:`` or ``-:``, code fence, HTML block, link reference or footnote
+  definition, math block) begins that way, so the text stays inside the paragraph / list item / table cell it
+  was put in whatever it holds;
 - inline structure: ``[`` is escaped (no links, no remote images that load on view, no footnotes), ``|``
   is escaped (no table breakage), unmatched backtick runs are escaped (no code span reaching into the
   surrounding markup), and so is a backtick right after URL-like text (GFM's autolink would swallow it and
@@ -42,6 +46,7 @@ import unicodedata
 from collections.abc import Callable
 
 ZWJ = "\u200d"
+Defuse = Callable[[str], str]  # a host's extra rules for text outside code spans
 DEFAULT_LIMIT = 3000
 ELLIPSIS = "…"
 
@@ -71,10 +76,17 @@ _GH_REFERENCE = re.compile(r"(?<![A-Za-z0-9])GH-(?=[0-9])", re.IGNORECASE)
 # (a host holds no backtick or backslash: the same text matches whether or not a lone backtick was escaped)
 _REF_PATH = r"[^\s/`\\]*/[^\s/]+/[^\s/]+/(?:issues|pull|pulls|discussions|commit|commits)/"
 _REF_URL = re.compile(rf"https?:(?=//{_REF_PATH})|ww(?=w\.{_REF_PATH})", re.IGNORECASE)
-# a line start that would open a block: heading, bullet, ordered item, thematic break / setext underline,
-# tilde fence, math block (backtick fences are handled as unmatched backtick runs)
-_BLOCK_START = re.compile(r"#{1,6}(?:\s|$)|[-+*](?:\s|$)|(?:[-*_=]\s*)+$|~~~|\$\$|([0-9]{1,9})[.)](?:\s|$)")
+# Every block of CommonMark, GFM and GitHub's extensions that can begin an unindented line begins with an
+# ASCII punctuation character (heading, list bullet, quote, thematic break, setext underline, table delimiter
+# row, code fence, HTML block, link reference definition, footnote, math block) or with digits and ``.`` /
+# ``)`` (ordered list): a line whose first character is one of these is backslash-escaped there (which GFM
+# renders as the character itself), whatever follows. Not ``\`` (already an escape) nor ``&`` (an entity is
+# inline, and this module writes entities); a backtick run closed later on the line is a code span, no fence.
+_LINE_OPENERS = frozenset("!\"#$%'()*+,-./:;<=>?@[]^_`{|}~")
+_LIST_NUMBER = re.compile(r"[0-9]+(?=[.)])")
 _BACKTICKS = re.compile(r"`+")
+# what begins raw HTML (a tag, a comment, a declaration) or an inline link's destination ("](", images too)
+_LOCAL_OPENER = re.compile(r"<(?=[A-Za-z/!?])|(?<=\])\(")
 
 
 def _is_unsafe(char: str) -> bool:
@@ -141,8 +153,10 @@ def _escape_chars(text: str, chars: str) -> str:
     return "".join(out)
 
 
-def _plain(text: str) -> str:
-    """Neutralize a stretch of text outside code spans."""
+def _plain(text: str, defuse: Defuse | None = None) -> str:
+    """Neutralize a stretch of text outside code spans (``defuse``: a host's own rules, applied first)."""
+    if defuse is not None:
+        text = defuse(text)
     text = _SAFE_ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = _MENTION.sub("@" + ZWJ, text)
@@ -202,16 +216,30 @@ def _table_code(span: str) -> str:
     return _escape_chars(_code(span), "|")
 
 
-def _line(line: str, cell: bool) -> str:
+def inline_start(line: str) -> str:
+    """``line`` (without leading whitespace) made unable to begin any block at a line start: its first
+    character backslash-escaped when it is ASCII punctuation, or the ``.`` / ``)`` after leading digits (see
+    :data:`_LINE_OPENERS`). So a line of untrusted text is always paragraph text: never a heading, list item,
+    quote, fence, HTML block, thematic break, setext underline or table delimiter row. Idempotent."""
+    number = _LIST_NUMBER.match(line)
+    if number is not None:
+        return line[: number.end()] + "\\" + line[number.end() :]
+    if line[:1] not in _LINE_OPENERS:
+        return line
+    run = _BACKTICKS.match(line)
+    if run is not None and _next_run_of(line, run.end(), len(run.group())) is not None:
+        return line  # a code span closed on this line (a fence's info string holds no backtick)
+    return "\\" + line
+
+
+def _line(line: str, cell: bool, defuse: Defuse | None) -> str:
     code = _table_code if cell else _code
-    handlers: dict[str, Callable[[str], str]] = {"plain": _plain, "code": code, "safe": str}
-    parts = [handlers[kind](piece) for kind, piece in _split_code_spans(line)]
-    out = "".join(parts)
-    block = _BLOCK_START.match(out)
-    if block is None:
-        return out
-    digits = block.group(1)
-    return out[: len(digits)] + "\\" + out[len(digits) :] if digits else "\\" + out
+    handlers: dict[str, Callable[[str], str]] = {
+        "plain": lambda piece: _plain(piece, defuse),
+        "code": code,
+        "safe": str,
+    }
+    return inline_start("".join(handlers[kind](piece) for kind, piece in _split_code_spans(line)))
 
 
 def _cap(text: str, limit: int) -> str:
@@ -223,24 +251,51 @@ def _close_trailing_backslash(text: str) -> str:
     return text + "\\" if _preceding_backslashes(text, len(text)) % 2 == 1 else text
 
 
-def _neutralize(text: str, limit: int, cell: bool) -> str:
+def _neutralize(text: str, limit: int, cell: bool, defuse: Defuse | None) -> str:
     text = _cap(clean(text), limit).replace("\t", " ")
     # each line's final odd backslash closed: before a line break it would make a hard break (<br>)
     lines = [
-        _close_trailing_backslash(_line(line.strip(), cell)) for line in text.split("\n") if line.strip()
+        _close_trailing_backslash(_line(line.strip(), cell, defuse))
+        for line in text.split("\n")
+        if line.strip()
     ]
     return "\n".join(lines)
 
 
-def neutralize(text: str, *, limit: int = DEFAULT_LIMIT) -> str:
-    """Untrusted text made safe for a markdown paragraph or list item; keeps line breaks, drops blank ones."""
-    return _neutralize(text, limit, cell=False)
+def _escape_local_openers(text: str) -> str:
+    """A backslash before each ``<`` that would begin raw HTML and each ``(`` that would begin a link's
+    destination, unless it is escaped already."""
+    out: list[str] = []
+    last = 0
+    for opener in _LOCAL_OPENER.finditer(text):
+        if _preceding_backslashes(text, opener.start()) % 2 == 0:
+            out += [text[last : opener.start()], "\\"]
+            last = opener.start()
+    return "".join(out) + text[last:]
 
 
-def neutralize_inline(text: str, *, limit: int = DEFAULT_LIMIT) -> str:
+def plain_markdown(text: str) -> str:
+    """:func:`plain_line` text for the local markdown review: as is (no entities, no zero-width joiners), but
+    it cannot change the review's structure: no block begins with it (:func:`inline_start`), no raw HTML
+    (a ``<`` that would open a tag or comment gets a backslash), no link or image with a hidden destination
+    (``](`` becomes ``]\\(``; a bare URL stays a visible autolink), no backtick run left open to pair with the
+    review's own code spans, and no final backslash escaping what follows. Idempotent."""
+    handlers: dict[str, Callable[[str], str]] = {"plain": _escape_local_openers, "code": str, "safe": str}
+    pieces = _split_code_spans(plain_line(text))
+    return _close_trailing_backslash(inline_start("".join(handlers[kind](piece) for kind, piece in pieces)))
+
+
+def neutralize(text: str, *, limit: int = DEFAULT_LIMIT, defuse: Defuse | None = None) -> str:
+    """Untrusted text made safe for a markdown paragraph or list item; keeps line breaks, drops blank ones.
+    ``defuse``: a host's own rules for text outside code spans (GitLab's references: publish/gitlab.py),
+    applied to the clean text before this module's rules."""
+    return _neutralize(text, limit, False, defuse)
+
+
+def neutralize_inline(text: str, *, limit: int = DEFAULT_LIMIT, defuse: Defuse | None = None) -> str:
     """Like :func:`neutralize` but on one line and safe in a table cell (pipes in code spans escaped too):
     for table cells, headings and ``<summary>`` text."""
-    return _neutralize(" ".join(text.split()), limit, cell=True)
+    return _neutralize(" ".join(text.split()), limit, True, defuse)
 
 
 def trim_markdown(text: str, limit: int, note: str, measure: Callable[[str], int] = len) -> str:

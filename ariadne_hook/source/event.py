@@ -1,18 +1,18 @@
 """The pull request a GitHub Actions job is building, from its event file: what the source stage reviews.
 
 The publish stage reads the same event (for the PR comment) from here: a stage never imports a later one.
+GitLab's merge request is read in :mod:`~ariadne_hook.source.merge_request`; :mod:`~ariadne_hook.source.ci`
+asks either.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+from ariadne_hook.source.ci import commit_sha
 
 
 @dataclass(frozen=True)
@@ -22,20 +22,23 @@ class PullRequest:
     head_sha: str | None = None
 
 
+def has_event(env: Mapping[str, str]) -> bool:
+    """A GitHub Actions job with an event file (``GITHUB_EVENT_PATH``): its event may be a pull request."""
+    return bool(env.get("GITHUB_EVENT_PATH"))
+
+
 def read_event(env: Mapping[str, str]) -> dict[str, Any] | None:
     """The webhook payload at ``GITHUB_EVENT_PATH``; None when unset, unreadable or not a JSON object."""
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
         return None
+    import json
+
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return data if isinstance(data, dict) else None
-
-
-def _sha(value: Any) -> str | None:
-    return value if isinstance(value, str) and _SHA.match(value) else None
 
 
 def _number(value: Any) -> int | None:
@@ -56,8 +59,8 @@ def pull_request(env: Mapping[str, str]) -> PullRequest | None:
         base, head = pr.get("base"), pr.get("head")
         return PullRequest(
             number,
-            _sha(base.get("sha")) if isinstance(base, dict) else None,
-            _sha(head.get("sha")) if isinstance(head, dict) else None,
+            commit_sha(base.get("sha")) if isinstance(base, dict) else None,
+            commit_sha(head.get("sha")) if isinstance(head, dict) else None,
         )
     issue = event.get("issue")
     if isinstance(issue, dict) and isinstance(issue.get("pull_request"), dict):

@@ -28,6 +28,7 @@ from ariadne_hook.source.patch import (
     reverse_hunks,
 )
 from ariadne_hook.source.root import find_repo_root as find_repo_root  # re-exported
+from ariadne_hook.words import plural
 
 # Make git's output independent of user configuration that would change what we parse.
 _CONFIG = (
@@ -168,7 +169,7 @@ def _decode(sides: Sequence[Side], max_bytes: int) -> tuple[list[str | None], st
     texts: list[str | None] = []
     for side in sides:
         if isinstance(side, int) or (side is not None and len(side) > max_bytes):
-            return [], f"file over {max_bytes} bytes"
+            return [], f"file over {plural(max_bytes, 'byte')}"
         if side is not None and b"\0" in side:
             return [], "binary file"
         try:

@@ -5,7 +5,13 @@
         client.batch_generate_summaries([{"code": "...", "context": "..."}], concurrent_limit=5)
 
 No executor or thread outlives a call: each batch runs in its own bounded pool, joined before it returns.
-The client holds only the SDK's HTTP client, created on first use and released by `close()`.
+The client holds only its provider (built by the registry like the pipeline's) with the SDK's HTTP client,
+created on first use and released by `close()`; what the provider learns about the endpoint (a reasoning
+model that refuses `temperature`...) holds for the client's life.
+
+Settings come from the same loader as the command's (the user's config file, then the environment:
+ARIADNE_* and OPENAI_* variables), the constructor's arguments taking precedence; its trust rules hold too
+(a key is never sent over plain http to another host). The client never reads the environment itself.
 
 Time: the client has no deadline of its own — every item gets its answer or "N/A". What bounds a call is
 each request's TOTAL time (`timeout`, connection to last byte, whatever the server does: `bounded_http`),
@@ -18,22 +24,22 @@ item's failure (nor for an SDK or engine error): that item is "N/A" and a warnin
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
+from ariadne_hook.config import load_all
+from ariadne_hook.summarize.pack import ANSWER_CHARS
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
-from ariadne_hook.summarize.prompt import code_prompt
-from ariadne_hook.summarize.provider import Provider, ProviderError, Requester
+from ariadne_hook.summarize.prompt import SYSTEM_PROMPT, clean_answer, code_prompt
+from ariadne_hook.summarize.provider import Ask, Provider, ProviderError, Requester, open_provider
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
 from ariadne_hook.summarize.redact import scrub
 
 log = logging.getLogger("ariadne_hook.llm")
 NOT_AVAILABLE = "N/A"
-DEFAULT_TIMEOUT = 20.0
-MAX_PROMPT_CHARS = 12_000
+ANSWER_TOKENS = 200  # a few plain sentences
 
 
 class LLMError(Exception):
@@ -48,17 +54,19 @@ class LLMClient:
         base_url: str | None = None,
         api_key: str | None = None,
         timeout: float | None = None,
-        retries: int = 2,
+        retries: int | None = None,
     ) -> None:
-        from ariadne_hook.summarize.openai_provider import DEFAULT_MODEL
-
-        self.model = model or os.environ.get("OPENAI_MODEL") or DEFAULT_MODEL
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
-        self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
-        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-        self.retries = retries
-        self._provider: Provider | None = None
-        self._lock = threading.Lock()
+        """Arguments left out (None) come from the settings: config file, environment, defaults."""
+        flags = dict(model=model, base_url=base_url, api_key=api_key, timeout=timeout, retries=retries)
+        loaded = load_all(None, flags, lenient=True)
+        for line in (*loaded.problems, *loaded.warnings):
+            log.warning("%s", line)
+        self.settings = replace(loaded.settings, provider="openai")  # no key: each call says so
+        self._provider: Provider = open_provider(self.settings)
+        self.model = self._provider.model
+        self.base_url = self.settings.base_url
+        self.timeout = self.settings.timeout
+        self.retries = self.settings.retries
 
     def __repr__(self) -> str:  # never the key
         return f"LLMClient(model={self.model!r}, base_url={self.base_url!r})"
@@ -73,10 +81,7 @@ class LLMClient:
 
     def close(self) -> None:
         """Release the HTTP client; the next call opens a new one."""
-        with self._lock:
-            provider, self._provider = self._provider, None
-        if provider is not None:
-            provider.close()
+        self._provider.close()
 
     def generate_summary(self, code: str, context: str | None = None) -> str:
         """A few plain sentences about `code`; raises LLMError with a short reason on failure."""
@@ -103,12 +108,14 @@ class LLMClient:
         return results
 
     def _run(self, items: Sequence[Mapping[str, Any]], workers: int) -> list[Outcome[str]]:
+        provider = self._provider
         try:
-            provider = self._get_provider()
+            provider.connect()
         except Exception as exc:  # a ProviderError, or whatever building the SDK's client raised
             return [Outcome(error=exc)] * len(items)
-        requester = Requester(provider, self.timeout)
-        secrets = (self._api_key,) if self._api_key else ()
+        requester = Requester(self.timeout)
+        secrets = self._secrets()
+        budget = self.settings.max_prompt_chars - len(SYSTEM_PROMPT) - ANSWER_CHARS  # as a packed request
 
         def one(item: Mapping[str, Any]) -> str:
             code, context = item.get("code") if isinstance(item, Mapping) else None, None
@@ -116,7 +123,11 @@ class LLMClient:
                 context = item["context"]
             if not isinstance(code, str):
                 raise ProviderError("item has no 'code' string")
-            return requester(code_prompt(code, context, MAX_PROMPT_CHARS, secrets).text)
+            ask = Ask(SYSTEM_PROMPT, code_prompt(code, context, budget, secrets).text, ANSWER_TOKENS)
+            text = clean_answer(requester.send(lambda t: provider.complete(ask, timeout=t)).text)
+            if not text:
+                raise ProviderError("empty answer")
+            return text
 
         try:
             outcomes = map_bounded(one, items, workers, limiter=AdaptiveLimiter(workers, self.retries))
@@ -126,13 +137,8 @@ class LLMClient:
             raise KeyboardInterrupt
         return outcomes
 
-    def _get_provider(self) -> Provider:
-        with self._lock:
-            if self._provider is None:
-                from ariadne_hook.summarize.openai_provider import OpenAIProvider
-
-                self._provider = OpenAIProvider(self.model, self.base_url, self._api_key, self.timeout)
-            return self._provider
+    def _secrets(self) -> tuple[str, ...]:
+        return (self.settings.api_key,) if self.settings.api_key else ()
 
     def _reason(self, outcome: Outcome[str]) -> str:
         if outcome.not_run is not None:
@@ -142,4 +148,4 @@ class LLMClient:
             text = error.reason
         else:
             text = f"unexpected error ({type(error).__name__})"
-        return scrub(text, (self._api_key,) if self._api_key else ())
+        return scrub(text, self._secrets())

@@ -10,12 +10,9 @@ from collections.abc import Iterable
 
 from ariadne_hook.models import FunctionChange
 from ariadne_hook.summarize.fact_changes import diff_lines, names_list
+from ariadne_hook.words import plural
 
 MINUS = "\u2212"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def counts(diff: str) -> str:

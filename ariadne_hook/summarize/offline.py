@@ -31,9 +31,10 @@ from ariadne_hook.summarize.fact_changes import (
     sentence,
 )
 from ariadne_hook.summarize.flow import flat, flow_changes
-from ariadne_hook.summarize.hunk_summary import COMMENT, counts, file_summary, hunk_summary, plural
+from ariadne_hook.summarize.hunk_summary import COMMENT, counts, file_summary, hunk_summary
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
 from ariadne_hook.summarize.words import ticked
+from ariadne_hook.words import plural
 
 
 def offline_summary(change: FunctionChange) -> str:
@@ -146,9 +147,7 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
         decorators = [_parametrize_head(decorator_text(d, language)) for d in facts.decorators]
         parts.append(f"Decorated with {names_list(decorators)}.")
     if facts.cases:
-        parts.append(
-            f"{len(facts.cases)} test case{'s' * (len(facts.cases) > 1)}: {case_names(facts.cases)}."
-        )
+        parts.append(f"{plural(len(facts.cases), 'test case')}: {case_names(facts.cases)}.")
     if facts.calls:
         parts.append(f"Calls {names_list(facts.calls)}.")
     raises = [r for r in facts.raises if not r.startswith("panic(")]
@@ -156,8 +155,7 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
     parts += [f"Raises {names_list(raises)}."] if raises else []
     parts += [f"Panics: {names_list(panics, 2)}."] if panics else []
     if facts.returns_count:
-        places = "place" if facts.returns_count == 1 else "places"
-        parts.append(f"Returns in {facts.returns_count} {places}.")
+        parts.append(f"Returns in {plural(facts.returns_count, 'place')}.")
     return parts
 
 

@@ -1,12 +1,16 @@
-"""Packed requests: several functions in one chat request, the answer constrained to JSON by a strict schema.
+"""Packed requests: several functions in one chat request, the answer a JSON object with one string per id.
 
 A request holds the instruction once, then its units, each under an `[id]` line (ids are `f1`, `f2`...
-within the request; a unit's file line is written once for a run of units of the same file). The answer's
-schema has one required string property per id, so each summary is read back by its id and can never be
-attributed to another function. A request of one unit is plain: the answer is the summary text.
+within the request; a unit's file line is written once for a run of units of the same file). The answer
+holds one string per id (the provider asks for that structure the strictest way the endpoint accepts:
+`provider.Ask.ids`), so each summary is read back by its id and can never be attributed to another
+function. A request of one unit is plain: the answer is the summary text.
 
 `plan` cuts the units (already in priority order, same-file units next to each other) into about as many
-requests as there are workers, balanced by count, each within the prompt budget and `max_per_request`.
+requests as there are workers, balanced by count, each within `max_per_request` and the prompt budget,
+which keeps room for the answers: with the default budget a request fits a local server's 2k-token context
+slot, prompt and answers together. When the budget needs more requests than there are workers, they come
+in whole rounds of `workers` even requests.
 """
 
 from __future__ import annotations
@@ -18,26 +22,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM, clean_answer
+from ariadne_hook.summarize.provider import Ask
 
-TEMPERATURE = 0.2
 TOKENS_PER_SUMMARY = 160  # MAX_ANSWER_CHARS (600) is ~150 tokens; plus the id and JSON punctuation
 TOKENS_BASE = 40
-SCHEMA_NAME = "summaries"
+# Room kept in a request's prompt budget for each expected answer: a 1-3 sentence summary and its JSON key,
+# ~66 tokens, counted as prompt characters at 2.7 characters per token (the densest prompt text measured:
+# the economy bench's units with SmolLM2's tokenizer; real code is 3.6-3.9 characters per token).
+ANSWER_CHARS = 180
 
 # why a unit of a packed answer is asked again alone
 MISSING, EMPTY, INVALID, NOT_JSON = "missing from answer", "empty answer", "invalid answer", "not JSON"
-# a 400 to a request: to its response_format (then one plain request per unit), or to temperature/max_tokens
-FORMAT_REJECTED = "structured outputs rejected (HTTP 400)"
-TUNING_REJECTED = "temperature or max_tokens rejected (HTTP 400)"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One chat completion: its text and the tokens the API says it used (0 when it does not say)."""
-
-    text: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ class Unit:
 @dataclass(frozen=True)
 class Request:
     units: tuple[Unit, ...]
-    structured: bool  # several units and a JSON schema; False: one unit, plain answer
+    structured: bool  # several units, the answer a JSON object by id; False: one unit, plain answer
 
     @property
     def ids(self) -> list[str]:
@@ -68,25 +63,42 @@ def plan(
     if not structured or max_per_request <= 1:
         return [Request((u,), False) for u in units]
     room = max(1, budget - len(PACK_SYSTEM))
-    total = sum(len(u.text) for u in units)
-    count = max(min(workers, len(units)), math.ceil(len(units) / max_per_request), math.ceil(total / room))
+    total = sum(_cost(u) for u in units)
+    by_count = max(min(workers, len(units)), math.ceil(len(units) / max_per_request))
+    count = max(by_count, math.ceil(total / room))
+    if count > by_count and count > workers:
+        # the budget needs more than one round: whole rounds of smaller requests end sooner than full
+        # rounds and a last round of a few full requests (a round lasts as long as its longest answer)
+        count = min(len(units), math.ceil(count / workers) * workers)
     requests: list[Request] = []
     group: list[Unit] = []
     size = 0
     for position, unit in enumerate(units):
         left = count - len(requests)
         target = math.ceil((len(units) - position + len(group)) / max(1, left))
-        if group and (len(group) >= min(target, max_per_request) or size + len(unit.text) > room):
-            requests.append(_request(group))
+        if group and (len(group) >= min(target, max_per_request) or size + _cost(unit) > room):
+            requests.append(request(group))
             group, size = [], 0
         group.append(unit)
-        size += len(unit.text) + 8
-    requests.append(_request(group))
+        size += _cost(unit)
+    requests.append(request(group))
     return requests
 
 
-def _request(units: Sequence[Unit]) -> Request:
+def _cost(unit: Unit) -> int:
+    """What a unit takes of a request's budget: its text, its `[id] ` tag, room for its answer."""
+    return len(unit.text) + 8 + ANSWER_CHARS
+
+
+def request(units: Sequence[Unit]) -> Request:
+    """A request of `units`: packed when there are several, plain for one."""
     return Request(tuple(units), len(units) > 1)
+
+
+def halves(whole: Request) -> list[Request]:
+    """A packed request cut in two (in order), for an endpoint whose context cannot hold it."""
+    middle = (len(whole.units) + 1) // 2
+    return [request(whole.units[:middle]), request(whole.units[middle:])]
 
 
 def user_text(request: Request) -> str:
@@ -104,40 +116,16 @@ def user_text(request: Request) -> str:
     return "\n".join(parts)
 
 
-def schema(ids: Sequence[str]) -> dict[str, Any]:
-    """response_format for a packed request: one required string per id, nothing else."""
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": SCHEMA_NAME,
-            "strict": True,
-            "schema": {
-                "type": "object",
-                "properties": {ident: {"type": "string"} for ident in ids},
-                "required": list(ids),
-                "additionalProperties": False,
-            },
-        },
-    }
-
-
 def max_tokens(units: int) -> int:
     return TOKENS_BASE + TOKENS_PER_SUMMARY * units
 
 
-def body(model: str, request: Request, *, tuned: bool = True) -> dict[str, Any]:
-    """The chat-completions body of a request (exactly what is sent; `--dry-run` prints it)."""
+def ask(request: Request) -> Ask:
+    """What a request asks the provider: the instruction, the units, room for the answers, and for a packed
+    request the ids its answer must hold."""
     system = PACK_SYSTEM if request.structured else UNIT_SYSTEM
-    out: dict[str, Any] = {
-        "model": model,
-        "messages": [{"role": "system", "content": system}, {"role": "user", "content": user_text(request)}],
-    }
-    if tuned:
-        out["temperature"] = TEMPERATURE
-        out["max_tokens"] = max_tokens(len(request.units))
-    if request.structured:
-        out["response_format"] = schema(request.ids)
-    return out
+    ids = tuple(request.ids) if request.structured else ()
+    return Ask(system, user_text(request), max_tokens(len(request.units)), ids)
 
 
 def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:

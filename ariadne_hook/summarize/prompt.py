@@ -55,8 +55,9 @@ def build_unit(
     secrets: Sequence[str] = (),
     nested: Sequence[FunctionChange] = (),
 ) -> BuiltPrompt:
-    """One function's unit text, at most max_chars long when the header fits."""
-    header = unit_header(change)
+    """One function's unit text, at most max_chars long when the header fits. The header is redacted too: a
+    hunk's name carries git's hunk context, a line of the file (``hunk at line 4: DB_PASSWORD = "…"``)."""
+    header = redact(unit_header(change), secrets)
     budget = max(0, max_chars - len(header))
     view = redact(function_view(change, nested), secrets)
     if len(view) > budget and view != change.diff:

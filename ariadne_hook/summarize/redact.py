@@ -4,15 +4,17 @@ Recognized (docs/SECRETS.md has the list, the measured misses and false positive
 - the configured API key and every string of `secrets`, anywhere;
 - private keys: a BEGIN…END PRIVATE KEY block (to the end of the text when END is missing), an END line with
   the base64 lines above it, and a run of PEM body lines (2+ lines of 60-76 base64 chars) with no header;
-- vendor tokens by their prefix (the `_RULES` table: AWS, GitHub, GitLab, Slack, Stripe, npm, Google,
-  OpenAI, Anthropic, SendGrid, Twilio, Mailgun, Heroku, DigitalOcean, Hugging Face, PyPI, Shopify,
-  Databricks, Discord, Telegram, Azure, Square, Vault, JWTs…);
-- the password of a URL (``scheme://user:PASSWORD@host``), ``Authorization:`` header values, bearer tokens,
-  ``curl -u user:pass`` and ``-passout pass:…``;
-- the value given to a secret-like name (password, passphrase, secret, token, api key, access key, private
-  key…) in code, .env, shell, YAML, JSON, TOML or INI form: a quoted value always, a bare value when it is a
-  literal and not a reference to a variable (`_assigned`), unless the name describes the secret
-  (``token_url``, ``password_file``, ``secret_name``…);
+- what `secret_rules.TOKEN_RULES` and `secret_rules.FORM_RULES` describe: vendor tokens by their prefix, the
+  password of a URL, ``Authorization:`` values, bearer tokens; a secret in a connection or query string, an
+  XML element or attribute, a .netrc entry, a command line (registry logins, mysql, sshpass, redis-cli,
+  mongo, ``--password``-like options), redis ``requirepass``, a PSK, an .npmrc ``_auth``;
+- a token or a secret-like name's value written in pieces: ``"ghp_" + "…"``, ``("AKIA" "…")`` (`_joined`);
+- the value given to a secret-like name (password, passphrase, psk, secret, token, api / access / private /
+  signing / hmac key…) in code, .env, shell, YAML, JSON, TOML or INI form: a quoted value always (also on the
+  next line, ``password=(⏎"…"⏎)``), key material through a call (``bytes.fromhex("…")``, ``[]byte("…")``),
+  a bare value when it is a literal and not a reference to a variable (also on a line of a string written
+  with ``\n`` escapes) (`_assigned`), unless the name describes the secret (``token_url``, ``password_file``,
+  ``secret_name``…);
 - random-looking strings: quoted literals of 20+ chars and bare runs of 32+ base64/base64url chars that mix
   upper case, lower case and digits, with Shannon entropy >= 3.5 bits per char and mostly no word-like
   segments. Pure hex (git SHAs, digests, UUIDs) is kept unless it is given to a secret-like name.
@@ -30,189 +32,60 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from functools import partial
+
+from ariadne_hook.summarize.secret_rules import (
+    CONSTANT,
+    FORM_RULES,
+    IDENTIFIER,
+    KEYWORD,
+    KEYWORD_STARTS,
+    NOT_VALUES,
+    TOKEN_RULES,
+    Rule,
+    describes,
+    placeholder,
+    secret_name,
+)
 
 MIN_SECRET_LEN = 20  # a quoted literal
 MIN_RUN_LEN = 32  # a bare run of base64 characters
 ENTROPY_THRESHOLD = 3.5
 WORDY_SHARE = 0.7  # a string whose letters are mostly in word-like segments (4+ letters) is a name, not a key
 SURELY_RANDOM = 4.8  # bits per char no name or path reaches (long random base64 has 5.5-6)
+SEQUENTIAL_SHARE = 0.5  # a string whose characters mostly follow their predecessor in the code table
 WINDOW = 4096  # the most text any line pattern scans at once
 
-Check = Callable[["re.Match[str]"], "str | None"]
 
-
-@dataclass(frozen=True)
-class Rule:
-    """`pattern` runs on a piece of text only when one of `keywords` is in it (any case when the keyword is
-    in lower case, else exactly); () = always.
-
-    A match is a secret of `kind` unless `check` says otherwise (its kind, or None to keep the text). The
-    marker replaces the group "value" or "bare" when the pattern has one, else the whole match.
-    """
-
-    kind: str
-    keywords: tuple[str, ...]
-    pattern: re.Pattern[str]
-    check: Check | None = None
-    anchored: bool = False  # matched only where a keyword starts (the pattern begins with the keyword)
-
-
-def _openai(match: re.Match[str]) -> str | None:
-    """sk-… with a digit: a key; sk-learn-compatible-estimators is kebab-case, not a key."""
-    return "openai-key" if any(c.isdigit() for c in match.group(0)) else None
-
-
-def _mixed(match: re.Match[str]) -> str | None:
-    """A 40-char key in text that names AWS: upper case, lower case and digits (not hex, not a word)."""
-    value = match.group(0)
-    mixed = value.lower() != value and value.upper() != value and any(c.isdigit() for c in value)
-    return "aws-secret" if mixed else None
-
-
-_SCHEMES = {"basic", "bearer", "token", "digest", "negotiate", "apikey", "api-key", "ntlm", "hmac"}
-
-
-def _placeholder(value: str) -> bool:
-    """A reference or a template, not a value: $VAR, ${x}, {x}, <your-key>, %s, ***, os.environ…"""
-    return (
-        value.startswith(("$", "{", "<", "%", "*", "@", "&", "#"))
-        or "{{" in value
-        or value.lower().startswith(("os.environ", "process.env", "getenv", "env("))
-    )
-
-
-def _auth_header(match: re.Match[str]) -> str | None:
-    value, scheme = match.group("value"), (match.group("scheme") or "").lower()
-    if _placeholder(value) or scheme == "digest":  # digest: parameters and a hash, not the password
-        return None
-    if not scheme and (value.lower() in _SCHEMES or _IDENTIFIER.fullmatch(value)):
-        return None  # a variable holding the header, not its value
-    return "bearer-token" if scheme == "bearer" else "authorization"
-
-
-def _bearer(match: re.Match[str]) -> str | None:
-    value = match.group("value")
-    return None if _placeholder(value) or value.isalpha() and value.islower() else "bearer-token"
-
-
-_DUMMIES = {"pass", "password", "passwd", "pwd", "pw", "p", "secret", "x", "xxx", "xxxx", "****"}
-
-
-def _password(match: re.Match[str]) -> str | None:
-    """A password in a URL or a command line, unless it is a placeholder (user:pass@, $PASS, {pw})."""
-    value = match.group("value")
-    return None if _placeholder(value) or value.isdigit() or value.lower() in _DUMMIES else "password"
-
-
-_B = r"(?<![\w-])"  # a token starts where a run of word characters and dashes starts
-# fmt: off
-_RULES: tuple[Rule, ...] = tuple(
-    Rule(kind, keywords, re.compile(pattern, flags), check)
-    for kind, keywords, pattern, flags, check in (
-        ("aws-key", ("akia", "asia", "abia", "acca", "a3t"),
-         r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])", 0, None),
-        ("aws-secret", ("aws",), r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])", 0, _mixed),
-        ("github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-         _B + r"(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_\w{22,255})", 0, None),
-        ("gitlab-token", ("gl", "gr1348941"),
-         _B + r"(?:gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941)[\w.-]{20,300}", 0, None),
-        ("slack-token", ("xox", "xapp-"), _B + r"(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,300}", 0, None),
-        ("slack-webhook", ("hooks.slack.com",),
-         r"hooks\.slack\.com/(?:services|workflows|triggers)/[\w/+-]{10,300}", 0, None),
-        ("stripe-key", ("sk_", "rk_", "whsec_"),
-         _B + r"(?:[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,255}|whsec_[A-Za-z0-9+/=]{20,255})", 0, None),
-        ("npm-token", ("npm_",), _B + r"npm_[A-Za-z0-9]{36,64}", 0, None),
-        ("google-key", ("aiza", "gocspx-", "ya29."),
-         _B + r"(?:AIza[\w-]{35}|GOCSPX-[\w-]{20,64}|ya29\.[\w-]{20,512})", 0, None),
-        ("anthropic-key", ("sk-ant-",), _B + r"sk-ant-[\w-]{20,300}", 0, None),
-        ("openai-key", ("sk-",), _B + r"sk-[\w-]{20,300}", 0, _openai),
-        ("sendgrid-key", ("sg.",), r"(?<![\w.-])SG\.[\w-]{16,32}\.[\w-]{20,64}", 0, None),
-        ("twilio-key", ("SK", "AC"), r"(?<![A-Za-z0-9])(?:SK|AC)[0-9a-fA-F]{32}(?![A-Za-z0-9])", 0, None),
-        ("mailgun-key", ("key-",), _B + r"(?:pub)?key-[0-9a-f]{32}(?![A-Za-z0-9])", 0, None),
-        ("heroku-key", ("hrku-",), _B + r"HRKU-[\w-]{20,80}", 0, None),
-        ("digitalocean-token", ("_v1_",), _B + r"do[opr]_v1_[a-f0-9]{64}", 0, None),
-        ("huggingface-token", ("hf_", "api_org_"),
-         _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,40}(?![A-Za-z0-9])", 0, None),
-        ("pypi-token", ("pypi-age",), _B + r"pypi-AgE[\w-]{50,1000}", 0, None),
-        ("shopify-token", ("shp",), _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", 0, None),
-        ("databricks-token", ("dapi",), _B + r"dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9])", 0, None),
-        ("square-token", ("sq0",), _B + r"sq0(?:atp|csp)-[\w-]{22,60}", 0, None),
-        ("vault-token", ("hvs.", "hvb."), _B + r"hv[sb]\.[\w-]{24,300}", 0, None),
-        ("age-key", ("age-secret-key-1",), r"AGE-SECRET-KEY-1[0-9A-Z]{58}", 0, None),
-        ("api-token", ("lin_api_", "pplx-", "rubygems_", "pnu_", "sntryu_", "dt0c01.", "pul-", "glsa_"),
-         _B + r"(?:lin_api_[A-Za-z0-9]{40}|pplx-[A-Za-z0-9]{48}|rubygems_[a-f0-9]{48}|pnu_[A-Za-z0-9]{36}"
-         r"|sntryu_[a-f0-9]{64}|dt0c01\.[\w.-]{60,120}|pul-[a-f0-9]{40}|glsa_[A-Za-z0-9_]{32,48})", 0, None),
-        ("discord-webhook", ("discord",),
-         r"discord(?:app)?\.com/api/webhooks/\d{5,30}/[\w-]{20,100}", 0, None),
-        ("discord-token", (), r"[MNO](?<![\w-].)[\w-]{23,27}\.[\w-]{6}\.[\w-]{27,40}", 0, None),
-        ("telegram-token", (":aa",), r"(?<![0-9])[0-9]{6,12}:AA[\w-]{30,40}", 0, None),
-        ("azure-key", ("accountkey=", "sharedaccesskey=", "sig="),
-         r"(?:(?:AccountKey|SharedAccessKey)=|[?&]sig=)(?P<value>[A-Za-z0-9%+/=]{20,300})", re.I, None),
-        ("azure-secret", ("q~",), r"(?<![\w~.-])[\w~.]{3}\dQ~[\w~.-]{31,34}", 0, None),
-        ("jwt", ("eyj",), _B + r"eyJ[\w-]{8,2048}\.eyJ[\w-]{8,8192}\.[\w-]{8,2048}", 0, None),
-        ("password", ("://",),
-         r"://[^\s:/?#@\"'`<>]{0,128}:(?P<value>[^\s/?#@\"'`<>]{1,256})@", 0, _password),
-        ("password", ("@tcp(", "@unix(", "@udp("),
-         r"(?<![\w.-])[\w.-]{1,64}:(?P<value>[^\s:@/\"'`]{1,128})@(?:tcp|unix|udp)\(", 0, _password),
-        ("authorization", ("authorization",),
-         r"authorization[\"'`]?\s{0,4}[:=,]\s{0,4}[\"'`]?\s{0,4}"
-         r"(?:(?P<scheme>basic|bearer|token|digest|negotiate|apikey|api-key|ntlm|hmac)\s{1,4})?"
-         r"(?P<value>[^\s\"'`,;)}\]]{4,4096})", re.I, _auth_header),
-        ("bearer-token", ("bearer",), _B + r"bearer\s{1,4}(?P<value>[\w.~+/=-]{12,4096})", re.I, _bearer),
-        ("password", ("-u", "--user"),
-         _B + r"(?:-u|--user)[ =]{1,4}[\"']?[^\s:\"']{1,128}:(?P<value>[^\s\"']{1,256})", 0, _password),
-        ("password", ("pass:",), _B + r"-pass(?:in|out)?\s{1,4}pass:(?P<value>\S{1,256})", 0, _password),
-    )
-)
-# fmt: on
-
-_KEYWORD = (
-    r"password|passwd|passphrase|passcode|(?<=[_.-])pass|pwd|secret|token|credentials?|apikey"
-    r"|(?:api|auth|access|private|signing|encryption|master|session|license|consumer|account|service)[_-]?key"
-)
 _ASSIGNED = re.compile(
     rf"""(?ix)
-    (?P<key>{_KEYWORD})(?-i:(?![a-z]))          # not the start of a longer word: tokens, tokenize
+    (?P<key>{KEYWORD})(?-i:(?![a-z]))          # not the start of a longer word: tokens, tokenize
     (?P<suffix>[\w.-]{{0,40}})(?=[^\w.-])       # rest of the name: _KEY, Hash, .value
-    (?P<close>[\"'`\]]{{0,2}})\s{{0,8}}          # closing quote / bracket of a key
-    (?::\s{{0,8}}[\w\[\]., |]{{1,40}}?\s{{0,8}}(?==))?   # a type annotation: name: str = value
-    (?P<op>:=|=>|===?|!==?|\?=|[:=,])\s{{0,8}}
+    (?P<close>[\"'`\]]{{0,2}})[ \t]{{0,8}}          # closing quote / bracket of a key
+    (?::[ \t]{{0,8}}[\w\[\]., |]{{1,40}}?[ \t]{{0,8}}(?==))?   # a type annotation: name: str = value
+    (?P<op>:=|=>|===?|!==?|\?=|[:=,])[ \t]{{0,8}}
+    (?P<wrap>(?:new[ \t]{{1,4}})?(?:\[\])?[A-Za-z_][\w.:!]{{0,60}}(?:\(\)\.[A-Za-z_][\w.:!]{{0,60}}){{0,2}}
+      [ \t]{{0,4}}\(|[(\[]|\\)?   # a call (HexFormat.of().parseHex(), (, [, \\
+    (?:[ \t]{{0,8}}\r?\n[+\-\ ]?)?[ \t]{{0,40}}   # the value on the next line (a diff mark, an indent)
     (?:[rbuf]{{1,2}}(?=[\"'`]))?
-    (?:(?P<q>[\"'`])(?P<value>[^\"'`\n]{{1,512}})(?P=q)|(?P<bare>[^\s\"'`,;()\[\]{{}}<>]{{1,512}}))
+    (?:(?P<q>[\"'`])(?P<value>[^\"'`\n]{{1,512}})(?P=q)
+      |(?P<bare>(?:[^\s\"'`,;()\[\]{{}}<>\\]|\\(?![nrt])){{1,512}}))   # up to an escaped line end too
     """
 )
-_ASSIGNED_STARTS = (
-    "pass", "pwd", "secret", "token", "cred", "api", "auth", "access", "private", "signing", "encryption",
-    "master", "session", "license", "consumer", "account", "service",
-)  # fmt: skip
-_DESCRIBES = {
-    "url", "uri", "file", "path", "dir", "name", "type", "field", "env", "var", "len", "length", "prompt",
-    "label", "help", "header", "param", "option", "count", "size", "ttl", "expiry", "expires", "timeout",
-    "regex", "pattern", "class", "mode", "kind", "format", "prefix", "suffix", "endpoint", "required",
-    "enabled", "min", "max", "policy", "location", "provider", "manager", "reset", "input", "hint", "text",
-}  # fmt: skip
-_NOT_VALUES = {
-    "str", "string", "bytes", "int", "bool", "none", "null", "nil", "true", "false", "undefined", "any",
-    "secretstr", "optional", "required", "object", "char", "password", "secret", "token", "string?", "read",
-    "write",
-}  # fmt: skip
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_ONLY_ITEM = re.compile(r"[ \t]{0,8}(?:\r?\n[+\- ]?[ \t]{0,40})?[)\]]")  # "(\n  'value'\n)": nothing else
+_KEY_MATERIAL = re.compile(r"(?:0x)?[0-9a-fA-F]{16,512}")
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 _LONG_WORDS = re.compile(r"[A-Z]?[a-z]{4,}|[A-Z][a-z]{3}|[A-Z]{4,}(?![a-z])")  # word-like, 4+ letters
 _LINE_START = re.compile(r"[+\- ]?(?P<indent>[ \t]*)(?:export\s+|-\s+)?[\"']?[\w.-]*")
-_REST_OK = re.compile(r"\s*(?:;\s*)?(?:(?:#|//).*)?")
-_IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
-_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_REST_OK = re.compile(r"\s*(?:;\s*)?(?:(?:#|//|\\[nr]).*)?")  # a comment, or the line's end inside a string
 _VERSION = re.compile(r"[~^<>=v]{0,2}\d+(?:\.[\dx*]+)+[\w.+-]*")
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+")
 _NUMBER = re.compile(r"[+-]?[\d_.]+[a-z]{0,2}", re.I)
 
 
-def _pair(match: re.Match[str], value: str) -> bool:
+def _call_pair(match: re.Match[str], value: str) -> bool:
     """("NAME", "value") as the first arguments of a call, setdefault("API_KEY", "…"): the name quoted right
     after the opening parenthesis, the value one word of 4+ chars."""
     if not any(q in match.group("close") for q in "\"'`") or len(value) < 4:
@@ -223,29 +96,42 @@ def _pair(match: re.Match[str], value: str) -> bool:
     return before.endswith(('("', "('", "(`", '( "', "( '"))
 
 
+def _quoted_kind(kind: str, value: str, name: str) -> str | None:
+    """A quoted value given to a secret-like name: ``kind`` unless it is a placeholder, a URL or a path,
+    the name itself, an environment variable's name, a version, or prose (spaces, for a non-password)."""
+    if placeholder(value) or value != value.strip() or "://" in value or value.startswith("/"):
+        return None
+    if value.lower() == name.lower() or CONSTANT.fullmatch(value) or _VERSION.fullmatch(value):
+        return None
+    return kind if kind == "password" or not any(c.isspace() for c in value) else None
+
+
 def _assigned(match: re.Match[str]) -> str | None:
     """The kind of the value given to a secret-like name, or None when it is not a secret value."""
     key = match.group("key").lower()
-    kind = "password" if key.startswith(("pass", "pwd")) else "secret"
-    if any(word.lower() in _DESCRIBES for word in _WORDS.findall(match.group("suffix"))):
+    kind = "password" if key.startswith(("pass", "pwd", "psk")) else "secret"
+    if describes(match.group("suffix")):
         return None
-    quoted, op = match.group("value"), match.group("op")
-    name = (match.group("key") + match.group("suffix")).lower()
+    quoted, op, wrap = match.group("value"), match.group("op"), match.group("wrap")
+    if wrap and quoted is None:
+        return None  # a call of a name: get_token(user)
     if quoted is not None:
-        if _placeholder(quoted) or quoted != quoted.strip() or "://" in quoted or quoted.startswith("/"):
+        if op == "," and not _call_pair(match, quoted):
             return None
-        if quoted.lower() == name or _CONSTANT.fullmatch(quoted) or _VERSION.fullmatch(quoted):
-            return None  # the name itself, the name of an environment variable, a version
-        if op == "," and not _pair(match, quoted):
-            return None
-        return kind if kind == "password" or not any(c.isspace() for c in quoted) else None
+        if wrap in ("(", "[") and not _ONLY_ITEM.match(match.string, match.end()):
+            return None  # a tuple or list of values, or pieces joined (see _joined)
+        if wrap and wrap not in ("(", "[", "\\"):  # bytes.fromhex("…"), []byte("…"): key material only
+            return kind if _KEY_MATERIAL.fullmatch(quoted) or looks_random(quoted, 16) else None
+        return _quoted_kind(kind, quoted, match.group("key") + match.group("suffix"))
     bare = match.group("bare")
     text, line_start = match.string, match.string.rfind("\n", 0, match.start()) + 1
+    escaped = text.rfind("\\n", line_start, match.start())  # a line of text inside a string: "a=1\nkey=…"
+    line_start = escaped + 2 if escaped >= 0 else line_start
     line_end = text.find("\n", match.end())
     rest = text[match.end() : line_end if line_end >= 0 else len(text)]
     if op not in ("=", ":", ":=", "=>", "?=") or not _REST_OK.fullmatch(rest):
         return None  # a comparison, an argument, or an expression that goes on
-    if _placeholder(bare) or bare.lower() in _NOT_VALUES or _NUMBER.fullmatch(bare):
+    if placeholder(bare) or bare.lower() in NOT_VALUES or _NUMBER.fullmatch(bare):
         return None
     head = _LINE_START.fullmatch(text, line_start, match.start())
     spaced = text[match.start("op") - 1 : match.start("op")].isspace()
@@ -253,16 +139,17 @@ def _assigned(match: re.Match[str]) -> str | None:
         return kind  # .env, shell, YAML: a name at the start of a line
     if head is not None and op == "=" and len(head.group("indent")) <= 1 and not _DOTTED.fullmatch(bare):
         return kind  # INI, TOML: an unindented name (code inside a function is indented)
-    return None if _IDENTIFIER.fullmatch(bare) else kind  # code: a name is a reference, not a value
+    return None if IDENTIFIER.fullmatch(bare) else kind  # code: a name is a reference, not a value
 
 
 _QUOTED = re.compile(rf"""(["'`])(?P<value>[^"'`\s]{{{MIN_SECRET_LEN},1024}})\1""")
 _RUN = re.compile(
     rf"(?<![\w+/=.-])(?P<value>[\w+/-]{{{MIN_RUN_LEN},{WINDOW}}}={{0,2}})(?![\w+/=-])", re.ASCII
 )
-_LINE_RULES: tuple[Rule, ...] = (
-    *_RULES,
-    Rule("secret", _ASSIGNED_STARTS, _ASSIGNED, _assigned, anchored=True),
+LINE_RULES: tuple[Rule, ...] = (
+    *TOKEN_RULES,
+    *FORM_RULES,
+    Rule("secret", KEYWORD_STARTS, _ASSIGNED, _assigned, anchored=True),
     Rule("high-entropy", (), _QUOTED, lambda m: "high-entropy" if looks_random(m.group("value")) else None),
     Rule(
         "high-entropy",
@@ -326,6 +213,9 @@ def looks_random(value: str, min_len: int = MIN_SECRET_LEN) -> bool:
     bits = -sum(n / total * math.log2(n / total) for n in counts.values())
     if bits < ENTROPY_THRESHOLD:
         return False
+    steps = sum(ord(b) - ord(a) == 1 for a, b in zip(value, value[1:], strict=False))
+    if steps >= SEQUENTIAL_SHARE * total:
+        return False  # an alphabet or a sequence ("ABC…xyz" "0123456789"): random pairs ascend 1 time in 64
     if bits >= SURELY_RANDOM:
         return True
     letters = sum(n for c, n in counts.items() if c.isalpha())
@@ -350,13 +240,123 @@ def _pieces(text: str) -> Iterator[str]:
 
 
 def _redact_piece(piece: str) -> str:
+    piece = _joined(piece)
     lower = _lower(piece)
-    for rule in _LINE_RULES:
+    for rule in LINE_RULES:
         if rule.anchored:
             piece = _sub_at_keywords(rule, piece)
         elif not rule.keywords or any(k in (lower if k.islower() else piece) for k in rule.keywords):
             piece = rule.pattern.sub(partial(_replace, rule), piece)
     return piece
+
+
+# a string literal (no escapes, one line), and what may join two of them into one value: nothing, spaces,
+# a `+`, a line break (with a diff mark, an indent, a backslash continuation), a string prefix
+_LITERAL = re.compile(r"""(?P<q>["'`])(?P<body>[^"'`\\\n]{0,256})(?P=q)""")
+_GLUE = re.compile(r"[ \t]{0,8}\+?[ \t]{0,8}(?:\\?\r?\n[+\- ]?[ \t]{0,40}\+?[ \t]{0,8})?[rbufRBUF]{0,2}")
+_NAME_OP = re.compile(
+    rf"(?i:{KEYWORD})(?-i:(?![a-z]))(?P<suffix>[\w.-]{{0,40}})[\"'`\]]{{0,2}}[ \t]{{0,8}}(?::=|=>|=|:)"
+    r"[ \t]{0,8}[(\\]?\s{0,60}"
+)
+MAX_JOINED = 32  # literals joined into one value at most
+MIN_TOKEN_LEN = 15  # the shortest vendor token (xoxb- and 10 characters): a shorter joined value holds none
+
+
+def _joined(piece: str) -> str:
+    """A value written in pieces: ``"ghp_" + "…"``, ``("AKIA" "…")``, ``password = ("hun"\n "ter2")``. Each
+    run of 2+ string literals joined by nothing, spaces, ``+`` or a line break is read as one value; when the
+    value holds a token or is given to a secret-like name, the pieces that hold it become markers. Linear:
+    each literal is in one run, a run is at most MAX_JOINED literals."""
+    if sum(piece.count(q) for q in "\"'`") < 4:
+        return piece
+    runs: list[list[re.Match[str]]] = []
+    run: list[re.Match[str]] = []
+    for literal in _LITERAL.finditer(piece):
+        if run and len(run) < MAX_JOINED and _GLUE.fullmatch(piece, run[-1].end(), literal.start()):
+            run.append(literal)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = [literal]
+    if len(run) >= 2:
+        runs.append(run)
+    edits = [edit for run in runs for edit in _secret_pieces(piece, run)]
+    if not edits:
+        return piece
+    out, done = [], 0
+    for start, end, kind in edits:
+        out += [piece[done:start], f"[REDACTED:{kind}]"]
+        done = end
+    return "".join(out) + piece[done:]
+
+
+def _secret_pieces(piece: str, run: list[re.Match[str]]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the literal bodies of ``run`` that hold a secret of the joined value."""
+    joined = "".join(literal.group("body") for literal in run)
+    if "REDACTED:" in joined or not joined.strip():
+        return []
+    spans = [span for rule in _token_rules_for(joined) for span in _found(rule, joined)]
+    kind = _name_before(piece, run[0].start())
+    if kind is not None and _quoted_kind(kind, joined, "") is not None:
+        spans.append((0, len(joined), kind))
+    edits, at = [], 0
+    for literal in run:
+        size = len(literal.group("body"))
+        hits = [k for start, end, k in spans if start < at + size and end > at]
+        if hits and size:
+            edits.append((literal.start("body"), literal.end("body"), hits[0]))
+        at += size
+    return edits
+
+
+_KEYWORD_FINDER = re.compile(
+    "(?=" + "|".join(re.escape(k) for k in sorted({k.lower() for r in TOKEN_RULES for k in r.keywords})) + ")"
+)  # where a keyword of a token rule starts (every position, overlapping ones too)
+
+
+def _token_rules_for(text: str) -> list[Rule]:
+    """The token rules whose keyword is in ``text`` (one scan for all keywords), and those without one."""
+    if len(text) < MIN_TOKEN_LEN:
+        return []
+    lower = _lower(text)
+    starts = {m.start() for m in _KEYWORD_FINDER.finditer(lower)}
+    found = {k for at in starts for k in _KEYWORDS_AT.get(lower[at : at + 2], ()) if lower.startswith(k, at)}
+    return [r for r in TOKEN_RULES if not r.keywords or any(_keyword_in(k, found, text) for k in r.keywords)]
+
+
+def _keyword_in(keyword: str, found: set[str], text: str) -> bool:
+    return keyword in found if keyword.islower() else keyword.lower() in found and keyword in text
+
+
+_KEYWORDS_AT: dict[str, tuple[str, ...]] = {}
+for _keyword in sorted({k.lower() for r in TOKEN_RULES for k in r.keywords}):
+    _KEYWORDS_AT[_keyword[:2]] = (*_KEYWORDS_AT.get(_keyword[:2], ()), _keyword)
+
+
+def _found(rule: Rule, text: str) -> Iterator[tuple[int, int, str]]:
+    """Where ``rule`` finds a secret in ``text``: the span of its value (or of the match), and the kind."""
+    for match in rule.pattern.finditer(text):
+        kind = rule.check(match) if rule.check is not None else rule.kind
+        if kind is not None:
+            group = "value" if "value" in match.re.groupindex and match.group("value") else 0
+            yield match.start(group), match.end(group), kind
+
+
+def _name_before(piece: str, start: int) -> str | None:
+    """The kind of secret a name holds when the text just before ``start`` gives it a value:
+    ``password = (`` / ``API_KEY =`` / ``"token":`` (then the value on this or the next line)."""
+    window = piece[max(0, start - 120) : start]
+    if "=" not in window and ":" not in window:
+        return None
+    lower = _lower(window)
+    at = max(lower.rfind(keyword) for keyword in KEYWORD_STARTS)
+    found = _NAME_OP.fullmatch(window, at) if at >= 0 else None
+    if found is None:
+        return None
+    left = at
+    while left > 0 and window[left - 1] in _NAME_CHARS:
+        left -= 1
+    return secret_name(window[left : found.end("suffix")])
 
 
 def _lower(text: str) -> str:
@@ -395,7 +395,7 @@ def _replace(rule: Rule, match: re.Match[str]) -> str:
     if kind is None:
         return whole
     names = match.re.groupindex
-    for group in ("value", "bare"):
+    for group in ("value", "bare", "braced"):
         if group in names and match.group(group) is not None:
             start, end = match.start(group) - match.start(), match.end(group) - match.start()
             return f"{whole[:start]}[REDACTED:{kind}]{whole[end:]}"

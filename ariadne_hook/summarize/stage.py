@@ -1,16 +1,20 @@
 """The summarize stage: FunctionChange list -> Summary list, same order.
 
-offline provider: every function gets the deterministic offline summary (openai is never imported).
+offline provider: every function gets the deterministic offline summary (openai is never imported), while
+the run's deadline allows: past it the others are listed unsummarized (status "fallback", reason "deadline",
+no text).
 openai provider: skipped changes are listed, never sent; an unchanged body that only moved or was renamed,
 a trivial change (comments, whitespace, imports) and a file no function parser reads need no request
 (`route.py`); each other entry becomes a unit (`prompt.build_unit`, inside the deadline, in priority order);
 the cache answers what it can, per unit; at most `max_llm_entries` of the rest are sent (by priority, the
 others fall back with reason "budget"), packed into about `max_workers` requests (`pack.py`) that go through
-the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage.
-A unit a packed answer leaves out (or gives empty, invalid, or not as JSON) is asked again alone, once. An
-endpoint that rejects structured outputs gets one plain request per unit for the rest of the run. Every
-failure becomes the offline summary with status "fallback" and a short reason. Ctrl-C returns what is done,
-the rest as fallback "interrupted", and sets `interrupted`.
+the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage,
+to the provider (`provider.open_provider`, or the one the caller passes to share what it learns about the
+endpoint with the requests after this stage). A unit a packed answer leaves out (or gives empty, invalid, or
+not as JSON) is asked again alone, once. A packed request the endpoint's context cannot hold is split in
+two; a single function too big for it falls back. Every failure becomes the offline summary with status
+"fallback" and a short reason. Ctrl-C returns what is done, the rest as fallback "interrupted", and sets
+`interrupted`.
 """
 
 from __future__ import annotations
@@ -25,27 +29,33 @@ from pathlib import Path
 from typing import Any
 
 from ariadne_hook.config import Settings
+from ariadne_hook.endpoints import is_loopback
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize import pack, route
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
 from ariadne_hook.summarize.offline import moved_summaries, offline_summary
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
 from ariadne_hook.summarize.prompt import TRIMMED, build_unit, clean_answer
-from ariadne_hook.summarize.provider import ProviderError, Requester
+from ariadne_hook.summarize.provider import (
+    TOO_BIG,
+    Answer,
+    Provider,
+    ProviderError,
+    Requester,
+    open_provider,
+    resolve_provider,
+)
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
 from ariadne_hook.summarize.view import nested_entries
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from ariadne_hook.summarize.openai_provider import OpenAIProvider
+from ariadne_hook.words import plural
 
 MOVED_REASON = "body unchanged (moved or renamed): no LLM call"
+TIMEOUT_REASON = "timeout"
 
 Progress = Callable[[int, int], None]
 DEADLINE_REASON = "deadline"
-MAX_ROUNDS = (
-    4  # packed requests, units asked again alone, and re-sends after the endpoint refused a parameter
-)
+# packed requests, packs split for a small context (16 -> 8 -> 4 -> 2 -> 1), units asked again alone
+MAX_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -60,36 +70,44 @@ class SummarizeResult:
     completion_tokens: int = 0
 
 
-def resolve_provider(settings: Settings) -> str:
-    """auto: openai when a key or a base URL is configured, else offline."""
-    if settings.provider != "auto":
-        return settings.provider
-    return "openai" if settings.api_key or settings.base_url else "offline"
-
-
 def summarize(
     changes: Sequence[FunctionChange],
     settings: Settings,
     cache_dir: Path | None,
     progress: Progress | None = None,
     end: float | None = None,
+    provider: Provider | None = None,
 ) -> SummarizeResult:
-    """``end``: the run's deadline on the monotonic clock (default: ``settings.deadline`` from now)."""
+    """``end``: the run's deadline on the monotonic clock (default: ``settings.deadline`` from now).
+    ``provider``: the run's provider (default: one for ``settings``, closed at the end)."""
     end = time.monotonic() + settings.deadline if end is None else end
     if resolve_provider(settings) == "offline":
-        return _offline(changes, progress)
-    return _LLMRun(changes, settings, cache_dir, progress, end).run()
+        return _offline(changes, progress, end, settings.deadline)
+    return _LLMRun(changes, settings, cache_dir, progress, end, provider).run()
 
 
-def _offline(changes: Sequence[FunctionChange], progress: Progress | None) -> SummarizeResult:
+def _offline(
+    changes: Sequence[FunctionChange], progress: Progress | None, end: float, deadline: float
+) -> SummarizeResult:
+    """Offline summaries in entry order until ``end``; the rest unsummarized, reason "deadline"."""
     moved = moved_summaries(changes)
-    summaries = tuple(
-        _skipped(c) if c.skip_reason else Summary(c, SUMMARIZED, moved.get(i) or _offline_text(c))
-        for i, c in enumerate(changes)
-    )
+    summaries: list[Summary] = []
+    for i, c in enumerate(changes):
+        if c.skip_reason:
+            summaries.append(_skipped(c))
+        elif text := moved.get(i):
+            summaries.append(Summary(c, SUMMARIZED, text))
+        elif time.monotonic() >= end:
+            summaries.append(Summary(c, FALLBACK, "", DEADLINE_REASON))
+        else:
+            summaries.append(Summary(c, SUMMARIZED, _offline_text(c)))
     if progress is not None:
         progress(len(summaries), len(summaries))
-    return SummarizeResult(summaries, "offline", None)
+    late = sum(s.status == FALLBACK for s in summaries)
+    were = "was" if late == 1 else "were"
+    said = f"deadline of {deadline:g} s reached: {plural(late, 'entry')} {were} not summarized"
+    notes = (said,) if late else ()
+    return SummarizeResult(tuple(summaries), "offline", None, notes=notes)
 
 
 def _skipped(change: FunctionChange) -> Summary:
@@ -117,13 +135,14 @@ class _LLMRun:
         cache_dir: Path | None,
         progress: Progress | None,
         end: float,
+        provider: Provider | None = None,
     ) -> None:
-        from ariadne_hook.summarize.openai_provider import DEFAULT_MODEL, provider_name
-
         self.changes = changes
         self.settings = settings
-        self.model = settings.model or DEFAULT_MODEL
-        self.provider_name = provider_name(settings.base_url, settings.azure_api_version)
+        self.provider = provider or open_provider(settings)
+        self.owned = provider is None  # closed at the end of the stage, else by the caller
+        self.model = self.provider.model
+        self.provider_name = self.provider.name
         self.cache_dir = cache_dir
         self.progress = progress
         self.end = end
@@ -133,8 +152,7 @@ class _LLMRun:
         self.tokens = [0, 0]  # prompt, completion
         self.fatal: str | None = None  # why the configuration cannot work, once known
         self.interrupted = False
-        self.structured = settings.max_per_request > 1  # off once the endpoint rejects response_format
-        self.tuned = True  # temperature and max_tokens sent; off once the endpoint rejects them
+        self.split = 0  # packed requests the endpoint's context could not hold
         self.done = 0  # entries settled, for progress
 
     def run(self) -> SummarizeResult:
@@ -159,7 +177,7 @@ class _LLMRun:
     def first_bodies(self) -> list[dict[str, Any]]:
         """The bodies of the first round of requests, as they would be sent (no cache, nothing sent)."""
         units = self._within_budget(self._prepare())
-        return [pack.body(self.model, r, tuned=self.tuned) for r in self._plan(units)]
+        return [self.provider.body(pack.ask(r)) for r in self._plan(units)]
 
     # ------------------------------------------------------------------------------------- preparation
     def _prepare(self) -> list[pack.Unit]:
@@ -194,7 +212,8 @@ class _LLMRun:
             key = cache_key(self.provider_name, self.settings.base_url, self.model, built.text)
             units.append(pack.Unit(i, change.path, built.text, key, built.trimmed))
         if unbuilt:
-            self.notes.append(f"deadline reached while building prompts: {unbuilt} functions were never sent")
+            never = plural(unbuilt, "function")
+            self.notes.append(f"deadline reached while building prompts: {never} never sent")
         self.done = sum(s is not None for s in self.out)
         return units
 
@@ -205,7 +224,7 @@ class _LLMRun:
             self.out[unit.index] = _fallback(self.changes[unit.index], route.BUDGET)
         if len(units) > cap:
             self.notes.append(
-                f"entry budget of {cap} reached: {len(units) - cap} entries got offline summaries"
+                f"entry budget of {cap} reached: {plural(len(units) - cap, 'entry')} got offline summaries"
             )
         return units[:cap]
 
@@ -241,7 +260,7 @@ class _LLMRun:
         for tier in sorted({position(u)[0] for u in ordered}):
             group = [u for u in ordered if position(u)[0] == tier]
             workers = max(1, math.ceil(s.max_workers * len(group) / len(ordered)))
-            requests += pack.plan(group, workers, s.max_per_request, budget, self.structured)
+            requests += pack.plan(group, workers, s.max_per_request, budget)
 
         def weight(request: pack.Request) -> tuple[int, int]:
             changes = [self.changes[u.index] for u in request.units]
@@ -252,26 +271,29 @@ class _LLMRun:
     # ---------------------------------------------------------------------------------------- requests
     def _ask(self, units: list[pack.Unit]) -> list[tuple[str, str]]:
         """Send the units; fill their summaries; the (cache key, text) pairs that succeeded."""
-        # building the provider imports openai (~1 s; several on a busy machine): within the deadline too
+        # connecting imports the SDK (~1 s; several on a busy machine): within the deadline too
+        provider = self.provider
+        learned = len(provider.learned())
         built = map_bounded(
-            lambda _: self._provider(),
+            lambda _: provider.connect(),
             [None],
             1,
             deadline=max(0.0, self.end - time.monotonic()),
             join_on_interrupt=False,
             join_at_deadline=False,
         )[0]
-        if not built.ok or built.value is None:
+        if not built.ok:
             if isinstance(built.error, ProviderError):
                 self.fatal = built.error.reason
             for unit in units:
                 self.out[unit.index] = _fallback(self.changes[unit.index], _reason(built))
             self.interrupted = self.interrupted or built.not_run == INTERRUPTED
+            if self.owned:
+                provider.close()
             return []
-        provider = built.value
         fresh: list[tuple[str, str]] = []
         try:
-            requester = Requester(provider, self.settings.timeout, self.end)
+            requester = Requester(self.settings.timeout, self.end)
             limiter = AdaptiveLimiter(self.settings.max_workers, self.settings.retries)
             pending = self._plan(units)
             for _ in range(MAX_ROUNDS):
@@ -283,30 +305,27 @@ class _LLMRun:
                 for unit in request.units:
                     self.out[unit.index] = _fallback(self.changes[unit.index], "no answer")
         finally:
-            provider.close()
+            if self.owned:
+                provider.close()
         self.requests, self.fatal = requester.requests, requester.broken
+        self.notes += provider.learned()[learned:]
+        self._size_notes()
         if limiter.lowest < limiter.max_workers:
             self.notes.append(
                 f"rate limited: concurrency lowered to {limiter.lowest} of {limiter.max_workers}"
             )
         return fresh
 
-    def _provider(self) -> OpenAIProvider:
-        from ariadne_hook.summarize.openai_provider import OpenAIProvider
-
-        s = self.settings
-        return OpenAIProvider(self.model, s.base_url, s.api_key, s.timeout, s.azure_api_version)
-
     def _round(
         self,
         requests: list[pack.Request],
-        provider: OpenAIProvider,
+        provider: Provider,
         requester: Requester,
         limiter: AdaptiveLimiter,
-    ) -> list[Outcome[pack.Answer]]:
-        def attempt(request: pack.Request) -> pack.Answer:
-            body = pack.body(self.model, request, tuned=self.tuned)
-            return requester.send(lambda timeout: provider.complete(body, timeout=timeout))
+    ) -> list[Outcome[Answer]]:
+        def attempt(request: pack.Request) -> Answer:
+            ask = pack.ask(request)
+            return requester.send(lambda timeout: provider.complete(ask, timeout=timeout))
 
         return map_bounded(
             attempt,
@@ -330,7 +349,7 @@ class _LLMRun:
     def _settle(
         self,
         requests: list[pack.Request],
-        outcomes: list[Outcome[pack.Answer]],
+        outcomes: list[Outcome[Answer]],
         fresh: list[tuple[str, str]],
     ) -> list[pack.Request]:
         """Record a round's answers; the requests of the next round."""
@@ -342,19 +361,9 @@ class _LLMRun:
                 alone += self._answered(request, outcome.value, fresh)
                 continue
             reason = _reason(outcome)
-            if reason == pack.FORMAT_REJECTED and request.structured:
-                self._switch(
-                    "structured",
-                    "the endpoint rejected structured outputs: one request per "
-                    "function for the rest of the run",
-                )
-                alone += request.units
-            elif reason == pack.TUNING_REJECTED:  # sent with them: send again without
-                self._switch(
-                    "tuned",
-                    "the endpoint rejected temperature/max_tokens: sent without them for the rest of the run",
-                )
-                again.append(request)
+            if reason == TOO_BIG and request.structured:  # the endpoint's context is smaller: halve it
+                self.split += 1
+                again += pack.halves(request)
             elif request.structured and reason == pack.NOT_JSON:
                 alone += request.units
             else:
@@ -366,7 +375,7 @@ class _LLMRun:
         return again + [pack.Request((u,), False) for u in alone]
 
     def _answered(
-        self, request: pack.Request, answer: pack.Answer, fresh: list[tuple[str, str]]
+        self, request: pack.Request, answer: Answer, fresh: list[tuple[str, str]]
     ) -> list[pack.Unit]:
         """Fill the summaries an answer gives; the units to ask again alone."""
         if request.structured:
@@ -386,14 +395,23 @@ class _LLMRun:
                 self.out[unit.index] = _fallback(change, bad[ident])
         return retry
 
-    def _count(self, answer: pack.Answer) -> None:
+    def _count(self, answer: Answer) -> None:
         self.tokens[0] += answer.prompt_tokens
         self.tokens[1] += answer.completion_tokens
 
-    def _switch(self, attribute: str, note: str) -> None:
-        if getattr(self, attribute):
-            setattr(self, attribute, False)
-            self.notes.append(note)
+    def _size_notes(self) -> None:
+        """What the endpoint's context size cost: packs split, functions too big on their own."""
+        alone = sum(1 for s in self.out if s is not None and s.reason == TOO_BIG)
+        if self.split:
+            self.notes.append(
+                f"the endpoint's context could not hold {self.split} packed requests: each was split in two "
+                "and sent again (ARIADNE_MAX_PROMPT_CHARS sets the size of a request)"
+            )
+        if alone:
+            self.notes.append(
+                f"{alone} functions too big for the endpoint's context on their own got offline summaries "
+                "(a lower ARIADNE_MAX_PROMPT_CHARS trims them)"
+            )
 
     def _result(self) -> SummarizeResult:
         summaries = tuple(
@@ -405,7 +423,7 @@ class _LLMRun:
             self.provider_name,
             self.model,
             self.requests,
-            tuple(self.notes + _run_notes(summaries, self.settings.deadline, self.fatal)),
+            tuple(self.notes + _run_notes(summaries, self.settings, self.fatal)),
             self.interrupted,
             self.tokens[0],
             self.tokens[1],
@@ -435,6 +453,14 @@ def start_sdk_import(settings: Settings) -> threading.Thread | None:
     return thread
 
 
+def slow_hint(timeout: float) -> str:
+    """What to do when a local server answers more slowly than the timeout (a CPU server under load)."""
+    return (
+        f"the endpoint took > {timeout:g} s per request: raise --timeout (and --deadline), "
+        "or lower --max-workers to the server's parallel slots"
+    )
+
+
 def _trim_reason(unit: pack.Unit) -> str | None:
     return TRIMMED if unit.trimmed else None
 
@@ -447,16 +473,22 @@ def _reason(outcome: Outcome[Any]) -> str:
     return f"unexpected error ({type(outcome.error).__name__})"
 
 
-def _run_notes(summaries: Sequence[Summary], deadline: float, fatal: str | None) -> list[str]:
-    """Run-level warnings: the deadline, a configuration that cannot work, an interrupt."""
+def _run_notes(summaries: Sequence[Summary], settings: Settings, fatal: str | None) -> list[str]:
+    """Run-level warnings: the deadline, a local server slower than the timeout, a configuration that cannot
+    work, an interrupt."""
     notes: list[str] = []
     reasons = [s.reason for s in summaries if s.status == FALLBACK]
     late = reasons.count(DEADLINE_REASON)
     if late:
-        notes.append(f"deadline of {deadline:g} s reached: {late} functions got offline summaries")
+        notes.append(
+            f"deadline of {settings.deadline:g} s reached: {plural(late, 'function')} got offline summaries"
+        )
+    slow = reasons.count(TIMEOUT_REASON)
+    if slow and settings.base_url and is_loopback(settings.base_url):
+        notes.append(slow_hint(settings.timeout) + f" ({plural(slow, 'function')} timed out)")
     if fatal is not None:
         notes.append(f"LLM configuration failed ({fatal}): the rest fell back")
     stopped = reasons.count(INTERRUPTED)
     if stopped:
-        notes.append(f"interrupted: {stopped} functions got offline summaries")
+        notes.append(f"interrupted: {plural(stopped, 'function')} got offline summaries")
     return notes

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ariadne_hook.locate.languages import holding
 from ariadne_hook.locate.snippets import STATEMENT_TEXT, clip, one_line
 from ariadne_hook.models import Block, FunctionFacts
 
@@ -325,7 +326,7 @@ def module_facts(root: Node, entry_ids: frozenset[int]) -> Callable[[frozenset[i
 
     @cache
     def statements() -> list[Statement]:  # on the first call only: most files have no module-level change
-        out: list[Statement] = []
+        out: list[Statement] = []  # in source order: a pre-order walk that never enters what it keeps
         stack = [root]
         while stack:
             node = stack.pop()
@@ -344,16 +345,21 @@ def module_facts(root: Node, entry_ids: frozenset[int]) -> Callable[[frozenset[i
             out.append((node.start_point[0] + 1, node.end_point[0] + 1, names, literal))
         return out
 
+    @cache
+    def index() -> tuple[list[int], list[int], tuple[str, ...]]:
+        found = statements()
+        everything = tuple(name for _, _, names, _ in found for name in names)
+        return [s[0] for s in found], [s[1] for s in found], everything
+
     def facts(changed: frozenset[int]) -> FunctionFacts:
         assigned: list[str] = []
         literals: list[tuple[str, str]] = []
-        everything: list[str] = []
-        for first, last, names, literal in statements():
-            everything.extend(names)
-            if any(first <= line <= last for line in changed):
-                assigned.extend(names)
-                if literal and len(names) == 1:
-                    literals.append((names[0], literal))
-        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=tuple(everything))
+        firsts, lasts, everything = index()
+        for at in holding(firsts, lasts, changed):
+            _, _, names, literal = statements()[at]
+            assigned.extend(names)
+            if literal and len(names) == 1:
+                literals.append((names[0], literal))
+        return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=everything)
 
     return facts

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ariadne_hook.models import SKIPPED, Summary
+from ariadne_hook.words import plural
 
 # key -> (singular, plural) as the headline and the result line say it
 KINDS: dict[str, tuple[str, str]] = {
@@ -53,6 +54,6 @@ def describe(counts: dict[str, int], leave_out: Iterable[str] = ()) -> list[str]
     out = []
     for key, count in counts.items():
         if count and key not in skip:
-            singular, plural = KINDS[key]
-            out.append(f"{count} {singular if count == 1 else plural}")
+            singular, many = KINDS[key]
+            out.append(plural(count, singular, many))
     return out

@@ -1,6 +1,9 @@
-"""The overview at the top of a review, and the "references left behind" warning: small pure functions.
+"""The offline overview of a change (the whole change's summary without a model), and the "references left
+behind" warning: small pure functions over the summaries.
 
-The offline overview is 2–6 plain lines, always the same for the same report:
+It belongs to the summarize stage: the walkthrough's request takes these lines as its facts, and the render
+stage writes them at the top of a review (data flows one way: summarize -> render). The offline overview is
+2–6 plain lines, always the same for the same report:
 
 1. the entries counted by kind, and by change (added / modified / deleted);
 2. the public API added, removed or re-signatured (by name), or that none was;
@@ -27,8 +30,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from ariadne_hook.counts import KINDS, kind_of
 from ariadne_hook.models import FunctionChange, FunctionFacts, References, Report, Summary
-from ariadne_hook.render.counts import KINDS, kind_of
+from ariadne_hook.words import plural
 
 Write = Callable[[str], str]
 
@@ -37,10 +41,6 @@ MAX_PLACES = 5  # places named in one warning line
 MAX_NAMES = 8  # names listed per group of the API line
 MAX_SKIPPED = 5  # skipped files named
 CHANGES = ("added", "modified", "deleted")
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
 def _more(items: Sequence[str], shown: int, total: int) -> str:
@@ -116,15 +116,14 @@ def is_test_path(path: str) -> bool:
     return _TEST_FILE.search(path) is not None
 
 
-def _add(names: list[str], qualname: str) -> None:
-    name = ".".join(part.split("#", 1)[0] for part in qualname.split("."))  # overloads: one name
-    if name not in names:
-        names.append(name)
+def _add(names: dict[str, None], qualname: str) -> None:
+    """``names`` is an ordered set (a dict): a membership test per entry, not a scan of every name."""
+    names.setdefault(".".join(part.split("#", 1)[0] for part in qualname.split(".")))  # overloads: one name
 
 
 def api_changes(summaries: Sequence[Summary]) -> dict[str, list[str]]:
     """Public names (test files left out) by what happened to them: "added", "removed", "re-signatured"."""
-    out: dict[str, list[str]] = {"added": [], "removed": [], "re-signatured": []}
+    out: dict[str, dict[str, None]] = {"added": {}, "removed": {}, "re-signatured": {}}
     for summary in summaries:
         change = summary.change
         if change.skip_reason or is_test_path(change.path) or not is_public(change):
@@ -135,7 +134,7 @@ def api_changes(summaries: Sequence[Summary]) -> dict[str, list[str]]:
             _add(out["removed"], change.qualname)
         elif _signature(change.old_facts, change.language) != _signature(change.new_facts, change.language):
             _add(out["re-signatured"], change.qualname)
-    return out
+    return {what: list(names) for what, names in out.items()}
 
 
 def _api_line(summaries: Sequence[Summary], name: Write) -> str:
@@ -162,17 +161,17 @@ def _counts_line(summaries: Sequence[Summary]) -> str:
         changes = by_kind.setdefault(kind, dict.fromkeys(CHANGES, 0))
         changes[summary.change.change] = changes.get(summary.change.change, 0) + 1
     parts = []
-    for key, (singular, plural) in KINDS.items():
+    for key, (singular, many) in KINDS.items():
         if key not in by_kind:
             continue
         changes = by_kind[key]
         total = sum(changes.values())
         detail = ", ".join(f"{n} {c}" for c, n in changes.items() if n)
-        parts.append(f"{total} {singular if total == 1 else plural} ({detail})")
+        parts.append(f"{plural(total, singular, many)} ({detail})")
     files = len({s.change.path for s in summaries if kind_of(s) != "skipped"})
     if not parts:
         return "No changed code to review."
-    return f"Changed: {', '.join(parts)} in {_plural(files, 'file')}."
+    return f"Changed: {', '.join(parts)} in {plural(files, 'file')}."
 
 
 def _reference_lines(summaries: Sequence[Summary], name: Write) -> list[str]:
@@ -181,7 +180,7 @@ def _reference_lines(summaries: Sequence[Summary], name: Write) -> list[str]:
         return [references_line(r, name) for r in found]
     lines = [references_line(r, name) for r in found[: MAX_REFERENCE_LINES - 1]]
     rest = len(found) - len(lines)
-    return [*lines, f"⚠ {rest} more functions left references behind (see below)."]
+    return [*lines, f"⚠ {plural(rest, 'more function')} left references behind (see below)."]
 
 
 def _skipped_line(summaries: Sequence[Summary], name: Write, text: Write) -> str | None:

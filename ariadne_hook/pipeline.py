@@ -1,0 +1,450 @@
+"""One run of the pipeline: source -> locate -> summarize -> render -> publish.
+
+:func:`review` runs the stages in that order on a :class:`Context` (what was asked, with which settings,
+where the review goes) and returns an :class:`Outcome`; the CLI (``cli.py``) parses, loads the settings,
+calls it and turns the outcome into an exit code. What each step needs from the run is decided here, once:
+the source (a patch, a range, the pull or merge request a CI job is building, or what is staged), the share
+of the deadline the references get, whether the walkthrough and a commit subject are asked, and where the
+review is published. :func:`quick_skips` / :func:`skipped_outcome` are the hook's fast path (nothing to
+review: no GitPython, no model); :func:`dry_run` prints the request bodies the first round would send.
+
+Errors: :class:`BadInput` is nonsense the user typed (the CLI: exit 2 by hand, one line in a hook),
+:class:`RunError` a run that cannot go on (one line, exit 0 unless strict).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ariadne_hook.config import Settings
+from ariadne_hook.console import Console, model_note, not_used_note, write_out
+from ariadne_hook.models import (
+    CACHED,
+    FALLBACK,
+    SKIPPED,
+    SUMMARIZED,
+    FileChange,
+    References,
+    Report,
+    SourceInfo,
+    Stats,
+    Summary,
+)
+from ariadne_hook.publish import targets
+from ariadne_hook.publish.files import display_path, write_review
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+    from ariadne_hook.summarize.provider import Provider
+
+TRUE_WORDS = ("1", "true", "yes", "on")  # an environment switch that is on
+
+
+def switched_on(env: Mapping[str, str], name: str) -> bool:
+    """Whether the environment variable ``name`` is set to one of :data:`TRUE_WORDS`."""
+    return env.get(name, "").strip().lower() in TRUE_WORDS
+
+
+class BadInput(Exception):
+    """Nonsense the user typed (a bad path, revision or patch): exit 2 by hand; in a hook one line."""
+
+
+class RunError(Exception):
+    """The run could not go on (not a repository...): one line, exit 0 unless strict."""
+
+
+@dataclass
+class Context:
+    """One run: what was asked, where, with which settings, and what to tell the user."""
+
+    args: argparse.Namespace
+    env: Mapping[str, str]
+    hook: bool
+    console: Console
+    started: float  # time.monotonic() when main began: the run's deadline counts from there
+    root: Path | None = None
+    settings: Settings | None = None
+    notes: list[str] = field(default_factory=list)  # settings ignored or set aside: also in the report
+    misconfigured: bool = False  # a setting was invalid or unknown (a hook warned and went on)
+    pathspecs: list[Any] = field(default_factory=list)
+    target: Any = None  # where the review is written (publish/files.Target), decided once; None: stdout
+
+    @property
+    def strict(self) -> bool:
+        """From the loaded settings; before they are loaded (or when they cannot be), flag and environment."""
+        if self.settings is not None:
+            return self.settings.strict
+        return bool(self.args.strict) or switched_on(self.env, "ARIADNE_STRICT")
+
+    @property
+    def s(self) -> Settings:
+        assert self.settings is not None
+        return self.settings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    report: Report
+    destination: str  # where the review went, for the result line
+    failed: bool  # something --strict counts as a failure
+    interrupted: bool = False
+    because: str | None = None  # why the model was not used or fell short (console.why)
+
+
+def review(ctx: Context) -> Outcome:
+    """Run the pipeline: source -> locate -> summarize -> render -> publish."""
+    from ariadne_hook.locate import cut_notes, locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.provider import open_provider, resolve_provider
+    from ariadne_hook.summarize.stage import start_sdk_import, summarize
+
+    settings, deadline_at = ctx.s, ctx.started + ctx.s.deadline  # one deadline instant for every stage
+    sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
+    try:
+        info, files = _collect(ctx)
+        files = apply_excludes(files, settings.excludes())
+        changes = locate(files, settings.languages, deadline_at)
+    finally:
+        if sdk is not None:
+            sdk.join()
+    scan, cut = _references(ctx, info, files, changes, deadline_at), cut_notes(changes, settings.deadline)
+    # one provider for the run: what it learns about the endpoint holds for the walkthrough too
+    provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
+    if provider is not None:
+        to_ask = sum(1 for c in changes if not c.skip_reason)
+        ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
+    result = summarize(
+        changes, settings, _cache_dir(ctx), ctx.console.progress, end=deadline_at, provider=provider
+    )
+    ctx.console.clear()
+    summaries = with_references(result.summaries, scan.found if scan else {})
+    report = Report(
+        source=info,
+        provider=result.provider,
+        model=result.model,
+        summaries=summaries,
+        stats=_stats(
+            summaries,
+            result.requests,
+            time.monotonic() - ctx.started,
+            (result.prompt_tokens, result.completion_tokens),
+        ),
+        notes=(*ctx.notes, *cut, *result.notes, *([scan.note] if scan and scan.note else [])),
+    )
+    interrupted = bool(getattr(result, "interrupted", False))
+    subject = None
+    if not interrupted:  # after Ctrl-C nothing more is asked
+        report, subject, interrupted = _ask_overview(ctx, report, deadline_at, provider)
+    if provider is not None:
+        provider.close()
+    # a model not used: a note in the review
+    because = model_note(
+        report, settings, ctx.console.actions, withheld=_withheld(ctx), slow=_slow(ctx, report)
+    )
+    report = replace(report, notes=(*report.notes, *not_used_note(because)))
+    destination = publish(report, ctx, subject)
+    failed = report.stats.fallback > 0 or ctx.misconfigured or bool(cut)
+    return Outcome(report, destination, failed, interrupted=interrupted, because=because)
+
+
+def _collect(ctx: Context) -> Any:
+    """The source stage: (SourceInfo, [FileChange]), limited to the paths given."""
+    from ariadne_hook.source import git as source_git
+    from ariadne_hook.source import pathspec
+
+    args, root, s = ctx.args, ctx.root, ctx.s
+    try:
+        if args.diff is not None:
+            text, label = _read_patch(args.diff)
+            if not text.strip():
+                raise BadInput(f"{label} is empty: nothing to review")
+            info, files = source_git.from_patch_text(text, root, s.max_file_bytes, label=label)
+            return info, pathspec.select(files, ctx.pathspecs)
+        if root is None:
+            where = args.repo or os.getcwd()
+            raise BadInput(f"not inside a git repository: {where} (use --diff PATH to review a patch)")
+        specs = pathspec.to_git(ctx.pathspecs)
+        spec = args.range
+        if spec is None and _in_review_job(args, ctx.env):
+            from ariadne_hook.source.ci import review_range
+
+            spec = review_range(ctx.env)
+        if spec is not None:
+            info, files = source_git.revision_range(root, spec, s.max_file_bytes, specs)
+            if args.range is not None and info.base == info.head:
+                raise BadInput(f"range {spec} is empty: both ends are commit {str(info.head)[:7]}")
+            return info, files
+        return source_git.staged(root, s.max_file_bytes, specs)
+    except source_git.BadInput as exc:
+        raise BadInput(str(exc)) from None
+    except source_git.SourceError as exc:
+        raise RunError(str(exc)) from None
+
+
+def _read_patch(spec: str) -> tuple[str, str]:
+    if spec == "-":
+        data = sys.stdin.buffer.read()
+        label = "patch from stdin"
+    else:
+        try:
+            data = Path(spec).read_bytes()
+        except OSError as exc:
+            raise RunError(f"cannot read patch {spec}: {exc.strerror or exc}") from None
+        label = f"patch {spec}"
+    return data.decode("utf-8", errors="surrogateescape"), label
+
+
+def _in_review_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
+    """A run in a CI job building a pull or merge request (source/ci.py: GitHub Actions with an event file, a
+    GitLab merge-request pipeline) and no --range/--diff: review the request (``base...head``) when the job
+    names both commits. Never inside a pre-commit hook, which reviews what is staged."""
+    from ariadne_hook.source.ci import in_review_job
+
+    return (
+        args.range is None
+        and args.diff is None
+        and not args.commit_msg_file
+        and not env.get("PRE_COMMIT")
+        and in_review_job(env)
+    )
+
+
+WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
+REFERENCES_SHARE = 0.1  # of the deadline, at most REFERENCES_BUDGET seconds
+REFERENCES_BUDGET = 2.0
+
+
+def _references(
+    ctx: Context, info: SourceInfo, files: Sequence[FileChange], changes: Sequence[Any], deadline_at: float
+) -> Any:
+    """What deleted, renamed and re-signatured functions left behind (locate/references.py): a small fixed
+    share of the run, never past its deadline ``deadline_at``. None for a patch (no revision to search)."""
+    if ctx.root is None or info.kind == "patch" or not changes:
+        return None
+    from ariadne_hook.locate.references import ReferenceScan, find_references
+
+    s = ctx.s
+    try:
+        return find_references(
+            ctx.root,
+            info,
+            changes,
+            files,
+            languages=s.languages,
+            excludes=s.excludes(),
+            budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
+            deadline=deadline_at,
+        )
+    except Exception as exc:  # a bug in this extra must not cost the review
+        return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")
+
+
+def with_references(summaries: Sequence[Summary], found: Mapping[int, References]) -> tuple[Summary, ...]:
+    """The summaries (in the entries' order) with what each entry left behind attached."""
+    return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
+
+
+def _ask_overview(
+    ctx: Context, report: Report, deadline_at: float, provider: Provider | None
+) -> tuple[Report, str | None, bool]:
+    """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
+    offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
+    (the report, the subject or None, whether Ctrl-C stopped it)"""
+
+    if report.provider == "offline" or not report.summaries:
+        return report, None, False
+    from ariadne_hook.render.sanitize import clean
+    from ariadne_hook.summarize.offline_overview import overview_lines
+    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, from_model, overview_input
+    from ariadne_hook.summarize.pool import INTERRUPTED
+
+    s = ctx.s
+    answered = [x for x in report.summaries if from_model(x)]  # not offline ones (trivial, moved...)
+    if report.stats.fallback and not answered:
+        note = "walkthrough not asked: no summary came from the model"
+        return replace(report, notes=(*report.notes, note)), None, False
+    walk = [WALKTHROUGH] if len(answered) >= WALKTHROUGH_FROM else []  # one summary needs no walkthrough
+    kinds = [*walk, *([SUBJECT] if _wants_subject(ctx) else [])]
+    if not kinds:
+        return report, None, False
+    sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
+    facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
+    prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
+    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), deadline_at, provider)
+    notes = [*report.notes, *asked.notes]
+    if WALKTHROUGH in asked.failed:
+        notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
+    if SUBJECT in asked.failed:
+        notes.append(f"commit subject failed ({asked.failed[SUBJECT]}): none proposed")
+    stats = replace(
+        report.stats,
+        requests=report.stats.requests + asked.requests,
+        prompt_tokens=report.stats.prompt_tokens + asked.prompt_tokens,
+        completion_tokens=report.stats.completion_tokens + asked.completion_tokens,
+    )
+    report = replace(report, walkthrough=asked.texts.get(WALKTHROUGH), stats=stats, notes=tuple(notes))
+    return report, asked.texts.get(SUBJECT), INTERRUPTED in asked.failed.values()
+
+
+def _wants_subject(ctx: Context) -> bool:
+    """prepare-commit-msg with commit-subject on, on a message git opened empty (not -m/-F, amend, merge,
+    squash or a template): the only case where a subject is proposed."""
+    from ariadne_hook.publish.commit_msg import EMPTY_SOURCES
+
+    args, s = ctx.args, ctx.s
+    source = args.commit_msg_source or ctx.env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+    return (
+        bool(args.commit_msg_file) and s.commit_subject and s.commit_msg != "off" and source in EMPTY_SOURCES
+    )
+
+
+def _withheld(ctx: Context) -> str | None:
+    """Why the trust rules kept the user's key from the endpoint, if they did (a `console.WITHHELD` key)."""
+    s = ctx.s
+    if s.api_key or not s.base_url or not ctx.env.get("OPENAI_API_KEY"):
+        return None
+    from ariadne_hook.endpoints import is_loopback, is_plain_http
+
+    return "plain http" if is_plain_http(s.base_url) and not is_loopback(s.base_url) else "repository"
+
+
+def _slow(ctx: Context, report: Report) -> str | None:
+    """The hint for requests that timed out on a local server (this machine): it may just need longer."""
+    from ariadne_hook.endpoints import is_loopback
+
+    url = ctx.s.base_url
+    if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
+        return None
+    from ariadne_hook.summarize.stage import slow_hint
+
+    return slow_hint(ctx.s.timeout)
+
+
+def _stats(
+    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
+) -> Stats:
+    def count(status: str) -> int:
+        return sum(1 for s in summaries if s.status == status)
+
+    return Stats(
+        functions=len(summaries),
+        summarized=count(SUMMARIZED),
+        cached=count(CACHED),
+        fallback=count(FALLBACK),
+        skipped=count(SKIPPED),
+        requests=requests,
+        seconds=seconds,
+        prompt_tokens=tokens[0],
+        completion_tokens=tokens[1],
+    )
+
+
+def _cache_dir(ctx: Context) -> Path | None:
+    if not ctx.s.cache:
+        return None
+    from ariadne_hook.source.root import cache_dir
+
+    return cache_dir(ctx.root, ctx.env)
+
+
+def rendered(report: Report, fmt: str) -> str:
+    """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
+    if fmt == "json":
+        from ariadne_hook.render.json import render_json
+
+        return render_json(report)
+    from ariadne_hook.render.markdown import LOCAL, render_markdown
+
+    return render_markdown(report, LOCAL)
+
+
+def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
+    """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
+    proposed commit subject for the prepare-commit-msg mode."""
+    settings, args, target = ctx.s, ctx.args, ctx.target
+    text = rendered(report, settings.format)
+    if target is None:
+        write_out(text)
+        destination = "stdout"
+    else:
+        write_review(target, text)  # Refused (a symlink swapped in since): like a RunError
+        destination = display_path(target.path)
+    extra: list[str] = []
+    for host in targets(ctx.env, comment=args.pr_comment, summary=args.step_summary):
+        published = host.publish(report, target.path if target is not None else None)
+        for problem in published.problems:
+            ctx.console.warn(problem)
+        extra.extend(published.done)
+    if args.commit_msg_file:
+        extra.append(_commit_message(report, args, settings, ctx.env, subject))
+    return "; ".join([destination, *[e for e in extra if e]])
+
+
+def _commit_message(
+    report: Report,
+    args: argparse.Namespace,
+    settings: Settings,
+    env: Mapping[str, str],
+    subject: str | None = None,
+) -> str:
+    from ariadne_hook.publish.commit_msg import apply_to_message
+
+    source = args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+    return apply_to_message(Path(args.commit_msg_file), report, source, settings, subject=subject)
+
+
+def quick_skips(ctx: Context) -> list[FileChange] | None:
+    """The hook's fast path: when nothing staged needs review, the skipped files (no GitPython import)."""
+    args, root = ctx.args, ctx.root
+    if args.diff is not None or args.range is not None or root is None or _in_review_job(args, ctx.env):
+        return None
+    from ariadne_hook.source.noop import excluded_only
+
+    specs = [s.as_git() for s in ctx.pathspecs]
+    return excluded_only(root, ctx.s.excludes(), specs)
+
+
+def skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
+    """A report of only skipped (excluded) files, built without GitPython, the LLM or the pool."""
+    from ariadne_hook.locate import locate
+
+    settings = ctx.s
+    summaries = tuple(Summary(c, SKIPPED, "", c.skip_reason) for c in locate(files, settings.languages))
+    report = Report(
+        SourceInfo("staged", label="staged changes"),
+        "none",
+        None,
+        summaries,
+        _stats(summaries, 0, 0.0),
+        notes=tuple(ctx.notes),
+    )
+    return Outcome(report, publish(report, ctx), failed=ctx.misconfigured)
+
+
+def dry_run(ctx: Context) -> None:
+    """--dry-run: the request bodies the first round would send, as JSON on stdout (after exclusion,
+    routing, redaction and packing; the cache is not consulted). Nothing is sent, nothing written."""
+    import json
+
+    from ariadne_hook.locate import locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.stage import dry_run as request_bodies
+    from ariadne_hook.words import plural
+
+    _, files = _collect(ctx)
+    changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages, ctx.started + ctx.s.deadline)
+    bodies = request_bodies(changes, ctx.s)
+    write_out(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
+    chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
+    ctx.console.line(
+        f"dry run: {plural(len(bodies), 'request')}, {plural(chars, 'prompt char')} would be sent; "
+        "nothing sent or written"
+    )
