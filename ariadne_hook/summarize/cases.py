@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ariadne_hook.locate.snippets import unclipped
-from ariadne_hook.summarize.words import ELLIPSIS, change, cut, similar, ticked, tidy, word_spans
+from ariadne_hook.summarize.quote import ELLIPSIS, change, cut, similar, ticked, tidy, word_spans
 
 _STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")
 _ID = re.compile(r"""\bid\s*=\s*("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")

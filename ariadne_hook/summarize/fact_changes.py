@@ -17,7 +17,7 @@ from typing import TypeVar
 from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.flow import change_runs, flat
-from ariadne_hook.summarize.words import ARROW, cut, diff_text_change, text_change, ticked
+from ariadne_hook.summarize.quote import ARROW, cut, diff_text_change, text_change, ticked
 
 BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
 MAX_NAMES = 8

@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ariadne_hook.models import Block, FunctionChange, FunctionFacts
-from ariadne_hook.summarize.words import ARROW, cut, one_span, ticked, tidy
+from ariadne_hook.summarize.quote import ARROW, cut, one_span, ticked, tidy
 
 GUARDS = ("if", "elif", "while")
 CONDITIONS = ("if", "elif", "while", "ternary")

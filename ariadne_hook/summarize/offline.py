@@ -32,8 +32,8 @@ from ariadne_hook.summarize.fact_changes import (
 )
 from ariadne_hook.summarize.flow import flat, flow_changes
 from ariadne_hook.summarize.hunk_summary import COMMENT, counts, file_summary, hunk_summary
+from ariadne_hook.summarize.quote import ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
-from ariadne_hook.summarize.words import ticked
 from ariadne_hook.words import plural
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ariadne_hook.models import FunctionFacts, Param
 from ariadne_hook.summarize.fact_changes import new_items
 from ariadne_hook.summarize.flow import flat
-from ariadne_hook.summarize.words import ARROW
+from ariadne_hook.summarize.quote import ARROW
 
 
 def decorator_text(text: str, language: str) -> str:
