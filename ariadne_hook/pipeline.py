@@ -122,7 +122,7 @@ def review(ctx: Context) -> Outcome:
         to_ask = sum(1 for c in changes if not c.skip_reason)
         ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
     result = summarize(
-        changes, settings, _cache_dir(ctx), ctx.console.progress, end=deadline_at, provider=provider
+        changes, settings, _cache_dir(ctx), ctx.console.progress, deadline_at=deadline_at, provider=provider
     )
     ctx.console.clear()
     summaries = with_references(result.summaries, scan.found if scan else {})
@@ -241,7 +241,7 @@ def _references(
             languages=s.languages,
             excludes=s.excludes(),
             budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
-            deadline=deadline_at,
+            deadline_at=deadline_at,
         )
     except Exception as exc:  # a bug in this extra must not cost the review
         return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")

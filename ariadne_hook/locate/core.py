@@ -98,13 +98,13 @@ Clock = Callable[[], float]
 
 
 def locate_file(
-    change: FileChange, language: str, stop: float | None = None, clock: Clock = time.monotonic
+    change: FileChange, language: str, deadline_at: float | None = None, clock: Clock = time.monotonic
 ) -> list[FunctionChange]:
-    """The entries of one file; never raises. ``stop``: a ``clock()`` instant past which no more work starts
-    (see the module docstring); None: no limit."""
+    """The entries of one file; never raises. ``deadline_at``: a ``clock()`` instant past which no more
+    work starts (see the module docstring); None: no limit."""
     if change.skip_reason is not None:
         return [file_entry(change, language, skip_reason=change.skip_reason)]
-    past: Callable[[], bool] = (lambda: False) if stop is None else (lambda: clock() >= stop)
+    past: Callable[[], bool] = (lambda: False) if deadline_at is None else (lambda: clock() >= deadline_at)
     changed = len(change.removed_lines) + len(change.added_lines)
     if changed and past():  # a file without changed lines costs nothing: its entry says what changed
         return [late_entry(change, language, changed, changed)]

@@ -78,21 +78,22 @@ def summarize(
     settings: Settings,
     cache_dir: Path | None,
     progress: Progress | None = None,
-    end: float | None = None,
+    deadline_at: float | None = None,
     provider: Provider | None = None,
 ) -> SummarizeResult:
-    """``end``: the run's deadline on the monotonic clock (default: ``settings.deadline`` from now).
+    """``deadline_at``: the run's deadline, a ``time.monotonic()`` instant (default: ``settings.deadline``
+    seconds from now).
     ``provider``: the run's provider (default: one for ``settings``, closed at the end)."""
-    end = time.monotonic() + settings.deadline if end is None else end
+    deadline_at = time.monotonic() + settings.deadline if deadline_at is None else deadline_at
     if resolve_provider(settings) == "offline":
-        return _offline(changes, progress, end, settings.deadline)
-    return _LLMRun(changes, settings, cache_dir, progress, end, provider).run()
+        return _offline(changes, progress, deadline_at, settings.deadline)
+    return _LLMRun(changes, settings, cache_dir, progress, deadline_at, provider).run()
 
 
 def _offline(
-    changes: Sequence[FunctionChange], progress: Progress | None, end: float, deadline: float
+    changes: Sequence[FunctionChange], progress: Progress | None, deadline_at: float, deadline: float
 ) -> SummarizeResult:
-    """Offline summaries in entry order until ``end``; the rest unsummarized, reason "deadline"."""
+    """Offline summaries in entry order until ``deadline_at``; the rest unsummarized, reason "deadline"."""
     moved = moved_summaries(changes)
     summaries: list[Summary] = []
     for i, c in enumerate(changes):
@@ -100,7 +101,7 @@ def _offline(
             summaries.append(_skipped(c))
         elif text := moved.get(i):
             summaries.append(Summary(c, SUMMARIZED, text))
-        elif time.monotonic() >= end:
+        elif time.monotonic() >= deadline_at:
             summaries.append(Summary(c, FALLBACK, "", DEADLINE_REASON))
         else:
             summaries.append(Summary(c, SUMMARIZED, _offline_text(c)))
@@ -137,7 +138,7 @@ class _LLMRun:
         settings: Settings,
         cache_dir: Path | None,
         progress: Progress | None,
-        end: float,
+        deadline_at: float,
         provider: Provider | None = None,
     ) -> None:
         self.changes = changes
@@ -148,7 +149,7 @@ class _LLMRun:
         self.provider_name = self.provider.name
         self.cache_dir = cache_dir
         self.progress = progress
-        self.end = end
+        self.deadline_at = deadline_at
         self.out: list[Summary | None] = [None] * len(changes)
         self.notes: list[str] = []
         self.requests = 0
@@ -207,7 +208,7 @@ class _LLMRun:
         unbuilt = 0
         for i in wanted:
             change = self.changes[i]
-            if time.monotonic() >= self.end:
+            if time.monotonic() >= self.deadline_at:
                 self.out[i] = _fallback(change, DEADLINE_REASON)
                 unbuilt += 1
                 continue
@@ -283,7 +284,7 @@ class _LLMRun:
             lambda _: provider.connect(),
             [None],
             1,
-            deadline=max(0.0, self.end - time.monotonic()),
+            deadline=max(0.0, self.deadline_at - time.monotonic()),
             join_on_interrupt=False,
             join_at_deadline=False,
         )[0]
@@ -298,7 +299,7 @@ class _LLMRun:
             return []
         fresh: list[tuple[str, str]] = []
         try:
-            requester = Requester(self.settings.timeout, self.end)
+            requester = Requester(self.settings.timeout, self.deadline_at)
             limiter = AdaptiveLimiter(self.settings.max_workers, self.settings.retries)
             pending = self._plan(units)
             for _ in range(MAX_ROUNDS):
@@ -336,7 +337,7 @@ class _LLMRun:
             attempt,
             requests,
             self.settings.max_workers,
-            deadline=max(0.0, self.end - time.monotonic()),
+            deadline=max(0.0, self.deadline_at - time.monotonic()),
             limiter=limiter,
             progress=self._progress_of(requests),
             join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
