@@ -195,9 +195,6 @@ OPTIONS: tuple[Option, ...] = (
            "ARIADNE_TRUSTED_ENDPOINTS", repo=NEVER),
 )  # fmt: skip
 BY_NAME = {o.name: o for o in OPTIONS}
-# option name -> environment variable (kept for callers of the earlier API)
-ENV = {o.name: o.env for o in OPTIONS if o.env}
-ENV_FALLBACK = {o.name: o.env_fallback for o in OPTIONS if o.env_fallback}
 # variables with the ARIADNE_ prefix that are not settings (set by the GitHub Action around the CLI)
 OTHER_ENV = ("ARIADNE_COMMENT", "ARIADNE_HOOK_BIN")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")

@@ -1,5 +1,5 @@
-"""The project's own rules, checked with every test run: ruff (lint and format), mypy --strict, no private
-names used across modules."""
+"""The project's own rules, checked with every test run: ruff (lint and format), mypy --strict, vulture (no
+dead code), no private names used across modules."""
 
 from __future__ import annotations
 
@@ -28,6 +28,13 @@ def test_ruff_format_is_clean() -> None:
 
 def test_mypy_strict_on_the_package_is_clean() -> None:
     proc = tool("mypy", "--no-incremental")  # files and strictness come from pyproject.toml
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_vulture_finds_no_dead_code() -> None:
+    """Unused functions, classes, variables, imports and unreachable code, at vulture's 80% confidence (what
+    it reports there is dead for sure: an unused import, argument or local, code after a return)."""
+    proc = tool("vulture", "ariadne_hook", "--min-confidence", "80")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
