@@ -323,7 +323,7 @@ def _slow(ctx: Context, report: Report) -> str | None:
     url = ctx.s.base_url
     if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
         return None
-    from ariadne_hook.summarize.stage import slow_hint
+    from ariadne_hook.summarize.result import slow_hint
 
     return slow_hint(ctx.s.timeout)
 

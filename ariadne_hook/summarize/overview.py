@@ -35,7 +35,7 @@ from ariadne_hook.summarize.pool import INTERRUPTED, map_bounded
 from ariadne_hook.summarize.prompt import trim
 from ariadne_hook.summarize.provider import Answer, Ask, Provider, Requester, open_provider
 from ariadne_hook.summarize.redact import redact
-from ariadne_hook.summarize.stage import outcome_reason
+from ariadne_hook.summarize.result import outcome_reason
 
 OVERVIEW_VERSION = (
     "2"  # bump when a system prompt or the input layout below changes: it invalidates the cache
