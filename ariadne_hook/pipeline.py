@@ -23,16 +23,13 @@ from pathlib import Path
 
 from ariadne_hook.config import Settings
 from ariadne_hook.console import Console, model_note, not_used_note, write_out
+from ariadne_hook.counts import stats_of
 from ariadne_hook.models import (
-    CACHED,
-    FALLBACK,
     SKIPPED,
-    SUMMARIZED,
     FileChange,
     References,
     Report,
     SourceInfo,
-    Stats,
     Summary,
 )
 from ariadne_hook.publish import targets
@@ -131,7 +128,7 @@ def review(ctx: Context) -> Outcome:
         provider=result.provider,
         model=result.model,
         summaries=summaries,
-        stats=_stats(
+        stats=stats_of(
             summaries,
             result.requests,
             time.monotonic() - ctx.started,
@@ -328,28 +325,6 @@ def _slow(ctx: Context, report: Report) -> str | None:
     return slow_hint(ctx.s.timeout)
 
 
-def _stats(
-    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
-) -> Stats:
-    from ariadne_hook.summarize.answers import is_rejection
-
-    def count(status: str) -> int:
-        return sum(1 for s in summaries if s.status == status)
-
-    return Stats(
-        functions=len(summaries),
-        summarized=count(SUMMARIZED),
-        cached=count(CACHED),
-        fallback=count(FALLBACK),
-        skipped=count(SKIPPED),
-        requests=requests,
-        rejected=sum(1 for s in summaries if s.status == FALLBACK and is_rejection(s.reason)),
-        seconds=seconds,
-        prompt_tokens=tokens[0],
-        completion_tokens=tokens[1],
-    )
-
-
 def _cache_dir(ctx: Context) -> Path | None:
     if not ctx.s.cache:
         return None
@@ -426,7 +401,7 @@ def skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
         "none",
         None,
         summaries,
-        _stats(summaries, 0, 0.0),
+        stats_of(summaries, 0, 0.0),
         notes=tuple(ctx.notes),
     )
     return Outcome(report, publish(report, ctx), failed=ctx.misconfigured)
