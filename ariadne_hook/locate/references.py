@@ -220,9 +220,8 @@ def find_references(
     """What the deleted, renamed and re-signatured entries of ``changes`` left behind in the reviewed
     revision of the repository at ``root``, never past ``deadline_at`` (a ``time.monotonic()`` instant)."""
     started = time.monotonic()
-    deadline_at = (
-        started + budget_seconds if deadline_at is None else min(deadline_at, started + budget_seconds)
-    )
+    own_deadline_at = started + budget_seconds  # the scan's own share of the run
+    deadline_at = own_deadline_at if deadline_at is None else min(deadline_at, own_deadline_at)
     revision = _revision(source)
     if revision is None:
         return ReferenceScan()
@@ -234,9 +233,8 @@ def find_references(
         return ReferenceScan()
     overrides = dict(languages or {})
     family = {_family(t.language) for t in wanted}
-    found_hits = _grep(
-        root, revision, sorted({t.name for t in wanted}), _pathspecs(family, overrides), deadline_at
-    )
+    specs = _pathspecs(family, overrides)
+    found_hits = _grep(root, revision, sorted({t.name for t in wanted}), specs, deadline_at)
     if found_hits is None:
         return _incomplete({}, 0, started, f"references: cut short after {_elapsed(started)} (git grep)")
     relevant = _relevance(wanted)
@@ -342,14 +340,9 @@ def _grep(
     command += ["-F", "--no-color", *(a for name in names for a in ("-e", name))]
     command += ["--cached"] if revision == "" else [revision]
     command += ["--", *specs]
+    timeout = max(deadline_at - time.monotonic(), 0.01)
     try:
-        proc = subprocess.run(
-            command,
-            cwd=root,
-            capture_output=True,
-            timeout=max(deadline_at - time.monotonic(), 0.01),
-            check=False,
-        )
+        proc = subprocess.run(command, cwd=root, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return None
     except OSError:
