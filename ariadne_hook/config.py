@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ariadne_hook.render import FORMATS
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
     from typing import Any
@@ -175,7 +177,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("output", "text", "where to write the review (never in .git/ or over a tracked file); - stdout",
            "ARIADNE_OUTPUT", flag="--output", repo=NAME_ONLY),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
-           choices=("markdown", "json")),
+           choices=tuple(FORMATS)),
     Option("strict", "bool", "exit 1 when any summary fell back or the run failed", "ARIADNE_STRICT",
            flag="--strict"),
     Option("verbose", "bool", "the run's notes, every fallback and skip with its reason", "ARIADNE_VERBOSE",

@@ -34,6 +34,7 @@ from ariadne_hook.models import (
 )
 from ariadne_hook.publish import targets
 from ariadne_hook.publish.files import display_path, write_review
+from ariadne_hook.render import render
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -333,22 +334,11 @@ def _cache_dir(ctx: Context) -> Path | None:
     return cache_dir(ctx.root, ctx.env)
 
 
-def rendered(report: Report, fmt: str) -> str:
-    """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
-    if fmt == "json":
-        from ariadne_hook.render.json import render_json
-
-        return render_json(report)
-    from ariadne_hook.render.markdown import LOCAL, render_markdown
-
-    return render_markdown(report, LOCAL)
-
-
 def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
     proposed commit subject for the prepare-commit-msg mode."""
     settings, args, target = ctx.s, ctx.args, ctx.target
-    text = rendered(report, settings.format)
+    text = render(report, settings.format)
     if target is None:
         write_out(text)
         destination = "stdout"
