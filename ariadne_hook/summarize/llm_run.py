@@ -112,7 +112,9 @@ class LLMRun:
                 self.out[i] = skipped(change)
             elif i in moved:
                 self.out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
-            elif reason := route.offline_reason(change, self.settings.llm_non_code):
+            elif reason := route.offline_reason(
+                change, self.settings.llm_non_code, self.settings.code_languages
+            ):
                 self.out[i] = Summary(change, SUMMARIZED, offline_text(change), reason)
             else:
                 wanted.append(i)
