@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, head, parse_with, scan_with, text
+from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, scan_with, text
 from ariadne_hook.models import FunctionSpan, Param
 
 if TYPE_CHECKING:
@@ -79,7 +79,10 @@ class Go(Spec):
             return None
         arguments = node.child_by_field_name("arguments")
         values = arguments.named_children if arguments is not None else []
-        return head(values[0]) if values else "panic"
+        if not values:
+            return "panic()"
+        value = " ".join(text(values[0]).split())
+        return f"panic({value if len(value) <= 60 else value[:59] + chr(0x2026)})"
 
 
 SPEC = Go()
