@@ -68,9 +68,3 @@ def is_hosted(url: str | None) -> bool:
     except ValueError:
         return True
     return not (address.is_private or address.is_link_local)
-
-
-def parse_list(text: str) -> tuple[str, ...]:
-    """The endpoint ids of a comma- or whitespace-separated list of URLs (invalid entries dropped)."""
-    ids = (endpoint_id(item) for item in text.replace(",", " ").split())
-    return tuple(i for i in ids if i is not None)

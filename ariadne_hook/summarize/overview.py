@@ -44,7 +44,7 @@ from ariadne_hook.summarize.pool import INTERRUPTED, map_bounded
 from ariadne_hook.summarize.prompt import trim
 from ariadne_hook.summarize.provider import Answer, Ask, Provider, Requester, open_provider
 from ariadne_hook.summarize.redact import redact
-from ariadne_hook.summarize.stage import outcome_reason
+from ariadne_hook.summarize.result import outcome_reason
 
 OVERVIEW_VERSION = (
     "3"  # bump when a system prompt or the input layout below changes: it invalidates the cache
@@ -201,18 +201,18 @@ def ask_overview(
     prompt: str,
     settings: Settings,
     cache_dir: Path | None,
-    end: float,
+    deadline_at: float,
     provider: Provider | None = None,
     ridden: Ridden | None = None,
 ) -> Asked:
     """Answers for ``kinds`` (``WALKTHROUGH``, ``SUBJECT``): the cache first, then the walkthrough the
-    first round's answer held (``ridden``, judged), then one request each, in parallel, within ``end`` (a
-    ``time.monotonic()`` deadline), through ``provider`` (the run's; default: one for ``settings``, closed
-    at the end). Never raises."""
+    first round's answer held (``ridden``, judged), then one request each, in parallel, before
+    ``deadline_at`` (a ``time.monotonic()`` instant), through ``provider`` (the run's; default: one for
+    ``settings``, closed at the end). Never raises."""
     own = provider is None
     provider = provider or open_provider(settings)
     try:
-        return _answers(kinds, prompt, settings, cache_dir, end, provider, ridden)
+        return _answers(kinds, prompt, settings, cache_dir, deadline_at, provider, ridden)
     finally:
         if own:
             provider.close()
@@ -223,7 +223,7 @@ def _answers(
     prompt: str,
     settings: Settings,
     cache_dir: Path | None,
-    end: float,
+    deadline_at: float,
     provider: Provider,
     ridden: Ridden | None = None,
 ) -> Asked:
@@ -248,10 +248,10 @@ def _answers(
                 pending.insert(0, (WALKTHROUGH, None if said.problem in pack.LACKS else said.problem))
         if not pending:
             return Asked(texts)
-        if end - time.monotonic() <= 0:
+        if deadline_at - time.monotonic() <= 0:
             return Asked(texts, dict.fromkeys([kind for kind, _ in pending], "deadline"))
         learned = len(provider.learned())
-        asked = _ask(pending, prompt, settings, provider, end)
+        asked = _ask(pending, prompt, settings, provider, deadline_at)
         if cache is not None:
             cache.put_many([(keys[kind], text) for kind, text in asked.texts.items()])
         notes = provider.learned()[learned:]
@@ -273,23 +273,27 @@ class _Sent:
 
 
 def _ask(
-    pending: list[tuple[str, str | None]], prompt: str, settings: Settings, provider: Provider, end: float
+    pending: list[tuple[str, str | None]],
+    prompt: str,
+    settings: Settings,
+    provider: Provider,
+    deadline_at: float,
 ) -> _Sent:
     """Each (kind, why its answer before was none, None when there was none) asked; a second answer that is
     no ``kind`` is final."""
     kinds = [kind for kind, _ in pending]
-    left = max(0.0, end - time.monotonic())
+    deadline = max(0.0, deadline_at - time.monotonic())
     connect = map_bounded(  # the SDK import, when the stage did not (every summary was cached)
         lambda _: provider.connect(),
         [None],
         1,
-        deadline=left,
+        deadline=deadline,
         join_on_interrupt=False,
         join_at_deadline=False,
     )[0]
     if not connect.ok:
         return _Sent({}, dict.fromkeys(kinds, outcome_reason(connect)), 0, (0, 0))
-    requester = Requester(settings.timeout, end)
+    requester = Requester(settings.timeout, deadline_at)
 
     def one(item: tuple[str, str | None]) -> Answer:
         kind, problem = item  # problem: why the answer before was no walkthrough / subject (asked again)
@@ -305,7 +309,7 @@ def _ask(
             one,
             pending,
             len(pending),
-            deadline=max(0.0, end - time.monotonic()),
+            deadline=max(0.0, deadline_at - time.monotonic()),
             join_on_interrupt=False,
             join_at_deadline=False,
         )
