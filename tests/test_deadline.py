@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ariadne_hook.config import Settings
+from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate import locate
 from ariadne_hook.locate.align import paired_ids
 from ariadne_hook.locate.core import hunk_rows, locate_file, module_blocks
-from ariadne_hook.locate.languages import scanner_for
 from ariadne_hook.locate.parallel import locate_files
 from ariadne_hook.locate.references import find_references, targets
 from ariadne_hook.models import (

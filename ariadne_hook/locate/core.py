@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import NamedTuple
 
+from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate.align import line_mapper, paired_ids
 from ariadne_hook.locate.hunks import (
     file_entry,
@@ -43,7 +44,7 @@ from ariadne_hook.locate.hunks import (
     late_entry,
     text_file_entry,
 )
-from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, scanner_for
+from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
 from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import (
     ADDED,

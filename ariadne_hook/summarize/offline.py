@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
+from ariadne_hook.languages import Words, language_named
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts, Param
 from ariadne_hook.summarize.fact_changes import (
@@ -94,26 +95,11 @@ def _where(lines: tuple[int, int] | None) -> str:
     return f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}{chr(0x2013)}{lines[1]}"
 
 
-_COMMENT = {
-    "python": ("#",),
-    "ruby": ("#",),
-    "javascript": ("//", "/*", "*"),
-    "typescript": ("//", "/*", "*"),
-    "tsx": ("//", "/*", "*"),
-    "go": ("//", "/*", "*"),
-    "rust": ("//", "/*", "*"),
-    "java": ("//", "/*", "*"),
-    "c": ("//", "/*", "*"),
-    "cpp": ("//", "/*", "*"),
-}
-
-
 def _only_comments(change: FunctionChange) -> bool:
     """True when every changed line is blank or a comment line (for languages whose comments we know)."""
-    markers = _COMMENT.get(change.language)
+    language = language_named(change.language)
     added, removed = diff_lines(change.diff)
-    changed = [line.strip() for line in added + removed]
-    return bool(markers and changed and all(not line or line.startswith(markers) for line in changed))
+    return language is not None and language.lexer.comments.only_comments(added + removed)
 
 
 # ---------------------------------------------------------------------------------------------- skipped
@@ -174,7 +160,13 @@ def _returns(facts: FunctionFacts) -> str:
 
 
 def _decorator(text: str, language: str) -> str:
-    return f"@{text}" if language == "python" and not text.startswith("@") else text
+    prefix = _words(language).decorator_prefix
+    return f"{prefix}{text}" if prefix and not text.startswith(prefix) else text
+
+
+def _words(language: str) -> Words:
+    found = language_named(language)
+    return Words(()) if found is None else found.words
 
 
 def format_param(param: Param, language: str) -> str:
@@ -279,8 +271,6 @@ def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list
     return out
 
 
-_RETURN_WORD = {"python": "return annotation"}
-_DECORATOR_WORD = {"java": "annotation", "rust": "attribute", "c": "attribute", "cpp": "attribute"}
 _KIND_WORD = {
     "positional_only": "positional-only",
     "positional": "positional",
@@ -298,7 +288,7 @@ def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> 
 
 def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
     clauses = _param_changes(old.params, new.params, language)
-    returns = _RETURN_WORD.get(language, "return type")
+    returns = _words(language).returns
     if old.returns != new.returns:
         if old.returns and new.returns:
             clauses.append(f"{returns} {old.returns} {ARROW} {new.returns}")
@@ -306,7 +296,7 @@ def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) ->
             clauses.append(f"{returns} {new.returns} added")
         else:
             clauses.append(f"{returns} {old.returns} removed")
-    word = _DECORATOR_WORD.get(language, "decorator")
+    word = _words(language).decorator
     clauses += [f"{word} {_decorator(d, language)} added" for d in new_items(old.decorators, new.decorators)]
     clauses += [
         f"{word} {_decorator(d, language)} removed" for d in new_items(new.decorators, old.decorators)
@@ -372,51 +362,13 @@ def _one_param_changes(old: Param, new: Param) -> list[str]:
 # ----------------------------------------------------------------------------------------------- module
 
 
-_PY_IMPORT = re.compile(r"^\s*import\s+(.+?)\s*(?:#.*)?$")
-_PY_FROM = re.compile(r"^\s*from\s+(\S+)\s+import\s+(.+?)\s*(?:#.*)?$")
 _PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=]*)?=(?!=)")
 _PY_CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)")
-_OTHER_IMPORTS = {
-    "javascript": r"""^\s*import\b.*?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]""",
-    "go": r"""^\s*(?:import\s+)?(?:[\w.]+\s+)?"([^"]+)"\s*$""",
-    "rust": r"^\s*(?:pub\s+)?use\s+([\w:]+)",
-    "java": r"^\s*import\s+(?:static\s+)?([\w.*]+)\s*;",
-    "c": r"""^\s*#\s*include\s*[<"]([^>"]+)[>"]""",
-    "ruby": r"""^\s*require(?:_relative)?\s*\(?\s*['"]([^'"]+)['"]""",
-}
-_OTHER_IMPORTS.update(
-    {
-        "typescript": _OTHER_IMPORTS["javascript"],
-        "tsx": _OTHER_IMPORTS["javascript"],
-        "cpp": _OTHER_IMPORTS["c"],
-    }
-)
 
 
-def python_imports(lines: Iterable[str]) -> list[str]:
-    """Dotted names imported by the lines (``import a.b as c`` -> a.b; ``from x import y`` -> x.y)."""
-    out: list[str] = []
-    for line in lines:
-        if found := _PY_FROM.match(line):
-            module, names = found.group(1), found.group(2).strip("()\\ ")
-            dot = "" if module.endswith(".") else "."
-            out += [f"{module}{dot}{name.split()[0]}" for name in names.split(",") if name.strip()] or [
-                module
-            ]
-        elif found := _PY_IMPORT.match(line):
-            out += [part.split()[0] for part in found.group(1).split(",") if part.strip()]
-    return out
-
-
-def _other_imports(lines: Iterable[str], language: str) -> list[str]:
-    pattern = _OTHER_IMPORTS.get(language)
-    if pattern is None:
-        return []
-    out = []
-    for line in lines:
-        if found := re.search(pattern, line):
-            out.append(next(g for g in found.groups() if g))
-    return out
+def _imported(lines: Iterable[str], language: str) -> list[str]:
+    found = language_named(language)
+    return [] if found is None else found.imports.names(lines)
 
 
 def _assigned(lines: Iterable[str]) -> list[str]:
@@ -458,7 +410,7 @@ def _module(change: FunctionChange) -> str:
     label = "Class-level code" if change.kind == "class" else "Module-level code"
     parts = [f"{label} ({where})."]
     if change.language == "python":
-        parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
+        parts += _changes(_imported(removed, "python"), _imported(added, "python"), "imports", both=None)
         if change.old_facts is not None or change.new_facts is not None:
             parts += module_assignments(change.old_facts, change.new_facts)
         else:
@@ -466,7 +418,7 @@ def _module(change: FunctionChange) -> str:
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
     else:
         language = change.language
-        parts += _changes(_other_imports(removed, language), _other_imports(added, language), "imports", None)
+        parts += _changes(_imported(removed, language), _imported(added, language), "imports", None)
         if change.old_facts is not None or change.new_facts is not None:
             parts += module_assignments(change.old_facts, change.new_facts)
     if _only_comments(change):
@@ -493,9 +445,6 @@ def _changes(before: list[str], after: list[str], what: str, both: str | None) -
 # ------------------------------------------------------------------------------------------------ hunks
 
 
-_DEFINES = re.compile(
-    r"\b(?:def|class|function|func|fn|struct|enum|trait|interface|module)\s+([A-Za-z_$][\w$]*)"
-)
 _CALL = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*\(")
 _STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
 _NOT_CALLS = frozenset(
@@ -510,8 +459,8 @@ _NOT_CALLS = frozenset(
 def _code(line: str, language: str) -> str:
     """The line without string literals and trailing comments."""
     text = _STRING.sub('""', line)
-    markers = _COMMENT.get(language, ())
-    for marker in markers:
+    found = language_named(language)
+    for marker in found.lexer.comments.markers if found is not None else ():
         if marker in ("#", "//"):
             text = text.split(marker, 1)[0]
     return text
@@ -519,15 +468,17 @@ def _code(line: str, language: str) -> str:
 
 def hunk_names(lines: Iterable[str], language: str) -> tuple[list[str], list[str]]:
     """(names defined, names called) in code lines of a language whose comment syntax is known."""
-    if language not in _COMMENT:
+    found = language_named(language)
+    if found is None:
         return [], []
+    defines = re.compile(r"\b(?:" + "|".join(found.words.defines) + r")\s+([A-Za-z_$][\w$]*)")
     defined: list[str] = []
     called: list[str] = []
     for line in lines:
         code = _code(line, language)
         if code.lstrip().startswith(("*", "/*")):
             continue
-        names = _DEFINES.findall(code)
+        names = defines.findall(code)
         defined += names
         called += [name for name in _CALL.findall(code) if name not in _NOT_CALLS and name not in names]
     return defined, called

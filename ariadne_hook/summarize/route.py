@@ -4,27 +4,20 @@ No request for: changes that only touch comments, blank lines, whitespace or imp
 entries of files no function parser reads (docs, changelogs, YAML, requirements: unless `llm_non_code`),
 and entries with nothing to show (a pure rename or mode change). They get the offline summary.
 
-Priority under the deadline and the entry budget: non-test source first, then tests; within each, the
-largest changes first. The report's order is not affected (path, then line).
+Priority under the deadline and the entry budget: non-test source first, then tests (the one classifier,
+``languages.is_test_path``); within each, the largest changes first. The report's order is not affected
+(path, then line).
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
-
-from ariadne_hook.locate.languages import PARSERS
+from ariadne_hook.languages import has_parser, is_test_path
 from ariadne_hook.models import FunctionChange
 
 TRIVIAL = "only comments, whitespace or imports changed: no LLM call"
 NON_CODE = "not code (no function parser for this file type): no LLM call"
 NOTHING = "no content change to summarize: no LLM call"
 BUDGET = "budget"
-
-_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "e2e", "testdata"})
-_TEST_FILE = re.compile(
-    r"^(?:test_.*|.*_test|.*_tests|.*\.test|.*\.spec|.*_spec|.*Tests?|conftest)\.[A-Za-z0-9+]+$"
-)
 
 
 def offline_reason(change: FunctionChange, llm_non_code: bool) -> str | None:
@@ -33,14 +26,9 @@ def offline_reason(change: FunctionChange, llm_non_code: bool) -> str | None:
         return TRIVIAL
     if not change.diff.strip():
         return NOTHING
-    if change.language not in PARSERS and not llm_non_code:
+    if not has_parser(change.language) and not llm_non_code:
         return NON_CODE
     return None
-
-
-def is_test(path: str) -> bool:
-    parts = path.split("/")
-    return bool(_TEST_DIRS.intersection(parts[:-1])) or bool(_TEST_FILE.match(posixpath.basename(path)))
 
 
 def changed_lines(change: FunctionChange) -> int:
@@ -49,7 +37,7 @@ def changed_lines(change: FunctionChange) -> int:
 
 def tier(change: FunctionChange) -> int:
     """0: source code, 1: tests."""
-    return 1 if is_test(change.path) else 0
+    return 1 if is_test_path(change.path) else 0
 
 
 def priority(change: FunctionChange) -> tuple[int, int]:

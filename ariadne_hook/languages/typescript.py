@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Entry, parse_with, scan_with, text
-from ariadne_hook.locate.treesitter.javascript import JavaScript
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Language, ReferenceRules, Words
+from ariadne_hook.languages.grammar import Entry, loaders, text
+from ariadne_hook.languages.javascript import IMPORTS, LEXER, JavaScript, is_public
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -53,21 +53,28 @@ TS_SPEC = TypeScript()
 TSX_SPEC = Tsx()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions of one TypeScript file; raises ParseError on a syntax error."""
-    return parse_with(TS_SPEC, source)
+WORDS = Words(defines=("function", "class", "interface", "enum"))
 
 
-def parse_tsx(source: str) -> list[FunctionSpan]:
-    """Functions of one TSX file; raises ParseError on a syntax error."""
-    return parse_with(TSX_SPEC, source)
+def typescript(name: str, spec: TypeScript, extensions: tuple[str, ...], tests: tuple[str, ...]) -> Language:
+    """TypeScript and TSX: JavaScript's imports, lexer and public API, their own grammar."""
+    parser, scanner, sites = loaders(spec)
+    return Language(
+        name=name,
+        extensions=extensions,
+        filenames=(),
+        parser=parser,
+        scanner=scanner,
+        lexer=LEXER,
+        imports=IMPORTS,
+        references=ReferenceRules(sites, "javascript"),
+        words=WORDS,
+        is_public=is_public,
+        test_files=tests,
+    )
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(TS_SPEC, source)
-
-
-def scan_tsx(source: str) -> Scan:
-    """``parse_tsx`` with the facts computed on demand."""
-    return scan_with(TSX_SPEC, source)
+LANGUAGES = (
+    typescript("typescript", TS_SPEC, (".ts", ".mts", ".cts"), ("*.test.ts", "*.spec.ts")),
+    typescript("tsx", TSX_SPEC, (".tsx",), ("*.test.tsx", "*.spec.tsx")),
+)
