@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ariadne_hook.models import FunctionChange
 
 # language name -> its module (ariadne_hook/languages/<module>.py, attribute LANGUAGE or LANGUAGES)
-MODULES = ("python", "javascript", "typescript", "go", "rust", "java", "c", "cpp", "ruby")
+MODULES = ("python", "javascript", "typescript", "go", "rust", "java", "kotlin", "c", "cpp", "ruby")
 
 Sites = Callable[[str, Collection[str], Iterable[int]], "FileSites | None"]
 
