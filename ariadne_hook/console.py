@@ -188,7 +188,13 @@ def result_line(report: Report, destination: str) -> str:
     stats = report.stats
     files = len({s.change.path for s in report.summaries})
     parts = [f"{stats.summarized} summarized"]
-    for count, word in ((stats.cached, "cached"), (stats.fallback, "fallback"), (stats.skipped, "skipped")):
+    counts = (
+        (stats.cached, "cached"),
+        (stats.rejected, "rejected"),  # answers that were no summary: offline text instead
+        (stats.fallback - stats.rejected, "fallback"),  # each entry counted once
+        (stats.skipped, "skipped"),
+    )
+    for count, word in counts:
         if count:
             parts.append(f"{count} {word}")
     if stats.requests:

@@ -12,6 +12,8 @@ ADDED, MODIFIED, DELETED, RENAMED, COPIED = "added", "modified", "deleted", "ren
 
 # Summary.status
 SUMMARIZED, CACHED, FALLBACK, SKIPPED = "summarized", "cached", "fallback", "skipped"
+# the start of Summary.reason of a fallback whose model answer was no summary ("rejected: echoes an id")
+REJECTED = "rejected: "
 # the reason given (or that starts the reason) for what the run's deadline left undone
 DEADLINE = "deadline"
 
@@ -179,6 +181,7 @@ class Stats:
     fallback: int = 0
     skipped: int = 0
     requests: int = 0
+    rejected: int = 0  # of the fallbacks: the model answered, but not with a summary ("rejected: ...")
     seconds: float = 0.0
     prompt_tokens: int = 0  # as the API reports them (0 offline)
     completion_tokens: int = 0

@@ -331,6 +331,8 @@ def _slow(ctx: Context, report: Report) -> str | None:
 def _stats(
     summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
 ) -> Stats:
+    from ariadne_hook.summarize.answers import is_rejection
+
     def count(status: str) -> int:
         return sum(1 for s in summaries if s.status == status)
 
@@ -341,6 +343,7 @@ def _stats(
         fallback=count(FALLBACK),
         skipped=count(SKIPPED),
         requests=requests,
+        rejected=sum(1 for s in summaries if s.status == FALLBACK and is_rejection(s.reason)),
         seconds=seconds,
         prompt_tokens=tokens[0],
         completion_tokens=tokens[1],

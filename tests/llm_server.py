@@ -16,6 +16,11 @@ Faults, per request, by name:
   "trickle"                     200 headers at once, then the body one byte every `trickle_interval` s,
                                 forever (until the server stops or the client goes away)
   "trickle_headers"             the status line and headers themselves one byte at a time, forever
+Garbled answers, as small and busy models write them (200, well-formed; a packed answer stays valid JSON,
+each id's text garbled): "echo" (the answer is an id: f1 answers "f2", the last id "f1"), "short"
+("Updated."), "hash" ("#"), "code" (a fenced code block), "repeat" (the answer, twice), "same" (one text for
+every function), and "length" (the answer cut in the
+middle, finish_reason "length"; a packed answer's JSON cut too).
 A request gets a fault from `plan(index, prompt)` when given and not None, else from a marker
 `llm-fault:<name>` inside its prompt, else `fault`. `admit=N` answers 429 (with `admit_retry_after` when set)
 to any request beyond N in flight. Everything is recorded: bodies, Authorization headers, counts, the
@@ -204,14 +209,15 @@ class LLMServer:
         return self.fault or ""
 
     # economy: structured answers and generation time (helpers at the end of the file) -----------------
-    def reply(self, body: Any) -> str:
-        """The answer text for a body: one answer, or a JSON object of answers by id for a structured body."""
+    def reply(self, body: Any, fault: str = "") -> str:
+        """The answer text for a body: one answer, or a JSON object of answers by id for a structured body
+        (garbled as `fault` says)."""
         prompt = user_prompt(body)
         ids = structured_ids(body)
         if ids is None and sections(prompt) and format_type(body) in (None, "json_object"):
             ids = list(sections(prompt))  # a packed prompt asks for JSON: a model that follows it
         if ids is None:
-            return self.answer(prompt)
+            return garbled(fault, self.answer(prompt), "f1", ["f1"])
         with self._lock:
             # exact shares, spread evenly (not random): of every 1/share answers or ids, one is spoiled
             prose = _every(self.structured_served, self.nonjson)
@@ -219,10 +225,11 @@ class LLMServer:
             kept = [i for k, i in enumerate(ids, self.ids_served) if not _every(k, self.drop_ids)]
             self.ids_served += len(ids)
         parts = sections(prompt)
-        answers = {i: self.answer(parts.get(i, "")) for i in kept}
+        answers = {i: garbled(fault, self.answer(parts.get(i, "")), i, ids) for i in kept}
         if prose:
             return "Here is what changed. " + " ".join(answers.values())
-        return json.dumps(answers)
+        text = json.dumps(answers)
+        return text[: len(text) // 2] if fault == "length" else text
 
     def generate(self, text: str) -> None:
         """Wait as long as generating `text` would take (first token, then per token of ~4 chars)."""
@@ -324,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif refusal := _refusal(owner, body):
             self._json(400, refusal)
         else:
-            text = owner.reply(body)
+            text = owner.reply(body, fault)
             owner.generate(text)
             self._json(200, _completion(body, text, fault))
 
@@ -420,6 +427,28 @@ def default_answer(prompt: str) -> str:
     return f"## Summary\n- This change updates **{name}**."
 
 
+GARBLES = ("echo", "short", "hash", "code", "repeat", "same", "length")
+
+
+def garbled(fault: str, text: str, ident: str, ids: list[str]) -> str:
+    """`text` (the answer for `ident`, one of `ids`) as a model that garbles it writes it."""
+    if fault == "echo":
+        return ids[(ids.index(ident) + 1) % len(ids)] if len(ids) > 1 else ident
+    if fault == "short":
+        return "Updated."
+    if fault == "hash":
+        return "#"
+    if fault == "code":
+        return "```python\ndef f(x):\n    return x + 1\n```"
+    if fault == "repeat":
+        return f"{text} {text}"
+    if fault == "same":
+        return "This function was updated to handle the new case."
+    if fault == "length":
+        return text[: max(1, len(text) // 2)].rstrip()
+    return text
+
+
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": "error", "code": code, "param": None}}
 
@@ -432,7 +461,7 @@ def _completion(body: Any, text: str, fault: str) -> dict[str, Any]:
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": "" if fault == "empty_content" else text},
-                "finish_reason": "content_filter" if fault == "content_filter" else "stop",
+                "finish_reason": {"content_filter": "content_filter", "length": "length"}.get(fault, "stop"),
             }
         )
     return {

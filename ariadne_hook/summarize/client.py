@@ -19,6 +19,10 @@ and the retries (`retries`; a 429 spends none while the concurrency can still be
 backoff of at most 8 s or a Retry-After of at most 30 s (a server asking for longer gets no retry). So the
 pool's workers always end by themselves, and are joined. `batch_generate_summaries` never raises for an
 item's failure (nor for an SDK or engine error): that item is "N/A" and a warning is logged.
+
+Answers are judged as the pipeline's are (`answers.judge`: cut at max_tokens, code, a loop, too short...):
+one that is no summary is asked again once with more room and a line saying why (`answers.reask`); a second
+is the item's failure, "rejected: <why>".
 """
 
 from __future__ import annotations
@@ -26,14 +30,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from types import TracebackType
 from typing import Any
 
 from ariadne_hook.config import load_all
+from ariadne_hook.summarize import answers
 from ariadne_hook.summarize.pack import ANSWER_CHARS
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
-from ariadne_hook.summarize.prompt import SYSTEM_PROMPT, clean_answer, code_prompt
-from ariadne_hook.summarize.provider import Ask, Provider, ProviderError, Requester, open_provider
+from ariadne_hook.summarize.prompt import SYSTEM_PROMPT, code_prompt
+from ariadne_hook.summarize.provider import Answer, Ask, Provider, ProviderError, Requester, open_provider
 from ariadne_hook.summarize.ratelimit import AdaptiveLimiter
 from ariadne_hook.summarize.redact import scrub
 
@@ -117,17 +123,25 @@ class LLMClient:
         secrets = self._secrets()
         budget = self.settings.max_prompt_chars - len(SYSTEM_PROMPT) - ANSWER_CHARS  # as a packed request
 
+        def complete(ask: Ask, timeout: float) -> Answer:
+            return provider.complete(ask, timeout=timeout)
+
         def one(item: Mapping[str, Any]) -> str:
             code, context = item.get("code") if isinstance(item, Mapping) else None, None
             if isinstance(item, Mapping) and isinstance(item.get("context"), str):
                 context = item["context"]
             if not isinstance(code, str):
                 raise ProviderError("item has no 'code' string")
-            ask = Ask(SYSTEM_PROMPT, code_prompt(code, context, budget, secrets).text, ANSWER_TOKENS)
-            text = clean_answer(requester.send(lambda t: provider.complete(ask, timeout=t)).text)
-            if not text:
-                raise ProviderError("empty answer")
-            return text
+            first = Ask(SYSTEM_PROMPT, code_prompt(code, context, budget, secrets).text, ANSWER_TOKENS)
+            ask, problem = first, answers.EMPTY
+            for _ in range(2):  # an answer that is no summary is asked again once, with more room and why
+                answer = requester.send(partial(complete, ask))
+                judged = answers.judge(answer.text, cut=answer.cut, prompt=first.user)
+                if judged.ok:
+                    return judged.text
+                problem = judged.problem or answers.EMPTY
+                ask = answers.reask(first, problem)
+            raise ProviderError(answers.rejected(problem))
 
         try:
             outcomes = map_bounded(one, items, workers, limiter=AdaptiveLimiter(workers, self.retries))

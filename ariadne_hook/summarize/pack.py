@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM, clean_answer
-from ariadne_hook.summarize.provider import Ask
+from ariadne_hook.summarize.answers import CUT, EMPTY, clean_answer, reask
+from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM
+from ariadne_hook.summarize.provider import Answer, Ask
 
 TOKENS_PER_SUMMARY = 160  # MAX_ANSWER_CHARS (600) is ~150 tokens; plus the id and JSON punctuation
 TOKENS_BASE = 40
@@ -32,7 +33,8 @@ TOKENS_BASE = 40
 ANSWER_CHARS = 180
 
 # why a unit of a packed answer is asked again alone
-MISSING, EMPTY, INVALID, NOT_JSON = "missing from answer", "empty answer", "invalid answer", "not JSON"
+MISSING, INVALID, NOT_JSON = "missing from answer", "invalid answer", "not JSON"
+LACKS = (MISSING, INVALID, NOT_JSON)  # the answer lacked the unit: asked again without a line saying why
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Unit:
 class Request:
     units: tuple[Unit, ...]
     structured: bool  # several units, the answer a JSON object by id; False: one unit, plain answer
+    retry: str | None = None  # asked again after an answer that was no summary (why): `answers.reask`
 
     @property
     def ids(self) -> list[str]:
@@ -122,14 +125,39 @@ def max_tokens(units: int) -> int:
 
 def ask(request: Request) -> Ask:
     """What a request asks the provider: the instruction, the units, room for the answers, and for a packed
-    request the ids its answer must hold."""
+    request the ids its answer must hold; a unit asked again after an answer that was no summary gets more
+    room and a line saying why (`answers.reask`)."""
     system = PACK_SYSTEM if request.structured else UNIT_SYSTEM
     ids = tuple(request.ids) if request.structured else ()
-    return Ask(system, user_text(request), max_tokens(len(request.units)), ids)
+    first = Ask(system, user_text(request), max_tokens(len(request.units)), ids)
+    return reask(first, request.retry) if request.retry else first
+
+
+@dataclass(frozen=True)
+class Part:
+    """One unit's part of an answer, for `answers.judge`."""
+
+    unit: Unit
+    text: str  # as the model wrote it ("" when the answer lacks it)
+    cut: bool  # the server cut this text at max_tokens
+    lack: str | None  # why the answer holds nothing usable for the unit (`split_answer`), else None
+
+
+def parts(request: Request, answer: Answer) -> list[Part]:
+    """Each unit's part of `answer`. A packed answer cut at max_tokens lacks what it lacks for want of room
+    (`answers.CUT`); a JSON string in it that parsed is whole. A plain answer is its one unit's text."""
+    if not request.structured:
+        return [Part(request.units[0], answer.text, answer.cut, None)]
+    texts, lacks = split_answer(answer.text, request.ids)
+    if answer.cut:
+        lacks = dict.fromkeys(lacks, CUT)
+    pairs = zip(request.ids, request.units, strict=True)
+    return [Part(unit, texts.get(ident, ""), False, lacks.get(ident)) for ident, unit in pairs]
 
 
 def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """A packed answer read by id: (id -> cleaned summary, id -> why it is unusable).
+    """A packed answer read by id: (id -> the answer as written, id -> why it is unusable); the caller judges
+    each text (`answers.judge`).
 
     Not JSON, or not an object: every id is unusable (an object inside a code fence or after a sentence,
     as models without strict mode write it, is read). An id given twice is unusable (which one is meant
@@ -146,10 +174,10 @@ def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict
             bad[ident] = MISSING
         elif not isinstance(value, str) or ident in twice:
             bad[ident] = INVALID
-        elif not (text := clean_answer(value)):
+        elif not clean_answer(value):
             bad[ident] = EMPTY
         else:
-            texts[ident] = text
+            texts[ident] = value
     return texts, bad
 
 

@@ -1,4 +1,4 @@
-"""The text sent for each function (a "unit"), within a character budget; answers cleaned to plain sentences.
+"""The text sent for each function (a "unit"), within a character budget (answers are read by `answers.py`).
 
 A unit is a header (file, change, kind, name) and the function's view (`view.function_view`): everything is
 redacted first (`redact.redact`), then trimmed: a view that does not fit falls back to the diff excerpt
@@ -9,7 +9,6 @@ never depends on the packing, so the cache is keyed per function.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,7 +31,6 @@ PACK_SYSTEM = (
     "For a code reviewer: for each [id], say in 1 to 3 plain sentences what the change does to that "
     "function. Answer JSON: id to text." + _RULES
 )
-MAX_ANSWER_CHARS = 600
 TRIMMED = "prompt trimmed to budget"
 _MARKER = "[... {n} lines trimmed ...]"
 
@@ -108,27 +106,3 @@ def _fit(lines: list[str], room: int) -> list[str]:
             break
         out.append(line)
     return out
-
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^\s*#{1,6}\s")
-_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•]\s+|\d+[.)]\s+|>\s*)")
-_EMPHASIS = re.compile(r"(\*\*|__|`)")
-_LABEL = re.compile(r"^(?:summary|answer)\s*:\s*", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-
-
-def clean_answer(raw: str) -> str:
-    """Plain sentences: no fences, headings, bullets or emphasis; at most MAX_ANSWER_CHARS."""
-    kept = [line for line in raw.splitlines() if not _FENCE.match(line)]
-    prose = [line for line in kept if not _HEADING.match(line)]
-    lines = [_LEAD.sub("", line) for line in (prose if any(p.strip() for p in prose) else kept)]
-    text = " ".join(line.strip() for line in lines if line.strip())
-    text = _LABEL.sub("", _EMPHASIS.sub("", text)).strip()
-    text = re.sub(r"\s+", " ", text)
-    if len(text) <= MAX_ANSWER_CHARS:
-        return text
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, MAX_ANSWER_CHARS)]
-    if ends and ends[-1] >= MAX_ANSWER_CHARS // 3:
-        return text[: ends[-1]]
-    return text[: MAX_ANSWER_CHARS - 1].rstrip() + "…"

@@ -56,6 +56,12 @@ class Answer:
     completion_tokens: int = 0
     finish_reason: str | None = None
 
+    @property
+    def cut(self) -> bool:
+        """The server stopped it at the token limit (``finish_reason: "length"``): whatever it says is only a
+        beginning. Read for every kind of request (packed, alone, walkthrough, subject, `LLMClient`)."""
+        return self.finish_reason == "length"
+
 
 class Provider(Protocol):
     """A summarizing backend, bound to one endpoint and one model. Cheap to build: nothing is imported or

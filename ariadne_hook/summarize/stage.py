@@ -10,11 +10,14 @@ the cache answers what it can, per unit; at most `max_llm_entries` of the rest a
 others fall back with reason "budget"), packed into about `max_workers` requests (`pack.py`) that go through
 the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage,
 to the provider (`provider.open_provider`, or the one the caller passes to share what it learns about the
-endpoint with the requests after this stage). A unit a packed answer leaves out (or gives empty, invalid, or
-not as JSON) is asked again alone, once. A packed request the endpoint's context cannot hold is split in
-two; a single function too big for it falls back. Every failure becomes the offline summary with status
-"fallback" and a short reason. Ctrl-C returns what is done, the rest as fallback "interrupted", and sets
-`interrupted`.
+endpoint with the requests after this stage). Every answer, and every cached text, is judged
+(`answers.judge`, `answers.Ledger`). A unit whose answer is no summary, or that a packed answer leaves out
+(or gives invalid or not as JSON), is asked again alone, once (after an answer that was no summary: with
+more room and a line saying why, `answers.reask`); a second failure keeps the offline summary with reason
+"rejected: <why>" (a plain reason when the answer only lacked it). A packed request the endpoint's context
+cannot hold is split in two; a single function too big for it falls back. Every failure becomes the offline
+summary with status "fallback" and a short reason. Ctrl-C returns what is done, the rest as fallback
+"interrupted", and sets `interrupted`.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ from typing import Any
 from ariadne_hook.config import Settings
 from ariadne_hook.endpoints import is_loopback
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
-from ariadne_hook.summarize import pack, route
+from ariadne_hook.summarize import answers, pack, route
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
 from ariadne_hook.summarize.offline import moved_summaries, offline_summary
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
-from ariadne_hook.summarize.prompt import TRIMMED, build_unit, clean_answer
+from ariadne_hook.summarize.prompt import TRIMMED, build_unit
 from ariadne_hook.summarize.provider import (
     TOO_BIG,
     Answer,
@@ -154,6 +157,7 @@ class _LLMRun:
         self.interrupted = False
         self.split = 0  # packed requests the endpoint's context could not hold
         self.done = 0  # entries settled, for progress
+        self.ledger: answers.Ledger[int] = answers.Ledger(pack.LACKS)  # per unit index
 
     def run(self) -> SummarizeResult:
         cache: SummaryCache | None = None
@@ -239,9 +243,10 @@ class _LLMRun:
 
     def _from_cache(self, unit: pack.Unit, hits: dict[str, str]) -> bool:
         text = hits.get(unit.key)
-        if text is None:
+        if text is None or not answers.judge(text, prompt=unit.text).ok:  # an older version's garble: ask
             return False
         self.out[unit.index] = Summary(self.changes[unit.index], CACHED, text, _trim_reason(unit))
+        self.ledger.accepted[unit.index] = text
         self.done += 1
         return True
 
@@ -286,7 +291,7 @@ class _LLMRun:
             if isinstance(built.error, ProviderError):
                 self.fatal = built.error.reason
             for unit in units:
-                self.out[unit.index] = _fallback(self.changes[unit.index], _reason(built))
+                self.out[unit.index] = _fallback(self.changes[unit.index], outcome_reason(built))
             self.interrupted = self.interrupted or built.not_run == INTERRUPTED
             if self.owned:
                 provider.close()
@@ -354,46 +359,35 @@ class _LLMRun:
     ) -> list[pack.Request]:
         """Record a round's answers; the requests of the next round."""
         again: list[pack.Request] = []
-        alone: list[pack.Unit] = []
+        alone: list[tuple[pack.Unit, str | None]] = []  # (unit, why its answer was no summary)
         for request, outcome in zip(requests, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
                 self._count(outcome.value)
-                alone += self._answered(request, outcome.value, fresh)
+                for part in pack.parts(request, outcome.value):
+                    unit = part.unit
+                    self.ledger.record(unit.index, part.text, cut=part.cut, prompt=unit.text, lack=part.lack)
                 continue
-            reason = _reason(outcome)
+            reason = outcome_reason(outcome)
             if reason == TOO_BIG and request.structured:  # the endpoint's context is smaller: halve it
                 self.split += 1
                 again += pack.halves(request)
             elif request.structured and reason == pack.NOT_JSON:
-                alone += request.units
+                alone += [(u, None) for u in request.units]
             else:
                 for unit in request.units:
                     self.out[unit.index] = _fallback(self.changes[unit.index], reason)
+        units = {u.index: u for r in requests for u in r.units}
+        settled = self.ledger.settle()
+        for index, text in settled.accepted.items():
+            self.out[index] = Summary(self.changes[index], SUMMARIZED, text, _trim_reason(units[index]))
+            fresh.append((units[index].key, text))
+        for index, reason in settled.failed.items():
+            self.out[index] = _fallback(self.changes[index], reason)
+        alone += [(units[i], problem) for i, problem in settled.again.items()]
         self.interrupted = self.interrupted or any(o.not_run == INTERRUPTED for o in outcomes)
-        alone.sort(key=lambda u: route.priority(self.changes[u.index]))
+        alone.sort(key=lambda pair: route.priority(self.changes[pair[0].index]))
         self.done = sum(s is not None for s in self.out)
-        return again + [pack.Request((u,), False) for u in alone]
-
-    def _answered(
-        self, request: pack.Request, answer: Answer, fresh: list[tuple[str, str]]
-    ) -> list[pack.Unit]:
-        """Fill the summaries an answer gives; the units to ask again alone."""
-        if request.structured:
-            texts, bad = pack.split_answer(answer.text, request.ids)
-        else:
-            text = clean_answer(answer.text)
-            texts, bad = ({"f1": text}, {}) if text else ({}, {"f1": pack.EMPTY})
-        retry: list[pack.Unit] = []
-        for ident, unit in zip(request.ids, request.units, strict=True):
-            change = self.changes[unit.index]
-            if ident in texts:
-                self.out[unit.index] = Summary(change, SUMMARIZED, texts[ident], _trim_reason(unit))
-                fresh.append((unit.key, texts[ident]))
-            elif request.structured:
-                retry.append(unit)
-            else:
-                self.out[unit.index] = _fallback(change, bad[ident])
-        return retry
+        return again + [pack.Request((u,), False, problem) for u, problem in alone]
 
     def _count(self, answer: Answer) -> None:
         self.tokens[0] += answer.prompt_tokens
@@ -465,7 +459,8 @@ def _trim_reason(unit: pack.Unit) -> str | None:
     return TRIMMED if unit.trimmed else None
 
 
-def _reason(outcome: Outcome[Any]) -> str:
+def outcome_reason(outcome: Outcome[Any]) -> str:
+    """The one wording of a failed outcome (the stage's and the walkthrough's)."""
     if outcome.not_run is not None:
         return outcome.not_run
     if isinstance(outcome.error, ProviderError):
@@ -491,4 +486,5 @@ def _run_notes(summaries: Sequence[Summary], settings: Settings, fatal: str | No
     stopped = reasons.count(INTERRUPTED)
     if stopped:
         notes.append(f"interrupted: {plural(stopped, 'function')} got offline summaries")
-    return notes
+    refused = answers.rejection_note(reasons)
+    return [*notes, refused] if refused else notes
