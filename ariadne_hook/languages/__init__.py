@@ -74,6 +74,10 @@ class Words:
     decorator: str = "decorator"  # what a decorator is called ("annotation", "attribute")
     decorator_prefix: str = ""  # written before a decorator's text when the parser leaves it out ("@")
     returns: str = "return type"  # what a declared return is called ("return annotation")
+    star_params: bool = False  # parameters written *args, **kwargs, with the / and * markers (Python)
+    line_statements: bool = (
+        False  # a diff line is a statement: assignments and classes read from lines (Python)
+    )
 
 
 @dataclass(frozen=True)

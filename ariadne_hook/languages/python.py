@@ -76,6 +76,8 @@ LANGUAGE = Language(
         defines=("def", "class"),
         decorator_prefix="@",
         returns="return annotation",
+        star_params=True,
+        line_statements=True,
     ),
     is_public=is_public,
     test_files=("test_*.py", "*_test.py", "conftest.py"),

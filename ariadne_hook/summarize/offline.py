@@ -170,7 +170,8 @@ def _words(language: str) -> Words:
 
 
 def format_param(param: Param, language: str) -> str:
-    star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if language == "python" else ""
+    starred = _words(language).star_params
+    star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if starred else ""
     text = star + param.name + (f": {param.annotation}" if param.annotation else "")
     if param.default is not None:
         text += f" = {param.default}" if param.annotation else f"={param.default}"
@@ -181,13 +182,14 @@ def signature(params: Sequence[Param], language: str) -> str:
     """Parameters as a list, with Python's ``/`` and ``*`` markers where they apply."""
     out: list[str] = []
     kinds = [p.kind for p in params]
+    markers = _words(language).star_params
     for index, param in enumerate(params):
         opens_keywords = not {"var_positional", "keyword"} & set(kinds[:index])
-        if language == "python" and param.kind == "keyword" and opens_keywords:
+        if markers and param.kind == "keyword" and opens_keywords:
             out.append("*")
         out.append(format_param(param, language))
         following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if language == "python" and param.kind == "positional_only" and following != "positional_only":
+        if markers and param.kind == "positional_only" and following != "positional_only":
             out.append("/")
     return ", ".join(out)
 
@@ -409,18 +411,15 @@ def _module(change: FunctionChange) -> str:
     where = _where(change.new_lines) or _where(change.old_lines)
     label = "Class-level code" if change.kind == "class" else "Module-level code"
     parts = [f"{label} ({where})."]
-    if change.language == "python":
-        parts += _changes(_imported(removed, "python"), _imported(added, "python"), "imports", both=None)
-        if change.old_facts is not None or change.new_facts is not None:
-            parts += module_assignments(change.old_facts, change.new_facts)
-        else:
-            parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+    language = change.language
+    parts += _changes(_imported(removed, language), _imported(added, language), "imports", both=None)
+    by_lines = _words(language).line_statements
+    if change.old_facts is not None or change.new_facts is not None:
+        parts += module_assignments(change.old_facts, change.new_facts)
+    elif by_lines:
+        parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+    if by_lines:
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
-    else:
-        language = change.language
-        parts += _changes(_imported(removed, language), _imported(added, language), "imports", None)
-        if change.old_facts is not None or change.new_facts is not None:
-            parts += module_assignments(change.old_facts, change.new_facts)
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
     parts.append(_counts(change.diff))
