@@ -332,3 +332,14 @@ def test_the_hook_reviews_a_kotlin_change_offline(repo: Path, monkeypatch: pytes
     review = (repo / "review.md").read_text(encoding="utf-8")
     for name in ("String.shout", "Cart.total", "Cart.Companion.load", "legacy"):
         assert name in review
+
+
+def test_a_kotlin_file_that_does_not_parse_gets_hunk_entries_that_name_what_they_define(repo: Path) -> None:
+    write(repo, "A.kt", "fun ok() = 1\n")
+    commit_all(repo)
+    write(repo, "A.kt", "fun ok() = 1\n\nfun broken(x: Int {\n    return helper(x)\n}\n")
+    stage_all(repo)
+    [entry] = staged_changes(repo)
+    assert entry.kind == "hunk" and entry.note is not None and "syntax error on the new side" in entry.note
+    summary = offline_summary(entry)
+    assert "Defines broken." in summary and "Calls helper." in summary

@@ -33,6 +33,10 @@ FLOW = {
     **dict.fromkeys(("switch_statement", "expression_switch_statement", "type_switch_statement"), "switch"),
     **dict.fromkeys(("switch_expression", "select_statement"), "switch"),
     "match_expression": "match",
+    "when_expression": "switch",  # Kotlin's when; its branches are when_entry
+    "when_entry": "case",
+    "try_expression": "try",
+    "do_while_statement": "while",
     "case": "case",
     "defer_statement": "defer",
     "go_statement": "go",
