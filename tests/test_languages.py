@@ -13,6 +13,7 @@ from ariadne_hook.languages import (
     Language,
     ReferenceRules,
     Words,
+    checked,
     is_test_path,
     language_for,
     missing_parts,
@@ -70,6 +71,9 @@ def _kotlin() -> Language:
 def test_a_language_lacking_a_part_is_rejected(broken: object, missing: list[str]) -> None:
     language = broken(_kotlin())  # type: ignore[operator]
     assert missing_parts(language) == missing
+    with pytest.raises(TypeError, match=f"language 'kotlin' lacks {missing[0]}"):
+        checked(language)  # what the registry does with every module's LANGUAGE
+    assert checked(_kotlin()) is _kotlin()
     assert missing_parts(_kotlin()) == []
     assert missing_parts("kotlin") == ["not a Language"]
 

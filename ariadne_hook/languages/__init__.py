@@ -161,8 +161,17 @@ def registry() -> dict[str, Language]:
     for module_name in MODULES:
         module = importlib.import_module(f"{__name__}.{module_name}")
         for language in getattr(module, "LANGUAGES", None) or (module.LANGUAGE,):
-            found[language.name] = language
+            found[checked(language).name] = language
     return found
+
+
+def checked(language: Language) -> Language:
+    """``language`` when it has every part; a module that left one out fails here, loudly, on first use
+    (never a silently missing lexer or test glob)."""
+    missing = missing_parts(language)
+    if missing:
+        raise TypeError(f"language {getattr(language, 'name', language)!r} lacks {', '.join(missing)}")
+    return language
 
 
 def language_named(name: str) -> Language | None:
