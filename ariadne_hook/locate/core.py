@@ -29,22 +29,32 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from functools import cache
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate.align import line_mapper, paired_ids
 from ariadne_hook.locate.hunks import (
+    Row,
+    excerpt,
     file_entry,
     file_status_change,
     hunk_entries,
-    hunk_header,
+    hunk_rows,
     late_entry,
     text_file_entry,
 )
-from ariadne_hook.locate.languages import ParseError, Scan, gc_paused
+from ariadne_hook.locate.languages import gc_paused
+from ariadne_hook.locate.sides import (
+    LATE,
+    MODULE,
+    MODULE_ID,
+    NO_PARSER,
+    Identity,
+    Side,
+    describe,
+    owners,
+    scan_sides,
+)
 from ariadne_hook.locate.trivial import FileTriviality
 from ariadne_hook.models import (
     ADDED,
@@ -58,43 +68,9 @@ from ariadne_hook.models import (
     Hunk,
 )
 
-MODULE = "<module>"
-CONTEXT = 3
 MODULE_GAP = 3  # module-level changes more than this many unchanged lines apart are separate entries
-Identity = tuple[str, int]  # (qualname, occurrence among the file's spans with that qualname)
-_MODULE_ID: Identity = (MODULE, 0)
 
 
-class Row(NamedTuple):
-    """One body line of a hunk, with the old/new line numbers it has (or, for the side it is not on, the
-    number the next line of that side would have)."""
-
-    hunk: int
-    header: str  # the hunk's git function context; kept on the row that opens the hunk, else ""
-    tag: str  # " ", "-" or "+"
-    old: int
-    new: int
-    text: str
-    tail: tuple[str, ...]  # a "\\ No newline at end of file" line that follows it
-
-
-@dataclass(frozen=True)
-class Side:
-    """One version of a file: its spans sorted by (start, -end), their identities, and its lines."""
-
-    spans: Sequence[FunctionSpan]
-    ids: Sequence[Identity]
-    index: dict[Identity, int]
-    facts: Callable[[int], FunctionFacts]
-    order: Sequence[int]  # position in ``spans`` -> index the scan's ``facts`` expects
-    lines: Sequence[str]
-    module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
-    module_names: Callable[[], frozenset[str]] = frozenset  # every name assigned at module level (once)
-
-
-EMPTY = Side((), (), {}, lambda _: FunctionFacts(), (), ())
-NO_PARSER = "no function parser"  # _sides' answer for a language without one: one entry for the file
-LATE = "deadline"  # _sides' answer when the deadline passed during a parse
 Clock = Callable[[], float]
 
 
@@ -113,13 +89,8 @@ def locate_file(
         with gc_paused():  # both trees are freed (by reference counting) before the collector resumes
             return _locate(change, language, past)
     except Exception as exc:  # a bug or absurd input must not stop the review of the other files
-        note = f"could not map lines to functions ({_describe(exc)}): per-hunk entries"
+        note = f"could not map lines to functions ({describe(exc)}): per-hunk entries"
         return hunk_entries(change, language, note)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list[FunctionChange]:
@@ -128,7 +99,7 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
     added = sorted({r.new for r in rows if r.tag == "+"} | change.added_lines)
     if not removed and not added:
         return [file_entry(change, language, note=_unchanged_note(change))]
-    sides = _sides(change, language, past)
+    sides = scan_sides(change, language, past)
     if sides is NO_PARSER:
         return [text_file_entry(change, language)]
     if sides is LATE:
@@ -153,7 +124,7 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
     # whether it is the file's first module block)
     work: list[tuple[Identity, list[int], list[int], bool]] = []
     for ident, chosen in units.items():
-        if ident == _MODULE_ID:
+        if ident == MODULE_ID:
             blocks = module_blocks(rows, chosen)
             work += [(ident, block, tight, n == 0) for n, (block, tight) in enumerate(blocks)]
         else:
@@ -164,7 +135,7 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
             left = sum(len(item[1]) for item in work[done:])
             entries.append(late_entry(change, language, left, sum(len(item[1]) for item in work)))
             break
-        if ident == _MODULE_ID:
+        if ident == MODULE_ID:
             entry = _block_entry(change, language, rows, chosen, tight, old, new, first=first)
             entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], None))
             continue
@@ -299,95 +270,6 @@ def _unchanged_note(change: FileChange) -> str:
     return "no content changes (mode or metadata only)"
 
 
-def _sides(change: FileChange, language: str, past: Callable[[], bool]) -> tuple[Side, Side] | str:
-    """Both versions scanned, the note of the per-hunk fallback, NO_PARSER, or LATE when the deadline
-    passed during a parse."""
-    try:
-        scanner = scanner_for(language)
-    except Exception as exc:
-        return f"the {language} parser could not be loaded ({_describe(exc)}): per-hunk entries"
-    if scanner is None:
-        return NO_PARSER
-    need_old, need_new = change.status != ADDED, change.status != DELETED
-    if (need_old and change.old_text is None) or (need_new and change.new_text is None):
-        return "file contents unavailable: per-hunk entries"
-    old = _side(scanner, change.old_text, "old", language) if need_old else EMPTY
-    if isinstance(old, str):
-        return old
-    if need_old and past():
-        return LATE
-    new = _side(scanner, change.new_text, "new", language) if need_new else EMPTY
-    if isinstance(new, str):
-        return new
-    if need_new and past():
-        return LATE
-    return old, new
-
-
-def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language: str) -> Side | str:
-    if text is None:
-        return EMPTY
-    try:
-        scan = scanner(text)
-        found = [*scan.spans, *scan.classes]  # a class owns its lines outside its methods
-        order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end))
-    except ParseError as exc:
-        where = f", line {exc.line}" if exc.line is not None else ""
-        detail = str(exc).removeprefix(f"line {exc.line}: ") if exc.line is not None else str(exc)
-        return f"syntax error on the {side} side{where} ({detail}): per-hunk entries"
-    except Exception as exc:
-        return f"the {language} parser failed on the {side} side ({_describe(exc)}): per-hunk entries"
-    spans = [found[i] for i in order]
-    seen: dict[str, int] = defaultdict(int)
-    ids: list[Identity] = []
-    for span in spans:
-        ids.append((span.qualname, seen[span.qualname]))
-        seen[span.qualname] += 1
-    lines = text.split("\n")
-    if lines and lines[0].startswith("\ufeff"):
-        lines[0] = lines[0][1:]
-    index = {ident: i for i, ident in enumerate(ids)}
-    facts_of = scan.module_facts
-    names = cache(lambda: frozenset(facts_of(frozenset()).names)) if facts_of is not None else frozenset
-    return Side(spans, ids, index, scan.facts, order, lines, facts_of, names)
-
-
-def owners(lines: Sequence[int], side: Side) -> list[Identity]:
-    """The identity of the innermost span holding each of the ascending ``lines`` (latest start wins),
-    ``<module>`` for lines in no span. One sweep: O(lines + spans)."""
-    out: list[Identity] = []
-    stack: list[int] = []
-    spans, nxt = side.spans, 0
-    for line in lines:
-        while nxt < len(spans) and spans[nxt].start <= line:
-            stack.append(nxt)
-            nxt += 1
-        while stack and spans[stack[-1]].end < line:
-            stack.pop()
-        out.append(side.ids[stack[-1]] if stack else _MODULE_ID)
-    return out
-
-
-def hunk_rows(hunks: Iterable[Hunk]) -> list[Row]:
-    rows: list[Row] = []
-    for number, hunk in enumerate(hunks):
-        old = hunk.old_start if hunk.old_count else hunk.old_start + 1
-        new = hunk.new_start if hunk.new_count else hunk.new_start + 1
-        header = hunk.header
-        for line in hunk.lines:
-            tag, text = line[:1], line[1:]
-            if tag == "\\":
-                if rows and rows[-1].hunk == number:
-                    rows[-1] = rows[-1]._replace(tail=(*rows[-1].tail, line))
-                continue
-            tag = tag if tag in ("-", "+") else " "
-            rows.append(Row(number, header, tag, old, new, text, ()))
-            header = ""
-            old += tag != "+"
-            new += tag != "-"
-    return rows
-
-
 # -------------------------------------------------------------------------------------------- entries
 
 
@@ -517,40 +399,3 @@ def _within(old: tuple[int, int] | None, new: tuple[int, int] | None) -> Callabl
         return bool((old and old[0] <= row.old <= old[1]) or (new and new[0] <= row.new <= new[1]))
 
     return inside
-
-
-def excerpt(rows: Sequence[Row], chosen: Sequence[int], keep: Callable[[Row], bool]) -> str:
-    """The ``chosen`` changed rows with up to CONTEXT context rows around them (those ``keep`` accepts),
-    as unified-diff hunks with correct headers."""
-    picked = set(chosen)
-    for i in chosen:
-        for step in (-1, 1):
-            j = i + step
-            while abs(j - i) <= CONTEXT and 0 <= j < len(rows) and rows[j].hunk == rows[i].hunk:
-                if rows[j].tag != " " or not keep(rows[j]):
-                    break
-                picked.add(j)
-                j += step
-    out: list[str] = []
-    run: list[int] = []
-    for i in sorted(picked):
-        if run and (i != run[-1] + 1 or rows[i].hunk != rows[run[-1]].hunk):
-            out.extend(_run_text(rows, run))
-            run = []
-        run.append(i)
-    if run:
-        out.extend(_run_text(rows, run))
-    return "\n".join(out)
-
-
-def _run_text(rows: Sequence[Row], run: Sequence[int]) -> list[str]:
-    body = [rows[i] for i in run]
-    old_count = sum(row.tag != "+" for row in body)
-    new_count = sum(row.tag != "-" for row in body)
-    old_start = body[0].old if old_count else body[0].old - 1
-    new_start = body[0].new if new_count else body[0].new - 1
-    lines = [hunk_header(old_start, old_count, new_start, new_count, body[0].header)]
-    for row in body:
-        lines.append(row.tag + row.text)
-        lines.extend(row.tail)
-    return lines
