@@ -64,6 +64,7 @@ class ReferenceRules:
     package_folders: bool = False  # Go: a package is a folder, its files see each other's names
     result_count: bool = False  # Go: how many values a function returns is part of how it is called
     bare_calls: bool = False  # Ruby: a call needs no parentheses, so any line with the name may be one
+    import_suffixes: frozenset[str] = frozenset()  # file extensions an import path may end with ("./m.js")
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,14 @@ class Words:
     decorator_prefix: str = ""  # written before a decorator's text when the parser leaves it out ("@")
     returns: str = "return type"  # what a declared return is called ("return annotation")
     star_params: bool = False  # parameters written *args, **kwargs, with the / and * markers (Python)
-    line_statements: bool = (
-        False  # a diff line is a statement: assignments and classes read from lines (Python)
-    )
+    line_statements: bool = False  # a diff line is a statement: assignments and classes read (Python)
 
 
 @dataclass(frozen=True)
 class Language:
+    """Everything the project knows about one language (see the module docstring); every part is required
+    (``missing_parts``)."""
+
     name: str
     extensions: tuple[str, ...]  # ".kt": lower case; a file's extension is matched as is, then lowered
     filenames: tuple[str, ...]  # well-known file names ("Rakefile"); may be empty when extensions are not

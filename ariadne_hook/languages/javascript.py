@@ -210,6 +210,7 @@ def is_public(change: FunctionChange) -> bool:
 IMPORTS = Imports(
     starts_import, import_lines(r"""^\s*import\b.*?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]""")
 )
+IMPORT_SUFFIXES = frozenset({"js", "mjs", "cjs", "ts", "tsx", "jsx"})  # import "./mod.js" names mod
 LEXER = c_like(SLASH_COMMENTS, (DOUBLE, SINGLE_STRING, BACKTICK), IMPORTS.starts)  # template literals
 WORDS = Words(defines=("function", "class"))
 parser, scanner, sites = loaders(SPEC)
@@ -221,7 +222,7 @@ LANGUAGE = Language(
     scanner=scanner,
     lexer=LEXER,
     imports=IMPORTS,
-    references=ReferenceRules(sites, "javascript"),
+    references=ReferenceRules(sites, "javascript", import_suffixes=IMPORT_SUFFIXES),
     words=WORDS,
     is_public=is_public,
     test_files=("*.test.js", "*.spec.js", "*.test.jsx", "*.spec.jsx", "*.test.mjs", "*.spec.mjs"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ariadne_hook.languages import Language, ReferenceRules, Words
 from ariadne_hook.languages.grammar import Entry, loaders, text
-from ariadne_hook.languages.javascript import IMPORTS, LEXER, JavaScript, is_public
+from ariadne_hook.languages.javascript import IMPORT_SUFFIXES, IMPORTS, LEXER, JavaScript, is_public
 from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def typescript(name: str, spec: TypeScript, extensions: tuple[str, ...], tests: 
         scanner=scanner,
         lexer=LEXER,
         imports=IMPORTS,
-        references=ReferenceRules(sites, "javascript"),
+        references=ReferenceRules(sites, "javascript", import_suffixes=IMPORT_SUFFIXES),
         words=WORDS,
         is_public=is_public,
         test_files=tests,

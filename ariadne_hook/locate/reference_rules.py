@@ -140,7 +140,7 @@ def _imports(target: Target, site: Site) -> bool:
     ``use crate::mod::f``)."""
     if target.kind != "function" or target.owner:
         return False
-    return _module_leaf(site.receiver) in target.modules
+    return _module_leaf(site.receiver, target) in target.modules
 
 
 def _refers(
@@ -204,15 +204,16 @@ def _function_use(
         return site.receiver in target.modules
     module = fs.modules.get(site.receiver)
     if module is not None:
-        return _module_leaf(module) in target.modules
+        return _module_leaf(module, target) in target.modules
     # import pkg.mod ... pkg.mod.f(): the receiver is a part of an imported dotted name
     return site.receiver in target.modules and any(site.receiver in m.split(".") for m in fs.modules.values())
 
 
-def _module_leaf(module: str) -> str:
-    """``pkg.mod`` -> ``mod``; ``../lib/mod.js`` -> ``mod``; ``./lib/index`` -> ``lib``; ``a::b`` -> ``b``."""
+def _module_leaf(module: str, target: Target) -> str:
+    """``pkg.mod`` -> ``mod``; ``../lib/mod.js`` -> ``mod`` (a suffix the target's language writes in import
+    paths); ``./lib/index`` -> ``lib``; ``a::b`` -> ``b``."""
     parts = [p for p in re.split(r"[./:]+", module) if p]
-    if parts and parts[-1] in {"js", "mjs", "cjs", "ts", "tsx", "jsx"}:
+    if parts and parts[-1] in rules(target.language).import_suffixes:
         parts.pop()
     if len(parts) > 1 and parts[-1] == "index":
         parts.pop()
