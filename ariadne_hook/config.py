@@ -91,6 +91,9 @@ class Settings:
     max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
     llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)
     languages: Mapping[str, str] = field(default_factory=dict)  # glob -> language, e.g. "*.mjs": "javascript"
+    # (the user's globs first, then the repository's: which parser reads a file); the user's own globs alone
+    # decide, with the defaults, which files are code that may be sent (summarize/route.py)
+    code_languages: Mapping[str, str] = field(default_factory=dict)
     output: str | None = None  # the user's: a path (relative to the current folder), "-": stdout; None:
     output_name: str | None = None  # the repository's: a file name inside .ariadne/ ("-": stdout); None:
     # review.md (review.json) — publish/files.review_target decides the path from these two, once
@@ -110,10 +113,11 @@ class Settings:
 # How far the repository under review may set an option (see ariadne_hook.trust and docs/SECURITY.md).
 PREFERENCE = "preference"  # taken as written
 LOWER = "lower"  # a limit: taken only when it lowers the value it would replace
-OFF_ONLY = "off-only"  # a switch the repository may only turn off (cache, what goes into a commit message)
+OFF_ONLY = "off-only"  # a switch only the user may turn on (cache, strict, llm-non-code, the commit message)
 OFFLINE_ONLY = "offline-only"  # provider: only "offline"
 ADD_ONLY = "add-only"  # exclusions: added to the defaults, never replacing them
 NAME_ONLY = "name-only"  # output: only a file name inside .ariadne/ (publish/files.review_name)
+PARSER_ONLY = "parser-only"  # languages: which parser reads a file, never whether its content is sent
 ENDPOINT = "endpoint"  # base-url: never gets the user's key unless the user trusts it
 WITH_ENDPOINT = "with-endpoint"  # model, azure-api-version: only with the repository's accepted endpoint
 NEVER = "never"  # api-key, trusted-endpoints: only the user sets them
@@ -171,14 +175,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_llm_entries", "int", "entries sent to the model per run; the rest get offline summaries",
            "ARIADNE_MAX_LLM_ENTRIES", high=100_000, repo=LOWER),
     Option("llm_non_code", "bool", "also send files without a function parser (docs, YAML, requirements)",
-           "ARIADNE_LLM_NON_CODE"),
-    Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }'),
+           "ARIADNE_LLM_NON_CODE", repo=OFF_ONLY),
+    Option("languages", "languages", 'extra file globs per language, e.g. { "*.mjs" = "javascript" }',
+           repo=PARSER_ONLY),
     Option("output", "text", "where to write the review (never in .git/ or over a tracked file); - stdout",
            "ARIADNE_OUTPUT", flag="--output", repo=NAME_ONLY),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
            choices=("markdown", "json")),
     Option("strict", "bool", "exit 1 when any summary fell back or the run failed", "ARIADNE_STRICT",
-           flag="--strict"),
+           flag="--strict", repo=OFF_ONLY),
     Option("verbose", "bool", "the run's notes, every fallback and skip with its reason", "ARIADNE_VERBOSE",
            flag="--verbose"),
     Option("quiet", "bool", "print nothing when all went well (warnings and errors still print)",

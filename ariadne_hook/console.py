@@ -308,11 +308,14 @@ def _hint(reason: str, model: str | None, endpoint: str | None, withheld: str | 
 
 
 def detail_lines(report: Report) -> list[str]:
-    """--verbose: the run's notes, and every entry that fell back or was skipped, with its reason."""
+    """--verbose: the run's notes, and every entry that fell back or was skipped, with its reason (a hunk's
+    name redacted, as in every sink: :mod:`ariadne_hook.render.redacted`)."""
+    from ariadne_hook.render.redacted import entry_name
+
     lines = [f"note: {note}" for note in report.notes]
     for s in report.summaries:
         if s.status in (FALLBACK, SKIPPED):
-            path, name = shown(s.change.path), shown(s.change.qualname)
+            path, name = shown(s.change.path), shown(entry_name(s.change))
             where = path if s.change.qualname == "<file>" else f"{path}: {name}"
             lines.append(f"{s.status}: {where}: {s.reason or 'no reason given'}")
     lines.append(f"{plural(report.stats.requests, 'request')}, {report.stats.seconds:.2f} s")

@@ -37,6 +37,7 @@ from ariadne_hook.models import (
 )
 from ariadne_hook.publish import targets
 from ariadne_hook.publish.files import display_path, write_review
+from ariadne_hook.render.redacted import redacted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -371,7 +372,9 @@ def rendered(report: Report, fmt: str) -> str:
 
 def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
-    proposed commit subject for the prepare-commit-msg mode."""
+    proposed commit subject for the prepare-commit-msg mode. Every sink gets the report redacted, here, once
+    (:mod:`~ariadne_hook.render.redacted`): the file, each target whatever its host renders, the message."""
+    report = redacted(report)
     settings, args, target = ctx.s, ctx.args, ctx.target
     text = rendered(report, settings.format)
     if target is None:

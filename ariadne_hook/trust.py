@@ -2,8 +2,10 @@
 
 The user (flags, environment, action inputs, the user's own config file) is trusted for everything. The
 repository under review (its ``[tool.ariadne]``) is trusted for review preferences only: it may add
-exclusions, lower limits, turn the cache off (and what is added to a commit message), choose offline
-summaries and name its review file inside ``.ariadne/``. It never chooses where the user's key or code goes:
+exclusions, lower limits, turn off what only the user may turn on (the cache, ``strict``, ``llm-non-code``,
+what is added to a commit message), choose offline summaries, name its review file inside ``.ariadne/`` and
+choose which parser reads a file (never whether the file's content is sent: that stays the defaults' and the
+user's ``languages``). It never chooses where the user's key or code goes:
 an endpoint named only by the repository is used when it is this machine (without the key) or when the user
 listed it in ``ARIADNE_TRUSTED_ENDPOINTS`` (with the key); otherwise it is set aside with one warning line.
 
@@ -41,6 +43,8 @@ OUTPUT_IGNORED = f"ignored: a repository can only name a file inside {ARIADNE_DI
 OFF_WHY = {
     "cache": "a repository can only turn the cache off",
     "commit_msg": "only you can choose what is added to your commit messages (a repository can turn it off)",
+    "strict": "only you can let a fallback fail your commit or job (a repository can turn strict off)",
+    "llm_non_code": "only you can send files that are not code to the model (a repository can turn it off)",
 }
 
 
@@ -59,6 +63,8 @@ class _Merge:
     def set(self, name: str, value: Any, layer: str, raw: c.Raw | None = None) -> None:
         if name == "extra_exclude":  # exclusions add up across every source
             value = tuple(self.values.get("extra_exclude", ())) + tuple(value)
+        elif name == "languages" and layer != REPO:  # the user's globs: they also decide what is code
+            self.values["code_languages"] = value
         self.values[name] = value
         self.origin[name] = layer
         if raw is not None:
@@ -97,6 +103,9 @@ class _Merge:
                 self.set(name, value, REPO)
             else:
                 self.warnings.append(f"{shown} ignored: {OFF_WHY.get(name, OFF_WHY['commit_msg'])}")
+        elif rule == c.PARSER_ONLY:  # the repository's globs, tried after the user's, pick parsers only:
+            # what is code that may be sent stays the defaults' and the user's (code_languages)
+            self.set(name, {**current, **{g: v for g, v in value.items() if g not in current}}, REPO)
         elif rule == c.OFFLINE_ONLY:
             if value == "offline":
                 self.set(name, value, REPO)

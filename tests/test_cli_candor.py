@@ -140,12 +140,18 @@ def test_strict_from_the_environment_counts_outside_a_repository(tmp_path: Path,
     assert code == 0
 
 
-def test_strict_from_the_config_counts_on_an_unknown_revision_in_a_hook(repo: Path, capsys: Any) -> None:
-    write(repo, "pyproject.toml", "[tool.ariadne]\nstrict = true\n")
-    code, _, err = run(repo, capsys, "--range", "no-such-rev..HEAD", **HOOK)
+def test_strict_from_the_config_counts_on_an_unknown_revision_in_a_hook(
+    repo: Path, tmp_path: Path, capsys: Any
+) -> None:
+    home = tmp_path / "home"
+    write(home, ".config/ariadne-hook/config.toml", "strict = true\n")  # the user's own config file
+    code, _, err = run(repo, capsys, "--range", "no-such-rev..HEAD", HOME=str(home), **HOOK)
     assert code == 1 and "unknown base revision 'no-such-rev'" in err
     code, _, _ = run(repo, capsys, "--range", "no-such-rev..HEAD", ARIADNE_STRICT="1", **HOOK)
     assert code == 1
+    write(repo, "pyproject.toml", "[tool.ariadne]\nstrict = true\n")  # the repository's: only a warning
+    code, _, err = run(repo, capsys, "--range", "no-such-rev..HEAD", HOME=str(tmp_path), **HOOK)
+    assert code == 0 and "strict = true ignored: only you can" in err
 
 
 # --- 12.3: nonsense by hand is refused, and the previous review stays --------------------------------

@@ -220,3 +220,92 @@ def test_auto_comment_char_rule() -> None:
     assert commit_msg.auto_comment_char("subject\n\n; git comment\n; more\n") == ";"
     assert commit_msg.auto_comment_char("#1 is fixed\nby this\n") == ";"  # no template: git's own rule
     assert commit_msg.auto_comment_char("subject\n") == "#"
+
+
+# --- what is written is inert for git and GitHub, whatever the summaries say ---------------------------
+
+HOSTILE = (
+    "# a heading line",
+    "Signed-off-by: Mallory <mallory@example.com>",
+    "Fixes #1",
+    "Co-authored-by: Mallory <mallory@example.com>",
+    "ariadne-hook: end of summaries",
+    "------------------------ >8 ------------------------",
+)
+REPORT_HOOK = f"""#!{sys.executable}
+import os, sys
+from pathlib import Path
+from ariadne_hook.config import load
+from ariadne_hook.models import FunctionChange, Report, SourceInfo, Stats, Summary
+from ariadne_hook.publish.commit_msg import apply_to_message
+def entry(i, text):
+    change = FunctionChange("app.py", None, f"f{{i}}", "function", "modified", "python", (1, 2), (1, 2),
+                            "a", "b", "@@")
+    return Summary(change, "summarized", text)
+summaries = tuple(entry(i, t) for i, t in enumerate({HOSTILE!r}))
+report = Report(SourceInfo("staged"), "offline", None, summaries, Stats(functions=len(summaries)))
+source = sys.argv[2] if len(sys.argv) > 2 else None
+status = apply_to_message(Path(sys.argv[1]), report, source, load(None, {{}}, os.environ))
+Path(os.environ["HOOK_LOG"]).open("a").write(f"{{source}}: {{status}}\\n")
+"""
+
+
+def with_report_hook(repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "prepare-commit-msg"
+    hook.write_text(REPORT_HOOK, encoding="utf-8")
+
+
+def trailers(message: str, repo: Path) -> str:
+    return git(repo, "interpret-trailers", "--parse", input=message)
+
+
+@pytest.mark.parametrize("comment_char", [None, "-", " ", ";"])
+@pytest.mark.parametrize("sign_off", [False, True])
+def test_body_lines_are_kept_as_written_and_nothing_acts_on_them(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, comment_char: str | None, sign_off: bool
+) -> None:
+    """As body text no line vanishes as a comment (whatever core.commentChar), none is a trailer, the
+    user's own trailers stay the message's trailers, and ``Fixes #1`` closes nothing."""
+    with_report_hook(repo)
+    if comment_char is not None:
+        git(repo, "config", "core.commentChar", comment_char)
+    monkeypatch.setenv("ARIADNE_COMMIT_MSG", "body")
+    git(repo, "commit", "-q", *(["-s"] if sign_off else []))
+    message = last_message(repo)
+    assert hook_log(repo) == ["None: added the summaries to the commit message as body text"]
+    for n in range(len(HOSTILE)):
+        assert f"app.py: f{n} (modified)" in message  # every entry's line, none taken for a comment
+    for text in HOSTILE:
+        assert text.replace("@", "@\u200d").replace("#1", "#\u200d1") in message
+    assert "#1" not in message and "mallory@example.com" not in message
+    own = "Signed-off-by: Test <test@example.invalid>\n" if sign_off else ""
+    assert trailers(message, repo) == own
+    if sign_off:
+        assert message.rstrip("\n").endswith(own.rstrip("\n"))
+
+
+def test_a_comment_string_is_the_one_this_git_uses(repo: Path) -> None:
+    """core.commentString is read by git 2.45 and later only: the prefix is asked of git itself (``git
+    stripspace --comment-lines``), so the block is comments for the git that commits, whatever its version."""
+    with_report_hook(repo)
+    git(repo, "config", "core.commentString", ";")
+    git(repo, "commit", "-q")
+    assert last_message(repo) == "subject from the editor\n\n"
+    prefix = git(repo, "stripspace", "--comment-lines", input="x\n")[: -len(" x\n")]
+    assert f"{prefix} {BEGIN}" in seen(repo)
+
+
+def test_summary_lines_cannot_end_the_comment_block_or_cut_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "COMMIT_EDITMSG"
+    path.write_text("\n# Please enter the commit message\n#\n", encoding="utf-8")
+    text = "\n".join(("2 changed functions in 1 file:", *HOSTILE))
+    apply_to_message(path, text, None, Settings(), cwd=tmp_path)
+    once = path.read_text(encoding="utf-8")
+    assert (
+        "# ariadne-hook: end of summaries\n" in once and once.count("# ariadne-hook: end of summaries\n") == 1
+    )
+    assert "# ------------------------ >8" not in once
+    apply_to_message(path, "other text", None, Settings(), cwd=tmp_path)
+    replaced = path.read_text(encoding="utf-8")
+    assert "other text" in replaced and not any(line in replaced for line in HOSTILE[:4])
+    assert ">8" not in replaced and replaced.count("ariadne-hook: end of summaries") == 1

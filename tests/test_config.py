@@ -106,9 +106,9 @@ def test_in_a_hook_a_bad_value_is_a_problem_line_and_the_value_below_it_is_used(
 
 
 def test_empty_variables_are_unset(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.ariadne]\nstrict = true\ncache = false\n")
-    s = load(tmp_path, {}, {"ARIADNE_STRICT": "", "ARIADNE_CACHE": "", "ARIADNE_DEADLINE": ""})
-    assert s.strict is True and s.cache is False and s.deadline == 30.0
+    (tmp_path / "pyproject.toml").write_text("[tool.ariadne]\nverbose = true\ncache = false\n")
+    s = load(tmp_path, {}, {"ARIADNE_VERBOSE": "", "ARIADNE_CACHE": "", "ARIADNE_DEADLINE": ""})
+    assert s.verbose is True and s.cache is False and s.deadline == 30.0
 
 
 def test_the_readme_configuration_example_is_valid(tmp_path: Path) -> None:

@@ -158,10 +158,16 @@ def test_plain_http_to_another_host_never_carries_the_key(tmp_path: Path) -> Non
         ('api-key = "sk-x"\n', {"api_key": None}, ("api-key",)),
         ('trusted-endpoints = ["https://x.example"]\n', {"trusted_endpoints": ()}, ("trusted-endpoints",)),
         (
-            'extra-exclude = ["gen/*"]\nformat = "json"\nstrict = true\n',
-            {"format": "json", "strict": True},
+            'extra-exclude = ["gen/*"]\nformat = "json"\nverbose = true\nlanguages = { "*.inc" = "c" }\n',
+            {"format": "json", "verbose": True, "languages": {"*.inc": "c"}, "code_languages": {}},
             (),
         ),
+        (
+            "strict = true\nllm-non-code = true\n",
+            {"strict": False, "llm_non_code": False},
+            ("strict", "llm-non-code"),
+        ),
+        ("strict = false\nllm-non-code = false\n", {"strict": False, "llm_non_code": False}, ()),
     ],
 )
 def test_the_repository_sets_preferences_and_only_lowers_limits(

@@ -228,8 +228,9 @@ CONF = (
 def test_a_non_code_file_reaches_the_walkthrough_as_facts_only(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A config file's offline line quotes git's hunk context (here a connection string): the review may
-    show it, the walkthrough request must not carry it. The model hears the file's path, change and counts."""
+    """A config file's offline line quotes git's hunk context (here a connection string): the review shows
+    it redacted, the walkthrough request does not carry it. The model hears the file's path, change and
+    counts."""
     write(repo, "lib.py", LIB)
     write(repo, "app.conf", CONF)
     commit_all(repo, "conf")
@@ -241,7 +242,8 @@ def test_a_non_code_file_reaches_the_walkthrough_as_facts_only(
         walks = [user_prompt(b) for b in server.bodies if is_overview(b)]
         sent = json.dumps(server.bodies)
     conf = next(f for f in data["functions"] if f["path"] == "app.conf")
-    assert CONF_SECRET in conf["summary"]  # the offline line quotes the hunk context, locally
+    assert "Pwd=[REDACTED:" in conf["summary"]  # the offline line quotes the hunk context, redacted
+    assert CONF_SECRET not in conf["summary"]
     assert data["walkthrough"] == WALK and len(walks) == 1
     assert CONF_SECRET not in sent and "Pwd=" not in sent
     assert "- app.conf: <file> (modified file, +1 -1)\n" in walks[0] + "\n"

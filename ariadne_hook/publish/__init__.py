@@ -39,7 +39,8 @@ class Published:
 class Target(Protocol):
     def publish(self, report: Report, review_path: Path | None) -> Published:
         """Render ``report`` for this host and publish it; ``review_path``: the review file, if one was
-        written (a path the tool built and checked). Never raises."""
+        written (a path the tool built and checked). Never raises. ``report`` comes redacted (every text it
+        quotes: :mod:`ariadne_hook.render.redacted`), so whatever a host shows of it is."""
         ...
 
 

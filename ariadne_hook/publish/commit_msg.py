@@ -7,6 +7,17 @@ lines never go into a ``-m``/``-F`` message, because git only strips comments fr
 editor (with ``commit_msg_all``, ``--no-edit`` / ``-C`` commits keep the comment lines: that is the opt-in).
 Running twice gives the same file. Nothing here raises: the result is a one-line status, and the commit is
 never blocked.
+
+What is written is inert for git and for GitHub, whatever the summaries say (the model's or the offline
+summarizer's words, quoting the change). The comment prefix is git's own for the repository: ``git stripspace
+--comment-lines`` says it (``core.commentChar`` / ``core.commentString`` as this git reads them), or it is
+``auto`` (then the one git chose, read from its template lines). As comments, every line starts with that
+prefix, and no line can end the block or read as git's scissors line. As body text, no line starts with the
+prefix (one that would gets a guard character first), none is a trailer (entries start with ``-``, their
+text is indented: continuation lines) and the block goes above the trailers you wrote (``Signed-off-by:``,
+``Co-authored-by:``... as ``git interpret-trailers`` finds them), so they stay the message's trailers; and
+mentions and issue references are broken as in the PR comment (a zero-width joiner after ``@`` / ``#``:
+``Fixes #1`` closes nothing, nobody is pinged when the message becomes a pull request's description).
 """
 
 from __future__ import annotations
@@ -17,7 +28,8 @@ from pathlib import Path
 
 from ariadne_hook.config import Settings
 from ariadne_hook.models import Report, Summary
-from ariadne_hook.render.sanitize import plain_line, shown
+from ariadne_hook.render.redacted import redact_text, redacted
+from ariadne_hook.render.sanitize import break_references, plain_line, shown
 from ariadne_hook.words import plural
 
 BEGIN = "ariadne-hook: function summaries (comment lines: git leaves them out of the message)"
@@ -31,27 +43,36 @@ EMPTY_SOURCES = (None, "")
 SUBJECT_CHARS = 72
 
 
-def git_message_config(cwd: Path) -> tuple[str, str]:
-    """(core.commentChar / core.commentString, commit.cleanup) of the repository at ``cwd``; git's
-    defaults ("#", "default") when unset or unreadable."""
+def _git(cwd: Path, *args: str, stdin: str = "") -> str:
+    """git's output for ``args`` in ``cwd``; "" when git fails or cannot run."""
     try:
         proc = subprocess.run(
-            ["git", "config", "--get-regexp", r"^(core\.comment(char|string)|commit\.cleanup)$"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, check=False, timeout=10
         )
     except (OSError, subprocess.SubprocessError):
-        return "#", "default"
+        return ""
+    return proc.stdout if proc.returncode == 0 else ""
+
+
+def git_message_config(cwd: Path) -> tuple[str, str]:
+    """(the comment prefix git uses in the repository at ``cwd``, or ``"auto"``; commit.cleanup). The prefix
+    is what ``git stripspace --comment-lines`` writes: ``core.commentChar`` or ``core.commentString`` as this
+    git reads them (git before 2.45 ignores commentString). git's defaults ("#", "default") when
+    unreadable."""
     comment, cleanup = "#", "default"
-    for line in proc.stdout.splitlines():
+    settings = _git(cwd, "config", "--get-regexp", r"^(core\.comment(char|string)|commit\.cleanup)$")
+    auto = False
+    for line in settings.splitlines():
         key, _, value = line.partition(" ")
         if key.startswith("core.comment") and value:
-            comment = value
+            auto = value == "auto"  # the last one wins, as in git
         elif key == "commit.cleanup" and value:
             cleanup = value.lower()
+    if auto:
+        return "auto", cleanup
+    commented = _git(cwd, "stripspace", "--comment-lines", stdin="x\n")
+    if commented.endswith(" x\n") and len(commented) > len(" x\n"):
+        comment = commented[: -len(" x\n")]
     return comment, cleanup
 
 
@@ -78,7 +99,9 @@ def _entry(summary: Summary) -> list[str]:
 
 
 def message_text(report: Report) -> str:
-    """The summaries as plain text for a commit message: one entry per function, wrapped at 72 columns."""
+    """The summaries as plain text for a commit message: one entry per function, wrapped at 72 columns; every
+    text the report quotes redacted (:mod:`ariadne_hook.render.redacted`)."""
+    report = redacted(report)
     files = len({s.change.path for s in report.summaries})
     lines = [f"{plural(len(report.summaries), 'changed function')} in {plural(files, 'file')}:"]
     for summary in report.summaries:
@@ -124,9 +147,34 @@ def with_subject(message: str, subject: str, cc: str) -> str:
 
 
 def _as_comments(summaries_text: str, cc: str) -> list[str]:
-    lines = summaries_text.strip("\n").splitlines()
+    """Each line a comment; one that reads as our block's first or last line or as git's scissors line is
+    indented, so that it can neither end the block nor cut the message."""
+    lines = [
+        "  " + line if line in (BEGIN, END, SCISSORS) else line
+        for line in summaries_text.strip("\n").splitlines()
+    ]
     body = [f"{cc} {line}".rstrip() if line.strip() else cc for line in lines]
     return [f"{cc} {BEGIN}", cc, *body, f"{cc} {END}"]
+
+
+def inert_body(summaries_text: str, cc: str) -> str:
+    """The summaries as body lines git keeps as written and GitHub does not act on: references and mentions
+    broken (:func:`~ariadne_hook.render.sanitize.break_references`), and a guard character before a line
+    that would start with the comment prefix ``cc``."""
+    guard = ">" if cc.startswith(".") else "."
+    lines = [break_references(line) for line in summaries_text.strip("\n").split("\n")]
+    return "\n".join(guard + line if line.startswith(cc) else line for line in lines)
+
+
+def _trailers_start(written: list[str], cwd: Path | None) -> int | None:
+    """Where the trailers the user wrote begin (the first line of the last paragraph, when git's
+    ``interpret-trailers`` finds trailers there); None when there are none."""
+    if cwd is None or not _git(cwd, "interpret-trailers", "--parse", stdin="\n".join(written) + "\n").strip():
+        return None
+    start = len(written)
+    while start > 0 and written[start - 1].strip():
+        start -= 1
+    return start if start > 0 else None
 
 
 def _without_block(lines: list[str], cc: str) -> tuple[list[str], int | None]:
@@ -153,16 +201,20 @@ def with_comment_block(message: str, summaries_text: str, cc: str, cleanup: str)
     )
 
 
-def with_body(message: str, summaries_text: str, cc: str) -> str:
-    """The message with the summaries as body text after what the user wrote, above git's comment lines."""
-    body = summaries_text.strip("\n")
+def with_body(message: str, summaries_text: str, cc: str, cwd: Path | None = None) -> str:
+    """The message with the summaries as body text (:func:`inert_body`) after what the user wrote, above the
+    trailers the user wrote (git in ``cwd`` finds them) and git's comment lines."""
+    body = inert_body(summaries_text, cc)
     if body in message:
         return message
     lines = message.split("\n")
     first_comment = next((i for i, line in enumerate(lines) if line.startswith(cc)), len(lines))
-    written = "\n".join(lines[:first_comment]).rstrip("\n")
+    written = "\n".join(lines[:first_comment]).rstrip("\n").split("\n")
     rest = "\n".join(lines[first_comment:])
-    return f"{written}\n\n{body}\n" + (f"\n{rest}" if rest else "")
+    at = _trailers_start(written, cwd)
+    trailers = "" if at is None else "\n" + "\n".join(written[at:]) + "\n"
+    above = "\n".join(written if at is None else written[:at]).rstrip("\n")
+    return f"{above}\n\n{body}\n{trailers}" + (f"\n{rest}" if rest else "")
 
 
 def apply_to_message(
@@ -185,10 +237,11 @@ def apply_to_message(
     reason = skip_reason(source, settings)
     if reason is not None:
         return f"commit message left alone: {reason}"
-    summaries_text = message_text(summaries) if isinstance(summaries, Report) else summaries
+    summaries_text = message_text(summaries) if isinstance(summaries, Report) else redact_text(summaries)
     if not summaries_text.strip() or (isinstance(summaries, Report) and not summaries.summaries):
         return "commit message left alone: no summaries"
-    comment, cleanup = git_message_config(cwd or Path.cwd())
+    cwd = cwd or Path.cwd()
+    comment, cleanup = git_message_config(cwd)
     if settings.commit_msg == "comment" and cleanup in ("verbatim", "whitespace"):
         return f"commit message left alone: commit.cleanup={cleanup} would keep comment lines"
     try:
@@ -196,11 +249,11 @@ def apply_to_message(
     except (OSError, UnicodeDecodeError) as exc:
         return f"cannot read the commit message file: {exc}"
     cc = auto_comment_char(message) if comment == "auto" else comment
-    line = clean_subject(subject or "", cc)
+    line = clean_subject(redact_text(subject or ""), cc)
     proposed = bool(line) and source in EMPTY_SOURCES and not user_wrote(message, cc)
     updated = with_subject(message, line, cc) if proposed else message
     if settings.commit_msg == "body":
-        updated = with_body(updated, summaries_text, cc)
+        updated = with_body(updated, summaries_text, cc, cwd)
     else:
         updated = with_comment_block(updated, summaries_text, cc, cleanup)
     if updated == message:

@@ -12,9 +12,11 @@ a function parser: all its hunks in one entry, ``<file>``) or ``hunk`` (a code f
 with ``rejected: ``); they are counted in ``stats.fallback`` too.
 Text goes in as is, made safe for a terminal: the model's summaries and the tool's reasons and notes through
 :func:`~ariadne_hook.render.sanitize.clean` (controls, ANSI sequences, invisible and bidi characters removed;
-newlines kept). Repository identifiers (``path``, ``old_path``, ``qualname``) keep their exact value, so a
-consumer can open the file; in the JSON text every unsafe character of any string is written as a ``\\u``
-escape, so the file itself shows nothing hidden when printed (and a path that was not UTF-8 can be written).
+newlines kept), after the report's redaction (:mod:`ariadne_hook.render.redacted`: summaries, the walkthrough,
+the references' lines and a hunk entry's name, which quotes git's hunk context). Repository identifiers
+(``path``, ``old_path``, ``qualname``) keep their exact value, so a consumer can open the file; in the JSON
+text every unsafe character of any string is written as a ``\\u`` escape, so the file itself shows nothing
+hidden when printed (and a path that was not UTF-8 can be written).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from ariadne_hook.counts import kind_counts
 from ariadne_hook.models import References, Report, Summary
+from ariadne_hook.render.redacted import redacted
 from ariadne_hook.render.sanitize import clean, map_unsafe
 from ariadne_hook.summarize.offline_overview import overview_lines
 
@@ -116,5 +119,6 @@ def _json_escape(char: str) -> str:
 
 
 def render_json(report: Report) -> str:
-    text = json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+    """The report as JSON text, every text it quotes redacted first (:mod:`ariadne_hook.render.redacted`)."""
+    text = json.dumps(report_dict(redacted(report)), indent=2, ensure_ascii=False)
     return map_unsafe(text, _json_escape) + "\n"

@@ -18,9 +18,11 @@ destinations (:data:`GITHUB`, :data:`LOCAL`) that differ only in how text is wri
   HTML block of its own) nor run markup in a previewer (no raw HTML, no link or image with a hidden
   destination); inline emphasis stays as the model wrote it.
 
-In both, repository identifiers (paths, old paths, qualnames, hunk headers, the model name) go into code
-spans, which render literally and that no backtick or newline can break out of, with every invisible or
-control character shown as an escape (:func:`~ariadne_hook.render.sanitize.shown`).
+In both, every text the report quotes from the change (summaries, the walkthrough, hunk names) is redacted
+first (:func:`~ariadne_hook.render.redacted.redacted`), and repository identifiers (paths, old paths,
+qualnames, hunk headers, the model name) go into code spans, which render literally and that no backtick or
+newline can break out of, with every invisible or control character shown as an escape
+(:func:`~ariadne_hook.render.sanitize.shown`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from itertools import groupby
 
 from ariadne_hook.counts import describe, kind_counts
 from ariadne_hook.models import CACHED, FALLBACK, REJECTED, SKIPPED, SUMMARIZED, Report, Summary
+from ariadne_hook.render.redacted import redacted
 from ariadne_hook.render.sanitize import (
     break_comments,
     neutralize,
@@ -220,7 +223,9 @@ def _not_code(summary: Summary) -> bool:
 
 
 def render_markdown(report: Report, to: Destination = GITHUB) -> str:
-    """The review for ``to``: :data:`GITHUB` (PR comment, job summary) or :data:`LOCAL` (file, stdout)."""
+    """The review for ``to``: :data:`GITHUB` (PR comment, job summary) or :data:`LOCAL` (file, stdout); every
+    text the report quotes redacted first (:mod:`ariadne_hook.render.redacted`)."""
+    report = redacted(report)
     parts = ["\n".join(header_lines(report, to))]
     if not report.summaries:
         parts.append("No changed functions to review.")

@@ -154,17 +154,24 @@ def _escape_chars(text: str, chars: str) -> str:
     return "".join(out)
 
 
+def break_references(text: str) -> str:
+    """@mentions, ``#123`` / ``owner/repo#123`` / ``GH-123`` references and issue, pull-request, discussion
+    and commit URLs with a zero-width joiner after the sigil (or inside ``://``): nobody is pinged, no issue
+    is cross-referenced or closed (``Fixes #1``) by GitHub or GitLab, and the text reads the same. For text
+    that GitHub reads: the PR comment, the job summary, a commit message's body."""
+    text = _MENTION.sub("@" + ZWJ, text)
+    text = _REFERENCE.sub("#" + ZWJ, text)
+    text = _GH_REFERENCE.sub(lambda m: m.group() + ZWJ, text)
+    return _REF_URL.sub(lambda m: m.group() + ZWJ, text)
+
+
 def _plain(text: str, defuse: Defuse | None = None) -> str:
     """Neutralize a stretch of text outside code spans (``defuse``: a host's own rules, applied first)."""
     if defuse is not None:
         text = defuse(text)
     text = _SAFE_ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
-    text = _MENTION.sub("@" + ZWJ, text)
-    text = _REFERENCE.sub("#" + ZWJ, text)
-    text = _GH_REFERENCE.sub(lambda m: m.group() + ZWJ, text)
-    text = _REF_URL.sub(lambda m: m.group() + ZWJ, text)
-    return _escape_chars(text, "[|")
+    return _escape_chars(break_references(text), "[|")
 
 
 def break_comments(span: str) -> str:

@@ -242,12 +242,16 @@ def _pieces(text: str) -> Iterator[str]:
 def _redact_piece(piece: str) -> str:
     piece = _joined(piece)
     lower = _lower(piece)
+    present = {k for k in _RULE_KEYWORDS if k in (lower if k.islower() else piece)}  # each looked for once
     for rule in LINE_RULES:
         if rule.anchored:
             piece = _sub_at_keywords(rule, piece)
-        elif not rule.keywords or any(k in (lower if k.islower() else piece) for k in rule.keywords):
+        elif not rule.keywords or not present.isdisjoint(rule.keywords):
             piece = rule.pattern.sub(partial(_replace, rule), piece)
     return piece
+
+
+_RULE_KEYWORDS = tuple(sorted({k for rule in LINE_RULES if not rule.anchored for k in rule.keywords}))
 
 
 # a string literal (no escapes, one line), and what may join two of them into one value: nothing, spaces,

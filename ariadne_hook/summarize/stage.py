@@ -194,7 +194,9 @@ class _LLMRun:
                 self.out[i] = _skipped(change)
             elif i in moved:
                 self.out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
-            elif reason := route.offline_reason(change, self.settings.llm_non_code):
+            elif reason := route.offline_reason(
+                change, self.settings.llm_non_code, self.settings.code_languages
+            ):
                 self.out[i] = Summary(change, SUMMARIZED, _offline_text(change), reason)
             else:
                 wanted.append(i)
