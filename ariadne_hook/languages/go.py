@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, import_lines
 from ariadne_hook.languages.grammar import Ctx, Entry, Spec, head, loaders, text
+from ariadne_hook.locate.refsites import quoted
 from ariadne_hook.locate.trivial import BACKTICK, DOUBLE, SINGLE_CHAR, SLASH_COMMENTS, c_like, starts
 from ariadne_hook.models import Param
 
@@ -26,6 +27,16 @@ def receiver_type(method: Node) -> str:
     while node is not None and node.type in {"pointer_type", "generic_type", "parenthesized_type"}:
         node = node.child_by_field_name("type") or (node.named_children[0] if node.named_children else None)
     return text(node)
+
+
+def import_specs(node: Node) -> list[Node]:
+    specs: list[Node] = []
+    for child in node.named_children:
+        if child.type == "import_spec":
+            specs.append(child)
+        elif child.type == "import_spec_list":
+            specs.extend(c for c in child.named_children if c.type == "import_spec")
+    return specs
 
 
 class Go(Spec):
@@ -49,6 +60,21 @@ class Go(Spec):
         if definition.type == "method_declaration" and definition.child_by_field_name("receiver") is not None:
             return receiver_type(definition)
         return None
+
+    def modules(self, root: Node) -> dict[str, str]:
+        """``import "x/y/store"`` binds ``store``; ``import s "x/y/store"`` binds ``s``."""
+        found: dict[str, str] = {}
+        for node in (n for n in root.named_children if n.type == "import_declaration"):
+            for spec in import_specs(node):
+                path = quoted(spec.child_by_field_name("path"))
+                alias = spec.child_by_field_name("name")
+                found[text(alias) if alias is not None else path.rsplit("/", 1)[-1]] = path
+        return found
+
+    def package(self, root: Node) -> str:
+        for node in (n for n in root.named_children if n.type == "package_clause"):
+            return next((text(c) for c in node.named_children if c.type == "package_identifier"), "")
+        return ""
 
     def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
         """``type Server struct {...}`` (any type declaration) is ``Server``; the span starts at ``type``

@@ -120,6 +120,14 @@ class Spec:
         receiver); None: the enclosing class-like node tells."""
         return None
 
+    def modules(self, root: Node) -> dict[str, str]:
+        """Names bound to whole modules by the file's top-level imports (name -> module path)."""
+        return {}
+
+    def package(self, root: Node) -> str:
+        """The package a file declares, where the grammar says (Go)."""
+        return ""
+
     def reference(self, leaf: Node, name: str, line: int) -> Site | None | bool:
         """What the occurrence ``leaf`` of ``name`` is, when this grammar classifies its own occurrences (a
         ``Site``, or None: no use of the name); False: the shared tables of ``refsites.py`` decide."""

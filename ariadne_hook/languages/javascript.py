@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, declaration, import_lines
 from ariadne_hook.languages.grammar import Ctx, Entry, Spec, loaders, text
+from ariadne_hook.locate.refsites import quoted, required_module
 from ariadne_hook.locate.trivial import BACKTICK, DOUBLE, SINGLE_STRING, SLASH_COMMENTS, c_like
 from ariadne_hook.models import Param
 
@@ -143,6 +144,28 @@ class JavaScript(Spec):
         if parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
             return ".".join(dotted(parent.child_by_field_name("left")))
         return ""
+
+    def modules(self, root: Node) -> dict[str, str]:
+        """``import m from "./m"``, ``import * as m from "./m"``, ``const m = require("./m")``."""
+        found: dict[str, str] = {}
+        for node in root.named_children:
+            if node.type == "import_statement":
+                source = quoted(node.child_by_field_name("source"))
+                for clause in (c for c in node.named_children if c.type == "import_clause"):
+                    for part in clause.named_children:
+                        if part.type == "identifier":
+                            found[text(part)] = source
+                        elif part.type == "namespace_import":
+                            found.update(
+                                (text(c), source) for c in part.named_children if c.type == "identifier"
+                            )
+            elif node.type in {"lexical_declaration", "variable_declaration"}:
+                for declarator in (c for c in node.named_children if c.type == "variable_declarator"):
+                    name = declarator.child_by_field_name("name")
+                    source = required_module(declarator.child_by_field_name("value"))
+                    if source and name is not None and name.type == "identifier":
+                        found[text(name)] = source
+        return found
 
     # ------------------------------------------------------------------------------------ facts
 

@@ -167,7 +167,7 @@ def treesitter_sites(spec: Spec, text: str, names: Collection[str], lines: Itera
             site = _classify(spec, root.descendant_for_byte_range(start, end), match.group(), line)
             if site is not None:
                 out.append(site)
-    return FileSites(tuple(out), _modules(root), _package(root))
+    return FileSites(tuple(out), spec.modules(root), spec.package(root))
 
 
 def node_text(node: Node | None) -> str:
@@ -369,7 +369,7 @@ def _import_source(node: Node) -> str:
     current: Node | None = node
     while current is not None and current.type != "import_statement":
         current = current.parent
-    return _string(current.child_by_field_name("source")) if current is not None else ""
+    return quoted(current.child_by_field_name("source")) if current is not None else ""
 
 
 def _require_source(pattern_child: Node) -> str:
@@ -378,10 +378,11 @@ def _require_source(pattern_child: Node) -> str:
     declarator = pattern.parent if pattern is not None else None
     if declarator is None or declarator.type != "variable_declarator":
         return ""
-    return _required(declarator.child_by_field_name("value"))
+    return required_module(declarator.child_by_field_name("value"))
 
 
-def _required(value: Node | None) -> str:
+def required_module(value: Node | None) -> str:
+    """``require("./m")`` -> ``./m``; "" for any other value."""
     if (
         value is None
         or value.type != "call_expression"
@@ -390,53 +391,9 @@ def _required(value: Node | None) -> str:
         return ""
     arguments = value.child_by_field_name("arguments")
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    return _string(first)
+    return quoted(first)
 
 
-def _string(node: Node | None) -> str:
+def quoted(node: Node | None) -> str:
+    """A string literal's text without its quotes."""
     return node_text(node).strip("\"'`") if node is not None else ""
-
-
-def _modules(root: Node) -> dict[str, str]:
-    """Names bound to whole modules by the file's top-level imports (JS/TS/TSX and Go)."""
-    found: dict[str, str] = {}
-    for node in root.named_children:
-        if node.type == "import_statement":
-            source = _string(node.child_by_field_name("source"))
-            for clause in (c for c in node.named_children if c.type == "import_clause"):
-                for part in clause.named_children:
-                    if part.type == "identifier":
-                        found[node_text(part)] = source
-                    elif part.type == "namespace_import":
-                        found.update(
-                            (node_text(c), source) for c in part.named_children if c.type == "identifier"
-                        )
-        elif node.type in {"lexical_declaration", "variable_declaration"}:
-            for declarator in (c for c in node.named_children if c.type == "variable_declarator"):
-                name = declarator.child_by_field_name("name")
-                source = _required(declarator.child_by_field_name("value"))
-                if source and name is not None and name.type == "identifier":
-                    found[node_text(name)] = source
-        elif node.type == "import_declaration":  # Go (Java's has no import specs)
-            for spec in _go_import_specs(node):
-                path = _string(spec.child_by_field_name("path"))
-                alias = spec.child_by_field_name("name")
-                found[node_text(alias) if alias is not None else path.rsplit("/", 1)[-1]] = path
-    return found
-
-
-def _go_import_specs(node: Node) -> list[Node]:
-    specs: list[Node] = []
-    for child in node.named_children:
-        if child.type == "import_spec":
-            specs.append(child)
-        elif child.type == "import_spec_list":
-            specs.extend(c for c in child.named_children if c.type == "import_spec")
-    return specs
-
-
-def _package(root: Node) -> str:
-    for node in root.named_children:
-        if node.type == "package_clause":
-            return next((node_text(c) for c in node.named_children if c.type == "package_identifier"), "")
-    return ""
