@@ -187,6 +187,15 @@ def _by_suffix() -> tuple[dict[str, str], dict[str, str]]:
     return extensions, filenames
 
 
+NO_WORDS = Words(defines=())  # a language without a module: its summaries use the general words
+
+
+def words_of(name: str) -> Words:
+    """The offline words of the language ``name`` (the general ones when it has no module)."""
+    found = language_named(name)
+    return NO_WORDS if found is None else found.words
+
+
 def language_for(path: str, overrides: Mapping[str, str]) -> str:
     """The language of ``path``: the first override glob that matches the path or its file name, else the
     extension (or a well-known file name), else ``"text"``."""

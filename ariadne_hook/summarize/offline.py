@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
-from ariadne_hook.languages import Words, language_named
+from ariadne_hook.languages import language_named, words_of
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts, Param
 from ariadne_hook.summarize.fact_changes import (
@@ -160,17 +160,12 @@ def _returns(facts: FunctionFacts) -> str:
 
 
 def _decorator(text: str, language: str) -> str:
-    prefix = _words(language).decorator_prefix
+    prefix = words_of(language).decorator_prefix
     return f"{prefix}{text}" if prefix and not text.startswith(prefix) else text
 
 
-def _words(language: str) -> Words:
-    found = language_named(language)
-    return Words(()) if found is None else found.words
-
-
 def format_param(param: Param, language: str) -> str:
-    starred = _words(language).star_params
+    starred = words_of(language).star_params
     star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if starred else ""
     text = star + param.name + (f": {param.annotation}" if param.annotation else "")
     if param.default is not None:
@@ -182,7 +177,7 @@ def signature(params: Sequence[Param], language: str) -> str:
     """Parameters as a list, with Python's ``/`` and ``*`` markers where they apply."""
     out: list[str] = []
     kinds = [p.kind for p in params]
-    markers = _words(language).star_params
+    markers = words_of(language).star_params
     for index, param in enumerate(params):
         opens_keywords = not {"var_positional", "keyword"} & set(kinds[:index])
         if markers and param.kind == "keyword" and opens_keywords:
@@ -290,7 +285,7 @@ def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> 
 
 def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
     clauses = _param_changes(old.params, new.params, language)
-    returns = _words(language).returns
+    returns = words_of(language).returns
     if old.returns != new.returns:
         if old.returns and new.returns:
             clauses.append(f"{returns} {old.returns} {ARROW} {new.returns}")
@@ -298,7 +293,7 @@ def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) ->
             clauses.append(f"{returns} {new.returns} added")
         else:
             clauses.append(f"{returns} {old.returns} removed")
-    word = _words(language).decorator
+    word = words_of(language).decorator
     clauses += [f"{word} {_decorator(d, language)} added" for d in new_items(old.decorators, new.decorators)]
     clauses += [
         f"{word} {_decorator(d, language)} removed" for d in new_items(new.decorators, old.decorators)
@@ -413,7 +408,7 @@ def _module(change: FunctionChange) -> str:
     parts = [f"{label} ({where})."]
     language = change.language
     parts += _changes(_imported(removed, language), _imported(added, language), "imports", both=None)
-    by_lines = _words(language).line_statements
+    by_lines = words_of(language).line_statements
     if change.old_facts is not None or change.new_facts is not None:
         parts += module_assignments(change.old_facts, change.new_facts)
     elif by_lines:
