@@ -83,6 +83,9 @@ class Param:
     kind: str = "positional"  # positional | keyword | var_positional | var_keyword | positional_only
 
 
+Block = tuple[str, str, str, str, bool]  # see FunctionFacts.blocks
+
+
 @dataclass(frozen=True)
 class FunctionFacts:
     """What a language parser learns of one function; feeds the offline summarizer."""
@@ -97,10 +100,15 @@ class FunctionFacts:
     body_hash: str = ""  # hash of the body text with the name removed (detects pure moves/renames)
     # what the body does, for the offline summary (in source order, repeats kept, nested entries excluded)
     flow: tuple[str, ...] = ()  # control-flow statements: "if", "for", "while", "try", "return", "defer"...
-    conditions: tuple[str, ...] = ()  # the condition texts of if / elif / while / ternaries, one line each
+    # (keyword, head, first statement of its body, first statement of its else, whether its body ends by
+    # leaving: return / raise / break / continue) of each if / elif / while / for / with / switch / match /
+    # assert / ternary, texts on one line each ("" where there is none)
+    blocks: tuple[Block, ...] = ()
     literals: tuple[tuple[str, str], ...] = ()  # (name it is bound or passed to, or ""; literal text)
     assigned: tuple[str, ...] = ()  # names (and attributes) assigned in the body, once each
     names: tuple[str, ...] = ()  # names and dotted names read (callees and assigned targets aside), once each
+    docstring: str = ""  # the function's docstring (Python), one line
+    cases: tuple[str, ...] = ()  # the rows of a test's table of cases, and its t.Run("name") subtests
 
 
 @dataclass(frozen=True)

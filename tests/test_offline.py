@@ -92,7 +92,7 @@ def test_removed_function() -> None:
 
 def test_signature_calls_raises_and_counts() -> None:
     assert summaries(OLD, NEW)["fetch"] == (
-        "Adds `if not response.ok`; now raises TimeoutError. Signature: path renamed to filename "
+        "Adds `if not response.ok` (then `raise TimeoutError(url)`). Signature: path renamed to filename "
         "(same position); added parameter timeout=10; removed parameter retries=3; return annotation int "
         "added; decorator @cache added. Calls added: requests.get; calls removed: urllib.request.urlopen; "
         "now sets response; now reads response.ok, response.status. +6 \u22122 lines."
@@ -117,7 +117,7 @@ def test_async_and_return_count_changes() -> None:
     text = summaries(
         "def f(x):\n    return x\n", "async def f(x):\n    if x:\n        return 1\n    return 2\n"
     )["f"]
-    assert text == "Adds `if x`, `return`. Signature: now async. +4 \u22122 lines."
+    assert text == "Adds `if x` (then `return 1`). Signature: now async. +4 \u22122 lines."
 
 
 def test_small_edit_without_fact_changes_quotes_the_lines() -> None:
@@ -135,7 +135,9 @@ def test_small_edit_without_fact_changes_quotes_the_lines() -> None:
 
 
 def test_only_comments() -> None:
-    assert summaries(OLD, NEW)["keep"] == ("Only comments or blank lines changed. +2 \u22121 lines.")
+    assert summaries(OLD, NEW)["keep"] == (
+        "Only comments or blank lines changed: `# note` \u2192 `# a better note`. +2 \u22121 lines."
+    )
 
 
 def test_body_unchanged_and_moved() -> None:

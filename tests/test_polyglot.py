@@ -660,7 +660,7 @@ def test_typescript_facts() -> None:
 
 def test_go_rust_ruby_raises_and_calls_skip_nested_entries() -> None:
     go = span("go", 'package p\nfunc f() error {\n\tpanic(errors.New("x"))\n\treturn nil\n}\n', "f").facts
-    assert (go.raises, go.returns_count) == (("errors.New",), 1)
+    assert (go.raises, go.returns_count) == (('panic(errors.New("x"))',), 1)
     rust = span("rust", 'async fn f(x: u8) -> u8 {\n fn g() { h() }\n panic!("no"); return x\n}\n', "f").facts
     assert (rust.calls, rust.raises, rust.is_async, rust.returns_count) == ((), ("panic!",), True, 1)
     assert [(p.name, p.annotation) for p in rust.params] == [("x", "u8")]

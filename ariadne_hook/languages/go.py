@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, import_lines
-from ariadne_hook.languages.grammar import Ctx, Entry, Spec, head, loaders, text
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, loaders, text
 from ariadne_hook.locate.refsites import quoted
 from ariadne_hook.locate.trivial import BACKTICK, DOUBLE, SINGLE_CHAR, SLASH_COMMENTS, c_like, starts
 from ariadne_hook.models import Param
@@ -114,7 +114,10 @@ class Go(Spec):
             return None
         arguments = node.child_by_field_name("arguments")
         values = arguments.named_children if arguments is not None else []
-        return head(values[0]) if values else "panic"
+        if not values:
+            return "panic()"
+        value = " ".join(text(values[0]).split())
+        return f"panic({value if len(value) <= 60 else value[:59] + chr(0x2026)})"
 
 
 SPEC = Go()

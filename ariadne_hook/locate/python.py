@@ -23,7 +23,8 @@ from dataclasses import replace
 from functools import cache
 
 from ariadne_hook.locate.languages import ParseError, Scan, gc_paused, holding
-from ariadne_hook.locate.python_body import one_line, read_body
+from ariadne_hook.locate.python_body import read_body
+from ariadne_hook.locate.snippets import clip
 from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -145,7 +146,7 @@ def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
 
 def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
     """What ``node`` declares and does; ``lines`` is the source split as ast splits it."""
-    body = read_body(node.body, _own_nodes(node), dotted, lambda expr: _text(expr, lines))  # type: ignore[arg-type]
+    body = read_body(node.body, _own_nodes(node), dotted, lambda expr: _text(expr, lines), lines)  # type: ignore[arg-type]
     return FunctionFacts(
         params=_params(node.args, lines),
         returns=_text(node.returns, lines) if node.returns is not None else None,
@@ -156,11 +157,26 @@ def function_facts(node: FunctionNode, lines: list[str]) -> FunctionFacts:
         is_async=isinstance(node, ast.AsyncFunctionDef),
         body_hash=body_hash(node, lines),
         flow=_ordered(body.flow),
-        conditions=_ordered(body.conditions),
+        blocks=tuple(block for *_, block in sorted(body.blocks)),
         literals=tuple((name, value) for *_, name, value in sorted(body.literals)),
         assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
         names=tuple(dict.fromkeys(body.names)),
+        docstring=body.docstring,
+        cases=_parametrized(node.decorator_list, lines),
     )
+
+
+def _parametrized(decorators: list[ast.expr], lines: list[str]) -> tuple[str, ...]:
+    """The rows of ``@pytest.mark.parametrize(names, [rows])`` decorators, one line each."""
+    rows: list[str] = []
+    for decorator in decorators:
+        if not isinstance(decorator, ast.Call) or not (dotted(decorator.func) or "").endswith("parametrize"):
+            continue
+        values = decorator.args[1] if len(decorator.args) > 1 else None
+        values = next((k.value for k in decorator.keywords if k.arg == "argvalues"), values)
+        if isinstance(values, ast.List | ast.Tuple):
+            rows.extend(clip(_text(value, lines)) for value in values.elts)
+    return tuple(rows)
 
 
 def _ordered(found: list[tuple[int, int, str]]) -> tuple[str, ...]:
@@ -183,12 +199,23 @@ def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
             _push_children(child, stack)
 
 
+# fields that never hold a node (names, flags, the ``ctx`` markers: Load/Store/Del, never a call, raise or
+# return); a node class's other fields are listed once (``_CHILD_FIELDS``)
+_SCALAR_FIELDS = frozenset(
+    ("ctx", "id", "attr", "name", "arg", "module", "level", "kind", "conversion", "simple", "is_async")
+    + ("type_comment",)
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _push_children(node: ast.AST, stack: list[ast.AST]) -> None:
-    """``stack.extend(ast.iter_child_nodes(node))`` minus the ``ctx`` markers (Load/Store/Del: one per
-    name, never a call, raise or return), without its two generator layers: the facts' hot loop."""
-    for name in node._fields:
-        if name == "ctx":
-            continue
+    """``stack.extend(ast.iter_child_nodes(node))`` minus what cannot be a node (``ctx`` markers, names),
+    without its two generator layers: the facts' hot loop."""
+    try:
+        fields = _CHILD_FIELDS[node.__class__]
+    except KeyError:
+        fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in _SCALAR_FIELDS)
+    for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
             if value and isinstance(value[0], ast.AST) and None not in value:
@@ -312,7 +339,7 @@ def module_facts(
             assigned.extend(names)
             value = getattr(node, "value", None)
             if len(names) == 1 and isinstance(value, ast.Constant | ast.JoinedStr | ast.UnaryOp):
-                literals.append((names[0], one_line(_text(value, lines()))))
+                literals.append((names[0], clip(_text(value, lines()))))
         return FunctionFacts(assigned=tuple(assigned), literals=tuple(literals), names=names_here)
 
     return facts

@@ -1,18 +1,22 @@
 """What a Python function body does, in one pass over its own nodes: the calls, raises and returns of
-``FunctionFacts`` plus control flow, conditions, literals, assigned names and names read.
+``FunctionFacts`` plus control flow, its blocks (``if``, loops, ``with``, ``assert``... with their heads and
+the first statement they run), literals, assigned names, names read and the docstring.
 
 Callees are call expressions (``f``, ``self.save``, ``f().g``); a lambda or a nested def is never a call.
 A literal is a number, string, bytes or boolean constant (an f-string as a whole), with the name it is
 bound to when it is the value of an assignment, a keyword argument, a dict entry with a string key or a
 comparison with a name; docstrings are not literals. ``names`` are the names and attribute chains read,
-callees aside.
+callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+from ariadne_hook.locate.snippets import DOCSTRING_TEXT, STATEMENT_TEXT, clip, one_line
+from ariadne_hook.models import Block
 
 _FLOW: dict[type, str] = {
     ast.If: "if",
@@ -30,9 +34,18 @@ _FLOW: dict[type, str] = {
 }
 if hasattr(ast, "TryStar"):
     _FLOW[ast.TryStar] = "try"
-_TESTED = (ast.If, ast.While, ast.IfExp, ast.Assert)
+_BLOCKS = (
+    ast.If,
+    ast.While,
+    ast.IfExp,
+    ast.Assert,
+    ast.For,
+    ast.AsyncFor,
+    ast.With,
+    ast.AsyncWith,
+    ast.Match,
+)
 _LITERAL_TYPES = (str, bytes, int, float, complex)
-MAX_TEXT = 200  # condition and literal texts are cut here (the summary shortens them further)
 
 
 Located = list[tuple[int, int, str]]  # (line, column, text): sorted into source order at the end
@@ -44,14 +57,11 @@ class Body:
     raises: Located = field(default_factory=list)
     returns: int = 0
     flow: Located = field(default_factory=list)
-    conditions: Located = field(default_factory=list)
+    blocks: list[tuple[int, int, Block]] = field(default_factory=list)
     literals: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, col, bound name, text)
     assigned: list[str] = field(default_factory=list)  # in walk order (the summary sorts what it shows)
     names: list[str] = field(default_factory=list)
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())[:MAX_TEXT]
+    docstring: str = ""
 
 
 Dotted = Callable[[ast.AST], "str | None"]
@@ -61,26 +71,34 @@ Text = Callable[[ast.AST], str]
 _LITERALS = (ast.Constant, ast.JoinedStr, ast.UnaryOp)
 _BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast.Compare)
 # the node classes that say something; every other node (most of a body) is passed over at once
-_TESTED_KINDS = frozenset(_TESTED)
-_WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_TESTED))
+_BLOCK_KINDS = frozenset(_BLOCKS)
+_STATEMENT_KINDS = frozenset((*_FLOW, *_BLOCKS))  # the node classes with a flow word or a block
+_WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_BLOCKS))
 
 
-def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text) -> Body:
-    """The facts of the nodes of one function (``nodes``: a parent always before its children)."""
+def read_body(
+    body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, text: Text, lines: Sequence[str]
+) -> Body:
+    """The facts of the nodes of one function (``nodes``: a parent always before its children; ``lines``:
+    the source lines, as ast splits them)."""
     out = Body()
     skip: set[int] = set()  # callee chains, f-string parts, docstrings, raised constructor calls
     bound: dict[int, str] = {}  # id(value node) -> the name it is bound to
     first = body[0] if body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         skip.add(id(first.value))
+        if isinstance(first.value.value, str):
+            out.docstring = clip(first.value.value, DOCSTRING_TEXT)
+    elifs: set[int] = set()  # the If nodes written as ``elif``
     names, assigned, load = out.names, out.assigned, ast.Load
     for node in nodes:
         kind = node.__class__
         if kind not in _WANTED or id(node) in skip:  # most nodes of a body say nothing: passed at once
             continue
-        if kind is ast.Name:  # the most frequent node: handled inline
+        if kind is ast.Name:  # the most frequent node: handled inline (no flow word, no block)
             (names if node.ctx.__class__ is load else assigned).append(node.id)  # type: ignore[attr-defined]
-        elif isinstance(node, ast.Attribute):
+            continue
+        if isinstance(node, ast.Attribute):
             name = dotted(node)
             if name is not None and "(" not in name:
                 _name(node, name, out)
@@ -99,13 +117,90 @@ def read_body(body: list[ast.stmt], nodes: Iterable[ast.AST], dotted: Dotted, te
             if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
                 declared = node.annotation if node.value is not None else node  # declaration sets nothing
                 skip.update(id(part) for part in ast.walk(declared))
+        if kind not in _STATEMENT_KINDS:  # names, calls, literals, bindings: no flow word, no block
+            continue
         word = _FLOW.get(kind)
         if word is not None:
             out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
             out.returns += word == "return"
-        if kind in _TESTED_KINDS and isinstance(node, _TESTED):
-            out.conditions.append((node.lineno, node.col_offset, one_line(text(node.test))))
+        if kind in _BLOCK_KINDS and isinstance(node, _BLOCKS):
+            block = _block(node, text, lines, id(node) in elifs)
+            out.blocks.append((node.lineno, node.col_offset, block))
+            if isinstance(node, ast.If) and node.orelse:
+                if _is_elif(node):
+                    elifs.add(id(node.orelse[0]))
+                else:
+                    out.flow.append((node.orelse[0].lineno, -1, "else"))
     return out
+
+
+def _is_elif(node: ast.If) -> bool:
+    """True when the else branch of ``node`` is an ``elif`` (a lone If at the same column)."""
+    orelse = node.orelse
+    return len(orelse) == 1 and isinstance(orelse[0], ast.If) and orelse[0].col_offset == node.col_offset
+
+
+def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Block:
+    """(keyword, head, first statement of the body, first statement of the else, whether the body ends by
+    leaving) of a block node."""
+    if isinstance(node, ast.If):
+        orelse = "" if not node.orelse or _is_elif(node) else statement(node.orelse[0], lines)
+        then, leaves = statement(node.body[0], lines), isinstance(node.body[-1], _LEAVING)
+        return ("elif" if elif_ else "if", one_line(text(node.test)), then, orelse, leaves)
+    if isinstance(node, ast.While):
+        return ("while", one_line(text(node.test)), statement(node.body[0], lines), "", False)
+    if isinstance(node, ast.For | ast.AsyncFor):
+        head = _header(node, lines) or f"{text(node.target)} in {text(node.iter)}"
+        return ("for", one_line(head), statement(node.body[0], lines), "", False)
+    if isinstance(node, ast.With | ast.AsyncWith):
+        items = _header(node, lines) or ", ".join(_with_item(item, text) for item in node.items)
+        return ("with", one_line(items), statement(node.body[0], lines), "", False)
+    if isinstance(node, ast.IfExp):
+        return ("ternary", one_line(text(node.test)), "", "", False)
+    if isinstance(node, ast.Assert):
+        return ("assert", one_line(text(node.test)), "", "", False)
+    if isinstance(node, ast.Match):
+        return ("match", one_line(text(node.subject)), "", "", False)
+    return ("", "", "", "", False)
+
+
+_LEAVING = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _header(node: ast.For | ast.AsyncFor | ast.With | ast.AsyncWith, lines: Sequence[str]) -> str:
+    """The head of a ``for`` or ``with`` written on one line, from that line (``x in y`` of ``for x in y:``);
+    "" when it spans lines or shares its line with the body (then the nodes are read instead)."""
+    if node.body[0].lineno != node.lineno + 1 or node.lineno > len(lines):
+        return ""
+    line = lines[node.lineno - 1].rstrip()
+    if not line.isascii() or not line.endswith(":") or "#" in line:
+        return ""
+    words = line[node.col_offset : -1].split(None, 2 if line[node.col_offset :].startswith("async") else 1)
+    return words[-1] if len(words) > 1 else ""
+
+
+def _with_item(item: ast.withitem, text: Text) -> str:
+    target = item.optional_vars
+    return text(item.context_expr) + (f" as {text(target)}" if target is not None else "")
+
+
+_COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+
+
+def statement(node: ast.stmt, lines: Sequence[str]) -> str:
+    """A statement in one short line, read from the source lines (cheap: no node is unparsed): a compound
+    one by its head (``if x``, ``for a in b``), a longer one by its first two lines."""
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    text = (
+        line[node.col_offset :]
+        if line.isascii()
+        else line.encode()[node.col_offset :].decode(errors="replace")
+    )
+    if isinstance(node, _COMPOUND):
+        text = text.rstrip().removesuffix(":")
+    elif (node.end_lineno or 0) > node.lineno and len(text) < STATEMENT_TEXT:
+        text += " " + lines[node.lineno].strip()
+    return one_line(text, STATEMENT_TEXT)
 
 
 def _name(node: ast.Name | ast.Attribute, name: str, out: Body) -> None:
@@ -138,10 +233,9 @@ def _literal(
     elif not isinstance(node.value, _LITERAL_TYPES):  # None, Ellipsis (bool is an int)
         return
     else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
-        value = node.value[: MAX_TEXT + 1] if isinstance(node.value, str | bytes) else node.value
-        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(repr(value))))
+        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(node.value))))
         return
-    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), one_line(text(node))))
+    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(text(node))))
 
 
 def _raise(node: ast.Raise, dotted: Dotted, text: Text, skip: set[int], out: Body) -> None:

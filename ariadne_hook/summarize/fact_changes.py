@@ -1,8 +1,9 @@
 """What changed between the two sides' facts of one entry, as short clauses for the offline summary.
 
-Every clause is checked against the facts or the diff before it is said: a condition has changed only when
-the old and new texts sit in one block of changed lines, a local was renamed only when every changed line
-differs by that name alone, a string is never said to have become a number.
+Every clause is checked against the facts or the diff before it is said: a local was renamed only when
+every changed line differs by that name alone, a name is read instead of another only when both sit in one
+run of changed lines, a name is no longer read only when nothing under it is read either (``os`` while
+``os.environ`` is read), a string is never said to have become a number. Control flow is ``flow.py``'s.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
+from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
+from ariadne_hook.summarize.flow import change_runs, flat
+from ariadne_hook.summarize.quote import ARROW, cut, diff_text_change, text_change, ticked
 
-ARROW = "\u2192"
+BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
 MAX_NAMES = 8
 SHORT = 48  # characters of a condition or literal shown in a summary
 T = TypeVar("T")
@@ -51,12 +55,19 @@ def _diff_lines(diff: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def raise_changes(old: Sequence[str], new: Sequence[str]) -> list[str]:
-    """``now raises X`` / ``no longer raises X``; ``adds a `raise X``` when X was raised elsewhere already."""
+    """``now raises X`` / ``no longer raises X``; ``adds a `raise X``` when X was raised elsewhere already;
+    a Go ``panic(...)`` is said as such (``now panics: `panic(err)```)."""
     out = []
     for name in dict.fromkeys(_unmatched(old, new)):
-        out.append(f"adds a {_ticked('raise ' + name)}" if name in old else f"now raises {name}")
+        if name.startswith("panic("):
+            out.append(f"adds a {ticked(name)}" if name in old else f"now panics: {ticked(name)}")
+        else:
+            out.append(f"adds a {ticked('raise ' + name)}" if name in old else f"now raises {name}")
     for name in dict.fromkeys(_unmatched(new, old)):
-        out.append(f"removes a {_ticked('raise ' + name)}" if name in new else f"no longer raises {name}")
+        if name.startswith("panic("):
+            out.append(f"removes a {ticked(name)}" if name in new else f"no longer panics: {ticked(name)}")
+        else:
+            out.append(f"removes a {ticked('raise ' + name)}" if name in new else f"no longer raises {name}")
     return out
 
 
@@ -65,14 +76,6 @@ def joined(clauses: Sequence[str]) -> str:
     parts = [c.strip().rstrip(".") for c in clauses]
     parts = [parts[0]] + [p[:1].lower() + p[1:] if not p[:2].isupper() else p for p in parts[1:]]
     return sentence("; ".join(parts))
-
-
-def _short(text: str, limit: int = SHORT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _ticked(text: str) -> str:
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def _unmatched(before: Sequence[T], after: Sequence[T]) -> list[T]:
@@ -89,80 +92,6 @@ def _unmatched(before: Sequence[T], after: Sequence[T]) -> list[T]:
     return out
 
 
-def flow_changes(old: FunctionFacts, new: FunctionFacts, diff: str) -> list[str]:
-    """``Adds `if not ok`, `return`.``, ``Removes `for`.``, ``Condition `a` → `b`.``
-
-    A condition is said to have changed only when the number of ``if`` / ``while`` is the same on both
-    sides and the old and new texts sit in the same block of changed lines (one edit, not a check removed
-    here and another added there)."""
-    if old.flow == new.flow and old.conditions == new.conditions:
-        return []
-    gained, lost = _unmatched(old.flow, new.flow), _unmatched(new.flow, old.flow)
-    new_conditions = _unmatched(old.conditions, new.conditions)
-    old_conditions = _unmatched(new.conditions, old.conditions)
-    parts = []
-    pairs: list[str] = []
-    if len(new_conditions) == len(old_conditions) and not {*gained, *lost} & {"if", "while"}:
-        blocks = _change_blocks(diff)
-        for a, b in list(zip(old_conditions, new_conditions, strict=True)):
-            if any(_holds(removed, a) and _holds(added, b) for removed, added in blocks):
-                pairs.append(f"{_ticked(_short(a))} {ARROW} {_ticked(_short(b))}")
-                old_conditions.remove(a)
-                new_conditions.remove(b)
-    if pairs:
-        parts.append(f"Condition{'s' if len(pairs) > 1 else ''} {'; '.join(pairs[:2])}")
-    if gained:
-        parts.append(f"adds {_flow_items(gained, new_conditions)}")
-    elif new_conditions:
-        parts.append(f"new condition {names_list([_ticked(_short(c)) for c in new_conditions], 2)}")
-    if lost:
-        parts.append(f"removes {_flow_items(lost, old_conditions)}")
-    elif old_conditions:
-        parts.append(f"condition {names_list([_ticked(_short(c)) for c in old_conditions], 2)} removed")
-    return parts
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _change_blocks(diff: str) -> list[tuple[list[str], list[str]]]:
-    """(removed lines, added lines) of each run of changed lines, whitespace squeezed."""
-    blocks: list[tuple[list[str], list[str]]] = []
-    removed: list[str] = []
-    added: list[str] = []
-    for line in [*diff.split("\n"), " "]:
-        if line.startswith("-"):
-            removed.append(flat(line[1:]))
-        elif line.startswith("+"):
-            added.append(flat(line[1:]))
-        elif removed or added:
-            blocks.append((removed, added))
-            removed, added = [], []
-    return blocks
-
-
-def _holds(lines: Sequence[str], condition: str) -> bool:
-    """True when a line holds the start of the condition (a long one may wrap: its first 30 characters)."""
-    head = flat(condition)[:30]
-    return any(head in line for line in lines)
-
-
-def _flow_items(words: Sequence[str], conditions: Sequence[str]) -> str:
-    """```if x```, ```return``` ×2 ... (each if / while takes the next condition while there are some)."""
-    queue = list(conditions)
-    counts = Counter(words)
-    items: list[str] = []
-    for word in dict.fromkeys(words):
-        left = counts[word]
-        while word in ("if", "while") and left and queue:
-            items.append(_ticked(f"{word} {_short(queue.pop(0))}"))
-            left -= 1
-        if left:
-            items.append(_ticked(word) + (f" \u00d7{left}" if left > 1 else ""))
-    return names_list(items, 4)
-
-
 def _is_string(text: str) -> bool:
     return bool(text) and text[:1] in "\"'`" or text[:2] in ('f"', "f'", 'r"', "r'", 'b"', "b'")
 
@@ -173,31 +102,46 @@ def _literal_kind(text: str) -> str:
     return "bool" if text.lower() in ("true", "false") else "number"
 
 
-def _literal_pair(a: tuple[str, str], b: tuple[str, str]) -> str:
+def _literal_pair(a: tuple[str, str], b: tuple[str, str], diff: str) -> str:
+    """``name `old` → `new```; a long string by the words that changed (``text_change``; past the cut of
+    the texts kept, from the diff)."""
     (name_a, text_a), (name_b, text_b) = a, b
     name = name_a if name_a == name_b and name_a else ""
     if _is_string(text_a) and _is_string(text_b) and (len(text_a) > SHORT or len(text_b) > SHORT):
-        text_a, text_b = _around_difference(text_a, text_b)
-    change = f"{_ticked(text_a)} {ARROW} {_ticked(text_b)}"
+        change = text_change(text_a, text_b, limit=1) or first_words(diff, "") or "changed past its start"
+    else:
+        change = f"{ticked(text_a)} {ARROW} {ticked(text_b)}"
     return f"{name} {change}" if name else change
 
 
-def _around_difference(a: str, b: str) -> tuple[str, str]:
-    """Both texts cut to SHORT characters around where they first differ."""
-    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    start = max(0, first - 16)
-
-    def cut(text: str) -> str:
-        return (
-            ("\u2026" if start else "")
-            + text[start : start + SHORT]
-            + ("\u2026" if len(text) > start + SHORT else "")
-        )
-
-    return cut(a), cut(b)
+_TYPE_TEXT = re.compile(
+    r"^[a-z]?['\"][\w.]+\[[\w.\[\], |]*\]['\"]$|^[a-z]?['\"][\w.]*\w \| [\w. |\[\],]+['\"]$"
+)
 
 
-def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> list[str]:
+def _inner(text: str) -> str:
+    """A literal's text without its quotes (a number as it is)."""
+    if text[:1] in "\"'`":
+        return text[1:-1] if len(text) > 1 and text[-1] == text[0] else text[1:]
+    return text
+
+
+def _one_edit(diff: str, old: str, new: str) -> bool:
+    """True when the old literal sits in the removed lines and the new one in the added lines of one run
+    of changed lines (no diff given: assumed)."""
+    if not diff:
+        return True
+    a, b = (_inner(flat(unclipped(t)).lstrip("bfrBFRU")) for t in (old, new))
+
+    def holds(lines: Sequence[str], text: str) -> bool:  # the literal starts on a line, or holds one
+        return any(text[:30] in line or (len(line) >= 8 and line in text) for line in lines)
+
+    return any(holds(r, a) and holds(n, b) for r, n in change_runs(diff))
+
+
+def literal_changes(
+    old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]], diff: str = ""
+) -> list[str]:
     """``Value changed: timeout `20` → `30`.``: literals bound to the same name on both sides, then (when
     as many were added as removed, at most 3) the others in order."""
     if old == new:
@@ -212,13 +156,20 @@ def literal_changes(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str
             lost.remove(match)
     if gained and len(gained) == len(lost) and len(gained) <= 3:
         in_order = list(zip(lost, gained, strict=True))
-        if all(_literal_kind(a[1]) == _literal_kind(b[1]) for a, b in in_order):
-            pairs += in_order  # a string is never said to have become a number
+        if all(
+            _literal_kind(a[1]) == _literal_kind(b[1]) and _one_edit(diff, a[1], b[1]) for a, b in in_order
+        ):
+            pairs += in_order  # a string is never said to have become a number, nor one here another there
     changed = [(a, b) for a, b in pairs if a[1] != b[1]][:3]
-    if not changed:
-        return []
     kind = "Text" if all(_is_string(b[1]) for _, b in changed) else "Value"
-    return [f"{kind} changed: {'; '.join(_literal_pair(a, b) for a, b in changed)}."]
+    out = [f"{kind} changed: {'; '.join(_literal_pair(a, b, diff) for a, b in changed)}."] if changed else []
+    texts = [
+        t for _, t in (gained or lost) if _is_string(t) and len(t) > 3 and not _TYPE_TEXT.match(unclipped(t))
+    ]
+    if texts and len(texts) <= 3 and not (gained and lost) and not pairs:  # a few strings only came or went
+        quoted = names_list([ticked(cut(unclipped(t), 40)) for t in texts])
+        out.append(f"{'new' if gained else 'drops'} text {quoted}.")
+    return out
 
 
 def name_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts) -> list[str]:
@@ -227,8 +178,8 @@ def name_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts)
     locals_gained = sorted(n for n in new_items(old.assigned, new.assigned) if n not in params)
     locals_lost = sorted(n for n in new_items(new.assigned, old.assigned) if n not in params)
     assigned = {*old.assigned, *new.assigned}
-    read_gained = sorted(n for n in new_items(old.names, new.names) if n not in params and n not in assigned)
-    read_lost = sorted(n for n in new_items(new.names, old.names) if n not in params and n not in assigned)
+    read_gained = [n for n in _read_only(old, new) if n not in params and n not in assigned]
+    read_lost = [n for n in _read_only(new, old) if n not in params and n not in assigned]
     parts = []
     if len(locals_gained) == len(locals_lost) == 1 and _renamed(change, locals_lost[0], locals_gained[0]):
         parts.append(f"Renames local {locals_lost[0]} to {locals_gained[0]}.")
@@ -236,13 +187,54 @@ def name_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts)
         sets = [f"now sets {names_list(locals_gained, 4)}"] if locals_gained else []
         sets += [f"no longer sets {names_list(locals_lost, 4)}"] if locals_lost else []
         parts.append(sentence("; ".join(sets)))
-    if len(read_gained) == len(read_lost) == 1:
-        parts.append(f"Reads {read_gained[0]} instead of {read_lost[0]}.")
-    elif read_gained or read_lost:
-        reads = [f"now reads {names_list(read_gained, 4)}"] if read_gained else []
-        reads += [f"no longer reads {names_list(read_lost, 4)}"] if read_lost else []
-        parts.append(sentence("; ".join(reads)))
-    return parts
+    # a name no longer read and one read in its place (a parameter or a name read before too)
+    instead = _instead(change.diff, read_lost, read_gained, [*read_gained, *new.names, *params])
+    read_gained = [n for n in read_gained if n not in instead.values()]
+    read_lost = [n for n in read_lost if n not in instead]
+    reads = [f"reads {names_list([f'{b} instead of {a}' for a, b in instead.items()], 3)}"] if instead else []
+    reads += [f"now reads {names_list(read_gained, 4)}"] if read_gained else []
+    reads += [f"no longer reads {names_list(read_lost, 4)}"] if read_lost else []
+    return parts + ([sentence("; ".join(reads))] if reads else [])
+
+
+def _read_only(before: FunctionFacts, after: FunctionFacts) -> list[str]:
+    """Names read on the ``after`` side only, sorted; a name whose attributes or calls are still used on
+    the ``before`` side (``os`` while ``os.environ`` is read) is not new to it."""
+    used = (*before.names, *before.calls)
+    return sorted(
+        n
+        for n in new_items(before.names, after.names)
+        if not any(u.startswith((n + ".", n + "(")) for u in used)
+    )
+
+
+def _instead(
+    diff: str, lost: Sequence[str], gained: Sequence[str], candidates: Sequence[str]
+) -> dict[str, str]:
+    """old name -> new name, for a name no longer read whose line, with a candidate put in its place, is an
+    added line of the same run (``log(ctx.args)`` → ``log(args)``); else one name lost and one gained."""
+    pairs: dict[str, str] = {}
+    if not lost:
+        return pairs
+    for removed, added in change_runs(diff):
+        for name in lost:
+            lines = [line for line in removed if name not in pairs and _mentions([line], name)]
+            for line, other in ((line, other) for line in lines for other in dict.fromkeys(candidates)):
+                if other != name and _put(line, name, other) in added:
+                    pairs[name] = other
+                    break
+    if not pairs and len(lost) == len(gained) == 1:
+        pairs[lost[0]] = gained[0]
+    return pairs
+
+
+def _put(line: str, name: str, other: str) -> str:
+    return re.sub(rf"(?<![\w.$@]){re.escape(name)}(?![\w$])", lambda _: other, line)
+
+
+def _mentions(lines: Sequence[str], name: str) -> bool:
+    pattern = re.compile(rf"(?<![\w.$@]){re.escape(name)}(?![\w$])")
+    return any(pattern.search(line) for line in lines)
 
 
 _TOKEN = re.compile(r"[\w$@]+|\S")
@@ -294,7 +286,7 @@ def module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) -> 
     for name in changed:
         a, b = before.get(name, ""), after.get(name, "")
         if a and b and a != b and max(len(a), len(b)) <= SHORT:
-            values.append(f"{name} {_ticked(a)} {ARROW} {_ticked(b)}")
+            values.append(f"{name} {ticked(a)} {ARROW} {ticked(b)}")
         elif _is_string(a) or _is_string(b):
             strings.append(name)
         else:
@@ -309,3 +301,31 @@ def module_assignments(old: FunctionFacts | None, new: FunctionFacts | None) -> 
         else []
     )
     return out + ([f"Assignments changed: {names_list(other)}."] if other else [])
+
+
+def docstring_change(old: str, new: str) -> list[str]:
+    """``docstring reworded: `a` → `b```, ``docstring added`` or ``removed``."""
+    if old == new:
+        return []
+    if not old or not new:
+        return ["docstring added" if new else "docstring removed"]
+    return [f"docstring reworded: {text_change(old, new, limit=1) or 'past its first 1000 characters'}"]
+
+
+def expression_change(diff: str) -> list[str]:
+    """``changes `a` → `b```: the words that changed in a small edit (at most two runs of at most two lines
+    replaced by at most two), when only names read or set tell what the edit does."""
+    runs = [(r, a) for r, a in change_runs(diff) if any(not BARE.match(x) for x in (*r, *a))]
+    if not runs or len(runs) > 2 or any(not r or not a or max(len(r), len(a)) > 2 for r, a in runs):
+        return []
+    quotes = [q for q in (diff_text_change(r, a, limit=1) for r, a in runs) if q]
+    return [f"changes {'; '.join(quotes)}"] if quotes else []
+
+
+def first_words(diff: str, lead: str) -> str:
+    """The words that changed in the first run of changed lines that has both sides, after ``lead``."""
+    for removed, added in change_runs(diff):
+        if removed and added:
+            quote = diff_text_change(removed, added, limit=1)
+            return f"{lead}{quote}" if quote else ""
+    return ""

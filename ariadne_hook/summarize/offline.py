@@ -14,12 +14,14 @@ from collections.abc import Iterable, Sequence
 
 from ariadne_hook.languages import language_named, words_of
 from ariadne_hook.locate.align import rename_pairs
-from ariadne_hook.models import FunctionChange, FunctionFacts, Param
+from ariadne_hook.models import FunctionChange, FunctionFacts
+from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
-    ARROW,
+    BARE,
     diff_lines,
-    flat,
-    flow_changes,
+    docstring_change,
+    expression_change,
+    first_words,
     joined,
     literal_changes,
     module_assignments,
@@ -29,9 +31,11 @@ from ariadne_hook.summarize.fact_changes import (
     raise_changes,
     sentence,
 )
+from ariadne_hook.summarize.flow import flat, flow_changes
+from ariadne_hook.summarize.hunk_summary import counts, file_summary, hunk_summary
+from ariadne_hook.summarize.quote import ticked
+from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
 from ariadne_hook.words import plural
-
-MINUS = "\u2212"
 
 
 def offline_summary(change: FunctionChange) -> str:
@@ -39,9 +43,9 @@ def offline_summary(change: FunctionChange) -> str:
     if change.skip_reason is not None:
         return _skipped(change)
     if change.kind == "hunk":
-        return _hunk(change)
+        return hunk_summary(change)
     if change.kind == "file":
-        return _file(change)
+        return file_summary(change)
     if change.kind in ("module", "class"):
         return _module(change)
     return _function(change)
@@ -78,11 +82,6 @@ def moved_summaries(changes: Sequence[FunctionChange]) -> dict[int, str]:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def _counts(diff: str) -> str:
-    added, removed = diff_lines(diff)
-    return f"+{len(added)} {MINUS}{len(removed)} lines."
 
 
 def _size(lines: tuple[int, int] | None) -> int:
@@ -144,71 +143,57 @@ def _describe(facts: FunctionFacts | None, language: str, tense: str) -> list[st
         return []
     verb = "Took" if tense == "past" else "Takes"
     parts = [flat(f"{verb} ({signature(facts.params, language)}){_returns(facts)}.")]
-    if facts.decorators:
-        parts.append(f"Decorated with {names_list(_decorator(d, language) for d in facts.decorators)}.")
+    if facts.decorators:  # a parametrize decorator by its head: its rows are the cases, named below
+        decorators = [_parametrize_head(decorator_text(d, language)) for d in facts.decorators]
+        parts.append(f"Decorated with {names_list(decorators)}.")
+    if facts.cases:
+        parts.append(f"{plural(len(facts.cases), 'test case')}: {case_names(facts.cases)}.")
     if facts.calls:
         parts.append(f"Calls {names_list(facts.calls)}.")
-    if facts.raises:
-        parts.append(f"Raises {names_list(facts.raises)}.")
+    raises = [r for r in facts.raises if not r.startswith("panic(")]
+    panics = [ticked(r) for r in facts.raises if r.startswith("panic(")]
+    parts += [f"Raises {names_list(raises)}."] if raises else []
+    parts += [f"Panics: {names_list(panics, 2)}."] if panics else []
     if facts.returns_count:
         parts.append(f"Returns in {plural(facts.returns_count, 'place')}.")
     return parts
+
+
+def _parametrize_head(decorator: str) -> str:
+    """``@pytest.mark.parametrize('kind', ['a', 'b'])`` -> ``@pytest.mark.parametrize('kind', …)``."""
+    found = re.match(
+        r"(@?[\w.]*parametrize\(\s*(?:\([^()]*\)|\[[^\[\]]*\]|'[^']*'|\"[^\"]*\"))\s*,", decorator
+    )
+    return f"{found.group(1)}, \u2026)" if found else decorator
 
 
 def _returns(facts: FunctionFacts) -> str:
     return f" -> {facts.returns}" if facts.returns else ""
 
 
-def _decorator(text: str, language: str) -> str:
-    prefix = words_of(language).decorator_prefix
-    return f"{prefix}{text}" if prefix and not text.startswith(prefix) else text
-
-
-def format_param(param: Param, language: str) -> str:
-    starred = words_of(language).star_params
-    star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if starred else ""
-    text = star + param.name + (f": {param.annotation}" if param.annotation else "")
-    if param.default is not None:
-        text += f" = {param.default}" if param.annotation else f"={param.default}"
-    return text
-
-
-def signature(params: Sequence[Param], language: str) -> str:
-    """Parameters as a list, with Python's ``/`` and ``*`` markers where they apply."""
-    out: list[str] = []
-    kinds = [p.kind for p in params]
-    markers = words_of(language).star_params
-    for index, param in enumerate(params):
-        opens_keywords = not {"var_positional", "keyword"} & set(kinds[:index])
-        if markers and param.kind == "keyword" and opens_keywords:
-            out.append("*")
-        out.append(format_param(param, language))
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if markers and param.kind == "positional_only" and following != "positional_only":
-            out.append("/")
-    return ", ".join(out)
-
-
 def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
     facts = _fact_changes(change, old, new) if old is not None and new is not None else []
     if _only_comments(change):
-        parts = ["Only comments or blank lines changed."]
+        parts = [f"Only comments or blank lines changed{first_words(change.diff, ': ')}."]
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
         parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
-    parts.append(_counts(change.diff))
+    parts.append(counts(change.diff))
     return parts
 
 
 def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
     """One line replaced by one line, short enough to quote whole, and no change of behaviour or signature
-    (facts of a single sentence that is not about control flow): the lines say it best."""
-    added, removed = ([line for line in side if not _BARE.match(line)] for side in diff_lines(diff))
+    (facts of a single sentence that is not about control flow, a docstring, a line inside a longer text or
+    test cases, which say the changed words themselves): the lines say it best."""
+    added, removed = ([line for line in side if not BARE.match(line)] for side in diff_lines(diff))
     if len(added) != 1 or len(removed) != 1 or len(facts) != 1 or facts[0].startswith(("Adds", "Removes")):
         return False
-    return max(len(added[0].strip()), len(removed[0].strip())) <= QUOTE_LIMIT and not facts[0].startswith(
-        ("Signature", "Now", "No longer", "Condition")
+    inside_text = facts[0].startswith("Text changed") and not any(q in removed[0] for q in "\"'`")
+    return max(len(added[0].strip()), len(removed[0].strip())) <= QUOTE_LIMIT and not (
+        inside_text
+        or facts[0].startswith(("Signature", "Now", "No longer", "Condition", "Docstring", "Test cases"))
     )
 
 
@@ -219,7 +204,6 @@ def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
 
 
 QUOTE_LIMIT = 80
-_BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
 
 
 def _quote(line: str, limit: int = QUOTE_LIMIT) -> str:
@@ -231,7 +215,7 @@ def _quote(line: str, limit: int = QUOTE_LIMIT) -> str:
 def _quoted_lines(diff: str) -> list[str]:
     """For a small edit that changed no fact: the changed lines themselves (at most two a side); a bare
     brace or blank line is never quoted."""
-    added, removed = ([line for line in side if not _BARE.match(line)] for side in diff_lines(diff))
+    added, removed = ([line for line in side if not BARE.match(line)] for side in diff_lines(diff))
     if (not added and not removed) or len(added) > 2 or len(removed) > 2:
         return []
     if len(added) == len(removed) == 1:
@@ -246,17 +230,55 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         start_old = change.old_lines[0] if change.old_lines else None
         start_new = change.new_lines[0] if change.new_lines else None
         moved = f"; moved from line {start_old} to {start_new}" if start_old != start_new else ""
-        clauses = signature_changes(old, new, change.language)
-        return ([f"Signature: {'; '.join(clauses)}."] if clauses else []) + [f"Body unchanged{moved}."]
-    behaviour = flow_changes(old, new, change.diff)
-    behaviour += raise_changes(old.raises, new.raises)
-    clauses = signature_changes(old, new, change.language)
+        cases = case_changes(old.cases, new.cases)
+        clauses = signature_changes(old, new, change.language, cases_told=bool(cases))
+        signature = [f"Signature: {'; '.join(clauses)}."] if clauses else []
+        return ([joined(cases)] if cases else []) + signature + [f"Body unchanged{moved}."]
+    behaviour = _behaviour(change, old, new, compact=False)
+    if _length([behaviour]) > BUDGET * 2 // 3:  # a large rewrite: its facts in brief
+        behaviour = _behaviour(change, old, new, compact=True)
+    clauses = signature_changes(old, new, change.language, cases_told=old.cases != new.cases)
     signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
-    details = _set_changes(old.calls, new.calls, "calls")
-    details += literal_changes(old.literals, new.literals)
-    details += name_changes(change, old, new)
-    groups = (behaviour, signature_sentence, details)  # at most three sentences, most important first
+    calls = _set_changes(old.calls, new.calls, "calls")
+    literals = literal_changes(old.literals, new.literals, change.diff)
+    names = name_changes(change, old, new)
+    simple = not (behaviour or clauses or calls) and all(c.startswith(("New", "Drops")) for c in literals)
+    told_by_names = not names or any(w in names[0] for w in ("Renames local", "instead of"))
+    expression = (
+        expression_change(change.diff) if simple and (names or literals) and not told_by_names else []
+    )
+    if expression:
+        literals = []  # a literal replaced by a name (or the reverse): the changed words show both
+    details = calls + literals + docstring_change(old.docstring, new.docstring) + expression
+    groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
+    if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
+        groups[2] = details or names[:1]
+    if _length(groups) > BUDGET and len(clauses) > 3:
+        groups[1] = [f"Signature: {'; '.join(clauses[:3])}; and {len(clauses) - 3} more"]
+    while _length(groups) > BUDGET and len(groups[2]) > 1:  # then the details, least telling first
+        groups[2] = sorted(groups[2], key=_telling)[:-1]
     return [joined(group) for group in groups if group]
+
+
+def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, compact: bool) -> list[str]:
+    """What the function now does otherwise: its test cases, control flow and raises."""
+    flow = flow_changes(old, new, change, compact)
+    told = " ".join(flow)  # a new guard that raises or panics says so already
+    raises = [c for c in raise_changes(old.raises, new.raises) if f"raise {c[11:]}" not in told]
+    return case_changes(old.cases, new.cases, compact) + flow + raises
+
+
+def _telling(clause: str) -> int:
+    """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
+    order = ("Text changed", "Value changed", "calls added", "docstring", "calls removed", "changes")
+    return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))
+
+
+BUDGET = 400  # characters of a summary's sentences, about two lines of a review
+
+
+def _length(groups: Sequence[Sequence[str]]) -> int:
+    return sum(len(clause) + 2 for group in groups for clause in group)
 
 
 def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list[str]:
@@ -265,94 +287,6 @@ def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list
         out.append(f"{what} added: {names_list(gained)}")
     if lost := new_items(after, before):
         out.append(f"{what} removed: {names_list(lost)}")
-    return out
-
-
-_KIND_WORD = {
-    "positional_only": "positional-only",
-    "positional": "positional",
-    "keyword": "keyword-only",
-    "var_positional": "variadic positional",
-    "var_keyword": "variadic keyword",
-}
-
-
-def signature_changes(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
-    """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int`` (one line each:
-    a type written over several lines is squeezed)."""
-    return [flat(clause) for clause in _signature_clauses(old, new, language)]
-
-
-def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
-    clauses = _param_changes(old.params, new.params, language)
-    returns = words_of(language).returns
-    if old.returns != new.returns:
-        if old.returns and new.returns:
-            clauses.append(f"{returns} {old.returns} {ARROW} {new.returns}")
-        elif new.returns:
-            clauses.append(f"{returns} {new.returns} added")
-        else:
-            clauses.append(f"{returns} {old.returns} removed")
-    word = words_of(language).decorator
-    clauses += [f"{word} {_decorator(d, language)} added" for d in new_items(old.decorators, new.decorators)]
-    clauses += [
-        f"{word} {_decorator(d, language)} removed" for d in new_items(new.decorators, old.decorators)
-    ]
-    if old.is_async != new.is_async:
-        clauses.append("now async" if new.is_async else "no longer async")
-    return clauses
-
-
-def _param_changes(old: Sequence[Param], new: Sequence[Param], language: str) -> list[str]:
-    old_names, new_names = {p.name for p in old}, {p.name for p in new}
-    renamed = {
-        o.name: n.name
-        for o, n in zip(old, new, strict=False)
-        if o.name != n.name
-        and o.name not in new_names
-        and n.name not in old_names
-        and (o.kind, o.default) == (n.kind, n.default)
-    }
-    clauses = [f"{o} renamed to {n} (same position)" for o, n in renamed.items()]
-    renamed_to = set(renamed.values())
-    clauses += [
-        f"added parameter {format_param(p, language)}"
-        for p in new
-        if p.name not in old_names and p.name not in renamed_to
-    ]
-    clauses += [
-        f"removed parameter {format_param(p, language)}"
-        for p in old
-        if p.name not in new_names and p.name not in renamed
-    ]
-    by_name = {p.name: p for p in old}
-    for param in new:
-        before = by_name.get(param.name)
-        if before is not None:
-            clauses += _one_param_changes(before, param)
-    kept_old = [p.name for p in old if p.name in new_names]
-    kept_new = [p.name for p in new if p.name in old_names]
-    if kept_old != kept_new:
-        clauses.append("parameters reordered")
-    return clauses
-
-
-def _one_param_changes(old: Param, new: Param) -> list[str]:
-    out = []
-    for what, before, after in (
-        ("type", old.annotation, new.annotation),
-        ("default", old.default, new.default),
-    ):
-        if before == after:
-            continue
-        if before is not None and after is not None:
-            out.append(f"{new.name} {what} {before} {ARROW} {after}")
-        elif after is not None:
-            out.append(f"{new.name} {what} {after} added")
-        else:
-            out.append(f"{new.name} {what} {before} removed")
-    if old.kind != new.kind:
-        out.append(f"{new.name} now {_KIND_WORD.get(new.kind, new.kind)}")
     return out
 
 
@@ -400,7 +334,7 @@ def _module(change: FunctionChange) -> str:
     if (change.kind != "class" and not change.qualname.startswith("<module")) or not change.diff:
         note = sentence(change.note) if change.note else ""
         return " ".join(
-            filter(None, [f"File {change.change}.", note, _counts(change.diff) if change.diff else ""])
+            filter(None, [f"File {change.change}.", note, counts(change.diff) if change.diff else ""])
         )
     added, removed = diff_lines(change.diff)
     where = _where(change.new_lines) or _where(change.old_lines)
@@ -417,7 +351,7 @@ def _module(change: FunctionChange) -> str:
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
-    parts.append(_counts(change.diff))
+    parts.append(counts(change.diff))
     return " ".join(parts)
 
 
@@ -434,72 +368,3 @@ def _changes(before: list[str], after: list[str], what: str, both: str | None) -
     if common and both:
         out.append(f"{what.capitalize()} {both}: {names_list(common)}.")
     return out
-
-
-# ------------------------------------------------------------------------------------------------ hunks
-
-
-_CALL = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*\(")
-_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
-_NOT_CALLS = frozenset(
-    (
-        *("if", "elif", "else", "for", "while", "switch", "return", "catch", "and", "or", "not", "in", "is"),
-        *("with", "def", "class", "function", "func", "fn", "sizeof", "typeof", "await", "yield", "assert"),
-        *("lambda", "match", "case", "when", "unless", "until", "elsif"),
-    )
-)
-
-
-def _code(line: str, language: str) -> str:
-    """The line without string literals and trailing comments."""
-    text = _STRING.sub('""', line)
-    found = language_named(language)
-    for marker in found.lexer.comments.markers if found is not None else ():
-        if marker in ("#", "//"):
-            text = text.split(marker, 1)[0]
-    return text
-
-
-def hunk_names(lines: Iterable[str], language: str) -> tuple[list[str], list[str]]:
-    """(names defined, names called) in code lines of a language whose comment syntax is known."""
-    found = language_named(language)
-    if found is None:
-        return [], []
-    defines = re.compile(r"\b(?:" + "|".join(found.words.defines) + r")\s+([A-Za-z_$][\w$]*)")
-    defined: list[str] = []
-    called: list[str] = []
-    for line in lines:
-        code = _code(line, language)
-        if code.lstrip().startswith(("*", "/*")):
-            continue
-        names = defines.findall(code)
-        defined += names
-        called += [name for name in _CALL.findall(code) if name not in _NOT_CALLS and name not in names]
-    return defined, called
-
-
-def _hunk(change: FunctionChange) -> str:
-    added, _ = diff_lines(change.diff)
-    parts = [_counts(change.diff)]
-    defined, called = hunk_names(added, change.language)
-    if defined:
-        parts.append(f"Defines {names_list(defined)}.")
-    if called:
-        parts.append(f"Calls {names_list(called)}.")
-    return " ".join(parts)
-
-
-def _file(change: FunctionChange) -> str:
-    """A file without a function parser: its +/- counts, and its hunks in brief (line and git's context)."""
-    hunks = []
-    for line in change.diff.split("\n"):
-        found = _FILE_HUNK.match(line)
-        if found:
-            context = found.group(2).strip()
-            hunks.append(f"line {found.group(1)}" + (f" ({context[:60]})" if context else ""))
-    counts = _counts(change.diff).removesuffix(".")
-    text = f"File {change.change}: {counts} in {plural(len(hunks), 'hunk')}."
-    return f"{text} At {names_list(hunks, 5)}." if hunks else text
-
-
-_FILE_HUNK = re.compile(r"^@@ -\S+ \+(\d+)(?:,\d+)? @@(.*)$")

@@ -113,7 +113,7 @@ def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
     calls: list[str] = []
     raises: list[str] = []
     returns_count = spec.implicit_returns(entry)
-    body = Body()
+    body = Body(is_test=entry.name[-1].startswith(("Test", "test", "Benchmark", "Fuzz", "Example")))
     own_body = spec.body(entry.node)
     body.skip_names_until = own_body.start_byte if own_body is not None else 0  # not the name, not params
     for node in own_nodes(entry, entry_ids):
@@ -141,10 +141,11 @@ def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
         is_async=spec.is_async(entry),
         body_hash=body_hash(entry),
         flow=tuple(body.flow),
-        conditions=tuple(body.conditions),
+        blocks=tuple(body.blocks),
         literals=tuple(body.literals),
         assigned=tuple(dict.fromkeys(body.assigned)),  # compared as sets: once each
         names=tuple(dict.fromkeys(body.names)),
+        cases=tuple(body.cases),
     )
 
 

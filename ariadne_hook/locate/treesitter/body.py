@@ -1,11 +1,14 @@
 """What a function body does, read from its tree-sitter nodes in one pass (every grammar).
 
-Besides the calls, raises and returns of ``FunctionFacts``: control flow (``if``, loops, ``try``,
-``switch``/``match``/``case``, ``defer``, ``go``, ``return``, ``break``...), the conditions of ``if`` /
-``while`` / ternaries, literals (numbers, strings, booleans, with the name they are bound or compared to),
-assigned names and the names read. A call whose callee is a function literal (``defer func() {...}()``,
-an IIFE, a called closure) is not a call: its body's calls are. Node types are those of the grammar
-wheels; they rarely collide across grammars, so one table serves all of them.
+Besides the calls, raises and returns of ``FunctionFacts``: control flow (``if``, ``else``, loops, ``try``,
+``switch``/``match``/``case``, ``defer``, ``go``, ``return``, ``break``...), the blocks of ``if`` / ``while``
+/ ``for`` / ``switch`` / ternaries (their head, the first statement of their body and of their ``else``),
+literals (numbers, strings, booleans, with the name they are bound or compared to), assigned names (a
+field set in a struct literal as ``Type.Field``) and the names read. In a test function, the rows of a
+table of cases (a slice of struct literals, an array of objects) and ``t.Run("name", ...)`` subtests are
+its cases: their words are not read as literals or names. A call whose callee is a function literal
+(``defer func() {...}()``, an IIFE, a called closure) is not a call: its body's calls are. Node types are
+those of the grammar wheels; they rarely collide across grammars, so one table serves all of them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ariadne_hook.locate.languages import holding
-from ariadne_hook.models import FunctionFacts
+from ariadne_hook.locate.snippets import STATEMENT_TEXT, clip, one_line
+from ariadne_hook.models import Block, FunctionFacts
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -46,6 +50,19 @@ FLOW = {
     "goto_statement": "goto",
 }
 TERNARIES = frozenset(("ternary_expression", "conditional_expression", "conditional"))
+HEADED = frozenset(("if", "while", "for", "switch", "match"))  # flow words that open a block with a head
+# the nodes that wrap the statements of a body or an else branch
+WRAPPERS = frozenset(
+    (
+        "block",
+        "statement_block",
+        "statement_list",
+        "compound_statement",
+        "else_clause",
+        "body_statement",
+        "else",
+    )
+)
 LITERALS = frozenset(
     (
         *("interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal", "rune_literal"),
@@ -88,12 +105,8 @@ CALL_HEADS = {
 }
 _PASS_UP = frozenset(("expression_list", "literal_element", "parenthesized_expression", "unary_expression"))
 _BINDERS = frozenset(("keyed_element", "pair", "binary_expression", "binary", *ASSIGNS))
-MAX_TEXT = 200
+TABLES = {"literal_value": "literal_value", "array": "object"}  # a table node -> the type of its rows
 MAX_NAME = 80
-
-
-def one_line(value: str) -> str:
-    return " ".join(value.split())[:MAX_TEXT]
 
 
 def _text(node: Node | None) -> str:
@@ -110,11 +123,13 @@ def unwrap(node: Node) -> Node:
 @dataclass
 class Body:
     flow: list[str] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     literals: list[tuple[str, str]] = field(default_factory=list)
     assigned: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
     skip_names_until: int = 0  # byte offset: the nodes before it are inside a callee, a target or a name
+    is_test: bool = False  # a test function: its tables of cases are read as cases
 
 
 def is_function_literal_call(node: Node) -> bool:
@@ -128,14 +143,20 @@ def read_node(node: Node, body: Body) -> None:
     word = FLOW.get(kind)
     if word is not None:
         body.flow.append(word)
-    if word == "if" or word == "while" or kind in TERNARIES:
+        if word in HEADED:
+            _block(node, word, body)
+    elif kind in TERNARIES:
         condition = node.child_by_field_name("condition")
         if condition is not None:
-            body.conditions.append(one_line(_text(unwrap(condition))))
+            body.blocks.append(("ternary", one_line(_text(unwrap(condition))), "", "", False))
     inside = node.start_byte < body.skip_names_until
+    if body.is_test and not inside and kind in TABLES and _table(node, body):
+        return
+    if kind == "keyed_element" and not inside:
+        _field_set(node, body)
     if kind in LITERALS:
         if not inside:
-            body.literals.append((_bound_name(node), one_line(_text(node))))
+            body.literals.append((_bound_name(node), clip(_text(node))))
         body.skip_names_until = max(body.skip_names_until, node.end_byte)
     elif kind in ASSIGNS:
         target = node.child_by_field_name(ASSIGNS[kind])
@@ -151,6 +172,110 @@ def read_node(node: Node, body: Body) -> None:
     callee = node.child_by_field_name(head) if head is not None else None
     if callee is not None:  # the callee (and a receiver before it) is a call, not a name read
         body.skip_names_until = max(body.skip_names_until, callee.end_byte)
+        if body.is_test and not inside and _text(callee).endswith(".Run"):
+            _subtest(node, _text(callee), body)
+
+
+def _block(node: Node, word: str, body: Body) -> None:
+    """The block of an if / while / for / switch / match node; an ``else`` that is not an ``else if``."""
+    condition = node.child_by_field_name("condition")
+    if condition is None or word in ("for", "switch", "match"):
+        head = _head(node)
+    else:
+        head = one_line(_text(unwrap(condition)))
+    consequence = node.child_by_field_name("consequence") or node.child_by_field_name("body")
+    orelse = ""
+    alternative = node.child_by_field_name("alternative") if word == "if" else None
+    if alternative is not None:
+        inner = alternative
+        if inner.type == "else_clause" and inner.named_children:
+            inner = inner.named_children[0]
+        if FLOW.get(inner.type) != "if" and inner.type != "elsif":
+            orelse = first_statement(inner)
+            body.flow.append("else")
+    parent = node.parent
+    is_elif = (
+        word == "if"
+        and parent is not None
+        and (parent.type == "else_clause" or FLOW.get(parent.type) == "if")
+    )
+    keyword = "elif" if is_elif else word
+    then = first_statement(consequence) if consequence is not None else ""
+    body.blocks.append((keyword, head, then, orelse, consequence is not None and _leaves(consequence)))
+
+
+def _head(node: Node) -> str:
+    """The head of a loop or switch: its ``value`` field, else its text before its body, keyword aside."""
+    value = node.child_by_field_name("value")
+    if value is not None and node.child_by_field_name("body") is None:
+        return one_line(_text(unwrap(value)))
+    body = node.child_by_field_name("body")
+    source = node.text or b""
+    if body is not None:
+        source = source[: body.start_byte - node.start_byte]
+    words = source.decode("utf-8", errors="replace").split(None, 1)
+    return one_line(words[1] if len(words) > 1 else "").strip("({ )")
+
+
+def _leaves(node: Node) -> bool:
+    """True when the last statement of a body returns, throws, panics, breaks or continues."""
+    while node.type in WRAPPERS:
+        children = [c for c in node.named_children if "comment" not in c.type]
+        if not children:
+            return False
+        node = children[-1]
+    word = FLOW.get(node.type)
+    return word in ("return", "break", "continue") or "throw" in node.type or _text(node).startswith("panic(")
+
+
+def first_statement(node: Node) -> str:
+    """The first statement inside a body or an else branch (comments aside), in one short line."""
+    while node.type in WRAPPERS:
+        children = [c for c in node.named_children if "comment" not in c.type]
+        if not children:
+            return ""
+        node = children[0]
+    return one_line(_text(node), STATEMENT_TEXT)
+
+
+def _table(node: Node, body: Body) -> bool:
+    """A literal whose elements are two or more rows (struct literals, objects) is a table of cases."""
+    row_type = TABLES[node.type]
+    rows = [
+        unwrap(c.named_children[0]) if c.type == "literal_element" and c.named_children else c
+        for c in node.named_children
+    ]
+    rows = [r for r in rows if "comment" not in r.type]
+    if len(rows) < 2 or any(r.type != row_type for r in rows):
+        return False
+    body.cases.extend(clip(_text(row)) for row in rows)
+    body.skip_names_until = max(body.skip_names_until, node.end_byte)
+    return True
+
+
+def _subtest(call: Node, callee: str, body: Body) -> None:
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    if first is not None and first.type in LITERALS:
+        body.cases.append(f"{callee}({clip(_text(first))})")
+
+
+def _field_set(node: Node, body: Body) -> None:
+    """``GroupID: x`` in ``Command{...}``: the field ``Command.GroupID`` is set (its key is not a read)."""
+    key = node.named_children[0] if node.named_children else None
+    name = unwrap(key.named_children[0]) if key is not None and key.named_children else key
+    if key is None or name is None or name.type not in ("identifier", "field_identifier"):
+        return
+    literal = node.parent.parent if node.parent is not None else None
+    kind = (
+        literal.child_by_field_name("type")
+        if literal is not None and literal.type == "composite_literal"
+        else None
+    )
+    type_name = _text(kind).lstrip("*&") if kind is not None else ""
+    plain = type_name and len(type_name) <= MAX_NAME and not any(c in type_name for c in "{[( ")
+    body.assigned.append(f"{type_name}.{_text(name)}" if plain else _text(name))
+    body.skip_names_until = max(body.skip_names_until, key.end_byte)
 
 
 def _targets(target: Node) -> Iterable[str]:
@@ -220,7 +345,7 @@ def module_facts(root: Node, entry_ids: frozenset[int]) -> Callable[[frozenset[i
             value = node.child_by_field_name("value") or node.child_by_field_name("right")
             if value is not None and value.type == "expression_list" and value.named_child_count == 1:
                 value = value.named_children[0]
-            literal = one_line(_text(value)) if value is not None and value.type in LITERALS else ""
+            literal = clip(_text(value)) if value is not None and value.type in LITERALS else ""
             out.append((node.start_point[0] + 1, node.end_point[0] + 1, names, literal))
         return out
 

@@ -1,0 +1,97 @@
+"""What changed in a test's cases (``@pytest.mark.parametrize`` rows, a Go table of cases, ``t.Run``
+subtests): the cases added, removed or changed, each named by what tells it apart (its first string, else
+its text), a changed one with the words that changed. Never the whole table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from ariadne_hook.locate.snippets import unclipped
+from ariadne_hook.summarize.quote import ELLIPSIS, change, cut, similar, ticked, tidy, word_spans
+
+_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")
+_ID = re.compile(r"""\bid\s*=\s*("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
+NAME = 48  # characters of a case's name
+
+
+def case_name(case: str, cut_at: int = NAME) -> str:
+    """What tells a case apart: the first string of a struct or object row or of a subtest (its name),
+    a ``pytest.param``'s ``id=``, else the row itself."""
+    text = tidy(unclipped(case))
+    found = _ID.search(text)
+    if found is None and (text.startswith(("{", "&")) or ".Run(" in text[:12]):
+        found = _STRING.search(text)
+    name = found.group(found.lastindex or 0) if found else text
+    return cut(name, cut_at) if cut_at else name
+
+
+def case_changes(old: Sequence[str], new: Sequence[str], compact: bool = False) -> list[str]:
+    """``test cases: adds `"x"`; removes `"y"`; changes `"z"` (`0` → `2`)``; ``compact``: fewer names."""
+    limit = 2 if compact else 3
+    if list(old) == list(new):
+        return []
+    added: list[str] = []
+    removed: list[str] = []
+    changed: list[str] = []
+    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        olds, news = list(old[i1:i2]), list(new[j1:j2])
+        for case in list(olds):  # the same name on both sides: one case that changed
+            same = next((n for n in news if case_name(n) == case_name(case)), None)
+            if same is not None:
+                changed.append(_change(case, same))
+                olds.remove(case)
+                news.remove(same)
+        if len(olds) == len(news) and all(similar(a, b) for a, b in zip(olds, news, strict=True)):
+            changed += [_change(a, b) for a, b in zip(olds, news, strict=True)]  # edited in place
+            olds, news = [], []
+        for case in list(olds):  # else the most alike row of the same stretch, when alike enough
+            alike = [n for n in news if similar(case, n)]
+            if alike:
+                best = max(alike, key=lambda n: SequenceMatcher(None, case, n, autojunk=False).ratio())
+                changed.append(_change(case, best))
+                olds.remove(case)
+                news.remove(best)
+        removed += olds
+        added += news
+    clauses = [f"adds {_names(added, limit)}"] if added else []
+    clauses += [f"removes {_names(removed, limit)}"] if removed else []
+    if changed and len(changed) == len(new) > 2:  # every row changed: a column came or went
+        clauses.append(f"changes all {len(changed)} cases, e.g. {changed[0]}")
+    elif changed:
+        shown = "; ".join(changed[: limit - 1]) + (
+            f" and {len(changed) - limit + 1} more" if len(changed) >= limit else ""
+        )
+        clauses.append(f"changes {shown}")
+    return [f"test cases: {'; '.join(clauses)}"]
+
+
+def case_names(cases: Sequence[str], limit: int = 3) -> str:
+    """The cases by what tells them apart, quoted: ```"a"`, `"b"` and 2 more``."""
+    return _names(list(cases), limit)
+
+
+def _names(cases: list[str], limit: int) -> str:
+    names = [case_name(c) for c in cases]
+    if len(set(names)) < len(names):  # names that differ only past the cut: their ends tell them apart
+        names = [ELLIPSIS + unclipped(case_name(c, cut_at=0))[-NAME:] for c in cases]
+    names = [ticked(n) for n in names]
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
+
+def _change(old: str, new: str) -> str:
+    name = case_name(new)
+    if name == tidy(unclipped(new)) and len(old) <= NAME:  # a short row without a name: both rows whole
+        return change(tidy(old), name)
+    spans, count = word_spans(old, new, context=1, limit=1, code=True)
+    if not spans:
+        return ticked(name)
+    a, b = (cut(s, 40) for s in spans[0])
+    more = f", +{count - 1} more" if count > 1 else ""
+    return f"{ticked(name)} ({change(a, b)}{more})"

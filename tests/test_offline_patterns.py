@@ -1,0 +1,332 @@
+"""Offline summaries a reviewer can use (issue 21, issue 17 case 9), one test per pattern read against real
+history: a condition that changes shape is changed, not removed; text changes quote the changed words; what
+replaced a removed thing and what a new guard controls are said; tests name their cases, never a dump;
+bookkeeping words (a field set, a panic, a name still read, a repeated guard) are true. Real git
+repositories, the real locator and summarizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_offline_facts import summary_of
+
+# --------------------------------------------------------------- 1. a condition that changes shape
+
+
+def test_condition_grows_next_to_a_new_guard_is_changed_not_removed(tmp_path: Path) -> None:
+    old = "def emit(stream, text):\n    if stream:\n        stream.write(text)\n    return text\n"
+    new = (
+        "def emit(stream, text):\n    if text is None:\n        return ''\n"
+        "    if stream and stream.writable():\n        stream.write(text)\n    return text\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "emit")
+    assert text.startswith("Condition `stream` \u2192 `stream and stream.writable()`; adds `if text is None`")
+    assert "removed" not in text
+
+
+def test_test_replaced_next_to_a_new_early_return_is_paired_by_what_it_guards(tmp_path: Path) -> None:
+    old = (
+        "def render(self):\n    if self.is_hidden:\n        if self.last != self.label:\n"
+        "            self.last = self.label\n            echo(self.label)\n        return\n    draw(self)\n"
+    )
+    new = (
+        "def render(self):\n    if self.hidden:\n        return\n\n    if not self._is_atty:\n"
+        "        if self.last != self.label:\n            self.last = self.label\n"
+        "            echo(self.label)\n        return\n    draw(self)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "render")
+    assert text.startswith(
+        "Condition `self.is_hidden` \u2192 `not self._is_atty`; adds `if self.hidden` (then `return`)"
+    )
+    assert "removed" not in text
+
+
+def test_changed_assert_next_to_a_new_one(tmp_path: Path) -> None:
+    old = "def check(x, y):\n    assert isinstance(x, str)\n    return x + y\n"
+    new = "def check(x, y):\n    assert isinstance(x, (str, bytes))\n    assert y\n    return x + y\n"
+    text = summary_of(tmp_path, "m.py", old, new, "check")
+    assert text.startswith(
+        "`assert isinstance(x, str)` \u2192 `assert isinstance(x, (str, bytes))`; adds `assert y`"
+    )
+    assert "removed" not in text
+
+
+def test_guard_on_a_new_parameter_is_changed_and_the_dropped_branch_named(tmp_path: Path) -> None:
+    old = (
+        "def clear():\n    if not isatty(sys.stdout):\n        return\n    if WIN:\n"
+        '        os.system("cls")\n    else:\n        sys.stdout.write("\\033[2J")\n'
+    )
+    new = (
+        "def clear(file=None):\n    if file is None:\n        file = sys.stdout\n"
+        '    if not isatty(file):\n        return\n    echo("\\033[2J", file=file)\n'
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "clear")
+    assert text.startswith(
+        "Condition `not isatty(sys.stdout)` \u2192 `not isatty(file)`; adds `if file is None` "
+        '(then `file = sys.stdout`); removes `if WIN` (then `os.system("cls")`).'
+    )
+
+
+def test_removed_else_branch_now_always_runs(tmp_path: Path) -> None:
+    old = (
+        "def open_stream(name, mode):\n    if isinstance(name, bytes):\n        name = name.decode()\n"
+        "    else:\n        name = os.fspath(name)\n    return open(name, mode)\n"
+    )
+    new = (
+        "def open_stream(name, mode):\n    if isinstance(name, bytes):\n        name = name.decode()\n"
+        "    name = os.fspath(name)\n    return open(name, mode)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "open_stream")
+    assert text.startswith(
+        "Drops the `else` of `if isinstance(name, bytes)`: `name = os.fspath(name)` now always runs."
+    )
+
+
+def test_go_condition_grows_next_to_a_new_guard(tmp_path: Path) -> None:
+    old = "package p\n\nfunc f(x int) int {\n\tif x > 0 {\n\t\tx--\n\t}\n\treturn x\n}\n"
+    new = (
+        "package p\n\nfunc f(x int) int {\n\tif x == 99 {\n\t\treturn 0\n\t}\n"
+        "\tif x > 0 && ok(x) {\n\t\tx--\n\t}\n\treturn x\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert text.startswith("Condition `x > 0` \u2192 `x > 0 && ok(x)`; adds `if x == 99` (then `return 0`).")
+
+
+# ------------------------------------------------------------------------------ 2. text changes
+
+
+def test_docstring_only_edit_quotes_the_words(tmp_path: Path) -> None:
+    old = (
+        'def run(cmd):\n    """Run the command given and wait until it exits, then return\n'
+        '    its exit code to the caller."""\n    return call(cmd)\n'
+    )
+    new = old.replace("wait until it exits", "wait for it to exit")
+    text = summary_of(tmp_path, "m.py", old, new, "run")
+    assert text.startswith(
+        "Docstring reworded: `\u2026and wait until it exits, then return\u2026` \u2192 "
+        "`\u2026and wait for it to exit, then return\u2026`."
+    )
+
+
+def test_go_template_string_change_past_its_start(tmp_path: Path) -> None:
+    lines = [f"line {i}: {{{{.Field{i}}}}} and some words to make it long" for i in range(12)]
+    template = "\n".join(lines)
+    old = f"package p\n\nfunc (c *Command) UsageTemplate() string {{\n\treturn `{template}`\n}}\n"
+    new = old.replace("line 9: {{.Field9}}", "line 9: {{if .Groups}}{{.Field9}}{{end}}")
+    new = new.replace("line 11:", "Additional Commands:\n{{range .Groups}}\n{{.Title}}{{end}}\nline 11:")
+    text = summary_of(tmp_path, "p.go", old, new, "Command.UsageTemplate")
+    assert text.startswith(
+        "Text changed: `\u2026line 9: {{.Field9}} and some\u2026` \u2192 "
+        "`\u2026line 9: {{if .Groups}}{{.Field9}}{{end}} and some\u2026` (+1 more)."
+    )
+    assert "Changed method" not in text
+
+
+def test_long_message_literal_quotes_the_changed_words(tmp_path: Path) -> None:
+    message = "the configuration file could not be read; " * 6
+    old = f'def load(path):\n    if not path:\n        raise ValueError("{message}check the path")\n'
+    old += "    return read(path)\n"
+    new = old.replace("check the path", "check the path and its permissions")
+    text = summary_of(tmp_path, "m.py", old, new, "load")
+    assert text.startswith("Text changed: adds `and its permissions`.")
+
+
+# ------------------------------------------------------------- 3. what replaced it, what it controls
+
+
+def test_names_read_instead_of_others_in_the_same_lines(tmp_path: Path) -> None:
+    old = (
+        "def invoke(ctx):\n    args = ctx.args\n    log(ctx.args)\n    use(ctx.obj)\n"
+        "    check(ctx.meta)\n    return args\n"
+    )
+    new = "def invoke(ctx, args, obj):\n    log(args)\n    use(obj)\n    check(ctx.meta)\n    return args\n"
+    text = summary_of(tmp_path, "m.py", old, new, "invoke")
+    assert "reads args instead of ctx.args, obj instead of ctx.obj" in text.lower()
+
+
+def test_added_with_says_with_what(tmp_path: Path) -> None:
+    old = "def copy(a, b):\n    data = read(a)\n    write(b, data)\n"
+    new = "def copy(a, b):\n    with lock:\n        with open(a) as src:\n            data = src.read()\n"
+    new += "    write(b, data)\n"
+    text = summary_of(tmp_path, "m.py", old, new, "copy")
+    assert text.startswith("Adds `with lock`, `with open(a) as src`.")
+
+
+def test_merged_python_loops(tmp_path: Path) -> None:
+    old = (
+        "def reset(items):\n    for item in items:\n        item.a = 0\n"
+        "    for item in items:\n        item.b = 0\n    return items\n"
+    )
+    new = "def reset(items):\n    for item in items:\n        item.a = 0\n        item.b = 0\n"
+    new += "    return items\n"
+    text = summary_of(tmp_path, "m.py", old, new, "reset")
+    assert text.startswith("Merges two `for item in items` loops into one.") and "Removes" not in text
+
+
+def test_changed_expression_is_shown(tmp_path: Path) -> None:
+    old = (
+        "def config_dir(app):\n"
+        '    return os.path.join(os.environ.get("XDG_CONFIG_HOME", os.path.expanduser("~/.config")), app)\n'
+    )
+    new = (
+        "def config_dir(app):\n"
+        '    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")\n'
+        "    return os.path.join(config_home, app)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "config_dir")
+    assert text.startswith("Changes `")
+    assert 'environ.get("XDG_CONFIG_HOME", os.path' in text and 'environ.get("XDG_CONFIG_HOME") or' in text
+
+
+# ---------------------------------------------------------------------------------- 4. test cases
+
+
+def test_parametrize_names_the_changed_case_not_the_list(tmp_path: Path) -> None:
+    rows = [f'("--option-{i}", {i % 3})' for i in range(30)]
+    old = f"@pytest.mark.parametrize(('arg', 'code'), [{', '.join(rows)}])\ndef test_exit(arg, code):\n"
+    old += "    assert main([arg]) == code\n"
+    new = old.replace('("--option-7", 1)', '("--option-7", 2)').replace(', ("--option-29", 2)', "")
+    text = summary_of(tmp_path, "test_m.py", old, new, "test_exit")
+    assert text.startswith(
+        'Test cases: removes `("--option-29", 2)`; changes `("--option-7", 1)` \u2192 `("--option-7", 2)`.'
+    )
+    assert "parametrize" not in text and len(text) < 160
+
+
+def test_a_new_parametrized_test_names_its_cases_not_the_list(tmp_path: Path) -> None:
+    rows = ", ".join(f'("--option-{i}", {i % 3})' for i in range(30))
+    new = f"@pytest.mark.parametrize(('arg', 'code'), [{rows}])\ndef test_exit(arg, code):\n"
+    new += "    assert main([arg]) == code\n"
+    text = summary_of(tmp_path, "test_m.py", "", new, "test_exit")
+    assert "Decorated with @pytest.mark.parametrize(('arg', 'code'), \u2026)." in text
+    assert '30 test cases: `("--option-0", 0)`, `("--option-1", 1)`, `("--option-2", 2)` and 27 more.' in text
+    assert "--option-9" not in text and len(text) < 300
+
+
+GO_TABLE = """\
+package p
+
+func TestParse(t *testing.T) {
+\ttests := []struct {
+\t\tname string
+\t\tin   string
+\t\twant int
+\t}{
+\t\t{name: "empty", in: "", want: 0},
+\t\t{name: "one", in: "1", want: 1},
+\t}
+\tfor _, tt := range tests {
+\t\tgot, err := Parse(tt.in)
+\t\tif err != nil {
+\t\t\tt.Fatal(err)
+\t\t}
+\t\tif got != tt.want {
+\t\t\tt.Errorf("got %d", got)
+\t\t}
+\t}
+}
+"""
+
+
+def test_go_table_test_names_the_new_and_changed_cases(tmp_path: Path) -> None:
+    new = GO_TABLE.replace(
+        '\t\t{name: "one", in: "1", want: 1},\n',
+        '\t\t{name: "one", in: "1", want: 2},\n\t\t{name: "negative", in: "-4", want: -4},\n',
+    )
+    text = summary_of(tmp_path, "p_test.go", GO_TABLE, new, "TestParse")
+    assert text.startswith(
+        'Test cases: adds `"negative"`; changes `"one"` (`\u2026want: 1\u2026` \u2192 `\u2026want: 2\u2026`).'
+    )
+
+
+def test_go_subtests_are_named(tmp_path: Path) -> None:
+    old = 'package p\n\nfunc TestRun(t *testing.T) {\n\tt.Run("plain", func(t *testing.T) {\n'
+    old += '\t\tcheck(t, "")\n\t})\n}\n'
+    new = old.replace(
+        "\t})\n}\n",
+        '\t})\n\tt.Run("with flags", func(t *testing.T) {\n\t\tif err := check(t, "-v"); err != nil {\n'
+        "\t\t\tt.Fatal(err)\n\t\t}\n\t})\n}\n",
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestRun")
+    assert text.startswith('Test cases: adds `"with flags"`')
+
+
+# ------------------------------------------------------------------------------- 5. bookkeeping
+
+
+def test_go_struct_literal_field_is_set_not_read(tmp_path: Path) -> None:
+    old = (
+        'package p\n\nfunc (c *Command) helpCmd() *Command {\n\treturn &Command{\n\t\tUse: "help",\n\t}\n}\n'
+    )
+    new = old.replace('\t\tUse: "help",\n', '\t\tUse:     "help",\n\t\tGroupID: c.helpGroupID,\n')
+    text = summary_of(tmp_path, "p.go", old, new, "Command.helpCmd")
+    assert "sets Command.GroupID" in text and "reads GroupID" not in text
+    assert "reads c.helpGroupID" in text
+
+
+def test_go_panic_with_a_formatted_message_is_a_panic(tmp_path: Path) -> None:
+    old = 'package p\n\nfunc check(id string) {\n\tif id == "" {\n\t\treturn\n\t}\n}\n'
+    new = old.replace("\t\treturn\n", '\t\tpanic(fmt.Sprintf("group id %q is not defined", id))\n')
+    text = summary_of(tmp_path, "p.go", old, new, "check")
+    assert "fmt.Sprintf" not in text.split("Calls")[0].replace("panic(fmt.Sprintf", "")
+    assert 'now panics: `panic(fmt.Sprintf("group id %q is not defined", id))`' in text
+    assert "raises fmt.Sprintf" not in text
+
+
+def test_a_module_still_read_through_an_attribute_is_still_read(tmp_path: Path) -> None:
+    old = 'def pager():\n    if hasattr(os, "system"):\n        run(os.environ.get("PAGER"))\n'
+    new = 'def pager():\n    run(os.environ.get("PAGER"))\n'
+    text = summary_of(tmp_path, "m.py", old, new, "pager")
+    assert "no longer reads os" not in text
+
+
+def test_a_repeated_added_guard_is_counted(tmp_path: Path) -> None:
+    old = "package p\n\nfunc f() error {\n\ta()\n\tb()\n\treturn nil\n}\n"
+    new = (
+        "package p\n\nfunc f() error {\n\tif err := a(); err != nil {\n\t\treturn err\n\t}\n"
+        "\tif err := b(); err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert text.startswith("Adds `if err != nil` (then `return err`) \u00d72.")
+
+
+# ------------------------------------------------------------------------------- found while tuning
+
+
+def test_a_block_moved_is_moved_not_added_and_removed(tmp_path: Path) -> None:
+    old = (
+        "def command(self, *args, **kwargs):\n    if self.cls and kwargs.get('cls') is None:\n"
+        "        kwargs['cls'] = self.cls\n    func = None\n    if args:\n        func = args[0]\n"
+        "    return make(func, **kwargs)\n"
+    )
+    new = (
+        "def command(self, *args, **kwargs):\n    func = None\n    if args:\n        func = args[0]\n"
+        "    if self.cls and kwargs.get('cls') is None:\n        kwargs['cls'] = self.cls\n"
+        "    return make(func, **kwargs)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "command")
+    assert text.startswith("Moves `if ")  # which of the two moved is a matter of view; neither is new
+    assert "Adds" not in text and "removes" not in text
+
+
+def test_a_literal_removed_here_and_another_added_there_are_not_one_change(tmp_path: Path) -> None:
+    old = (
+        'package p\n\nfunc f(c *Command) []string {\n\tout := fmt.Sprintf("%s\\t%s", c.Name, c.Short)\n'
+        "\tuse(out)\n\tuse(1)\n\treturn nil\n}\n"
+    )
+    new = (
+        "package p\n\nfunc f(c *Command) []string {\n\tout := Describe(c.Name, c.Short)\n"
+        '\tuse(out)\n\tuse(1)\n\tif strings.HasPrefix(c.Name, "stringTo") {\n\t\treturn nil\n\t}\n'
+        "\treturn nil\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert '\u2192 `"stringTo"`' not in text and "Text changed" not in text
+
+
+def test_a_comment_respaced_quotes_no_words(tmp_path: Path) -> None:
+    old = "def f(x):\n    #{'a': 1}  # FIXME: fails, returns `x`\n    return x\n"
+    new = old.replace("#{'a'", "# {'a'")
+    assert (
+        summary_of(tmp_path, "m.py", old, new, "f")
+        == "Only comments or blank lines changed. +1 \u22121 lines."
+    )
