@@ -343,3 +343,11 @@ def test_a_kotlin_file_that_does_not_parse_gets_hunk_entries_that_name_what_they
     assert entry.kind == "hunk" and entry.note is not None and "syntax error on the new side" in entry.note
     summary = offline_summary(entry)
     assert "Defines broken." in summary and "Calls helper." in summary
+
+
+def test_kotlin_callees_are_calls_not_names_read() -> None:
+    parse = parser_for("kotlin")
+    assert parse is not None
+    [total] = parse("fun total(items: List<Int>): Int {\n    check(items.isEmpty())\n    return size\n}\n")
+    assert total.facts.calls == ("check", "items.isEmpty")
+    assert total.facts.names == ("size",)
