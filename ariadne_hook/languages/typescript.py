@@ -5,11 +5,13 @@ Signatures without a body (interfaces, overload signatures, abstract methods, ``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ariadne_hook.languages import Language, ReferenceRules, Words
+from ariadne_hook.languages import Language, Words
 from ariadne_hook.languages.grammar import Entry, loaders, text
-from ariadne_hook.languages.javascript import IMPORT_SUFFIXES, IMPORTS, LEXER, JavaScript, is_public
+from ariadne_hook.languages.javascript import LANGUAGE as JAVASCRIPT
+from ariadne_hook.languages.javascript import JavaScript
 from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
@@ -57,19 +59,17 @@ WORDS = Words(defines=("function", "class", "interface", "enum"))
 
 
 def typescript(name: str, spec: TypeScript, extensions: tuple[str, ...], tests: tuple[str, ...]) -> Language:
-    """TypeScript and TSX: JavaScript's imports, lexer and public API, their own grammar."""
+    """TypeScript and TSX: JavaScript's language (imports, lexer, reference rules, public API) with their
+    own grammar, files and definition keywords."""
     parser, scanner, sites = loaders(spec)
-    return Language(
+    return replace(
+        JAVASCRIPT,
         name=name,
         extensions=extensions,
-        filenames=(),
         parser=parser,
         scanner=scanner,
-        lexer=LEXER,
-        imports=IMPORTS,
-        references=ReferenceRules(sites, "javascript", import_suffixes=IMPORT_SUFFIXES),
+        references=replace(JAVASCRIPT.references, sites=sites),
         words=WORDS,
-        is_public=is_public,
         test_files=tests,
     )
 
