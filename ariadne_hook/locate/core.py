@@ -18,40 +18,38 @@ A file of a language without a function parser is one ``file`` entry with all it
 parsed (either side) and files whose contents are not available fall back to one entry per hunk with a note;
 nothing here raises.
 
-The run's deadline: past ``stop`` no more work starts (no parse, no entry); what a file has left is one
+The run's deadline: past ``deadline_at`` no more work starts (no parse, no entry); what a file has left is one
 skipped ``<file>`` entry whose reason says how many of its changed lines no entry covers (reason
 ``deadline``). A parse that has started runs to its end: its cost is bounded by ``max-file-bytes`` (every step
 here is linear, or n log n, in the file's size).
+
+Here the mapping of one file; the two scanned versions and the rows of its hunks are sides.py's, the making
+of each entry (range, excerpt, facts; module-level blocks) entries.py's.
 """
 
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable
 
-from ariadne_hook.locate.align import line_mapper, paired_ids
+from ariadne_hook.locate.entries import block_entry, function_entry, module_blocks, with_triviality
 from ariadne_hook.locate.hunks import (
-    Row,
-    excerpt,
     file_entry,
-    file_status_change,
     hunk_entries,
-    hunk_rows,
     late_entry,
     text_file_entry,
 )
 from ariadne_hook.locate.languages import gc_paused
 from ariadne_hook.locate.sides import (
     LATE,
-    MODULE,
     MODULE_ID,
     NO_PARSER,
     Identity,
     Side,
+    aligned,
     describe,
+    hunk_rows,
     owners,
     scan_sides,
 )
@@ -63,25 +61,19 @@ from ariadne_hook.models import (
     RENAMED,
     FileChange,
     FunctionChange,
-    FunctionFacts,
-    FunctionSpan,
-    Hunk,
 )
-
-MODULE_GAP = 3  # module-level changes more than this many unchanged lines apart are separate entries
-
 
 Clock = Callable[[], float]
 
 
 def locate_file(
-    change: FileChange, language: str, stop: float | None = None, clock: Clock = time.monotonic
+    change: FileChange, language: str, deadline_at: float | None = None, clock: Clock = time.monotonic
 ) -> list[FunctionChange]:
-    """The entries of one file; never raises. ``stop``: a ``clock()`` instant past which no more work starts
-    (see the module docstring); None: no limit."""
+    """The entries of one file; never raises. ``deadline_at``: a ``clock()`` instant past which no more
+    work starts (see the module docstring); None: no limit."""
     if change.skip_reason is not None:
         return [file_entry(change, language, skip_reason=change.skip_reason)]
-    past: Callable[[], bool] = (lambda: False) if stop is None else (lambda: clock() >= stop)
+    past: Callable[[], bool] = (lambda: False) if deadline_at is None else (lambda: clock() >= deadline_at)
     changed = len(change.removed_lines) + len(change.added_lines)
     if changed and past():  # a file without changed lines costs nothing: its entry says what changed
         return [late_entry(change, language, changed, changed)]
@@ -107,7 +99,7 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
         return [late_entry(change, language, changed, changed)]
     if isinstance(sides, str):
         return hunk_entries(change, language, sides)
-    old, new = _aligned(sides, change.hunks, rows)
+    old, new = aligned(sides, change.hunks, rows)
     old_owner = dict(zip(removed, owners(removed, old), strict=True))
     new_owner = dict(zip(added, owners(added, new), strict=True))
     units: dict[Identity, list[int]] = defaultdict(list)  # identity -> indices of its changed rows
@@ -136,10 +128,10 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
             entries.append(late_entry(change, language, left, sum(len(item[1]) for item in work)))
             break
         if ident == MODULE_ID:
-            entry = _block_entry(change, language, rows, chosen, tight, old, new, first=first)
+            entry = block_entry(change, language, rows, chosen, tight, old, new, first=first)
             entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], None))
             continue
-        entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
+        entry = function_entry(change, language, ident, names(ident), rows, chosen, old, new)
         bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
         entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], bounds))
     return entries
@@ -199,203 +191,9 @@ def _display_names(old: Side, new: Side) -> Callable[[Identity], str]:
     return display
 
 
-def module_blocks(rows: Sequence[Row], chosen: Sequence[int]) -> list[tuple[list[int], list[int]]]:
-    """The module-level changed rows split into blocks: rows more than MODULE_GAP unchanged lines apart
-    start a new block. Blank rows do not make blocks of their own (unless there are only blank rows):
-    each joins the nearest block and does not widen its range. Each block: (all its rows, the rows its
-    range covers), in file order."""
-    solid = [i for i in chosen if rows[i].text.strip()] or list(chosen)  # only blank lines: by themselves
-    placed = set(solid)
-    blocks: list[list[int]] = []
-    for i in solid:
-        if blocks and _gap(rows[blocks[-1][-1]], rows[i]) <= MODULE_GAP:
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
-    members = [list(block) for block in blocks]
-    firsts = [block[0] for block in blocks]
-    for i in chosen:
-        if i in placed:
-            continue
-        # blocks are apart in row order and their distance to row i grows both ways from it: the nearest
-        # is the last block starting before it or the next one (the earlier on a tie)
-        after = bisect_right(firsts, i)
-        near = [b for b in (after - 1, after) if 0 <= b < len(blocks)]
-        distances = [_distance(rows, i, blocks[b]) for b in near]
-        members[near[distances.index(min(distances))]].append(i)
-    return [(sorted(m), block) for m, block in zip(members, blocks, strict=True)]
-
-
-def _distance(rows: Sequence[Row], i: int, block: Sequence[int]) -> int:
-    """Unchanged lines between row ``i`` and a block (0 inside its range)."""
-    if i < block[0]:
-        return _gap(rows[i], rows[block[0]])
-    return _gap(rows[block[-1]], rows[i]) if i > block[-1] else 0
-
-
-def _gap(first: Row, second: Row) -> int:
-    """Unchanged new-side lines strictly between two changed rows (``first`` before ``second``)."""
-    start = first.new + 1 if first.tag == "+" else first.new
-    return max(0, second.new - start)
-
-
-def with_triviality(
-    entry: FunctionChange,
-    trivial: FileTriviality,
-    rows: Sequence[Row],
-    bounds: tuple[Sequence[int], Sequence[int]] | None,
-) -> FunctionChange:
-    """``entry`` with ``trivial`` set from its changed rows (module level: imports do not count)."""
-    removed = [row.old for row in rows if row.tag == "-"]
-    added = [row.new for row in rows if row.tag == "+"]
-    flag = trivial(removed, added, module=entry.kind == "module", bounds=bounds)
-    return replace(entry, trivial=True) if flag else entry
-
-
-def _aligned(sides: tuple[Side, Side], hunks: Sequence[Hunk], rows: Sequence[Row]) -> tuple[Side, Side]:
-    """The sides with duplicate names paired by where their lines went (see align.py)."""
-    old, new = sides
-    if len(old.ids) == len(set(n for n, _ in old.ids)) and len(new.ids) == len(set(n for n, _ in new.ids)):
-        return old, new  # every name once on each side: identities already pair
-    context = {r.old: r.new for r in rows if r.tag == " "}
-    ids = paired_ids(old.spans, old.ids, new.spans, new.ids, line_mapper(hunks, context))
-    return old, replace(new, ids=ids, index={ident: i for i, ident in enumerate(ids)})
-
-
 def _unchanged_note(change: FileChange) -> str:
     if change.status in (RENAMED, COPIED) and change.old_path:
         return f"{change.status} from {change.old_path}, no content changes"
     if change.status in (ADDED, DELETED):
         return f"empty file {change.status}"
     return "no content changes (mode or metadata only)"
-
-
-# -------------------------------------------------------------------------------------------- entries
-
-
-def _function_entry(
-    change: FileChange,
-    language: str,
-    ident: Identity,
-    name: str,
-    rows: Sequence[Row],
-    chosen: Sequence[int],
-    old: Side,
-    new: Side,
-) -> FunctionChange:
-    old_at, new_at = old.index.get(ident), new.index.get(ident)
-    old_span = old.spans[old_at] if old_at is not None else None
-    new_span = new.spans[new_at] if new_at is not None else None
-    span = new_span or old_span
-    assert span is not None  # an identity comes from one of the sides
-    keep = _within(_span_of(old_span), _span_of(new_span))
-    if span.kind == "class":  # its own lines only: the range covers its changed non-blank lines
-        own = [i for i in chosen if rows[i].text.strip()] or chosen
-        old_range, new_range = _changed_range(rows, own)
-        # the facts of the class-level statements holding its changed lines (fields, constants...)
-        old_facts, new_facts = _module_pair(old, new, rows, own)
-    else:
-        old_range, new_range = _span_of(old_span), _span_of(new_span)
-        old_facts, new_facts = _facts(old, old_at), _facts(new, new_at)
-    return FunctionChange(
-        path=change.path,
-        old_path=change.old_path,
-        qualname=name,
-        kind=span.kind,
-        change="added" if old_span is None else "deleted" if new_span is None else "modified",
-        language=language,
-        old_lines=old_range,
-        new_lines=new_range,
-        old_source=_source(old, old_range),
-        new_source=_source(new, new_range),
-        diff=excerpt(rows, chosen, keep),
-        old_facts=old_facts,
-        new_facts=new_facts,
-    )
-
-
-def _span_of(span: FunctionSpan | None) -> tuple[int, int] | None:
-    return (span.start, span.end) if span is not None else None
-
-
-def _changed_range(
-    rows: Sequence[Row], chosen: Sequence[int]
-) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """(old, new): the first and last changed line of ``chosen`` on each side."""
-    old = [rows[i].old for i in chosen if rows[i].tag == "-"]
-    new = [rows[i].new for i in chosen if rows[i].tag == "+"]
-    return ((min(old), max(old)) if old else None), ((min(new), max(new)) if new else None)
-
-
-def _block_entry(
-    change: FileChange,
-    language: str,
-    rows: Sequence[Row],
-    chosen: Sequence[int],
-    tight: Sequence[int],
-    old: Side,
-    new: Side,
-    first: bool,
-) -> FunctionChange:
-    """One block of module-level lines: ``<module>`` for a file's first block; the others ``<module:N>``, N
-    its first new-side line, or ``<module:was N>``, N its first old-side line, for a block that only
-    removes lines (blocks are disjoint on each side, so no two names of a file are the same)."""
-    old_range, new_range = _changed_range(rows, tight)
-    where = str(new_range[0]) if new_range else f"was {old_range[0]}" if old_range else "0"
-    old_facts, new_facts = _module_pair(old, new, rows, tight)
-    return FunctionChange(
-        path=change.path,
-        old_path=change.old_path,
-        qualname=MODULE if first else f"<module:{where}>",
-        kind="module",
-        change=file_status_change(change.status),
-        language=language,
-        old_lines=old_range,
-        new_lines=new_range,
-        old_source=_source(old, old_range),
-        new_source=_source(new, new_range),
-        diff=excerpt(rows, chosen, lambda row: True),
-        old_facts=old_facts,
-        new_facts=new_facts,
-    )
-
-
-def _module_pair(
-    old: Side, new: Side, rows: Sequence[Row], chosen: Sequence[int]
-) -> tuple[FunctionFacts | None, FunctionFacts | None]:
-    """Each side's facts of the module-level statements holding the ``chosen`` rows' lines. A side's
-    ``names`` (every name it assigns at module level) are narrowed to the names either side assigns here:
-    all the offline summary asks of them, and a file of thousands of module-level blocks does not carry
-    all its names in each."""
-    facts = (
-        _module_facts(old, [rows[i].old for i in chosen if rows[i].tag == "-"]),
-        _module_facts(new, [rows[i].new for i in chosen if rows[i].tag == "+"]),
-    )
-    here = [name for side in facts if side is not None for name in side.assigned]
-    old_facts, new_facts = (
-        None if side is None else replace(side, names=tuple(n for n in dict.fromkeys(here) if n in known()))
-        for side, known in zip(facts, (old.module_names, new.module_names), strict=True)
-    )
-    return old_facts, new_facts
-
-
-def _module_facts(side: Side, lines: Sequence[int]) -> FunctionFacts | None:
-    """The side's facts of the module-level statements holding ``lines`` (none: its names only)."""
-    return side.module_facts(frozenset(lines)) if side.module_facts is not None else None
-
-
-def _facts(side: Side, at: int | None) -> FunctionFacts | None:
-    return None if at is None else side.facts(side.order[at])
-
-
-def _source(side: Side, lines: tuple[int, int] | None) -> str | None:
-    if lines is None:
-        return None
-    return "\n".join(line.removesuffix("\r") for line in side.lines[lines[0] - 1 : lines[1]])
-
-
-def _within(old: tuple[int, int] | None, new: tuple[int, int] | None) -> Callable[[Row], bool]:
-    def inside(row: Row) -> bool:
-        return bool((old and old[0] <= row.old <= old[1]) or (new and new[0] <= row.new <= new[1]))
-
-    return inside

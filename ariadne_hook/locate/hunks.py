@@ -1,30 +1,14 @@
 """Per-hunk entries (files that do not parse, languages without a parser) and whole-file entries, plus the
-unified-diff reading and formatting the locate stage shares: a hunk's rows with their line numbers on both
-sides (``Row``), and an entry's excerpt of them with true ``@@`` headers."""
+unified-diff formatting the locate stage shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import NamedTuple
 
 from ariadne_hook.models import ADDED, DEADLINE, DELETED, FileChange, FunctionChange, Hunk
 
 FILE = "<file>"
-CONTEXT = 3  # context rows around an entry's changed rows in its excerpt
-
-
-class Row(NamedTuple):
-    """One body line of a hunk, with the old/new line numbers it has (or, for the side it is not on, the
-    number the next line of that side would have)."""
-
-    hunk: int
-    header: str  # the hunk's git function context; kept on the row that opens the hunk, else ""
-    tag: str  # " ", "-" or "+"
-    old: int
-    new: int
-    text: str
-    tail: tuple[str, ...]  # a "\\ No newline at end of file" line that follows it
 
 
 def hunk_header(old_start: int, old_count: int, new_start: int, new_count: int, context: str = "") -> str:
@@ -145,60 +129,3 @@ def text_file_entry(change: FileChange, language: str) -> FunctionChange:
         new_source=None,
         diff="\n".join(hunk_text(hunk) for hunk in change.hunks),
     )
-
-
-def hunk_rows(hunks: Iterable[Hunk]) -> list[Row]:
-    rows: list[Row] = []
-    for number, hunk in enumerate(hunks):
-        old = hunk.old_start if hunk.old_count else hunk.old_start + 1
-        new = hunk.new_start if hunk.new_count else hunk.new_start + 1
-        header = hunk.header
-        for line in hunk.lines:
-            tag, text = line[:1], line[1:]
-            if tag == "\\":
-                if rows and rows[-1].hunk == number:
-                    rows[-1] = rows[-1]._replace(tail=(*rows[-1].tail, line))
-                continue
-            tag = tag if tag in ("-", "+") else " "
-            rows.append(Row(number, header, tag, old, new, text, ()))
-            header = ""
-            old += tag != "+"
-            new += tag != "-"
-    return rows
-
-
-def excerpt(rows: Sequence[Row], chosen: Sequence[int], keep: Callable[[Row], bool]) -> str:
-    """The ``chosen`` changed rows with up to CONTEXT context rows around them (those ``keep`` accepts),
-    as unified-diff hunks with correct headers."""
-    picked = set(chosen)
-    for i in chosen:
-        for step in (-1, 1):
-            j = i + step
-            while abs(j - i) <= CONTEXT and 0 <= j < len(rows) and rows[j].hunk == rows[i].hunk:
-                if rows[j].tag != " " or not keep(rows[j]):
-                    break
-                picked.add(j)
-                j += step
-    out: list[str] = []
-    run: list[int] = []
-    for i in sorted(picked):
-        if run and (i != run[-1] + 1 or rows[i].hunk != rows[run[-1]].hunk):
-            out.extend(_run_text(rows, run))
-            run = []
-        run.append(i)
-    if run:
-        out.extend(_run_text(rows, run))
-    return "\n".join(out)
-
-
-def _run_text(rows: Sequence[Row], run: Sequence[int]) -> list[str]:
-    body = [rows[i] for i in run]
-    old_count = sum(row.tag != "+" for row in body)
-    new_count = sum(row.tag != "-" for row in body)
-    old_start = body[0].old if old_count else body[0].old - 1
-    new_start = body[0].new if new_count else body[0].new - 1
-    lines = [hunk_header(old_start, old_count, new_start, new_count, body[0].header)]
-    for row in body:
-        lines.append(row.tag + row.text)
-        lines.extend(row.tail)
-    return lines

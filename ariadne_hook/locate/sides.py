@@ -1,25 +1,43 @@
-"""Both versions of a file scanned by its language's parser (``Side``), and which span owns each changed line.
-
-A side's spans are functions and classes sorted by (start, -end), each identified by (qualname, occurrence):
-the n-th span with that qualname in the file, so duplicate names stay distinct. What cannot be scanned is a
-one-line note for the per-hunk fallback (a parser that cannot be loaded, a syntax error, a parser failure);
-a language without a parser is ``NO_PARSER``; a deadline passed during a parse is ``LATE``.
-"""
+"""The two versions of a file as locate/core.py maps them: the hunks' rows (one per body line, with its old
+and new line numbers), each side's spans scanned and identified by (qualname, occurrence), duplicates paired
+across the sides (align.py), and the innermost span that owns each changed line."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
+from typing import NamedTuple
 
 from ariadne_hook.languages import scanner_for
+from ariadne_hook.locate.align import line_mapper, paired_ids
 from ariadne_hook.locate.languages import ParseError, Scan
-from ariadne_hook.models import ADDED, DELETED, FileChange, FunctionFacts, FunctionSpan
+from ariadne_hook.models import (
+    ADDED,
+    DELETED,
+    FileChange,
+    FunctionFacts,
+    FunctionSpan,
+    Hunk,
+)
 
 MODULE = "<module>"
 Identity = tuple[str, int]  # (qualname, occurrence among the file's spans with that qualname)
 MODULE_ID: Identity = (MODULE, 0)
+
+
+class Row(NamedTuple):
+    """One body line of a hunk, with the old/new line numbers it has (or, for the side it is not on, the
+    number the next line of that side would have)."""
+
+    hunk: int
+    header: str  # the hunk's git function context; kept on the row that opens the hunk, else ""
+    tag: str  # " ", "-" or "+"
+    old: int
+    new: int
+    text: str
+    tail: tuple[str, ...]  # a "\\ No newline at end of file" line that follows it
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,16 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def aligned(sides: tuple[Side, Side], hunks: Sequence[Hunk], rows: Sequence[Row]) -> tuple[Side, Side]:
+    """The sides with duplicate names paired by where their lines went (see align.py)."""
+    old, new = sides
+    if len(old.ids) == len(set(n for n, _ in old.ids)) and len(new.ids) == len(set(n for n, _ in new.ids)):
+        return old, new  # every name once on each side: identities already pair
+    context = {r.old: r.new for r in rows if r.tag == " "}
+    ids = paired_ids(old.spans, old.ids, new.spans, new.ids, line_mapper(hunks, context))
+    return old, replace(new, ids=ids, index={ident: i for i, ident in enumerate(ids)})
+
+
 def scan_sides(change: FileChange, language: str, past: Callable[[], bool]) -> tuple[Side, Side] | str:
     """Both versions scanned, the note of the per-hunk fallback, NO_PARSER, or LATE when the deadline
     passed during a parse."""
@@ -58,12 +86,12 @@ def scan_sides(change: FileChange, language: str, past: Callable[[], bool]) -> t
     need_old, need_new = change.status != ADDED, change.status != DELETED
     if (need_old and change.old_text is None) or (need_new and change.new_text is None):
         return "file contents unavailable: per-hunk entries"
-    old = side_of(scanner, change.old_text, "old", language) if need_old else EMPTY
+    old = _side(scanner, change.old_text, "old", language) if need_old else EMPTY
     if isinstance(old, str):
         return old
     if need_old and past():
         return LATE
-    new = side_of(scanner, change.new_text, "new", language) if need_new else EMPTY
+    new = _side(scanner, change.new_text, "new", language) if need_new else EMPTY
     if isinstance(new, str):
         return new
     if need_new and past():
@@ -71,7 +99,7 @@ def scan_sides(change: FileChange, language: str, past: Callable[[], bool]) -> t
     return old, new
 
 
-def side_of(scanner: Callable[[str], Scan], text: str | None, side: str, language: str) -> Side | str:
+def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language: str) -> Side | str:
     if text is None:
         return EMPTY
     try:
@@ -113,3 +141,23 @@ def owners(lines: Sequence[int], side: Side) -> list[Identity]:
             stack.pop()
         out.append(side.ids[stack[-1]] if stack else MODULE_ID)
     return out
+
+
+def hunk_rows(hunks: Iterable[Hunk]) -> list[Row]:
+    rows: list[Row] = []
+    for number, hunk in enumerate(hunks):
+        old = hunk.old_start if hunk.old_count else hunk.old_start + 1
+        new = hunk.new_start if hunk.new_count else hunk.new_start + 1
+        header = hunk.header
+        for line in hunk.lines:
+            tag, text = line[:1], line[1:]
+            if tag == "\\":
+                if rows and rows[-1].hunk == number:
+                    rows[-1] = rows[-1]._replace(tail=(*rows[-1].tail, line))
+                continue
+            tag = tag if tag in ("-", "+") else " "
+            rows.append(Row(number, header, tag, old, new, text, ()))
+            header = ""
+            old += tag != "+"
+            new += tag != "-"
+    return rows
