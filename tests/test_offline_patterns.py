@@ -330,3 +330,17 @@ def test_a_comment_respaced_quotes_no_words(tmp_path: Path) -> None:
         summary_of(tmp_path, "m.py", old, new, "f")
         == "Only comments or blank lines changed. +1 \u22121 lines."
     )
+
+
+# ------------------------------------------------- 6. counts, arguments, edits (issue 21, the fresh sample)
+
+
+def test_line_counts_hold_the_rows_of_a_nested_function(tmp_path: Path) -> None:
+    old = "def outer(f):\n    def inner(*args):\n        return f(*args)\n\n    return wraps(inner, f)\n"
+    new = (
+        "def outer(f):\n    def inner(*args, **kwargs):\n        return f(*args, **kwargs)\n\n"
+        "    return wraps(inner, f, updated=())\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "outer")
+    assert text.endswith("+3 \u22123 lines (+2 \u22122 of them in nested functions).")
+    assert summary_of(tmp_path / "again", "m.py", old, new, "outer.inner").endswith("+2 \u22122 lines.")

@@ -158,6 +158,8 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
         else:
             work.append((ident, chosen, chosen, False))
     entries: list[FunctionChange] = []
+    plus = [row.new for row in rows if row.tag == "+"]  # rows come in file order: sorted
+    minus = [row.old for row in rows if row.tag == "-"]
     for done, (ident, chosen, tight, first) in enumerate(work):
         if past():  # what is left: one entry that says how much of the file no entry covers
             left = sum(len(item[1]) for item in work[done:])
@@ -168,9 +170,25 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
             entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], None))
             continue
         entry = _function_entry(change, language, ident, names(ident), rows, chosen, old, new)
+        entry = replace(entry, nested=_nested(entry, rows, chosen, plus, minus))
         bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
         entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], bounds))
     return entries
+
+
+def _nested(
+    entry: FunctionChange, rows: Sequence[Row], chosen: Sequence[int], added: list[int], removed: list[int]
+) -> tuple[int, int]:
+    """(added, removed) changed lines inside the entry's ranges that are not its own rows (a nested
+    function's); ``added`` and ``removed``: the line numbers of the file's added and removed rows, sorted."""
+    own_added = sum(rows[i].tag == "+" for i in chosen)
+    own_removed = len(chosen) - own_added
+    inside = _within_count(added, entry.new_lines), _within_count(removed, entry.old_lines)
+    return inside[0] - own_added, inside[1] - own_removed
+
+
+def _within_count(lines: list[int], span: tuple[int, int] | None) -> int:
+    return 0 if span is None else bisect_right(lines, span[1]) - bisect_right(lines, span[0] - 1)
 
 
 def _bounds(side: Side) -> list[int]:

@@ -179,7 +179,7 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
         parts = facts
     else:
         parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
-    parts.append(counts(change.diff))
+    parts.append(counts(change.diff, change.nested))
     return parts
 
 
