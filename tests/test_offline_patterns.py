@@ -344,3 +344,45 @@ def test_line_counts_hold_the_rows_of_a_nested_function(tmp_path: Path) -> None:
     text = summary_of(tmp_path, "m.py", old, new, "outer")
     assert text.endswith("+3 \u22123 lines (+2 \u22122 of them in nested functions).")
     assert summary_of(tmp_path / "again", "m.py", old, new, "outer.inner").endswith("+2 \u22122 lines.")
+
+
+def test_an_argument_added_to_a_call_that_stays_is_told(tmp_path: Path) -> None:
+    old = (
+        "def digest(x):\n    if isinstance(x, str):\n        x = x.encode()\n"
+        "    return hashlib.sha512(x).hexdigest()\n"
+    )
+    new = old.replace("def digest(x):", "def digest(x: str | bytes) -> str:").replace(
+        "sha512(x)", "sha512(x, usedforsecurity=False)"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "digest")
+    assert "Passes `usedforsecurity=False` to `hashlib.sha512`." in text
+
+
+def test_arguments_of_a_multi_line_call_added_removed_and_changed(tmp_path: Path) -> None:
+    old = (
+        "def make(self, extra):\n    if 'obj' not in extra:\n        extra['obj'] = Info(\n"
+        "            create=self.create, debug=self.debug, mode=self.mode\n        )\n"
+        "    return run(extra, self.name)\n"
+    )
+    new = (
+        "def make(self, extra):\n    if 'obj' not in extra:\n        extra['obj'] = Info(\n"
+        "            create=self.create,\n            mode=self.mode.lower(),\n"
+        "            load_defaults=self.load,\n        )\n    return run(extra, self.name, strict=True)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "make")
+    assert (
+        "passes `load_defaults=self.load` to `Info` (and `mode=self.mode.lower()` instead of "
+        "`mode=self.mode`; no longer `debug=self.debug`); passes `strict=True` to `run`"
+    ) in text
+
+
+def test_go_argument_added_to_a_call_that_stays(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc f(err error, name string) error {\n\tif err == nil {\n\t\treturn nil\n\t}\n"
+        '\treturn fmt.Errorf("open %s", name)\n}\n'
+    )
+    new = old.replace("err == nil", 'err == nil || name == ""').replace(
+        'fmt.Errorf("open %s", name)', 'fmt.Errorf("open %s: %w", name, err)'
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert "Passes `err` to `fmt.Errorf`." in text

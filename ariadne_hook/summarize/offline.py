@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
+from ariadne_hook.summarize.call_args import argument_changes, calls_in, runs_of
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
     BARE,
@@ -249,7 +250,8 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     )
     if expression:
         literals = []  # a literal replaced by a name (or the reverse): the changed words show both
-    details = calls + literals + docstring_change(old.docstring, new.docstring) + expression
+    arguments = [] if expression else _arguments(change)  # a small edit: its changed words say it all
+    details = calls + arguments + literals + docstring_change(old.docstring, new.docstring) + expression
     groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
     if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
         groups[2] = details or names[:1]
@@ -258,6 +260,16 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     while _length(groups) > BUDGET and len(groups[2]) > 1:  # then the details, least telling first
         groups[2] = sorted(groups[2], key=_telling)[:-1]
     return [joined(group) for group in groups if group]
+
+
+def _arguments(change: FunctionChange) -> list[str]:
+    """Calls that stay but whose arguments changed (call_args.py), from the two sides' source."""
+    if not change.old_source or not change.new_source or not change.old_lines or not change.new_lines:
+        return []
+    comment = "#" if change.language in ("python", "ruby") else "//"
+    old = calls_in(change.old_source, change.old_lines[0], comment)
+    new = calls_in(change.new_source, change.new_lines[0], comment)
+    return argument_changes(old, new, runs_of(change.diff), change.new_source)
 
 
 def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, compact: bool) -> list[str]:
@@ -270,7 +282,16 @@ def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, c
 
 def _telling(clause: str) -> int:
     """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
-    order = ("Text changed", "Value changed", "calls added", "docstring", "calls removed", "changes")
+    order = (
+        "Text changed",
+        "Value changed",
+        "passes",
+        "no longer passes",
+        "calls added",
+        "docstring",
+        "calls removed",
+        "changes",
+    )
     return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))
 
 
