@@ -385,4 +385,64 @@ def test_go_argument_added_to_a_call_that_stays(tmp_path: Path) -> None:
         'fmt.Errorf("open %s", name)', 'fmt.Errorf("open %s: %w", name, err)'
     )
     text = summary_of(tmp_path, "p.go", old, new, "f")
-    assert "Passes `err` to `fmt.Errorf`." in text
+    assert "Passes `err` to `fmt.Errorf`; changes " in text
+
+
+def test_an_edit_no_other_sentence_tells_is_quoted_by_its_words(tmp_path: Path) -> None:
+    old = (
+        "def check(version):\n    parts = version.split('.')\n    assert parts != ['dev']\n"
+        "    if len(parts) == 2:\n        parts.append('0')\n    return parts\n"
+    )
+    new = (
+        "def check(version: str) -> list[str]:\n    part_list = version.split('.')[:3]\n"
+        "    assert part_list != ['dev']\n    if len(part_list) == 2:\n        part_list.append('0')\n"
+        "    return part_list\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "check")
+    assert "changes `\u2026version.split('.')` \u2192 `\u2026version.split('.')[:3]`." in text
+
+
+def test_go_value_built_from_a_parameter_is_quoted(tmp_path: Path) -> None:
+    old = (
+        'package p\n\nfunc check(err error, t *testing.T) {\n\tif err == nil {\n\t\tt.Fatal("no error")\n'
+        '\t}\n\texpected := `unknown command "illegal" for "c"`\n\tif err.Error() != expected {\n'
+        '\t\tt.Errorf("got %q", err)\n\t}\n}\n'
+    )
+    new = old.replace("t *testing.T)", "t *testing.T, arg string)").replace(
+        '`unknown command "illegal" for "c"`', '`unknown command "` + arg + `" for "c"`'
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "check")
+    assert text == (
+        "Signature: added parameter arg: string. "
+        'Changes `` expected := `unknown command "illegal" for "c"` `` \u2192 '
+        '`` expected := `unknown command "` + arg + `" for "c"` ``. +2 \u22122 lines.'
+    )
+
+
+def test_a_long_template_rewrite_is_told_by_its_changed_lines(tmp_path: Path) -> None:
+    script = "\n".join(
+        f"    $Directive{i}=%[{i + 3}]d  # setting number {i} of the script" for i in range(40)
+    )
+    old = (
+        "package p\n\nfunc gen(buf io.StringWriter, name string) {\n"
+        f"\tWriteStringAndCheck(buf, fmt.Sprintf(`# completion for %[1]s\n{script}\n"
+        "    $Values = $Out\n`, name, compCmd))\n}\n"
+    )
+    new = old.replace("$Directive38=%[41]d", "$Directive38=%[42]d").replace(
+        "    $Values = $Out\n",
+        "    # sort the values by name unless keep order is set\n    $Values = $Out | Sort-Object\n",
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "gen")
+    assert text.startswith(
+        "Multi-line text (+3 \u22122 lines): `$Directive38=%[41]d # setting…` \u2192 "
+        "`$Directive38=%[42]d # setting…` "
+        "(+1 more); adds `# sort the values by name unless keep order is set`."
+    )
+
+
+def test_a_trailing_comment_is_no_edit_of_the_code(tmp_path: Path) -> None:
+    old = "def f(x):\n    if x:\n        return 1\n    y = g(x)\n    return y\n"
+    new = old.replace("if x:", "if x and x > 2:").replace("g(x)", "g(x)  # type: ignore[arg-type]")
+    assert (
+        summary_of(tmp_path, "m.py", old, new, "f") == "Condition `x` \u2192 `x and x > 2`. +2 \u22122 lines."
+    )

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-from ariadne_hook.summarize.words import cut, ticked
+from ariadne_hook.summarize.quote import cut, ticked
 
 _TOKEN = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`'
@@ -43,9 +43,22 @@ class Call(NamedTuple):
 Token = tuple[str, int, int, int]  # (text, line, start offset, end offset)
 
 
-def calls_in(source: str, first_line: int, comment: str) -> list[Call]:
-    """The calls of ``source`` (whose first line is ``first_line`` of its file), with their arguments;
-    ``comment``: the line-comment marker of its language (``#`` or ``//``)."""
+class Source(NamedTuple):
+    """What the summary reads of one side's source of a function, lines numbered as in its file."""
+
+    calls: list[Call]
+    header_end: int  # the last line of its head (decorators, signature): what the signature facts tell
+    string_lines: frozenset[int]  # lines wholly inside a string literal that spans lines (a template)
+
+
+_PREFIXES = frozenset(("r", "R", "u", "U", "b", "B", "f", "F", "rb", "br", "Rb", "bR", "rf", "fr"))
+_OPENS_BODY = {"python": ":", "ruby": "\n"}
+
+
+def read_source(source: str, first_line: int, language: str) -> Source:
+    """The calls of ``source`` (whose first line is ``first_line`` of its file) with their arguments, the
+    end of its head and the lines inside its multi-line strings."""
+    comment = "#" if language in ("python", "ruby") else "//"
     tokens: list[Token] = []
     line = first_line
     for found in _TOKEN.finditer(source):
@@ -53,6 +66,35 @@ def calls_in(source: str, first_line: int, comment: str) -> list[Call]:
         if text != "\n" and not (text.startswith(("#", "//")) and text.startswith(comment)):
             tokens.append((text, line, found.start(), found.end()))
         line += text.count("\n")
+    head = _header_end(tokens, language, first_line)
+    strings: set[int] = set()
+    docstring = language == "python"  # the first string of a Python body is its docstring: told as such
+    for text, at, _, _ in tokens:
+        if at <= head:
+            continue
+        if text[:1] in "\"'`" and "\n" in text and not docstring:
+            strings.update(range(at + 1, at + text.count("\n")))  # the lines between its first and last
+        docstring = docstring and text in _PREFIXES
+    return Source(_calls(source, tokens), head, frozenset(strings))
+
+
+def _header_end(tokens: Sequence[Token], language: str, first_line: int) -> int:
+    """The line of the ``:`` or ``{`` that opens the body (outside brackets), after the first keyword
+    that starts a definition; ``first_line`` when there is none."""
+    opener = _OPENS_BODY.get(language, "{")
+    start = next((i for i, t in enumerate(tokens) if t[0] in ("def", "func", "fn", "function")), 0)
+    depth = 0
+    for text, line, _, _ in tokens[start:]:
+        if text in ("(", "["):
+            depth += 1
+        elif text in (")", "]"):
+            depth -= 1
+        elif depth == 0 and text == opener:
+            return line
+    return first_line
+
+
+def _calls(source: str, tokens: Sequence[Token]) -> list[Call]:
     out: list[Call] = []
     for i, token in enumerate(tokens):
         if token[0] != "(" or i == 0 or not _word(tokens[i - 1][0]):
@@ -100,54 +142,55 @@ def _arguments(source: str, tokens: Sequence[Token], opening: int) -> tuple[tupl
     return tuple(args), tokens[-1][1]
 
 
-Runs = list[tuple[set[int], set[int]]]  # (old lines removed, new lines added) of each run of changed rows
+Row = tuple[int, str]  # (line number in its side's file, text)
+NumberedRun = tuple[list[Row], list[Row]]
 
 
-def runs_of(diff: str) -> Runs:
-    """The old and new line numbers of each run of changed rows of a unified diff excerpt."""
-    runs: Runs = []
+def numbered_runs(diff: str) -> list[NumberedRun]:
+    """(removed rows, added rows) of each run of changed rows of a unified-diff excerpt."""
+    runs: list[NumberedRun] = []
     old = new = 0
-    removed: set[int] = set()
-    added: set[int] = set()
+    removed: list[Row] = []
+    added: list[Row] = []
     for line in [*diff.split("\n"), " "]:
         if line.startswith("@@"):
             found = re.match(r"^@@ -(\d+)(?:,\d+)? \+(\d+)", line)
-            if found:
-                old, new = int(found.group(1)), int(found.group(2))
+            old, new = (int(found.group(1)), int(found.group(2))) if found else (old, new)
             continue
         if line.startswith("-"):
-            removed.add(old)
+            removed.append((old, line[1:]))
             old += 1
-            continue
-        if line.startswith("+"):
-            added.add(new)
+        elif line.startswith("+"):
+            added.append((new, line[1:]))
             new += 1
-            continue
-        if removed or added:
-            runs.append((removed, added))
-            removed, added = set(), set()
-        old += 1
-        new += 1
+        else:
+            if removed or added:
+                runs.append((removed, added))
+                removed, added = [], []
+            old += 1
+            new += 1
     return runs
 
 
-def _touched(call: Call, lines: set[int]) -> bool:
-    return any(call.first <= n <= call.last for n in lines)
+def _touched(call: Call, rows: Sequence[Row]) -> bool:
+    return any(call.first <= n <= call.last for n, _ in rows)
 
 
 def argument_changes(
-    old: Sequence[Call], new: Sequence[Call], runs: Runs, new_source: str = "", limit: int = 3
+    old: Source, new: Source, runs: Sequence[NumberedRun], sources: tuple[str, str] = ("", ""), limit: int = 3
 ) -> list[str]:
-    """``passes `x=1` to `f```, ``no longer passes `y` to `g```, ``passes `b` instead of `a` to `h```.
-    An argument replaced by a name bound elsewhere to the same text (moved into a local) is no change."""
-    flat = " ".join(new_source.split())
+    """``passes `x=1` to `f```, ``no longer passes `y` to `g```, ``passes `b` instead of `a` to `h```, for
+    the calls of the body (not of its head: the signature tells a decorator). An argument replaced by a
+    local (or a local by its value) and a change inside a call that is an argument (told as that call's)
+    are no change of their own."""
+    flat = tuple(" ".join(s.split()) for s in sources)
     out: list[str] = []
     seen: set[str] = set()
     for removed, added in runs:
         if not removed or not added:
             continue
-        olds = [c for c in old if _touched(c, removed)]
-        news = [c for c in new if _touched(c, added)]
+        olds = [c for c in old.calls if c.first > old.header_end and _touched(c, removed)]
+        news = [c for c in new.calls if c.first > new.header_end and _touched(c, added)]
         for a, b in _pairs(olds, news):
             clause = _describe(a, b, flat)
             if clause and clause not in seen:
@@ -169,7 +212,7 @@ def _pairs(olds: list[Call], news: list[Call]) -> Iterator[tuple[Call, Call]]:
         yield from zip(a, b, strict=False)
 
 
-def _describe(a: Call, b: Call, new_source: str) -> str:
+def _describe(a: Call, b: Call, sources: tuple[str, ...]) -> str:
     old_kw, old_pos = _split(a.args)
     new_kw, new_pos = _split(b.args)
     passed = [f"{k}={v}" for k, v in new_kw.items() if k not in old_kw]
@@ -177,7 +220,10 @@ def _describe(a: Call, b: Call, new_source: str) -> str:
     instead = [
         (f"{k}={old_kw[k]}", f"{k}={v}")
         for k, v in new_kw.items()
-        if k in old_kw and old_kw[k] != v and not _told_elsewhere(old_kw[k], v)
+        if k in old_kw
+        and old_kw[k] != v
+        and not _told_elsewhere(old_kw[k], v)
+        and not _moved(old_kw[k], v, sources)
     ]
     matcher = SequenceMatcher(None, old_pos, new_pos, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -185,9 +231,7 @@ def _describe(a: Call, b: Call, new_source: str) -> str:
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
             pairs = zip(old_pos[i1:i2], new_pos[j1:j2], strict=True)
-            instead += [
-                (x, y) for x, y in pairs if not _told_elsewhere(x, y) and not _moved(x, y, new_source)
-            ]
+            instead += [(x, y) for x, y in pairs if not _told_elsewhere(x, y) and not _moved(x, y, sources)]
             continue
         passed += new_pos[j1:j2]
         dropped += old_pos[i1:i2]
@@ -200,10 +244,19 @@ def _describe(a: Call, b: Call, new_source: str) -> str:
     return f"passes {parts[0]} to {ticked(a.callee)}" + (f" (and {more})" if more else "")
 
 
-def _moved(old: str, new: str, new_source: str) -> bool:
-    """``f(g(x))`` -> ``y = g(x) ...; f(y)``: the argument now names a value that holds (or starts with)
-    the old argument's text."""
-    return bool(_PLAIN.match(new)) and f"{new} = {old.split('(')[0]}" in new_source
+_CALLEE = re.compile(r"([A-Za-z_$][\w$.]*)\(")
+
+
+def _moved(old: str, new: str, sources: tuple[str, ...]) -> bool:
+    """The argument now names a local set to the old value (``f(g(x))`` -> ``y = g(x); f(y)``), or the
+    old one named a local the new side no longer sets and passes its value instead, or both hold a call
+    to the same callee (the change is that call's, told with it)."""
+    old_source, new_source = sources
+    if _PLAIN.match(new) and re.search(rf"(?<![\w.]){re.escape(new)} :?= ", new_source):
+        return True
+    if _PLAIN.match(old) and re.search(rf"(?<![\w.]){re.escape(old)} :?= ", old_source):
+        return not re.search(rf"(?<![\w.]){re.escape(old)} :?= ", new_source)
+    return bool(set(_CALLEE.findall(old)) & set(_CALLEE.findall(new)))
 
 
 def _told_elsewhere(old: str, new: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
-from ariadne_hook.summarize.call_args import argument_changes, calls_in, runs_of
+from ariadne_hook.summarize.call_args import argument_changes, numbered_runs
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
     BARE,
@@ -35,6 +35,7 @@ from ariadne_hook.summarize.flow import flat, flow_changes
 from ariadne_hook.summarize.hunk_summary import COMMENT, counts, file_summary, hunk_summary
 from ariadne_hook.summarize.quote import ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
+from ariadne_hook.summarize.untold import sides_of, text_lines, untold_of
 from ariadne_hook.words import plural
 
 
@@ -179,7 +180,7 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
+        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or [_size_sentence(change, new)]
     parts.append(counts(change.diff, change.nested))
     return parts
 
@@ -196,6 +197,13 @@ def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
         inside_text
         or facts[0].startswith(("Signature", "Now", "No longer", "Condition", "Docstring", "Test cases"))
     )
+
+
+def _untold_only(change: FunctionChange) -> list[str]:
+    """A larger edit that changed no fact: its changed words (untold.py), when it has some."""
+    sides = sides_of(change)
+    untold = untold_of(change, "", sides) if sides is not None else []
+    return [joined(untold)] if untold else []
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
@@ -250,8 +258,16 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     )
     if expression:
         literals = []  # a literal replaced by a name (or the reverse): the changed words show both
-    arguments = [] if expression else _arguments(change)  # a small edit: its changed words say it all
-    details = calls + arguments + literals + docstring_change(old.docstring, new.docstring) + expression
+    sides = sides_of(change)
+    arguments = []  # a small edit (an expression): its changed words say it all
+    if sides is not None and not expression:
+        arguments = argument_changes(
+            *sides, numbered_runs(change.diff), (change.old_source or "", change.new_source or "")
+        )
+    told_texts = any(c.startswith("Text changed") for c in literals)  # else a long text by its lines
+    texts = text_lines(change.diff, sides) if sides is not None and not told_texts else []
+    details = texts + calls + arguments + literals + docstring_change(old.docstring, new.docstring)
+    details += expression
     groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
     if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
         groups[2] = details or names[:1]
@@ -259,17 +275,10 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         groups[1] = [f"Signature: {'; '.join(clauses[:3])}; and {len(clauses) - 3} more"]
     while _length(groups) > BUDGET and len(groups[2]) > 1:  # then the details, least telling first
         groups[2] = sorted(groups[2], key=_telling)[:-1]
+    if sides is not None and not expression and any(groups):  # what no sentence tells, if it fits
+        untold = untold_of(change, " ".join(clause for group in groups for clause in group), sides)
+        groups[2] += untold if _length([*groups, untold]) <= BUDGET else []
     return [joined(group) for group in groups if group]
-
-
-def _arguments(change: FunctionChange) -> list[str]:
-    """Calls that stay but whose arguments changed (call_args.py), from the two sides' source."""
-    if not change.old_source or not change.new_source or not change.old_lines or not change.new_lines:
-        return []
-    comment = "#" if change.language in ("python", "ruby") else "//"
-    old = calls_in(change.old_source, change.old_lines[0], comment)
-    new = calls_in(change.new_source, change.new_lines[0], comment)
-    return argument_changes(old, new, runs_of(change.diff), change.new_source)
 
 
 def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, compact: bool) -> list[str]:
@@ -283,14 +292,15 @@ def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, c
 def _telling(clause: str) -> int:
     """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
     order = (
+        "multi-line text",
         "Text changed",
         "Value changed",
+        "docstring",
         "passes",
         "no longer passes",
         "calls added",
-        "docstring",
-        "calls removed",
         "changes",
+        "calls removed",
     )
     return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))
 
