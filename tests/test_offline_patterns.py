@@ -446,3 +446,21 @@ def test_a_trailing_comment_is_no_edit_of_the_code(tmp_path: Path) -> None:
     assert (
         summary_of(tmp_path, "m.py", old, new, "f") == "Condition `x` \u2192 `x and x > 2`. +2 \u22122 lines."
     )
+
+
+def test_a_new_try_says_what_it_wraps_and_what_it_falls_back_to(tmp_path: Path) -> None:
+    old = (
+        "def test_help(app):\n    cli = Group(create_app=app)\n    runner = CliRunner(mix_stderr=False)\n"
+        "    result = runner.invoke(cli, ['--help'])\n    assert result.exit_code == 0\n"
+    )
+    new = old.replace(
+        "    runner = CliRunner(mix_stderr=False)\n",
+        "    try:\n        runner = CliRunner(mix_stderr=False)\n"
+        "    except (DeprecationWarning, TypeError):\n        runner = CliRunner()\n",
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "test_help")
+    assert text.startswith(
+        "Adds `try` around `runner = CliRunner(mix_stderr=False)` (falls back to `runner = CliRunner()` on "
+        "`(DeprecationWarning, TypeError)`)."
+    )
+    assert "adds `try`," not in text
