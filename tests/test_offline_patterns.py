@@ -464,3 +464,45 @@ def test_a_new_try_says_what_it_wraps_and_what_it_falls_back_to(tmp_path: Path) 
         "`(DeprecationWarning, TypeError)`)."
     )
     assert "adds `try`," not in text
+
+
+def test_elements_added_to_expected_lists_of_a_test(tmp_path: Path) -> None:
+    old = (
+        'package p\n\nfunc TestNames(t *testing.T) {\n\tout := run("a")\n'
+        '\texpected := strings.Join([]string{\n\t\t"--first",\n\t\t"-f",\n\t\t":4",\n\t}, "\\n")\n'
+        "\tcheck(t, out, expected)\n"
+        '\texpected = strings.Join([]string{\n\t\t"--second",\n\t\t":4",\n\t}, "\\n")\n'
+        "\tcheck(t, out, expected)\n}\n"
+    )
+    new = old.replace('\t\t"-f",\n', '\t\t"-f",\n\t\t"--help",\n\t\t"-h",\n').replace(
+        '\t\t"--second",\n', '\t\t"--second",\n\t\t"--help",\n'
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestNames")
+    assert text == 'Expects also `"--help"` \u00d72, `"-h"` (in `expected`). +3 \u22120 lines.'
+
+
+def test_a_new_go_composite_literal_is_told_as_what_it_creates(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc newCommand() *Command {\n\treturn &Command{\n\t\tFlags: []Flag{\n"
+        '\t\t\t&StringFlag{\n\t\t\t\tName: "s",\n\t\t\t},\n\t\t},\n\t}\n}\n'
+    )
+    new = old.replace("\t\t\t},\n\t\t},", '\t\t\t},\n\t\t\t&BoolFlag{\n\t\t\t\tName: "q",\n\t\t\t},\n\t\t},')
+    text = summary_of(tmp_path, "p.go", old, new, "newCommand")
+    assert text == 'Creates a `BoolFlag` named `"q"`. +3 \u22120 lines.'
+
+
+def test_new_checks_of_a_test_are_named(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestHelp(t *testing.T) {\n\tr := require.New(t)\n\tcmd := build()\n"
+        '\tr.ErrorContains(cmd.Run([]string{"cli", "help"}), "No help topic")\n'
+        '\tr.NoError(cmd.Run([]string{"cli", "--help"}))\n}\n'
+    )
+    new = old.replace(
+        '"--help"}))\n}',
+        '"--help"}))\n\n\t// nested subcommand\n\tr.ErrorContains(cmd.Run([]string{"cli", "sub", "help"}), '
+        '"No help topic")\n\n\tr.NoError(cmd.Run([]string{"cli", "sub", "sub2", "--help"}))\n}',
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestHelp")
+    assert text.startswith(
+        'Adds 2 blocks of checks: `nested subcommand`; `"cli", "sub", "sub2", "--help"}` (like an old check).'
+    )

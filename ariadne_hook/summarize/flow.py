@@ -209,8 +209,8 @@ def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
     if conditions:
         more = f" and {len(conditions) - 3} more" if len(conditions) > 3 else ""
         out.append(f"condition{'s' if len(conditions) > 1 else ''} {'; '.join(conditions[:3])}{more}")
-    for a, b in pairs:
-        if a[0] not in CONDITIONS and a[1] != b[1]:
+    for a, b in pairs:  # a try's head is the first statement it wraps: an edit of it is told as such
+        if a[0] not in CONDITIONS and a[0] != "try" and a[1] != b[1]:
             word = "loop " if a[0] == "for" else ""
             out.append(
                 f"{word}{ticked(a[0] + ' ' + cut(a[1], HEAD))} {ARROW} {ticked(b[0] + ' ' + cut(b[1], HEAD))}"

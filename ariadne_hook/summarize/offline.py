@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
+from ariadne_hook.summarize.additions import additions_of
 from ariadne_hook.summarize.call_args import argument_changes, numbered_runs
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
@@ -250,6 +252,10 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
     calls = _set_changes(old.calls, new.calls, "calls")
     literals = literal_changes(old.literals, new.literals, change.diff)
+    runs = numbered_runs(change.diff)
+    additions, created = additions_of(change, runs)
+    if created:  # the fields of a new composite literal are told with it
+        new = replace(new, assigned=tuple(a for a in new.assigned if a.rsplit(".", 1)[0] not in created))
     names = name_changes(change, old, new)
     simple = not (behaviour or clauses or calls) and all(c.startswith(("New", "Drops")) for c in literals)
     told_by_names = not names or any(w in names[0] for w in ("Renames local", "instead of"))
@@ -261,12 +267,13 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     sides = sides_of(change)
     arguments = []  # a small edit (an expression): its changed words say it all
     if sides is not None and not expression:
-        arguments = argument_changes(
-            *sides, numbered_runs(change.diff), (change.old_source or "", change.new_source or "")
-        )
+        arguments = argument_changes(*sides, runs, (change.old_source or "", change.new_source or ""))
     told_texts = any(c.startswith("Text changed") for c in literals)  # else a long text by its lines
     texts = text_lines(change.diff, sides) if sides is not None and not told_texts else []
-    details = texts + calls + arguments + literals + docstring_change(old.docstring, new.docstring)
+    said = " ".join(additions)  # strings told as elements added or removed are not new text again
+    literals = [c for c in literals if not (c.startswith(("new text", "drops text")) and _quotes_in(c, said))]
+    details = additions + texts + calls + arguments + literals
+    details += docstring_change(old.docstring, new.docstring)
     details += expression
     groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
     if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
@@ -289,10 +296,19 @@ def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, c
     return case_changes(old.cases, new.cases, compact) + flow + raises
 
 
+def _quotes_in(clause: str, text: str) -> bool:
+    return all(quote in text for quote in re.findall(r"`([^`]+)`", clause))
+
+
 def _telling(clause: str) -> int:
     """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
     order = (
         "multi-line text",
+        "expects",
+        "no longer expects",
+        "adds",
+        "creates",
+        "removes elements",
         "Text changed",
         "Value changed",
         "docstring",

@@ -68,8 +68,9 @@ def untold_edits(
                 or len(lines[0]) > 1
                 or len(lines[1]) > 1
                 or _told(old_tokens, new_tokens, told)
+                or not _edited(a, b, (i1, i2, j1, j2))
             ):
-                continue  # a place over more lines is a rewrite: the other facts tell it
+                continue  # a place over more lines, or a line put for another: a rewrite, told by its facts
             found.append(change(_quote(old, a, i1, i2), _quote(new, b, j1, j2)))
             if len(found) >= limit:
                 return [f"changes {'; '.join(found)}"]
@@ -80,11 +81,18 @@ RUN = 12  # code lines a side of a run compared; a longer rewrite is told by its
 Token = tuple[int, str, tuple[int, int]]  # (index of its line, text, span in the line)
 
 
-def _edited(a: Sequence[Token], b: Sequence[Token], i: int, j: int) -> bool:
-    """True when the lines of a place (old token ``i``, new token ``j``) are one line edited, not one line
-    put for another: at least half their tokens alike."""
-    line_a = a[min(i, len(a) - 1)][0] if a else -1
-    line_b = b[min(j, len(b) - 1)][0] if b else -1
+def _anchor(tokens: Sequence[Token], start: int, stop: int) -> int:
+    """The line of the tokens ``start:stop``; for none, the line of the token before the place."""
+    if start < stop:
+        return tokens[start][0]
+    return tokens[start - 1][0] if start > 0 else tokens[0][0]
+
+
+def _edited(a: Sequence[Token], b: Sequence[Token], place: tuple[int, int, int, int]) -> bool:
+    """True when the lines of a place are one line edited, not one line put for another: at least half
+    their tokens alike."""
+    i1, i2, j1, j2 = place
+    line_a, line_b = _anchor(a, i1, i2), _anchor(b, j1, j2)
     old, new = [t[1] for t in a if t[0] == line_a], [t[1] for t in b if t[0] == line_b]
     return SequenceMatcher(None, old, new, autojunk=False).ratio() >= 0.5
 
@@ -113,10 +121,8 @@ def _quote(lines: Sequence[str], tokens: Sequence[Token], start: int, stop: int,
     """The tokens ``start:stop`` with ``context`` words around them, on their own line(s) only."""
     if not tokens:
         return ""
-    if start < stop:
-        line_a, line_b = tokens[start][0], tokens[stop - 1][0]
-    else:  # nothing on this side: the words around the place, on the line before it
-        line_a = line_b = tokens[start - 1][0] if start > 0 else tokens[0][0]
+    line_a = _anchor(tokens, start, stop)  # nothing on this side: the words before the place, on its line
+    line_b = tokens[stop - 1][0] if start < stop else line_a
     first, last = start, stop
     words = 0
     while first > 0 and words < context and tokens[first - 1][0] == line_a:
