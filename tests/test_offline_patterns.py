@@ -504,5 +504,20 @@ def test_new_checks_of_a_test_are_named(tmp_path: Path) -> None:
     )
     text = summary_of(tmp_path, "p_test.go", old, new, "TestHelp")
     assert text.startswith(
-        'Adds 2 blocks of checks: `nested subcommand`; `"cli", "sub", "sub2", "--help"}` (like an old check).'
+        "Adds 2 blocks of checks: `nested subcommand`; "
+        '`r.NoError(cmd.Run([]string{"cli", "sub", "sub2", "--help"}))` (like an old check).'
     )
+
+
+def test_a_slice_literal_creates_nothing_and_a_moved_literal_is_not_new(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc run(c *Command, p *Command) []*Command {\n\tif c.x {\n\t\tc.t = time.Time{}\n\t}\n"
+        "\tparents := []*Command{}\n\treturn parents\n}\n"
+    )
+    new = (
+        "package p\n\nfunc run(c *Command, p *Command) []*Command {\n"
+        "\tparents := append([]*Command{p}, c.parents...)\n\tif c.x {\n\t\tc.t = time.Time{}\n\t}\n"
+        "\treturn parents\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "run")
+    assert "reates" not in text, text

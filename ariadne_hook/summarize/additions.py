@@ -95,32 +95,35 @@ def _container(lines: Sequence[str], index: int) -> str | None:
 
 # ------------------------------------------------------------------------------- Go composite literals
 
-_COMPOSITE = re.compile(r"&?\b((?:[a-z]\w*\.)?[A-Z]\w*)\{")
+_COMPOSITE = re.compile(r"(?<![\]*\w.])((?:[a-z]\w*\.)?[A-Z]\w*)\{")  # not a slice's element type
 _FIELD = re.compile(r"""^\s*(\w+):\s*(.+?),?\s*$""")
 
 
 def new_composites(runs: Sequence[NumberedRun]) -> tuple[list[str], list[str]]:
     """(clauses, the types they create): Go composite literals whose every row is an added row."""
     created: list[tuple[str, list[tuple[str, str]]]] = []
+    gone = {" ".join(text.split()) for removed, _ in runs for _, text in removed}  # a block that moved
     for _, added in runs:
         texts = [text for _, text in added]
         for i, text in enumerate(texts):
             for found in _COMPOSITE.finditer(text):
                 body = _literal_body(texts, i, found.end())
-                if body is not None:
+                if body is not None and " ".join(text.split()) not in gone:
                     created.append((found.group(1), body))
     if not created:
         return [], []
-    clauses = []
-    for kind, fields in created[:3]:
+    clauses: list[str] = []
+    for kind, fields in created:
         named = next((v for k, v in fields if k.lower() == "name" and v[:1] in "\"'`"), None)
         if named is not None:
             clauses.append(f"a {ticked(kind)} named {ticked(cut(named, 30))}")
         else:
-            shown = ", ".join(f"{k}: {v}" for k, v in fields[:2]) + (", \u2026" if len(fields) > 2 else "")
-            clauses.append(ticked(cut(f"{kind}{{{shown}}}", 60)))
-    more = f" and {len(created) - 3} more" if len(created) > 3 else ""
-    return [f"creates {', '.join(clauses)}{more}"], list(dict.fromkeys(kind for kind, _ in created))
+            first = ", ".join(f"{k}: {v}" for k, v in fields[:2]) + (", \u2026" if len(fields) > 2 else "")
+            clauses.append(ticked(cut(f"{kind}{{{first}}}", 60)))
+    counts = Counter(clauses)
+    shown = [c + (f" \u00d7{counts[c]}" if counts[c] > 1 else "") for c in dict.fromkeys(clauses)]
+    more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+    return [f"creates {', '.join(shown[:3])}{more}"], list(dict.fromkeys(kind for kind, _ in created))
 
 
 def _literal_body(texts: Sequence[str], line: int, start: int) -> list[tuple[str, str]] | None:
@@ -145,7 +148,7 @@ def _fields(text: str) -> list[tuple[str, str]]:
     out = []
     for part in re.split(r",\s*(?=\w+:)", text.strip()):
         found = _FIELD.match(part)
-        if found and "{" not in found.group(2):
+        if found and not any(c in found.group(2) for c in "{}"):
             out.append((found.group(1), found.group(2).rstrip(",")))
     return out
 
@@ -203,5 +206,6 @@ def _alike_name(line: str, old_lines: Sequence[str]) -> str:
         if places:
             _, i1, i2, j1, j2 = places[0]
             first, last = max(j1 - 2, 0), min(j2 + 2, len(b))
-            return ticked(cut(line[b[first].start() : b[last - 1].end()], 50)) + " (like an old check)"
+            shown = line if len(line) <= 60 else line[b[first].start() : b[last - 1].end()]
+            return ticked(cut(shown, 60)) + " (like an old check)"
     return ticked(cut(line, 50))

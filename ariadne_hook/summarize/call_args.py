@@ -259,9 +259,17 @@ def _moved(old: str, new: str, sources: tuple[str, ...]) -> bool:
     return bool(set(_CALLEE.findall(old)) & set(_CALLEE.findall(new)))
 
 
+_TYPING = re.compile(r"""^["']?[\w.]+\[[\w.\[\], |"']*\]["']?$""")
+
+
 def _told_elsewhere(old: str, new: str) -> bool:
-    """A name read instead of another, or a literal changed in place: the summary's other facts say it."""
-    return bool((_PLAIN.match(old) and _PLAIN.match(new)) or (_LITERAL.match(old) and _LITERAL.match(new)))
+    """A name read instead of another, a literal changed in place (the summary's other facts say it), or
+    a type spelled otherwise (``t.Type[X]`` -> ``"type[X]"``: the signature's types tell that kind)."""
+    return bool(
+        (_PLAIN.match(old) and _PLAIN.match(new))
+        or (_LITERAL.match(old) and _LITERAL.match(new))
+        or (_TYPING.match(old) and _TYPING.match(new))
+    )
 
 
 def _split(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:

@@ -71,7 +71,7 @@ def untold_edits(
                 or not _edited(a, b, (i1, i2, j1, j2))
             ):
                 continue  # a place over more lines, or a line put for another: a rewrite, told by its facts
-            found.append(change(_quote(old, a, i1, i2), _quote(new, b, j1, j2)))
+            found.append(_place(old, new, a, b, (i1, i2, j1, j2)))
             if len(found) >= limit:
                 return [f"changes {'; '.join(found)}"]
     return [f"changes {'; '.join(found)}"] if found else []
@@ -79,6 +79,23 @@ def untold_edits(
 
 RUN = 12  # code lines a side of a run compared; a longer rewrite is told by its other facts
 Token = tuple[int, str, tuple[int, int]]  # (index of its line, text, span in the line)
+
+
+def _place(
+    old: Sequence[str],
+    new: Sequence[str],
+    a: Sequence[Token],
+    b: Sequence[Token],
+    place: tuple[int, int, int, int],
+) -> str:
+    """A place by its words: a whole line that came or went as such (``adds `x = 1```), else both sides
+    with a few words around."""
+    i1, i2, j1, j2 = place
+    if i1 == i2 and j1 < j2 and [t[1] for t in b[j1:j2]] == [t[1] for t in b if t[0] == b[j1][0]]:
+        return change("", cut(new[b[j1][0]]))
+    if j1 == j2 and i1 < i2 and [t[1] for t in a[i1:i2]] == [t[1] for t in a if t[0] == a[i1][0]]:
+        return change(cut(old[a[i1][0]]), "")
+    return change(_quote(old, a, i1, i2), _quote(new, b, j1, j2))
 
 
 def _anchor(tokens: Sequence[Token], start: int, stop: int) -> int:
