@@ -49,9 +49,10 @@ def untold_of(change: FunctionChange, told: str, sides: tuple[Source, Source]) -
 def untold_edits(
     diff: str, told: str, texts: Sequence[str], sides: tuple[Source, Source], comment: str, limit: int = 1
 ) -> list[str]:
-    """``changes `a` → `b``` for the first ``limit`` places of the body's changed lines that ``told`` (the
-    summary's other sentences) does not mention; ``texts``: docstrings, literals and test cases (told by
-    their own sentences); ``comment``: the language's line-comment marker."""
+    """``changes `a` → `b`` (+2 more)`` for the first ``limit`` places of the body's changed lines that
+    ``told`` (the summary's other sentences) does not mention, and how many more there are; ``texts``:
+    docstrings, literals and test cases (told by their own sentences); ``comment``: the language's
+    line-comment marker."""
     found: list[str] = []
     for removed, added in numbered_runs(diff):
         old = _code(removed, sides[0], texts, comment)
@@ -71,10 +72,11 @@ def untold_edits(
                 or not _edited(a, b, (i1, i2, j1, j2))
             ):
                 continue  # a place over more lines, or a line put for another: a rewrite, told by its facts
-            found.append(_place(old, new, a, b, (i1, i2, j1, j2)))
-            if len(found) >= limit:
-                return [f"changes {'; '.join(found)}"]
-    return [f"changes {'; '.join(found)}"] if found else []
+            found.append(_place(old, new, a, b, (i1, i2, j1, j2)) if len(found) < limit else "")
+    if not found:
+        return []
+    more = f" (+{len(found) - limit} more)" if len(found) > limit else ""
+    return [f"changes {'; '.join(found[:limit])}{more}"]
 
 
 RUN = 12  # code lines a side of a run compared; a longer rewrite is told by its other facts
