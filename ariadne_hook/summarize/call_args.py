@@ -10,21 +10,30 @@ a literal changed in place (said by the literal changes) are left to those.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from difflib import SequenceMatcher
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from ariadne_hook.summarize.quote import cut, ticked
 
-_TOKEN = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`'
-    r"|//[^\n]*|#[^\n]*|[A-Za-z_$][\w$]*|\d[\w.]*|\n|[^\s\w]"
-)
+# what the scan needs, nothing more (the rest of a body is skipped by the regex engine): strings, comments,
+# a callee (a dotted name right before ``(``), the keywords that start a definition, brackets, commas, colons
+_STRINGS = r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`'
+_REST = r"|\b[A-Za-z_$][\w$.]*(?=\()|[()\[\]{},]"
+_TOKENS = {  # the lookahead first: most characters start no token and fail there at once
+    marker: re.compile(rf"(?=[\"'`{marker[0]}A-Za-z_$()\[\]{{}},])(?:{_STRINGS}|{marker}[^\n]*{_REST})")
+    for marker in ("#", "//")
+}
+_DEFINE = re.compile(r"(?:(?:async|export|public|private|static|pub)\s+)*(?:def|func|fn|function)\b")
+_QUOTED = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
+_DEFINED = re.compile(r"\b(?:def|func|fn|function)$")
+WINDOW = 30  # lines around the changed ones where a call that holds them may start or end
 _KEYWORDS = frozenset(
     (
         *("if", "elif", "for", "while", "switch", "return", "def", "func", "function", "fn", "class", "not"),
         *("and", "or", "in", "is", "lambda", "await", "yield", "assert", "with", "match", "case", "new"),
-        *("catch", "sizeof", "typeof", "print", "super", "go", "defer", "select", "except", "raise"),
+        *("catch", "sizeof", "typeof", "go", "defer", "select", "except", "raise", "elsif", "unless"),
     )
 )
 _KEYWORD_ARG = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$", re.S)
@@ -43,111 +52,148 @@ class Call(NamedTuple):
 Token = tuple[str, int, int, int]  # (text, line, start offset, end offset)
 
 
-class Source(NamedTuple):
-    """What the summary reads of one side's source of a function, lines numbered as in its file."""
-
-    calls: list[Call]
-    header_end: int  # the last line of its head (decorators, signature): what the signature facts tell
-    string_lines: frozenset[int]  # lines wholly inside a string literal that spans lines (a template)
-
-
 _PREFIXES = frozenset(("r", "R", "u", "U", "b", "B", "f", "F", "rb", "br", "Rb", "bR", "rf", "fr"))
 _OPENS_BODY = {"python": ":", "ruby": "\n"}
 
 
-def read_source(source: str, first_line: int, language: str) -> Source:
-    """The calls of ``source`` (whose first line is ``first_line`` of its file) with their arguments, the
-    end of its head and the lines inside its multi-line strings."""
-    comment = "#" if language in ("python", "ruby") else "//"
-    tokens: list[Token] = []
-    line = first_line
-    for found in _TOKEN.finditer(source):
-        text = found.group()
-        if text != "\n" and not (text.startswith(("#", "//")) and text.startswith(comment)):
-            tokens.append((text, line, found.start(), found.end()))
-        line += text.count("\n")
-    head = _header_end(tokens, language, first_line)
-    strings: set[int] = set()
-    docstring = language == "python"  # the first string of a Python body is its docstring: told as such
-    for text, at, _, _ in tokens:
-        if at <= head:
-            continue
-        if text[:1] in "\"'`" and "\n" in text and not docstring:
-            strings.update(range(at + 1, at + text.count("\n")))  # the lines between its first and last
-        docstring = docstring and text in _PREFIXES
-    return Source(_calls(source, tokens), head, frozenset(strings))
+class Source:
+    """What the summary reads of one side's source of a function (lines numbered as in its file), each
+    part read when first asked for: the end of its head, the lines inside its multi-line strings, its
+    calls with their arguments."""
+
+    def __init__(self, source: str, first_line: int, language: str) -> None:
+        self.source, self.first_line, self.language = source, first_line, language
+        self.pattern = _TOKENS["#" if language in ("python", "ruby") else "//"]
+
+    @cached_property
+    def header_end(self) -> int:
+        """The line that ends with the ``:`` or ``{`` opening the body (brackets closed), from the first
+        line that starts a definition (or the first line); ``first_line`` when none does in 60 lines."""
+        opener = _OPENS_BODY.get(self.language, "{")
+        lines = self.source.split("\n", 80)[:80]
+        start = next((i for i, line in enumerate(lines) if _DEFINE.match(line.lstrip())), 0)
+        depth = 0
+        for i in range(start, min(len(lines), start + 60)):
+            code = _QUOTED.sub('""', lines[i]).split(" #" if self.language == "python" else " //")[0].rstrip()
+            depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
+            if depth <= 0 and code.endswith(opener):
+                return self.first_line + i
+        return self.first_line
+
+    @cached_property
+    def string_lines(self) -> frozenset[int]:
+        """Lines wholly inside a string literal that spans lines (a template), a Python docstring aside."""
+        if not _may_hold_text(self.source, self.language):
+            return frozenset()
+        head = self.header_end
+        strings: set[int] = set()
+        first = True
+        for text, line, offset, _ in self.tokens:
+            if line <= head:
+                continue
+            if text[:1] in "\"'`" and "\n" in text:
+                start = self.source.rfind("\n", 0, offset) + 1
+                alone = not self.source[start:offset].strip(" \trRbBuUfF")
+                if not (self.language == "python" and first and alone):  # not the docstring, told as such
+                    strings.update(range(line + 1, line + text.count("\n")))  # between its first and last
+            first = False
+        return frozenset(strings)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """(text, line, start, end) of the strings, comments, callees, definition keywords, brackets,
+        commas and colons (the rest is skipped by the regex engine)."""
+        source, line, at = self.source, self.first_line, 0
+        out: list[Token] = []
+        for found in self.pattern.finditer(source):
+            start = found.start()
+            line += source.count("\n", at, start)
+            at = start
+            out.append((found.group(), line, start, found.end()))
+        return out
+
+    def calls_near(self, lines: Collection[int]) -> list[Call]:
+        """The calls around ``lines`` (within WINDOW lines of them; the whole source when a string
+        may span lines there: a window must not start inside one)."""
+        if not lines:
+            return []
+        low, high = min(lines) - WINDOW - self.first_line, max(lines) + WINDOW - self.first_line
+        if self.string_lines or low <= 0 and high >= self.source.count("\n"):
+            return _calls(self.source, self.tokens)
+        offsets = [0, *(m.end() for m in re.finditer("\n", self.source))]
+        begin, end = offsets[max(low, 0)], offsets[min(high, len(offsets) - 1)]
+        part = Source(self.source[begin:end], self.first_line + max(low, 0), self.language)
+        return _calls(part.source, part.tokens)
 
 
-def _header_end(tokens: Sequence[Token], language: str, first_line: int) -> int:
-    """The line of the ``:`` or ``{`` that opens the body (outside brackets), after the first keyword
-    that starts a definition; ``first_line`` when there is none."""
-    opener = _OPENS_BODY.get(language, "{")
-    start = next((i for i, t in enumerate(tokens) if t[0] in ("def", "func", "fn", "function")), 0)
-    depth = 0
-    for text, line, _, _ in tokens[start:]:
-        if text in ("(", "["):
-            depth += 1
-        elif text in (")", "]"):
-            depth -= 1
-        elif depth == 0 and text == opener:
-            return line
-    return first_line
+def _may_hold_text(source: str, language: str) -> bool:
+    """False when no string of ``source`` can span lines (a Python docstring aside): nothing to scan."""
+    if language == "python":
+        rest = _DOCSTRING.sub("", source, count=1)
+        return '"""' in rest or "'''" in rest
+    return "`" in source or 'R"' in source
+
+
+_DOCSTRING = re.compile(
+    r"""^(?:\s*@.*\n)*\s*(?:async\s+)?def\b[\s\S]*?:\s*\n\s*[rRbBuUfF]{0,2}(\"\"\"|\'\'\')[\s\S]*?\1"""
+)
 
 
 def _calls(source: str, tokens: Sequence[Token]) -> list[Call]:
     out: list[Call] = []
-    for i, token in enumerate(tokens):
-        if token[0] != "(" or i == 0 or not _word(tokens[i - 1][0]):
+    for i, (name, line, at, _) in enumerate(tokens):
+        if not (name[0].isalpha() or name[0] in "_$") or name in _KEYWORDS:
             continue
-        j = i - 1
-        while j >= 2 and tokens[j - 1][0] == "." and _word(tokens[j - 2][0]):
-            j -= 2
-        before = tokens[j - 1][0] if j > 0 else ""
-        name = "".join(t[0] for t in tokens[j:i])
-        if before in (".", ")", "]", "def", "func", "fn", "function") or name in _KEYWORDS:
+        if i + 1 >= len(tokens) or tokens[i + 1][0] != "(":
             continue
-        args, last = _arguments(source, tokens, i)
-        out.append(Call(name, args, tokens[j][1], last))
+        before = source[max(0, at - 12) : at].rstrip()
+        if before.endswith((")", "]", ".")) or _DEFINED.search(before):  # a chain's later link, a definition
+            continue
+        found = _arguments(source, tokens, i + 1)
+        if found is not None:
+            out.append(Call(name, found[0], line, found[1]))
     return out
 
 
-def _word(text: str) -> bool:
-    return text[:1].isalpha() or text[:1] in "_$"
-
-
-def _arguments(source: str, tokens: Sequence[Token], opening: int) -> tuple[tuple[str, ...], int]:
-    """The arguments of the call whose ``(`` is ``tokens[opening]`` (each on one line), and the line of
-    its ``)``."""
+def _arguments(source: str, tokens: Sequence[Token], opening: int) -> tuple[tuple[str, ...], int] | None:
+    """The arguments of the call whose ``(`` is ``tokens[opening]`` (each on one line, comments left out),
+    and the line of its ``)``; None when it does not close."""
     depth = 0
     args: list[str] = []
-    start = end = -1
-    for text, line, at, stop in tokens[opening:]:
-        single = len(text) == 1
-        if single and text in "([{":
+    start = tokens[opening][3]
+    cuts: list[tuple[int, int]] = []  # comments inside the current argument
+
+    def text(stop: int) -> str:
+        pieces, at = [], start
+        for a, b in cuts:
+            pieces.append(source[at:a])
+            at = b
+        return " ".join((("".join(pieces)) + source[at:stop]).split())
+
+    for kind, line, at, stop in tokens[opening:]:
+        if kind in ("(", "[", "{"):
             depth += 1
-            if depth == 1:
-                continue
-        elif single and text in ")]}":
+        elif kind in (")", "]", "}"):
             depth -= 1
             if depth == 0:
-                if start >= 0:
-                    args.append(" ".join(source[start:end].split()))
-                return tuple(args), line
-        elif text == "," and depth == 1:
-            args.append(" ".join(source[start:end].split()))
-            start = -1
-            continue
-        start = at if start < 0 else start
-        end = stop
-    return tuple(args), tokens[-1][1]
+                last = text(at)
+                return (*args, *([last] if last else [])), line
+        elif kind == "," and depth == 1:
+            args.append(text(at))
+            start, cuts = stop, []
+        elif kind[:1] in "#/":  # a comment (the only tokens that start so)
+            cuts.append((at, stop))
+    return None
 
 
 Row = tuple[int, str]  # (line number in its side's file, text)
 NumberedRun = tuple[list[Row], list[Row]]
 
 
+@lru_cache(maxsize=16)  # one entry's summary reads its runs several times
 def numbered_runs(diff: str) -> list[NumberedRun]:
-    """(removed rows, added rows) of each run of changed rows of a unified-diff excerpt."""
+    """(removed rows, added rows) of each run of changed rows of a unified-diff excerpt (shared: not to be
+    changed)."""
     runs: list[NumberedRun] = []
     old = new = 0
     removed: list[Row] = []
@@ -183,16 +229,18 @@ def argument_changes(
     the calls of the body (not of its head: the signature tells a decorator). An argument replaced by a
     local (or a local by its value) and a change inside a call that is an argument (told as that call's)
     are no change of their own."""
-    flat = tuple(" ".join(s.split()) for s in sources)
+    both = [(r, a) for r, a in runs if r and a and _may_pass_otherwise(r, a)]
+    if not both:
+        return []
+    old_calls = [c for c in old.calls_near([n for r, _ in both for n, _ in r]) if c.first > old.header_end]
+    new_calls = [c for c in new.calls_near([n for _, a in both for n, _ in a]) if c.first > new.header_end]
     out: list[str] = []
     seen: set[str] = set()
-    for removed, added in runs:
-        if not removed or not added:
-            continue
-        olds = [c for c in old.calls if c.first > old.header_end and _touched(c, removed)]
-        news = [c for c in new.calls if c.first > new.header_end and _touched(c, added)]
+    for removed, added in both:
+        olds = [c for c in old_calls if _touched(c, removed)]
+        news = [c for c in new_calls if _touched(c, added)]
         for a, b in _pairs(olds, news):
-            clause = _describe(a, b, flat)
+            clause = _describe(a, b, sources)
             if clause and clause not in seen:
                 seen.add(clause)
                 out.append(clause)
@@ -252,11 +300,33 @@ def _moved(old: str, new: str, sources: tuple[str, ...]) -> bool:
     old one named a local the new side no longer sets and passes its value instead, or both hold a call
     to the same callee (the change is that call's, told with it)."""
     old_source, new_source = sources
-    if _PLAIN.match(new) and re.search(rf"(?<![\w.]){re.escape(new)} :?= ", new_source):
+    if _PLAIN.match(new) and _binds(new, new_source):
         return True
-    if _PLAIN.match(old) and re.search(rf"(?<![\w.]){re.escape(old)} :?= ", old_source):
-        return not re.search(rf"(?<![\w.]){re.escape(old)} :?= ", new_source)
+    if _PLAIN.match(old) and _binds(old, old_source):
+        return not _binds(old, new_source)
     return bool(set(_CALLEE.findall(old)) & set(_CALLEE.findall(new)))
+
+
+def _may_pass_otherwise(removed: Sequence[Row], added: Sequence[Row]) -> bool:
+    """True when a run of changed rows may change the arguments of a call that stays: a callee named on
+    both sides, or a row that continues a call begun above it (its arguments, one a line)."""
+    before = {m for _, text in removed for m in _CALLEE.findall(text)}
+    if before & {m for _, text in added for m in _CALLEE.findall(text)}:
+        return True
+    return any(
+        not _CALLEE.search(text) and text.rstrip().endswith((",", "(")) for _, text in (*removed, *added)
+    )
+
+
+def _binds(name: str, source: str) -> bool:
+    """True when ``source`` assigns ``name`` (``name = …``, ``name := …``, spaced as ruff and gofmt do)."""
+    for sign in (" = ", " := "):
+        at = source.find(name + sign)
+        while at >= 0:
+            if at == 0 or not (source[at - 1].isalnum() or source[at - 1] in "_.$"):
+                return True
+            at = source.find(name + sign, at + 1)
+    return False
 
 
 _TYPING = re.compile(r"""^["']?[\w.]+\[[\w.\[\], |"']*\]["']?$""")

@@ -14,12 +14,13 @@ by its words on its own line: ``changes `…split(".")` → `…split(".")[:3]``
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
-from ariadne_hook.summarize.call_args import Row, Source, numbered_runs, read_source
+from ariadne_hook.summarize.call_args import Row, Source, numbered_runs
 from ariadne_hook.summarize.hunk_summary import MINUS
 from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, ticked
 
@@ -33,8 +34,8 @@ def sides_of(change: FunctionChange) -> tuple[Source, Source] | None:
     """What the summary reads of the two sides' source (call_args.py); None without both."""
     if not change.old_source or not change.new_source or not change.old_lines or not change.new_lines:
         return None
-    old = read_source(change.old_source, change.old_lines[0], change.language)
-    return old, read_source(change.new_source, change.new_lines[0], change.language)
+    old = Source(change.old_source, change.old_lines[0], change.language)
+    return old, Source(change.new_source, change.new_lines[0], change.language)
 
 
 def untold_of(change: FunctionChange, told: str, sides: tuple[Source, Source]) -> list[str]:
@@ -54,13 +55,18 @@ def untold_edits(
     docstrings, literals and test cases (told by their own sentences); ``comment``: the language's
     line-comment marker."""
     found: list[str] = []
+    words_told = frozenset(_WORD.findall(told))
     for removed, added in numbered_runs(diff):
         old = _code(removed, sides[0], texts, comment)
         new = _code(added, sides[1], texts, comment)
         if not old or not new or len(old) > RUN or len(new) > RUN:
             continue
         a, b = _tokens(old), _tokens(new)
-        matcher = SequenceMatcher(None, [t for _, t, _ in a], [t for _, t, _ in b], autojunk=False)
+        texts_a, texts_b = [t for _, t, _ in a], [t for _, t, _ in b]
+        gone, came = Counter(texts_a), Counter(texts_b)
+        if _told(list((gone - came).elements()), list((came - gone).elements()), told, words_told):
+            continue  # every token that came or went is told already (no place needs quoting)
+        matcher = SequenceMatcher(None, texts_a, texts_b, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             old_tokens, new_tokens = [t for _, t, _ in a[i1:i2]], [t for _, t, _ in b[j1:j2]]
             lines = {t[0] for t in a[i1:i2]}, {t[0] for t in b[j1:j2]}
@@ -68,7 +74,7 @@ def untold_edits(
                 tag == "equal"
                 or len(lines[0]) > 1
                 or len(lines[1]) > 1
-                or _told(old_tokens, new_tokens, told)
+                or _told(old_tokens, new_tokens, told, words_told)
                 or not _edited(a, b, (i1, i2, j1, j2))
             ):
                 continue  # a place over more lines, or a line put for another: a rewrite, told by its facts
@@ -164,7 +170,7 @@ def _quote(lines: Sequence[str], tokens: Sequence[Token], start: int, stop: int,
     return head + shown + ("" if shown.endswith(ELLIPSIS) else tail)
 
 
-def _told(old: Sequence[str], new: Sequence[str], told: str) -> bool:
+def _told(old: Sequence[str], new: Sequence[str], told: str, words_told: frozenset[str]) -> bool:
     """True when ``told`` mentions every word, name and number among the tokens that differ, and the
     words that differ between their strings (a message told by its changed words); a change of
     punctuation alone is told only when its text is."""
@@ -172,17 +178,13 @@ def _told(old: Sequence[str], new: Sequence[str], told: str) -> bool:
     words = [t for t in (*old, *new) if t[:1].isalnum() or t[:1] in "_$@"]
     if not words and not strings[0] and not strings[1]:
         return "".join(new) in told or "".join(old) in told
-    if not all(_mentions(told, w) for w in words):
+    if not all(w in words_told for w in words):
         return False
     old_words, new_words = ({w for t in side for w in _WORD.findall(t)} for side in strings)
     differ = old_words ^ new_words
     if not differ:
         return not (strings[0] or strings[1]) or any(t.strip("\"'`") in told for t in (*old, *new))
-    return all(_mentions(told, w) for w in differ)
-
-
-def _mentions(told: str, word: str) -> bool:
-    return re.search(rf"(?<![\w$@]){re.escape(word)}(?![\w$@])", told) is not None
+    return differ <= words_told
 
 
 # --------------------------------------------------------------------------------- multi-line texts
