@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 
 from ariadne_hook.models import FunctionChange
 from ariadne_hook.summarize.call_args import NumberedRun
-from ariadne_hook.summarize.words import code_tokens, cut, ticked
+from ariadne_hook.summarize.quote import code_tokens, cut, ticked
 from ariadne_hook.words import plural
 
 
