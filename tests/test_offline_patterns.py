@@ -399,7 +399,7 @@ def test_an_edit_no_other_sentence_tells_is_quoted_by_its_words(tmp_path: Path) 
         "    return part_list\n"
     )
     text = summary_of(tmp_path, "m.py", old, new, "check")
-    assert "changes `\u2026version.split('.')` \u2192 `\u2026version.split('.')[:3]`." in text
+    assert "changes `\u2026version.split('.')` \u2192 `\u2026version.split('.')[:3]`" in text
 
 
 def test_go_value_built_from_a_parameter_is_quoted(tmp_path: Path) -> None:
@@ -521,3 +521,13 @@ def test_a_slice_literal_creates_nothing_and_a_moved_literal_is_not_new(tmp_path
     )
     text = summary_of(tmp_path, "p.go", old, new, "run")
     assert "reates" not in text, text
+
+
+def test_a_go_type_assertion_is_no_call(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc f(flag Flag) bool {\n\tif b, ok := flag.(*BoolFlag); ok && b.Hidden {\n"
+        "\t\treturn true\n\t}\n\treturn false\n}\n"
+    )
+    new = old.replace("flag.(*BoolFlag); ok && b.Hidden", "flag.(VisibleFlag); ok && !b.IsVisible()")
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert "passes" not in text and "`flag.`" not in text, text

@@ -20,7 +20,7 @@ from ariadne_hook.summarize.quote import cut, ticked
 # what the scan needs, nothing more (the rest of a body is skipped by the regex engine): strings, comments,
 # a callee (a dotted name right before ``(``), the keywords that start a definition, brackets, commas, colons
 _STRINGS = r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`'
-_REST = r"|\b[A-Za-z_$][\w$.]*(?=\()|[()\[\]{},]"
+_REST = r"|\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?=\()|[()\[\]{},]"  # not ``x.(T)``: a Go type assertion
 _TOKENS = {  # the lookahead first: most characters start no token and fail there at once
     marker: re.compile(rf"(?=[\"'`{marker[0]}A-Za-z_$()\[\]{{}},])(?:{_STRINGS}|{marker}[^\n]*{_REST})")
     for marker in ("#", "//")
@@ -292,7 +292,7 @@ def _describe(a: Call, b: Call, sources: tuple[str, ...]) -> str:
     return f"passes {parts[0]} to {ticked(a.callee)}" + (f" (and {more})" if more else "")
 
 
-_CALLEE = re.compile(r"([A-Za-z_$][\w$.]*)\(")
+_CALLEE = re.compile(r"([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\(")
 
 
 def _moved(old: str, new: str, sources: tuple[str, ...]) -> bool:

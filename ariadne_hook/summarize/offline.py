@@ -276,15 +276,15 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     details += docstring_change(old.docstring, new.docstring)
     details += expression
     groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
+    if sides is not None and not expression and any(groups):  # what no sentence tells: a detail too
+        details += untold_of(change, " ".join(clause for group in groups for clause in group), sides)
+        groups[2] = details + names
     if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
         groups[2] = details or names[:1]
     if _length(groups) > BUDGET and len(clauses) > 3:
         groups[1] = [f"Signature: {'; '.join(clauses[:3])}; and {len(clauses) - 3} more"]
     while _length(groups) > BUDGET and len(groups[2]) > 1:  # then the details, least telling first
         groups[2] = sorted(groups[2], key=_telling)[:-1]
-    if sides is not None and not expression and any(groups):  # what no sentence tells, if it fits
-        untold = untold_of(change, " ".join(clause for group in groups for clause in group), sides)
-        groups[2] += untold if _length([*groups, untold]) <= BUDGET else []
     return [joined(group) for group in groups if group]
 
 
@@ -314,8 +314,8 @@ def _telling(clause: str) -> int:
         "docstring",
         "passes",
         "no longer passes",
-        "calls added",
         "changes",
+        "calls added",
         "calls removed",
     )
     return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))

@@ -82,7 +82,8 @@ def untold_edits(
     if not found:
         return []
     more = f" (+{len(found) - limit} more)" if len(found) > limit else ""
-    return [f"changes {'; '.join(found[:limit])}{more}"]
+    shown = "; ".join(found[:limit])
+    return [(shown if shown.startswith(("adds ", "drops ")) else f"changes {shown}") + more]
 
 
 RUN = 12  # code lines a side of a run compared; a longer rewrite is told by its other facts
