@@ -77,6 +77,19 @@ def element_changes(
     return out[:2]
 
 
+def untold_texts(literals: Sequence[str], additions: Sequence[str]) -> list[str]:
+    """The literal clauses without a ``new text`` or ``drops text`` whose strings the additions tell (as
+    elements added or removed)."""
+    said = " ".join(additions)
+    return [
+        c
+        for c in literals
+        if not (
+            c.startswith(("new text", "drops text")) and all(q in said for q in re.findall(r"`([^`]+)`", c))
+        )
+    ]
+
+
 def _container(lines: Sequence[str], index: int) -> str | None:
     """The name of the list that holds line ``index`` (0-based): the first line above that opens a
     bracket it does not close (``expected = strings.Join([]string{`` -> ``expected``); "" when it has no

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
-from ariadne_hook.summarize.additions import additions_of
+from ariadne_hook.summarize.additions import additions_of, untold_texts
 from ariadne_hook.summarize.call_args import argument_changes, numbered_runs
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
@@ -270,8 +270,7 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         arguments = argument_changes(*sides, runs, (change.old_source or "", change.new_source or ""))
     told_texts = any(c.startswith("Text changed") for c in literals)  # else a long text by its lines
     texts = text_lines(change.diff, sides) if sides is not None and not told_texts else []
-    said = " ".join(additions)  # strings told as elements added or removed are not new text again
-    literals = [c for c in literals if not (c.startswith(("new text", "drops text")) and _quotes_in(c, said))]
+    literals = untold_texts(literals, additions)
     details = additions + texts + calls + arguments + literals
     details += docstring_change(old.docstring, new.docstring)
     details += expression
@@ -294,10 +293,6 @@ def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, c
     told = " ".join(flow)  # a new guard that raises or panics says so already
     raises = [c for c in raise_changes(old.raises, new.raises) if f"raise {c[11:]}" not in told]
     return case_changes(old.cases, new.cases, compact) + flow + raises
-
-
-def _quotes_in(clause: str, text: str) -> bool:
-    return all(quote in text for quote in re.findall(r"`([^`]+)`", clause))
 
 
 def _telling(clause: str) -> int:

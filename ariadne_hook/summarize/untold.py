@@ -126,16 +126,19 @@ def _edited(a: Sequence[Token], b: Sequence[Token], place: tuple[int, int, int, 
 def _code(rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str) -> list[str]:
     """The rows' lines that are code of the body, without their trailing comments."""
     out = []
+    head, strings = side.header_end, side.string_lines
     for number, line in rows:
         flat = " ".join(line.split())
-        bare = _QUOTES.sub("", flat).strip()
-        if number <= side.header_end or number in side.string_lines or not flat:
+        if number <= head or number in strings or not flat or flat.startswith(COMMENTS):
             continue
-        if flat.startswith(COMMENTS) or (len(bare) >= 5 and any(bare in t for t in texts)):
-            continue
-        cut_at = next((m.start() for m in _CODE.finditer(flat) if m.group(1) == comment), len(flat))
-        if flat[:cut_at].strip():
-            out.append(flat[:cut_at].rstrip())
+        if texts:
+            bare = _QUOTES.sub("", flat).strip()
+            if len(bare) >= 5 and any(bare in t for t in texts):
+                continue
+        if comment in flat:
+            flat = flat[: next((m.start() for m in _CODE.finditer(flat) if m.group(1) == comment), len(flat))]
+        if flat.strip():
+            out.append(flat.rstrip())
     return out
 
 
