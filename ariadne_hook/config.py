@@ -4,18 +4,19 @@ Sources, lowest first: defaults < the user's own config file (``$XDG_CONFIG_HOME
 < the reviewed repository's ``[tool.ariadne]`` (restricted: see :mod:`ariadne_hook.trust`) < environment <
 flags. One table, `OPTIONS`, names every setting once: its type and bounds, its environment variable, its
 flag, its help text and how far the repository may set it; `--help` is generated from it.
+
+Here the table, what a valid value is (:func:`coerce`) and :func:`load_all`, which reads every source
+(``config_sources.py``: files, environment, flags) and merges them under the trust rules (``trust.py``).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ariadne_hook.settings_file import NotSettings, read_settings_file
-from ariadne_hook.words import did_you_mean
+from ariadne_hook.render import FORMATS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("output", "text", "where to write the review (never in .git/ or over a tracked file); - stdout",
            "ARIADNE_OUTPUT", flag="--output", repo=NAME_ONLY),
     Option("format", "choice", "report format", "ARIADNE_FORMAT", flag="--format",
-           choices=("markdown", "json")),
+           choices=tuple(FORMATS)),
     Option("strict", "bool", "exit 1 when any summary fell back or the run failed", "ARIADNE_STRICT",
            flag="--strict", repo=OFF_ONLY),
     Option("verbose", "bool", "the run's notes, every fallback and skip with its reason", "ARIADNE_VERBOSE",
@@ -200,9 +201,6 @@ OPTIONS: tuple[Option, ...] = (
            "ARIADNE_TRUSTED_ENDPOINTS", repo=NEVER),
 )  # fmt: skip
 BY_NAME = {o.name: o for o in OPTIONS}
-# option name -> environment variable (kept for callers of the earlier API)
-ENV = {o.name: o.env for o in OPTIONS if o.env}
-ENV_FALLBACK = {o.name: o.env_fallback for o in OPTIONS if o.env_fallback}
 # variables with the ARIADNE_ prefix that are not settings (set by the GitHub Action around the CLI)
 OTHER_ENV = ("ARIADNE_COMMENT", "ARIADNE_HOOK_BIN")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -309,166 +307,11 @@ def _endpoint_ids(urls: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Raw:
-    """One value as a source gave it, with the way the user wrote its name (for messages)."""
-
-    name: str
-    value: Any
-    written: str  # "pyproject.toml [tool.ariadne] max-workers", "ARIADNE_MAX_WORKERS", "--max-workers"
-    sep: str = " = "  # between written and the value in a message
-
-
-def describe(raw: Raw) -> str:
-    value = raw.value
-    if isinstance(value, (list, tuple)):
-        value = ",".join(map(str, value))
-    if isinstance(value, bool):
-        shown: Any = "true" if value else "false"
-    else:
-        shown = value if raw.sep == " " else repr(value)
-    return f"{raw.written}{raw.sep}{shown}"
-
-
-@dataclass(frozen=True)
 class Loaded:
     settings: Settings
     problems: tuple[str, ...] = ()  # invalid or unknown settings: a usage error by hand, a warning in a hook
     warnings: tuple[str, ...] = ()  # values the trust rules set aside, files that are no settings: a warning
     written: Mapping[str, str] = field(default_factory=dict)  # name -> the value as its source wrote it
-
-
-class _Collector:
-    def __init__(self, lenient: bool) -> None:
-        self.lenient = lenient
-        self.problems: list[tuple[str, str | None]] = []  # (message, setting name whose value is used)
-        self.warnings: list[str] = []  # settings files set aside: never a usage error
-
-    def problem(self, message: str, name: str | None = None) -> None:
-        if not self.lenient:
-            raise ConfigError(message)
-        self.problems.append((message, name))
-
-
-def _parse_toml(text: str) -> dict[str, Any]:
-    """TOML text as a dict; the parser is imported here, only for a file that may configure the tool."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    data: dict[str, Any] = tomllib.loads(text)  # TOMLDecodeError is a ValueError
-    return data
-
-
-def _may_configure(text: str) -> bool:
-    """False when the text cannot hold a ``[tool.ariadne]`` table: the key ``ariadne`` appears nowhere, not
-    even spelled with a TOML ``\\u``/``\\U`` escape in a quoted key. Skips parsing most pyproject files."""
-    return "ariadne" in text or "\\u" in text or "\\U" in text
-
-
-def _table_raws(table: dict[str, Any], where: str, out: _Collector) -> list[Raw]:
-    raws: list[Raw] = []
-    for key, value in table.items():
-        name = key.replace("-", "_")
-        if name not in BY_NAME:
-            hint = did_you_mean(key, (o.key for o in OPTIONS), quote="'")
-            out.problem(f"{where}: unknown key {key!r}{hint}")
-            continue
-        raws.append(Raw(name, value, f"{where} {key}"))
-    return raws
-
-
-def _read_toml(
-    path: Path, label: str, out: _Collector, table_path: tuple[str, ...], file_label: str
-) -> list[Raw]:
-    try:
-        text = read_settings_file(path)
-    except NotSettings as exc:
-        out.warnings.append(f"{file_label} {exc}: ignored")
-        return []
-    except (OSError, UnicodeDecodeError) as exc:
-        out.problem(f"{label}: cannot read: {exc}")
-        return []
-    if text is None:
-        return []
-    if table_path and not _may_configure(text):
-        return []
-    try:
-        data: Any = _parse_toml(text)
-    except ValueError as exc:
-        out.problem(f"{label}: cannot read: {' '.join(str(exc).split())}")
-        return []
-    for part in table_path:
-        data = data.get(part, {}) if isinstance(data, dict) else None
-    if not isinstance(data, dict):
-        out.problem(f"{label} must be a table")
-        return []
-    return _table_raws(data, label, out)
-
-
-def from_pyproject(repo_root: Path, out: _Collector) -> list[Raw]:
-    path, label = repo_root / "pyproject.toml", "pyproject.toml [tool.ariadne]"
-    return _read_toml(path, label, out, ("tool", "ariadne"), "pyproject.toml")
-
-
-def xdg_dir(environ: Mapping[str, str], variable: str, default: str) -> Path | None:
-    """``$<variable>/ariadne-hook`` (an absolute path), else ``~/<default>/ariadne-hook``; None without a
-    home (the XDG base-directory rules)."""
-    base = environ.get(variable) or ""
-    if not os.path.isabs(base):
-        home = environ.get("HOME") or ""
-        if not home:
-            return None
-        base = os.path.join(home, default)
-    return Path(base, "ariadne-hook")
-
-
-def user_config_path(environ: Mapping[str, str]) -> Path | None:
-    """``$XDG_CONFIG_HOME/ariadne-hook/config.toml`` (default ``~/.config/...``); None without a home."""
-    folder = xdg_dir(environ, "XDG_CONFIG_HOME", ".config")
-    return folder / "config.toml" if folder is not None else None
-
-
-def from_user_config(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
-    path = user_config_path(environ)
-    if path is None:
-        return []
-    home = environ.get("HOME") or ""
-    label = str(path)
-    if home and label.startswith(home.rstrip("/") + "/"):
-        label = "~" + label[len(home.rstrip("/")) :]
-    raws = _read_toml(path, label, out, (), label)
-    for raw in raws:
-        if raw.name == "api_key":
-            out.problem(f"{raw.written}: the key is read from OPENAI_API_KEY only")
-    return [raw for raw in raws if raw.name != "api_key"]
-
-
-def from_env(environ: Mapping[str, str], out: _Collector) -> list[Raw]:
-    """Values of the environment variables; an empty variable counts as unset (an empty Action input)."""
-    raws: list[Raw] = []
-    for option in OPTIONS:
-        for var in (option.env, option.env_fallback):
-            if var and environ.get(var, "") != "":
-                raws.append(Raw(option.name, environ[var], var, "="))
-                break
-    known = {o.env for o in OPTIONS} | set(OTHER_ENV)
-    for var in sorted(environ):
-        if var.startswith("ARIADNE_") and var not in known:
-            hint = did_you_mean(var, (v for v in known if v)) or " (see ariadne-hook --help)"
-            out.problem(f"{var} is not a setting{hint}")
-    return raws
-
-
-def from_flags(flags: Mapping[str, Any]) -> list[Raw]:
-    raws: list[Raw] = []
-    for name, value in flags.items():
-        if value is None:
-            continue
-        if name not in BY_NAME:
-            raise ConfigError(f"unknown setting {name!r}")
-        flag = BY_NAME[name].flag or f"--{BY_NAME[name].key}"
-        raws.append(Raw(name, value, flag, " "))
-    return raws
 
 
 def load_all(
@@ -483,10 +326,19 @@ def load_all(
     By hand (``lenient`` False) the first invalid or unknown setting raises ConfigError. In a hook it becomes
     a problem line and the value it would have replaced is used instead.
     """
+    from ariadne_hook.config_sources import (
+        Collector,
+        Raw,
+        describe,
+        from_env,
+        from_flags,
+        from_pyproject,
+        from_user_config,
+    )
     from ariadne_hook.trust import merge
 
     env = os.environ if environ is None else environ
-    out = _Collector(lenient)
+    out = Collector(lenient)
     layers: list[tuple[str, list[Raw]]] = [("user", from_user_config(env, out))]
     if repo_root is not None:
         layers.append(("repo", from_pyproject(repo_root, out)))

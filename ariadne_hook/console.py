@@ -62,7 +62,7 @@ class Console:
         self.annotate = annotate  # (level, text) -> the CI's notice line (GitHub Actions' annotation)
         self.tty = _isatty(stream)
         self._drawn = False
-        self._end: float | None = None
+        self._deadline_at: float | None = None
 
     def line(self, text: str) -> None:
         self.clear()
@@ -99,7 +99,7 @@ class Console:
         """Before asking a model: the deadline (``deadline`` seconds, ending at the ``time.monotonic()``
         instant ``deadline_at``) the progress line counts down to; inside a hook whose output is not a
         terminal, one line that explains the wait."""
-        self._end = time.monotonic() + deadline if deadline_at is None else deadline_at
+        self._deadline_at = time.monotonic() + deadline if deadline_at is None else deadline_at
         if hook and not self.tty and not self.quiet and count:
             what = plural(count, "function")
             text = f"summarizing {what} with {model or 'the model'} (deadline {deadline:g} s)…"
@@ -109,7 +109,11 @@ class Console:
     def progress(self, done: int, total: int) -> None:
         if not self.tty:
             return
-        left = "" if self._end is None else f", {max(0.0, self._end - time.monotonic()):.0f} s left"
+        left = (
+            ""
+            if self._deadline_at is None
+            else f", {max(0.0, self._deadline_at - time.monotonic()):.0f} s left"
+        )
         self._drawn = write_out(f"\r{PROG}: summarized {done}/{total}{left}\x1b[K", self.stream)
 
 

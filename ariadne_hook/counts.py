@@ -1,4 +1,5 @@
-"""What a review holds, counted by kind of entry: the headline, the result line and the JSON ``stats``.
+"""What a review holds, counted by kind of entry: the headline, the result line and the JSON ``stats``; and
+by status (:func:`stats_of`: the report's ``Stats``).
 
 An entry is one of: a function or method, a class (its lines outside methods), a module-level block, a
 non-code file (a file without a function parser, one entry for all its hunks; also a file whose only change
@@ -8,9 +9,9 @@ excluded...). ``Stats.functions`` stays the number of entries (schema 1); these 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from ariadne_hook.models import SKIPPED, Summary
+from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, Stats, Summary
 from ariadne_hook.words import plural
 
 # key -> (singular, plural) as the headline and the result line say it
@@ -57,3 +58,27 @@ def describe(counts: dict[str, int], leave_out: Iterable[str] = ()) -> list[str]
             singular, many = KINDS[key]
             out.append(plural(count, singular, many))
     return out
+
+
+def stats_of(
+    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
+) -> Stats:
+    """A run's ``Stats``: its entries by status (a rejected answer is a fallback, counted once more),
+    requests, time and tokens."""
+    from ariadne_hook.summarize.answers import is_rejection  # imported when a run is counted
+
+    def count(status: str) -> int:
+        return sum(1 for s in summaries if s.status == status)
+
+    return Stats(
+        functions=len(summaries),
+        summarized=count(SUMMARIZED),
+        cached=count(CACHED),
+        fallback=count(FALLBACK),
+        skipped=count(SKIPPED),
+        requests=requests,
+        rejected=sum(1 for s in summaries if s.status == FALLBACK and is_rejection(s.reason)),
+        seconds=seconds,
+        prompt_tokens=tokens[0],
+        completion_tokens=tokens[1],
+    )

@@ -52,9 +52,3 @@ def is_loopback(url: str) -> bool:
 
 def is_plain_http(url: str) -> bool:
     return url.strip().lower().startswith("http://")
-
-
-def parse_list(text: str) -> tuple[str, ...]:
-    """The endpoint ids of a comma- or whitespace-separated list of URLs (invalid entries dropped)."""
-    ids = (endpoint_id(item) for item in text.replace(",", " ").split())
-    return tuple(i for i in ids if i is not None)

@@ -23,20 +23,18 @@ from pathlib import Path
 
 from ariadne_hook.config import Settings
 from ariadne_hook.console import Console, model_note, not_used_note, write_out
+from ariadne_hook.counts import stats_of
 from ariadne_hook.models import (
-    CACHED,
-    FALLBACK,
     SKIPPED,
-    SUMMARIZED,
     FileChange,
     References,
     Report,
     SourceInfo,
-    Stats,
     Summary,
 )
 from ariadne_hook.publish import targets
 from ariadne_hook.publish.files import display_path, write_review
+from ariadne_hook.render import render
 from ariadne_hook.render.redacted import redacted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's fast path
@@ -123,7 +121,7 @@ def review(ctx: Context) -> Outcome:
         to_ask = sum(1 for c in changes if not c.skip_reason)
         ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
     result = summarize(
-        changes, settings, _cache_dir(ctx), ctx.console.progress, end=deadline_at, provider=provider
+        changes, settings, _cache_dir(ctx), ctx.console.progress, deadline_at=deadline_at, provider=provider
     )
     ctx.console.clear()
     summaries = with_references(result.summaries, scan.found if scan else {})
@@ -132,7 +130,7 @@ def review(ctx: Context) -> Outcome:
         provider=result.provider,
         model=result.model,
         summaries=summaries,
-        stats=_stats(
+        stats=stats_of(
             summaries,
             result.requests,
             time.monotonic() - ctx.started,
@@ -242,7 +240,7 @@ def _references(
             languages=s.languages,
             excludes=s.excludes(),
             budget_seconds=min(REFERENCES_BUDGET, REFERENCES_SHARE * s.deadline),
-            deadline=deadline_at,
+            deadline_at=deadline_at,
         )
     except Exception as exc:  # a bug in this extra must not cost the review
         return ReferenceScan(complete=False, note=f"references: not searched ({type(exc).__name__})")
@@ -324,31 +322,9 @@ def _slow(ctx: Context, report: Report) -> str | None:
     url = ctx.s.base_url
     if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
         return None
-    from ariadne_hook.summarize.stage import slow_hint
+    from ariadne_hook.summarize.result import slow_hint
 
     return slow_hint(ctx.s.timeout)
-
-
-def _stats(
-    summaries: Sequence[Summary], requests: int, seconds: float, tokens: tuple[int, int] = (0, 0)
-) -> Stats:
-    from ariadne_hook.summarize.answers import is_rejection
-
-    def count(status: str) -> int:
-        return sum(1 for s in summaries if s.status == status)
-
-    return Stats(
-        functions=len(summaries),
-        summarized=count(SUMMARIZED),
-        cached=count(CACHED),
-        fallback=count(FALLBACK),
-        skipped=count(SKIPPED),
-        requests=requests,
-        rejected=sum(1 for s in summaries if s.status == FALLBACK and is_rejection(s.reason)),
-        seconds=seconds,
-        prompt_tokens=tokens[0],
-        completion_tokens=tokens[1],
-    )
 
 
 def _cache_dir(ctx: Context) -> Path | None:
@@ -359,24 +335,13 @@ def _cache_dir(ctx: Context) -> Path | None:
     return cache_dir(ctx.root, ctx.env)
 
 
-def rendered(report: Report, fmt: str) -> str:
-    """The review file's (or stdout's) text: the local form, text as is and terminal-safe."""
-    if fmt == "json":
-        from ariadne_hook.render.json import render_json
-
-        return render_json(report)
-    from ariadne_hook.render.markdown import LOCAL, render_markdown
-
-    return render_markdown(report, LOCAL)
-
-
 def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
     """Write the review where it was asked for; returns where it went (for the result line). ``subject``: a
     proposed commit subject for the prepare-commit-msg mode. Every sink gets the report redacted, here, once
     (:mod:`~ariadne_hook.render.redacted`): the file, each target whatever its host renders, the message."""
     report = redacted(report)
     settings, args, target = ctx.s, ctx.args, ctx.target
-    text = rendered(report, settings.format)
+    text = render(report, settings.format)
     if target is None:
         write_out(text)
         destination = "stdout"
@@ -429,7 +394,7 @@ def skipped_outcome(files: list[FileChange], ctx: Context) -> Outcome:
         "none",
         None,
         summaries,
-        _stats(summaries, 0, 0.0),
+        stats_of(summaries, 0, 0.0),
         notes=tuple(ctx.notes),
     )
     return Outcome(report, publish(report, ctx), failed=ctx.misconfigured)

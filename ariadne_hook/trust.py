@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ariadne_hook import config as c
+from ariadne_hook.config_sources import Raw, describe
 from ariadne_hook.endpoints import endpoint_id, is_loopback, is_plain_http
 from ariadne_hook.publish.files import ARIADNE_DIR, review_name
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    Layers = Sequence[tuple[str, Sequence[tuple[c.Raw, Any]]]]
+    Layers = Sequence[tuple[str, Sequence[tuple[Raw, Any]]]]
 
 REPO = "repo"
 BASE_URL_IGNORED = (
@@ -60,7 +61,7 @@ class _Merge:
     def current(self, name: str) -> Any:
         return self.values[name] if name in self.values else c.default_of(name)
 
-    def set(self, name: str, value: Any, layer: str, raw: c.Raw | None = None) -> None:
+    def set(self, name: str, value: Any, layer: str, raw: Raw | None = None) -> None:
         if name == "extra_exclude":  # exclusions add up across every source
             value = tuple(self.values.get("extra_exclude", ())) + tuple(value)
         elif name == "languages" and layer != REPO:  # the user's globs: they also decide what is code
@@ -68,7 +69,7 @@ class _Merge:
         self.values[name] = value
         self.origin[name] = layer
         if raw is not None:
-            self.described[name] = c.describe(raw)
+            self.described[name] = describe(raw)
 
     def restore(self, name: str) -> None:
         value, origin = self.before_repo.get(name, (None, None))
@@ -81,12 +82,12 @@ class _Merge:
     def warn(self, name: str, why: str) -> None:
         self.warnings.append(f"{self.written[name]} {why}")
 
-    def from_repo(self, raw: c.Raw, value: Any) -> None:
+    def from_repo(self, raw: Raw, value: Any) -> None:
         """Apply one ``[tool.ariadne]`` value under its option's repository rule."""
         option = c.BY_NAME[raw.name]
         name, rule, current = raw.name, option.repo, self.current(raw.name)
         self.written[name] = raw.written
-        shown = c.describe(raw)
+        shown = describe(raw)
         if _same(option, value, current):
             return  # nothing changes: the value, and where it came from, stay the user's (or the default)
         if rule == c.PREFERENCE:

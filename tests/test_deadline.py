@@ -16,10 +16,12 @@ from typing import Any
 from ariadne_hook.config import Settings
 from ariadne_hook.locate import locate
 from ariadne_hook.locate.align import paired_ids
-from ariadne_hook.locate.core import hunk_rows, locate_file, module_blocks
+from ariadne_hook.locate.core import locate_file
+from ariadne_hook.locate.entries import module_blocks
 from ariadne_hook.locate.languages import scanner_for
 from ariadne_hook.locate.parallel import locate_files
 from ariadne_hook.locate.references import find_references, targets
+from ariadne_hook.locate.sides import hunk_rows
 from ariadne_hook.models import (
     ADDED,
     DEADLINE,
@@ -131,7 +133,7 @@ class Clock:
 def test_a_file_cut_midway_keeps_its_entries_and_accounts_for_every_changed_line() -> None:
     change = change_of(functions(30), functions(30, "return 1"))
     clock = Clock(12)
-    entries = locate_file(change, "python", stop=0.5, clock=clock)
+    entries = locate_file(change, "python", deadline_at=0.5, clock=clock)
     late = [e for e in entries if e.skip_reason]
     done = [e for e in entries if not e.skip_reason]
     assert len(late) == 1 and late[0].qualname == "<file>"
@@ -144,13 +146,15 @@ def test_a_file_cut_midway_keeps_its_entries_and_accounts_for_every_changed_line
 
 def test_a_file_is_not_parsed_once_the_deadline_passed() -> None:
     change = change_of(functions(30), functions(30, "return 1"))
-    [entry] = locate_file(change, "python", stop=0.5, clock=Clock(0))
+    [entry] = locate_file(change, "python", deadline_at=0.5, clock=Clock(0))
     assert entry.skip_reason == f"{DEADLINE}: 60 of 60 changed lines not reviewed"
 
 
 def test_the_deadline_between_the_two_parses_of_a_file() -> None:
     change = change_of(functions(30), functions(30, "return 1"))
-    [entry] = locate_file(change, "python", stop=0.5, clock=Clock(1))  # read before the first parse only
+    [entry] = locate_file(
+        change, "python", deadline_at=0.5, clock=Clock(1)
+    )  # read before the first parse only
     assert entry.skip_reason == f"{DEADLINE}: 60 of 60 changed lines not reviewed"
 
 
@@ -171,7 +175,7 @@ def test_locate_past_the_deadline_lists_every_file() -> None:
 def test_the_helper_process_keeps_the_deadline_too() -> None:
     # over a megabyte of text: shared with a forked helper where there are two cores
     jobs = [(added(f"big{k}.py", functions(6000)), "python") for k in range(2)]
-    mapped = locate_files(jobs, stop=time.monotonic() - 1)
+    mapped = locate_files(jobs, deadline_at=time.monotonic() - 1)
     assert [[e.skip_reason for e in entries] for entries in mapped] == [
         [f"{DEADLINE}: 24000 of 24000 changed lines not reviewed"]
     ] * 2
@@ -182,7 +186,7 @@ def test_the_helper_process_keeps_the_deadline_too() -> None:
 
 def test_offline_summaries_stop_at_the_deadline_and_say_so() -> None:
     changes = locate([change_of(functions(5), functions(5, "return 1"))])
-    result = summarize(changes, Settings(provider="offline"), None, end=time.monotonic() - 1)
+    result = summarize(changes, Settings(provider="offline"), None, deadline_at=time.monotonic() - 1)
     assert [(s.status, s.reason, s.text) for s in result.summaries] == [(FALLBACK, DEADLINE, "")] * 5
     assert result.notes == ("deadline of 30 s reached: 5 entries were not summarized",)
     report = Report(SourceInfo("staged"), "offline", None, result.summaries, Stats(functions=5, fallback=5))
@@ -198,9 +202,9 @@ def test_references_keep_the_deadline(tmp_path: Path) -> None:
     commit_all(repo)
     files = [change_of(functions(5), "", path="a.py")]
     changes = locate(files)
-    assert targets(changes, files, stop=time.monotonic() - 1) is None
+    assert targets(changes, files, deadline_at=time.monotonic() - 1) is None
     assert len(targets(changes, files) or []) == 5
-    scan = find_references(repo, SourceInfo("staged"), changes, files, deadline=time.monotonic() - 1)
+    scan = find_references(repo, SourceInfo("staged"), changes, files, deadline_at=time.monotonic() - 1)
     assert not scan.complete and scan.found == {}
     assert scan.note is not None and scan.note.startswith("references: cut short")
 

@@ -304,7 +304,7 @@ def test_budget_and_file_cap_cut_the_scan_short(repo: Path) -> None:
     assert capped.note == "references: 1 more file with the names not read"
     assert found(changes, capped) == {"old_api": ["app/more.py:1", "app/more.py:2"]}
     info, files = staged(repo, 1_000_000)
-    late = find_references(repo, info, changes, files, budget_seconds=60.0, deadline=time.monotonic() - 1)
+    late = find_references(repo, info, changes, files, budget_seconds=60.0, deadline_at=time.monotonic() - 1)
     assert not late.complete and late.found == {} and "cut short" in (late.note or "")
     short = find_references(repo, info, changes, files, budget_seconds=0.0)
     assert not short.complete and short.found == {}

@@ -6,11 +6,11 @@ changed, one per block of module-level changes, one ``file`` entry per file with
 per-hunk entries for files that cannot be parsed, and one ``<file>`` entry for each skipped file (or file
 without changed lines).
 
-``deadline_at`` (a ``time.monotonic()`` instant: the run's one deadline) bounds the stage: past ``stop_at``
-no more work starts, and what is left of a file is one skipped ``<file>`` entry, reason ``deadline``, saying
-how many of its changed lines no entry covers (locate/core.py). The stage stops at LOCATE_SHARE of the time
-left when it starts, so that what follows (references, summaries, rendering: a few tens of microseconds an
-entry, against about 150 for mapping one) fits in the rest.
+``deadline_at`` (a ``time.monotonic()`` instant: the run's one deadline) bounds the stage: past
+``locate_deadline_at`` no more work starts, and what is left of a file is one skipped ``<file>`` entry,
+reason ``deadline``, saying how many of its changed lines no entry covers (locate/core.py). The stage stops
+at LOCATE_SHARE of the time left when it starts, so that what follows (references, summaries, rendering:
+a few tens of microseconds an entry, against about 150 for mapping one) fits in the rest.
 """
 
 from __future__ import annotations
@@ -22,12 +22,20 @@ from ariadne_hook.locate.hunks import file_entry
 from ariadne_hook.locate.languages import ParseError, language_for, parser_for
 from ariadne_hook.models import DEADLINE, FileChange, FunctionChange
 
-__all__ = ["LOCATE_SHARE", "ParseError", "cut_notes", "language_for", "locate", "parser_for", "stop_at"]
+__all__ = [
+    "LOCATE_SHARE",
+    "ParseError",
+    "cut_notes",
+    "language_for",
+    "locate",
+    "locate_deadline_at",
+    "parser_for",
+]
 
 LOCATE_SHARE = 0.5  # of the time left before the deadline when the stage starts
 
 
-def stop_at(deadline_at: float | None) -> float | None:
+def locate_deadline_at(deadline_at: float | None) -> float | None:
     """When the locate stage stops starting work: LOCATE_SHARE of the time left before ``deadline_at``."""
     if deadline_at is None:
         return None
@@ -55,7 +63,7 @@ def locate(
     if jobs:
         from ariadne_hook.locate.parallel import locate_files
 
-        mapped = locate_files([(c, lang) for _, c, lang in jobs], stop_at(deadline_at))
+        mapped = locate_files([(c, lang) for _, c, lang in jobs], locate_deadline_at(deadline_at))
         for (position, _, _), entries in zip(jobs, mapped, strict=True):
             per_file[position] = entries
     found = [entry for entries in per_file for entry in entries]

@@ -5,7 +5,7 @@ only past a size (forking and the pool cost a few tens of milliseconds; about a 
 third of a second to parse), on Linux (``fork`` start: the helper inherits the loaded modules instead of
 importing them again), and when this process may run on two cores. Output is the same either way: every
 file's entries come back in input order. A helper that fails or dies only costs time: its share is then
-mapped here. Both processes stop starting work at the same ``stop`` instant (the monotonic clock is the
+mapped here. Both processes stop starting work at the same ``deadline_at`` instant (the monotonic clock is the
 system's), so the helper's share keeps the deadline too.
 """
 
@@ -22,17 +22,17 @@ Job = tuple[FileChange, str]  # a file with text to map, and its language
 MIN_CHARS = 1_000_000  # text to parse (both sides, all files) before a helper process pays for itself
 
 
-def locate_files(jobs: Sequence[Job], stop: float | None = None) -> list[list[FunctionChange]]:
-    """``locate_file`` of every job, in order; a forked helper maps a share when that pays. ``stop``: a
+def locate_files(jobs: Sequence[Job], deadline_at: float | None = None) -> list[list[FunctionChange]]:
+    """``locate_file`` of every job, in order; a forked helper maps a share when that pays. ``deadline_at``: a
     ``time.monotonic()`` instant past which no more work starts (None: no limit)."""
     if not _worth_a_helper(jobs):
-        return _locate_many(jobs, stop)
+        return _locate_many(jobs, deadline_at)
     cut = _halfway(jobs)
-    return _with_helper(jobs[:cut], jobs[cut:], stop)
+    return _with_helper(jobs[:cut], jobs[cut:], deadline_at)
 
 
-def _locate_many(jobs: Sequence[Job], stop: float | None = None) -> list[list[FunctionChange]]:
-    return [locate_file(change, language, stop) for change, language in jobs]
+def _locate_many(jobs: Sequence[Job], deadline_at: float | None = None) -> list[list[FunctionChange]]:
+    return [locate_file(change, language, deadline_at) for change, language in jobs]
 
 
 def _size(job: Job) -> int:
@@ -67,7 +67,7 @@ def _halfway(jobs: Sequence[Job]) -> int:
 
 
 def _with_helper(
-    theirs: Sequence[Job], ours: Sequence[Job], stop: float | None = None
+    theirs: Sequence[Job], ours: Sequence[Job], deadline_at: float | None = None
 ) -> list[list[FunctionChange]]:
     """Map ``theirs`` in a forked helper while this process maps ``ours``; the helper is gone on return."""
     import gc
@@ -77,12 +77,12 @@ def _with_helper(
     gc.freeze()  # the helper's collector then never walks (and copies on write) what it inherited
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_locate_many, list(theirs), stop)
-            mine = _locate_many(ours, stop)
+            future = pool.submit(_locate_many, list(theirs), deadline_at)
+            mine = _locate_many(ours, deadline_at)
             try:
                 helped = future.result()
             except Exception:  # a helper that died (BrokenProcessPool), or a result that did not pickle
-                helped = _locate_many(theirs, stop)
+                helped = _locate_many(theirs, deadline_at)
     finally:
         gc.unfreeze()
     return helped + mine

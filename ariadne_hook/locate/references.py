@@ -15,7 +15,7 @@ entry in ``changes`` to its ``References`` (only entries with at least one), and
    then the rules of the target's kind decide (a method: ``.name`` accesses, ...). Lines this change added
    or modified are never listed, nor excluded files.
 
-Bounded: it stops at ``min(start + budget_seconds, deadline)`` (monotonic clock) and reads at most
+Bounded: it stops at ``min(start + budget_seconds, deadline_at)`` (monotonic clock) and reads at most
 ``max_files`` files; either way ``complete`` is False and ``note`` says so.
 """
 
@@ -153,10 +153,10 @@ def _signature_changed(change: FunctionChange) -> bool:
 
 
 def targets(
-    changes: Sequence[FunctionChange], files: Sequence[FileChange], stop: float | None = None
+    changes: Sequence[FunctionChange], files: Sequence[FileChange], deadline_at: float | None = None
 ) -> list[Target] | None:
-    """The entries to look for, in entry order; None when the clock passed ``stop`` (a ``time.monotonic()``
-    instant) before they were all seen."""
+    """The entries to look for, in entry order; None when the clock passed ``deadline_at`` (a
+    ``time.monotonic()`` instant) before they were all seen."""
     pairs = rename_pairs(changes)
     texts = {f.old_path or f.path: f.old_text for f in files}
     kept = {(c.path, _plain(c.qualname)) for c in changes if c.change != "deleted"}
@@ -164,7 +164,7 @@ def targets(
     added = {_plain(c.qualname) for c in changes if c.change == "added"}
     out: list[Target] = []
     for i, c in enumerate(changes):
-        if stop is not None and time.monotonic() > stop:
+        if deadline_at is not None and time.monotonic() > deadline_at:
             return None
         qualname = _plain(c.qualname)
         name = _leaf(qualname)
@@ -213,18 +213,19 @@ def find_references(
     languages: Mapping[str, str] | None = None,
     excludes: Sequence[str] = (),
     budget_seconds: float = BUDGET_SECONDS,
-    deadline: float | None = None,
+    deadline_at: float | None = None,
     max_files: int = MAX_FILES,
     cap: int = CAP,
 ) -> ReferenceScan:
     """What the deleted, renamed and re-signatured entries of ``changes`` left behind in the reviewed
-    revision of the repository at ``root``. ``deadline`` is a ``time.monotonic()`` value it never passes."""
+    revision of the repository at ``root``, never past ``deadline_at`` (a ``time.monotonic()`` instant)."""
     started = time.monotonic()
-    stop = started + budget_seconds if deadline is None else min(deadline, started + budget_seconds)
+    own_deadline_at = started + budget_seconds  # the scan's own share of the run
+    deadline_at = own_deadline_at if deadline_at is None else min(deadline_at, own_deadline_at)
     revision = _revision(source)
     if revision is None:
         return ReferenceScan()
-    wanted = targets(changes, files, stop)
+    wanted = targets(changes, files, deadline_at)
     if wanted is None:
         short = f"references: cut short after {_elapsed(started)} (the changed functions not all looked at)"
         return _incomplete({}, 0, started, short)
@@ -232,7 +233,8 @@ def find_references(
         return ReferenceScan()
     overrides = dict(languages or {})
     family = {_family(t.language) for t in wanted}
-    found_hits = _grep(root, revision, sorted({t.name for t in wanted}), _pathspecs(family, overrides), stop)
+    specs = _pathspecs(family, overrides)
+    found_hits = _grep(root, revision, sorted({t.name for t in wanted}), specs, deadline_at)
     if found_hits is None:
         return _incomplete({}, 0, started, f"references: cut short after {_elapsed(started)} (git grep)")
     relevant = _relevance(wanted)
@@ -250,7 +252,7 @@ def find_references(
     note = None
     names = {t.name for t in wanted}
     for count, path in enumerate(read):
-        if time.monotonic() > stop:
+        if time.monotonic() > deadline_at:
             total = plural(len(order), "file")
             note = f"references: cut short after {_elapsed(started)} ({count} of {total} read)"
             break
@@ -330,7 +332,7 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
 
 
 def _grep(
-    root: Path, revision: str, names: Sequence[str], specs: Sequence[str], stop: float
+    root: Path, revision: str, names: Sequence[str], specs: Sequence[str], deadline_at: float
 ) -> dict[str, list[tuple[int, str]]] | None:
     """path -> (line number, text) of the lines with a word-bounded hit of any name; None when it ran out
     of time."""
@@ -338,10 +340,9 @@ def _grep(
     command += ["-F", "--no-color", *(a for name in names for a in ("-e", name))]
     command += ["--cached"] if revision == "" else [revision]
     command += ["--", *specs]
+    timeout = max(deadline_at - time.monotonic(), 0.01)
     try:
-        proc = subprocess.run(
-            command, cwd=root, capture_output=True, timeout=max(stop - time.monotonic(), 0.01), check=False
-        )
+        proc = subprocess.run(command, cwd=root, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return None
     except OSError:

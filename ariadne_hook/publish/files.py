@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ariadne_hook.render import FORMATS
 from ariadne_hook.settings_file import file_kind
 from ariadne_hook.source.root import git_dirs
 
@@ -59,7 +60,7 @@ def review_name(text: str) -> str | None:
 
 
 def default_name(fmt: str) -> str:
-    return "review.json" if fmt == "json" else "review.md"
+    return FORMATS.get(fmt, FORMATS["markdown"])[0]
 
 
 def review_target(root: Path | None, output: str | None, name: str | None, fmt: str) -> Target | None:

@@ -239,3 +239,8 @@ def render_markdown(report: Report, to: Destination = GITHUB) -> str:
         target.append(_file_section(path, entries, to))
     parts.extend(code + other)
     return "\n\n".join(parts) + "\n"
+
+
+def render_local(report: Report) -> str:
+    """The review file's (and stdout's) markdown: :data:`LOCAL`."""
+    return render_markdown(report, LOCAL)

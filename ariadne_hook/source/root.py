@@ -53,7 +53,7 @@ def git_dirs(root: Path) -> tuple[Path, Path] | None:
 
 def user_cache_home(environ: Mapping[str, str]) -> Path | None:
     """``$XDG_CACHE_HOME/ariadne-hook`` (default ``~/.cache/ariadne-hook``); None without a home."""
-    from ariadne_hook.config import xdg_dir
+    from ariadne_hook.config_sources import xdg_dir
 
     return xdg_dir(environ, "XDG_CACHE_HOME", ".cache")
 

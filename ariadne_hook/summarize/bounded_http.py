@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-_request = threading.local()  # .end: monotonic time at which the current thread's request must be over
+_request = threading.local()  # .deadline_at: time.monotonic() when the current thread's request must be over
 
 
 def http_client(openai: Any, base_url: str | None, timeout: float) -> Any:
@@ -53,11 +53,11 @@ def _client_class(default_client: type) -> type:
                 pool._network_backend = _Backend(backend, _timeouts_of(pool))  # type: ignore[union-attr]
 
         def handle_request(self, request: Any) -> Any:
-            end = _end_of(request)
-            with _budget(end):
+            deadline_at = _deadline_at_of(request)
+            with _budget(deadline_at):
                 response = super().handle_request(request)
-            if end is not None:
-                response.stream = BoundedBody(response.stream, end, httpx.ReadTimeout)
+            if deadline_at is not None:
+                response.stream = BoundedBody(response.stream, deadline_at, httpx.ReadTimeout)
             return response
 
     class BoundedClient(default_client):  # type: ignore[misc]
@@ -88,7 +88,7 @@ def _timeouts_of(pool: Any) -> tuple[type[Exception], type[Exception], type[Exce
     return httpcore.ConnectTimeout, httpcore.ReadTimeout, httpcore.WriteTimeout
 
 
-def _end_of(request: Any) -> float | None:
+def _deadline_at_of(request: Any) -> float | None:
     """When the request must be over: now + the largest of its timeouts (the SDK sets them all equal)."""
     timeouts = request.extensions.get("timeout") or {}
     values = [v for v in timeouts.values() if isinstance(v, (int, float))]
@@ -96,42 +96,42 @@ def _end_of(request: Any) -> float | None:
 
 
 @contextmanager
-def _budget(end: float | None) -> Iterator[None]:
-    previous = getattr(_request, "end", None)
-    _request.end = end
+def _budget(deadline_at: float | None) -> Iterator[None]:
+    previous = getattr(_request, "deadline_at", None)
+    _request.deadline_at = deadline_at
     try:
         yield
     finally:
-        _request.end = previous
+        _request.deadline_at = previous
 
 
-def _left(timeout: float | None, error: type[Exception]) -> float | None:
+def _remaining(timeout: float | None, error: type[Exception]) -> float | None:
     """`timeout` capped at what is left of the current request's budget; `error` when nothing is left."""
-    end: float | None = getattr(_request, "end", None)
-    if end is None:
+    deadline_at: float | None = getattr(_request, "deadline_at", None)
+    if deadline_at is None:
         return timeout
-    left = end - time.monotonic()
-    if left <= 0:
+    remaining = deadline_at - time.monotonic()
+    if remaining <= 0:
         raise error("the request's total time budget is spent")
-    return left if timeout is None else min(timeout, left)
+    return remaining if timeout is None else min(timeout, remaining)
 
 
 class _Body:
     """The response body: read inside the request's budget; a timeout once it is spent."""
 
-    def __init__(self, inner: Any, end: float, timeout_error: type[Exception]) -> None:
+    def __init__(self, inner: Any, deadline_at: float, timeout_error: type[Exception]) -> None:
         self._inner = inner
-        self._end = end
+        self._deadline_at = deadline_at
         self._timeout_error = timeout_error
 
     def __iter__(self) -> Iterator[bytes]:
         chunks = iter(self._inner)
         while True:
-            with _budget(self._end):
+            with _budget(self._deadline_at):
                 chunk = next(chunks, None)
             if chunk is None:
                 return
-            if time.monotonic() >= self._end:
+            if time.monotonic() >= self._deadline_at:
                 raise self._timeout_error("the request's total time budget is spent")
             yield chunk
 
@@ -147,11 +147,11 @@ class _Backend:
         self._errors = errors
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kwargs: Any) -> Any:
-        timeout = _left(timeout, self._errors[0])
+        timeout = _remaining(timeout, self._errors[0])
         return _Stream(self._inner.connect_tcp(host, port, timeout, **kwargs), self._errors)
 
     def connect_unix_socket(self, path: str, timeout: float | None = None, **kwargs: Any) -> Any:
-        timeout = _left(timeout, self._errors[0])
+        timeout = _remaining(timeout, self._errors[0])
         return _Stream(self._inner.connect_unix_socket(path, timeout, **kwargs), self._errors)
 
     def sleep(self, seconds: float) -> None:
@@ -166,16 +166,16 @@ class _Stream:
         self._errors = errors
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data: bytes = self._inner.read(max_bytes, _left(timeout, self._errors[1]))
+        data: bytes = self._inner.read(max_bytes, _remaining(timeout, self._errors[1]))
         return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _left(timeout, self._errors[2]))
+        self._inner.write(buffer, _remaining(timeout, self._errors[2]))
 
     def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> Any:
-        timeout = _left(timeout, self._errors[0])
+        timeout = _remaining(timeout, self._errors[0])
         return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._errors)
 
     def close(self) -> None:

@@ -35,7 +35,7 @@ from ariadne_hook.summarize.pool import INTERRUPTED, map_bounded
 from ariadne_hook.summarize.prompt import trim
 from ariadne_hook.summarize.provider import Answer, Ask, Provider, Requester, open_provider
 from ariadne_hook.summarize.redact import redact
-from ariadne_hook.summarize.stage import outcome_reason
+from ariadne_hook.summarize.result import outcome_reason
 
 OVERVIEW_VERSION = (
     "2"  # bump when a system prompt or the input layout below changes: it invalidates the cache
@@ -116,16 +116,16 @@ def ask_overview(
     prompt: str,
     settings: Settings,
     cache_dir: Path | None,
-    end: float,
+    deadline_at: float,
     provider: Provider | None = None,
 ) -> Asked:
     """Answers for ``kinds`` (``WALKTHROUGH``, ``SUBJECT``): the cache first, then one request each, in
-    parallel, within ``end`` (a ``time.monotonic()`` deadline), through ``provider`` (the run's; default:
-    one for ``settings``, closed at the end). Never raises."""
+    parallel, before ``deadline_at`` (a ``time.monotonic()`` instant), through ``provider`` (the run's;
+    default: one for ``settings``, closed at the end). Never raises."""
     own = provider is None
     provider = provider or open_provider(settings)
     try:
-        return _answers(kinds, prompt, settings, cache_dir, end, provider)
+        return _answers(kinds, prompt, settings, cache_dir, deadline_at, provider)
     finally:
         if own:
             provider.close()
@@ -136,7 +136,7 @@ def _answers(
     prompt: str,
     settings: Settings,
     cache_dir: Path | None,
-    end: float,
+    deadline_at: float,
     provider: Provider,
 ) -> Asked:
     keys = {kind: _key(settings, provider, kind, prompt) for kind in kinds}
@@ -151,10 +151,10 @@ def _answers(
         misses = [kind for kind in kinds if kind not in texts]
         if not misses:
             return Asked(texts)
-        if end - time.monotonic() <= 0:
+        if deadline_at - time.monotonic() <= 0:
             return Asked(texts, dict.fromkeys(misses, "deadline"))
         learned = len(provider.learned())
-        asked = _ask(misses, prompt, settings, provider, end)
+        asked = _ask(misses, prompt, settings, provider, deadline_at)
         if cache is not None:
             cache.put_many([(keys[kind], text) for kind, text in asked.texts.items()])
         notes = provider.learned()[learned:]
@@ -175,19 +175,19 @@ class _Sent:
     tokens: tuple[int, int]
 
 
-def _ask(kinds: list[str], prompt: str, settings: Settings, provider: Provider, end: float) -> _Sent:
-    left = max(0.0, end - time.monotonic())
+def _ask(kinds: list[str], prompt: str, settings: Settings, provider: Provider, deadline_at: float) -> _Sent:
+    deadline = max(0.0, deadline_at - time.monotonic())
     connect = map_bounded(  # the SDK import, when the stage did not (every summary was cached)
         lambda _: provider.connect(),
         [None],
         1,
-        deadline=left,
+        deadline=deadline,
         join_on_interrupt=False,
         join_at_deadline=False,
     )[0]
     if not connect.ok:
         return _Sent({}, dict.fromkeys(kinds, outcome_reason(connect)), 0, (0, 0))
-    requester = Requester(settings.timeout, end)
+    requester = Requester(settings.timeout, deadline_at)
 
     def one(item: tuple[str, str | None]) -> Answer:
         kind, problem = item  # problem: why the answer before was no walkthrough / subject (asked again)
@@ -204,7 +204,7 @@ def _ask(kinds: list[str], prompt: str, settings: Settings, provider: Provider, 
             one,
             pending,
             len(pending),
-            deadline=max(0.0, end - time.monotonic()),
+            deadline=max(0.0, deadline_at - time.monotonic()),
             join_on_interrupt=False,
             join_at_deadline=False,
         )

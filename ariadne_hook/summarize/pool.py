@@ -42,7 +42,7 @@ class RetryDecision(Protocol):
 
 
 class Limiter(Protocol):
-    def acquire(self, stop: threading.Event, end: float | None) -> int | None: ...
+    def acquire(self, stop: threading.Event, deadline_at: float | None) -> int | None: ...
 
     def succeeded(self, ticket: int) -> None: ...
 
@@ -85,7 +85,7 @@ def map_bounded(
         raise ValueError("max_workers must be at least 1")
     if not items:
         return []
-    end = None if deadline is None else time.monotonic() + deadline
+    deadline_at = None if deadline is None else time.monotonic() + deadline
     stop = threading.Event()
     results: list[Outcome[R] | None] = [None] * len(items)
     reason = DEADLINE
@@ -93,11 +93,11 @@ def map_bounded(
     pool = ThreadPoolExecutor(max_workers=min(max_workers, len(items)), thread_name_prefix=THREAD_PREFIX)
     try:
         index: dict[Future[Outcome[R]], int] = {
-            pool.submit(_run, fn, item, limiter, stop, end): i for i, item in enumerate(items)
+            pool.submit(_run, fn, item, limiter, stop, deadline_at): i for i, item in enumerate(items)
         }
         pending = set(index)
         try:
-            pending = _collect(pending, index, results, end, progress)
+            pending = _collect(pending, index, results, deadline_at, progress)
         except KeyboardInterrupt:
             reason = INTERRUPTED
         finally:
@@ -118,20 +118,20 @@ def _collect(
     pending: set[Future[Outcome[R]]],
     index: dict[Future[Outcome[R]], int],
     results: list[Outcome[R] | None],
-    end: float | None,
+    deadline_at: float | None,
     progress: Callable[[int, int], None] | None,
 ) -> set[Future[Outcome[R]]]:
     """Gather finished futures until none is left or the deadline passes; the ones still pending."""
     done_count = 0
     while pending:
-        timeout = None if end is None else max(0.0, end - time.monotonic())
+        timeout = None if deadline_at is None else max(0.0, deadline_at - time.monotonic())
         done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
         for future in done:
             results[index[future]] = future.result()
             done_count += 1
             if progress is not None:
                 progress(done_count, len(results))
-        if end is not None and time.monotonic() >= end:
+        if deadline_at is not None and time.monotonic() >= deadline_at:
             break
     return pending
 
@@ -146,24 +146,24 @@ def _late(future: Future[Outcome[R]], reason: str) -> Outcome[R]:
 
 
 def _run(
-    fn: Callable[[T], R], item: T, limiter: Limiter | None, stop: threading.Event, end: float | None
+    fn: Callable[[T], R], item: T, limiter: Limiter | None, stop: threading.Event, deadline_at: float | None
 ) -> Outcome[R]:
     if stop.is_set():
         return Outcome(not_run=DEADLINE)
     try:
         if limiter is None:
             return Outcome(value=fn(item))
-        return _attempts(fn, item, limiter, stop, end)
+        return _attempts(fn, item, limiter, stop, deadline_at)
     except Exception as exc:  # fn's failure, or a limiter's: it stays this item's, never the batch's
         return Outcome(error=exc)
 
 
 def _attempts(
-    fn: Callable[[T], R], item: T, limiter: Limiter, stop: threading.Event, end: float | None
+    fn: Callable[[T], R], item: T, limiter: Limiter, stop: threading.Event, deadline_at: float | None
 ) -> Outcome[R]:
     attempt = spent = 0
     while True:
-        ticket = limiter.acquire(stop, end)
+        ticket = limiter.acquire(stop, deadline_at)
         if ticket is None:
             return Outcome(not_run=DEADLINE)
         try:
@@ -172,7 +172,9 @@ def _attempts(
             retry = limiter.failed(ticket, exc, attempt, spent)
             if retry is None or not 0.0 <= retry.delay < math.inf:
                 return Outcome(error=exc)
-            if end is not None and time.monotonic() + retry.delay >= end:  # never wait past the deadline
+            if (
+                deadline_at is not None and time.monotonic() + retry.delay >= deadline_at
+            ):  # never wait past the deadline
                 return Outcome(error=exc)
             if stop.wait(retry.delay):
                 return Outcome(error=exc)

@@ -62,15 +62,16 @@ class AdaptiveLimiter:
         self._successes = 0
         self._cond = threading.Condition()
 
-    def acquire(self, stop: threading.Event, end: float | None) -> int | None:
-        """Wait for a slot; its ticket (the generation), or None when stopped or past `end` (monotonic)."""
+    def acquire(self, stop: threading.Event, deadline_at: float | None) -> int | None:
+        """Wait for a slot; its ticket (the generation), or None when stopped or past `deadline_at`
+        (a `time.monotonic()` instant)."""
         with self._cond:
             while self._in_flight >= self.limit:
-                wait = _POLL if end is None else min(_POLL, end - time.monotonic())
+                wait = _POLL if deadline_at is None else min(_POLL, deadline_at - time.monotonic())
                 if stop.is_set() or wait <= 0:
                     return None
                 self._cond.wait(wait)
-            if stop.is_set() or (end is not None and time.monotonic() >= end):
+            if stop.is_set() or (deadline_at is not None and time.monotonic() >= deadline_at):
                 return None
             self._in_flight += 1
             return self._generation

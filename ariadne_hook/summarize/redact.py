@@ -209,8 +209,7 @@ def looks_random(value: str, min_len: int = MIN_SECRET_LEN) -> bool:
         and any(c.isdigit() for c in counts)
     ):
         return False
-    total = len(value)
-    bits = -sum(n / total * math.log2(n / total) for n in counts.values())
+    total, bits = len(value), entropy(value)
     if bits < ENTROPY_THRESHOLD:
         return False
     steps = sum(ord(b) - ord(a) == 1 for a, b in zip(value, value[1:], strict=False))
