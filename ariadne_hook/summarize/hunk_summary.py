@@ -17,9 +17,14 @@ from ariadne_hook.words import plural
 MINUS = "\u2212"
 
 
-def counts(diff: str) -> str:
+def counts(diff: str, nested: tuple[int, int] = (0, 0)) -> str:
+    """``+3 −1 lines.``: the diff's rows and ``nested`` (added, removed) rows of functions nested in the
+    entry (their own entries tell them; its line range holds them)."""
     added, removed = diff_lines(diff)
-    return f"+{len(added)} {MINUS}{len(removed)} lines."
+    total = f"+{len(added) + nested[0]} {MINUS}{len(removed) + nested[1]} lines"
+    if nested == (0, 0):
+        return total + "."
+    return f"{total} (+{nested[0]} {MINUS}{nested[1]} of them in nested functions)."
 
 
 _CALL = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*\(")

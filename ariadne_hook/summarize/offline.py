@@ -11,10 +11,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from ariadne_hook.languages import language_named, words_of
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
+from ariadne_hook.summarize.additions import additions_of, untold_texts
+from ariadne_hook.summarize.call_args import argument_changes, numbered_runs
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
     BARE,
@@ -35,6 +38,7 @@ from ariadne_hook.summarize.flow import flat, flow_changes
 from ariadne_hook.summarize.hunk_summary import counts, file_summary, hunk_summary
 from ariadne_hook.summarize.quote import ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
+from ariadne_hook.summarize.untold import sides_of, text_lines, untold_of
 from ariadne_hook.words import plural
 
 
@@ -178,8 +182,8 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
-    parts.append(counts(change.diff))
+        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or [_size_sentence(change, new)]
+    parts.append(counts(change.diff, change.nested))
     return parts
 
 
@@ -195,6 +199,13 @@ def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
         inside_text
         or facts[0].startswith(("Signature", "Now", "No longer", "Condition", "Docstring", "Test cases"))
     )
+
+
+def _untold_only(change: FunctionChange) -> list[str]:
+    """A larger edit that changed no fact: its changed words (untold.py), when it has some."""
+    sides = sides_of(change)
+    untold = untold_of(change, "", sides) if sides is not None else []
+    return [joined(untold)] if untold else []
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
@@ -241,6 +252,10 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
     calls = _set_changes(old.calls, new.calls, "calls")
     literals = literal_changes(old.literals, new.literals, change.diff)
+    runs = numbered_runs(change.diff)
+    additions, created = additions_of(change, runs)
+    if created:  # the fields of a new composite literal are told with it
+        new = replace(new, assigned=tuple(a for a in new.assigned if a.rsplit(".", 1)[0] not in created))
     names = name_changes(change, old, new)
     simple = not (behaviour or clauses or calls) and all(c.startswith(("New", "Drops")) for c in literals)
     told_by_names = not names or any(w in names[0] for w in ("Renames local", "instead of"))
@@ -249,8 +264,20 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     )
     if expression:
         literals = []  # a literal replaced by a name (or the reverse): the changed words show both
-    details = calls + literals + docstring_change(old.docstring, new.docstring) + expression
+    sides = sides_of(change)
+    arguments = []  # a small edit (an expression): its changed words say it all
+    if sides is not None and not expression:
+        arguments = argument_changes(*sides, runs, (change.old_source or "", change.new_source or ""))
+    told_texts = any(c.startswith("Text changed") for c in literals)  # else a long text by its lines
+    texts = text_lines(change.diff, sides) if sides is not None and not told_texts else []
+    literals = untold_texts(literals, additions)
+    details = additions + texts + calls + arguments + literals
+    details += docstring_change(old.docstring, new.docstring)
+    details += expression
     groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
+    if sides is not None and not expression and any(groups):  # what no sentence tells: a detail too
+        details += untold_of(change, " ".join(clause for group in groups for clause in group), sides)
+        groups[2] = details + names
     if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
         groups[2] = details or names[:1]
     if _length(groups) > BUDGET and len(clauses) > 3:
@@ -270,7 +297,22 @@ def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, c
 
 def _telling(clause: str) -> int:
     """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
-    order = ("Text changed", "Value changed", "calls added", "docstring", "calls removed", "changes")
+    order = (
+        "multi-line text",
+        "expects",
+        "no longer expects",
+        "adds",
+        "creates",
+        "removes elements",
+        "Text changed",
+        "Value changed",
+        "docstring",
+        "passes",
+        "no longer passes",
+        "changes",
+        "calls added",
+        "calls removed",
+    )
     return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))
 
 
