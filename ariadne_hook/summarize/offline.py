@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from ariadne_hook.languages import language_named, words_of
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.additions import additions_of, untold_texts
@@ -34,7 +35,7 @@ from ariadne_hook.summarize.fact_changes import (
     sentence,
 )
 from ariadne_hook.summarize.flow import flat, flow_changes
-from ariadne_hook.summarize.hunk_summary import COMMENT, counts, file_summary, hunk_summary
+from ariadne_hook.summarize.hunk_summary import counts, file_summary, hunk_summary
 from ariadne_hook.summarize.quote import ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
 from ariadne_hook.summarize.untold import sides_of, text_lines, untold_of
@@ -99,10 +100,9 @@ def _where(lines: tuple[int, int] | None) -> str:
 
 def _only_comments(change: FunctionChange) -> bool:
     """True when every changed line is blank or a comment line (for languages whose comments we know)."""
-    markers = COMMENT.get(change.language)
+    language = language_named(change.language)
     added, removed = diff_lines(change.diff)
-    changed = [line.strip() for line in added + removed]
-    return bool(markers and changed and all(not line or line.startswith(markers) for line in changed))
+    return language is not None and language.lexer.comments.only_comments(added + removed)
 
 
 # ---------------------------------------------------------------------------------------------- skipped
@@ -335,51 +335,13 @@ def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list
 # ----------------------------------------------------------------------------------------------- module
 
 
-_PY_IMPORT = re.compile(r"^\s*import\s+(.+?)\s*(?:#.*)?$")
-_PY_FROM = re.compile(r"^\s*from\s+(\S+)\s+import\s+(.+?)\s*(?:#.*)?$")
 _PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=]*)?=(?!=)")
 _PY_CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)")
-_OTHER_IMPORTS = {
-    "javascript": r"""^\s*import\b.*?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]""",
-    "go": r"""^\s*(?:import\s+)?(?:[\w.]+\s+)?"([^"]+)"\s*$""",
-    "rust": r"^\s*(?:pub\s+)?use\s+([\w:]+)",
-    "java": r"^\s*import\s+(?:static\s+)?([\w.*]+)\s*;",
-    "c": r"""^\s*#\s*include\s*[<"]([^>"]+)[>"]""",
-    "ruby": r"""^\s*require(?:_relative)?\s*\(?\s*['"]([^'"]+)['"]""",
-}
-_OTHER_IMPORTS.update(
-    {
-        "typescript": _OTHER_IMPORTS["javascript"],
-        "tsx": _OTHER_IMPORTS["javascript"],
-        "cpp": _OTHER_IMPORTS["c"],
-    }
-)
 
 
-def python_imports(lines: Iterable[str]) -> list[str]:
-    """Dotted names imported by the lines (``import a.b as c`` -> a.b; ``from x import y`` -> x.y)."""
-    out: list[str] = []
-    for line in lines:
-        if found := _PY_FROM.match(line):
-            module, names = found.group(1), found.group(2).strip("()\\ ")
-            dot = "" if module.endswith(".") else "."
-            out += [f"{module}{dot}{name.split()[0]}" for name in names.split(",") if name.strip()] or [
-                module
-            ]
-        elif found := _PY_IMPORT.match(line):
-            out += [part.split()[0] for part in found.group(1).split(",") if part.strip()]
-    return out
-
-
-def _other_imports(lines: Iterable[str], language: str) -> list[str]:
-    pattern = _OTHER_IMPORTS.get(language)
-    if pattern is None:
-        return []
-    out = []
-    for line in lines:
-        if found := re.search(pattern, line):
-            out.append(next(g for g in found.groups() if g))
-    return out
+def _imported(lines: Iterable[str], language: str) -> list[str]:
+    found = language_named(language)
+    return [] if found is None else found.imports.names(lines)
 
 
 def _assigned(lines: Iterable[str]) -> list[str]:
@@ -420,18 +382,15 @@ def _module(change: FunctionChange) -> str:
     where = _where(change.new_lines) or _where(change.old_lines)
     label = "Class-level code" if change.kind == "class" else "Module-level code"
     parts = [f"{label} ({where})."]
-    if change.language == "python":
-        parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
-        if change.old_facts is not None or change.new_facts is not None:
-            parts += module_assignments(change.old_facts, change.new_facts)
-        else:
-            parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+    language = change.language
+    parts += _changes(_imported(removed, language), _imported(added, language), "imports", both=None)
+    by_lines = words_of(language).line_statements
+    if change.old_facts is not None or change.new_facts is not None:
+        parts += module_assignments(change.old_facts, change.new_facts)
+    elif by_lines:
+        parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+    if by_lines:
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
-    else:
-        language = change.language
-        parts += _changes(_other_imports(removed, language), _other_imports(added, language), "imports", None)
-        if change.old_facts is not None or change.new_facts is not None:
-            parts += module_assignments(change.old_facts, change.new_facts)
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
     parts.append(counts(change.diff))
