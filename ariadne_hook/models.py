@@ -142,6 +142,9 @@ class FunctionChange:
     note: str | None = None  # e.g. "syntax error on the new side, line 3: per-hunk entries"
     skip_reason: str | None = None  # set for skipped files: they are listed, never summarized or sent
     trivial: bool = False  # only comments, blank lines, whitespace, or (module level) only imports changed
+    # (added, removed) lines inside a function's line range that belong to a function nested in it (whose
+    # own entry has them): the function's diff leaves them out, its line counts do not
+    nested: tuple[int, int] = (0, 0)
 
     @property
     def first_line(self) -> int:

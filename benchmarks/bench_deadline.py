@@ -145,8 +145,8 @@ SHAPES: dict[str, tuple[str, str, Callable[[], str]]] = {
 
 
 def shapes() -> None:
+    from ariadne_hook.languages import scanner_for
     from ariadne_hook.locate.core import locate_file
-    from ariadne_hook.locate.languages import scanner_for
     from ariadne_hook.models import ADDED, FileChange, Hunk
 
     rows = [

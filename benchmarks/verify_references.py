@@ -23,9 +23,10 @@ from pathlib import Path
 from common import ROOT, git
 
 sys.path.insert(0, str(ROOT))
+from ariadne_hook.languages import language_for  # noqa: E402
 from ariadne_hook.locate import locate  # noqa: E402
-from ariadne_hook.locate.languages import language_for  # noqa: E402
-from ariadne_hook.locate.references import FAMILIES, Target, find_references, targets  # noqa: E402
+from ariadne_hook.locate.reference_rules import family as family_of  # noqa: E402
+from ariadne_hook.locate.references import Target, find_references, targets  # noqa: E402
 from ariadne_hook.source.git import revision_range, staged  # noqa: E402
 
 
@@ -40,7 +41,7 @@ def removed_lines(
         path = change.old_path or change.path
         if path == skip or change.status == "added" or change.old_text is None:
             continue
-        if FAMILIES.get(language_for(path, {}), language_for(path, {})) != family:
+        if family_of(language_for(path, {})) != family:
             continue
         lines = change.old_text.split("\n")
         out.update(
@@ -92,7 +93,7 @@ def main() -> None:
                 }
                 totals_found = {changes[i].qualname: refs.total for i, refs in scan.found.items()}
                 for target in group:
-                    family = FAMILIES.get(target.language, target.language)
+                    family = family_of(target.language)
                     expected = removed_lines(args.repo, parent, commit, target.name, path, family)
                     got = reported.get(target.qualname, set())
                     if not expected and not got:

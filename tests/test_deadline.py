@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ariadne_hook.config import Settings
+from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate import locate
 from ariadne_hook.locate.align import paired_ids
 from ariadne_hook.locate.core import locate_file
 from ariadne_hook.locate.entries import module_blocks
-from ariadne_hook.locate.languages import scanner_for
 from ariadne_hook.locate.parallel import locate_files
 from ariadne_hook.locate.references import find_references, targets
 from ariadne_hook.locate.sides import hunk_rows

@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 import textwrap
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ariadne_hook.languages import Language, language_for, parser_for, registry, scanner_for
 from ariadne_hook.locate import locate
 from ariadne_hook.locate.core import locate_file
-from ariadne_hook.locate.languages import PARSERS, ParseError, language_for, parser_for, scanner_for
+from ariadne_hook.locate.languages import ParseError, Scan
 from ariadne_hook.locate.python import parse_python, scan_python
-from ariadne_hook.models import ADDED, DELETED, MODIFIED, RENAMED, FileChange, FunctionChange, Hunk, Param
+from ariadne_hook.models import (
+    ADDED,
+    DELETED,
+    MODIFIED,
+    RENAMED,
+    FileChange,
+    FunctionChange,
+    FunctionSpan,
+    Hunk,
+    Param,
+)
 from tests.gitutil import commit_all, init_repo, stage_all, write
 
 _HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -207,14 +221,32 @@ def test_language_for_and_overrides() -> None:
     assert language_for("bin/tool", {"tool": "python"}) == "python"  # a glob may name the file only
 
 
-def test_parser_registry_is_lazy_and_missing_modules_give_none(monkeypatch: pytest.MonkeyPatch) -> None:
+def registered(monkeypatch: pytest.MonkeyPatch, name: str, module: str, attribute: str) -> Language:
+    """A language ``name`` (Python's parts) whose parser is ``module.attribute``, imported when loaded."""
+
+    def load() -> Callable[[str], list[FunctionSpan]]:
+        parse: Callable[[str], list[FunctionSpan]] = getattr(importlib.import_module(module), attribute)
+        return parse
+
+    def scanner() -> Callable[[str], Scan]:
+        parse = load()
+
+        def scan(text: str) -> Scan:
+            spans = parse(text)
+            return Scan(spans, lambda index: spans[index].facts)
+
+        return scan
+
+    language = replace(registry()["python"], name=name, parser=load, scanner=scanner)
+    monkeypatch.setitem(registry(), name, language)
+    return language
+
+
+def test_parser_registry_is_lazy_and_unknown_languages_give_none() -> None:
     assert parser_for("python") is parse_python
     assert parser_for("cobol") is None
-    monkeypatch.setitem(PARSERS, "nolang", "ariadne_hook.locate.treesitter.no_such_module:parse")
     assert parser_for("nolang") is None
     assert scanner_for("nolang") is None
-    monkeypatch.setitem(PARSERS, "noattr", "tests.test_locate_python:no_such_attribute")
-    assert parser_for("noattr") is None
 
 
 def test_a_parser_whose_dependency_is_missing_is_noted(
@@ -222,7 +254,7 @@ def test_a_parser_whose_dependency_is_missing_is_noted(
 ) -> None:
     (tmp_path / "ariadne_test_needs_dep.py").write_text("import ariadne_no_such_dependency\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(PARSERS, "needy", "ariadne_test_needs_dep:parse")
+    registered(monkeypatch, "needy", "ariadne_test_needs_dep", "parse")
     with pytest.raises(ModuleNotFoundError):
         parser_for("needy")  # not "no parser": the module exists, its dependency does not
     [entry] = locate_file(change_of("a\n", "b\n", path="x.needy"), "needy")
@@ -460,7 +492,7 @@ def test_crlf_file_maps_lines_like_git() -> None:
 
 
 def test_failing_parser_degrades_to_hunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(PARSERS, "boom", "tests.test_locate_python:exploding_parser")
+    registered(monkeypatch, "boom", "tests.test_locate_python", "exploding_parser")
     [entry] = locate_file(change_of("a\n", "b\n", path="x.boom"), "boom")
     assert entry.kind == "hunk"
     assert entry.note == "the boom parser failed on the old side (RuntimeError: kaput): per-hunk entries"

@@ -330,3 +330,204 @@ def test_a_comment_respaced_quotes_no_words(tmp_path: Path) -> None:
         summary_of(tmp_path, "m.py", old, new, "f")
         == "Only comments or blank lines changed. +1 \u22121 lines."
     )
+
+
+# ------------------------------------------------- 6. counts, arguments, edits (issue 21, the fresh sample)
+
+
+def test_line_counts_hold_the_rows_of_a_nested_function(tmp_path: Path) -> None:
+    old = "def outer(f):\n    def inner(*args):\n        return f(*args)\n\n    return wraps(inner, f)\n"
+    new = (
+        "def outer(f):\n    def inner(*args, **kwargs):\n        return f(*args, **kwargs)\n\n"
+        "    return wraps(inner, f, updated=())\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "outer")
+    assert text.endswith("+3 \u22123 lines (+2 \u22122 of them in nested functions).")
+    assert summary_of(tmp_path / "again", "m.py", old, new, "outer.inner").endswith("+2 \u22122 lines.")
+
+
+def test_an_argument_added_to_a_call_that_stays_is_told(tmp_path: Path) -> None:
+    old = (
+        "def digest(x):\n    if isinstance(x, str):\n        x = x.encode()\n"
+        "    return hashlib.sha512(x).hexdigest()\n"
+    )
+    new = old.replace("def digest(x):", "def digest(x: str | bytes) -> str:").replace(
+        "sha512(x)", "sha512(x, usedforsecurity=False)"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "digest")
+    assert "Passes `usedforsecurity=False` to `hashlib.sha512`." in text
+
+
+def test_arguments_of_a_multi_line_call_added_removed_and_changed(tmp_path: Path) -> None:
+    old = (
+        "def make(self, extra):\n    if 'obj' not in extra:\n        extra['obj'] = Info(\n"
+        "            create=self.create, debug=self.debug, mode=self.mode\n        )\n"
+        "    return run(extra, self.name)\n"
+    )
+    new = (
+        "def make(self, extra):\n    if 'obj' not in extra:\n        extra['obj'] = Info(\n"
+        "            create=self.create,\n            mode=self.mode.lower(),\n"
+        "            load_defaults=self.load,\n        )\n    return run(extra, self.name, strict=True)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "make")
+    assert (
+        "passes `load_defaults=self.load` to `Info` (and `mode=self.mode.lower()` instead of "
+        "`mode=self.mode`; no longer `debug=self.debug`); passes `strict=True` to `run`"
+    ) in text
+
+
+def test_go_argument_added_to_a_call_that_stays(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc f(err error, name string) error {\n\tif err == nil {\n\t\treturn nil\n\t}\n"
+        '\treturn fmt.Errorf("open %s", name)\n}\n'
+    )
+    new = old.replace("err == nil", 'err == nil || name == ""').replace(
+        'fmt.Errorf("open %s", name)', 'fmt.Errorf("open %s: %w", name, err)'
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert "Passes `err` to `fmt.Errorf`; changes " in text
+
+
+def test_an_edit_no_other_sentence_tells_is_quoted_by_its_words(tmp_path: Path) -> None:
+    old = (
+        "def check(version):\n    parts = version.split('.')\n    assert parts != ['dev']\n"
+        "    if len(parts) == 2:\n        parts.append('0')\n    return parts\n"
+    )
+    new = (
+        "def check(version: str) -> list[str]:\n    part_list = version.split('.')[:3]\n"
+        "    assert part_list != ['dev']\n    if len(part_list) == 2:\n        part_list.append('0')\n"
+        "    return part_list\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "check")
+    assert "changes `\u2026version.split('.')` \u2192 `\u2026version.split('.')[:3]`" in text
+
+
+def test_go_value_built_from_a_parameter_is_quoted(tmp_path: Path) -> None:
+    old = (
+        'package p\n\nfunc check(err error, t *testing.T) {\n\tif err == nil {\n\t\tt.Fatal("no error")\n'
+        '\t}\n\texpected := `unknown command "illegal" for "c"`\n\tif err.Error() != expected {\n'
+        '\t\tt.Errorf("got %q", err)\n\t}\n}\n'
+    )
+    new = old.replace("t *testing.T)", "t *testing.T, arg string)").replace(
+        '`unknown command "illegal" for "c"`', '`unknown command "` + arg + `" for "c"`'
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "check")
+    assert text == (
+        "Signature: added parameter arg: string. "
+        'Changes `` expected := `unknown command "illegal" for "c"` `` \u2192 '
+        '`` expected := `unknown command "` + arg + `" for "c"` ``. +2 \u22122 lines.'
+    )
+
+
+def test_a_long_template_rewrite_is_told_by_its_changed_lines(tmp_path: Path) -> None:
+    script = "\n".join(
+        f"    $Directive{i}=%[{i + 3}]d  # setting number {i} of the script" for i in range(40)
+    )
+    old = (
+        "package p\n\nfunc gen(buf io.StringWriter, name string) {\n"
+        f"\tWriteStringAndCheck(buf, fmt.Sprintf(`# completion for %[1]s\n{script}\n"
+        "    $Values = $Out\n`, name, compCmd))\n}\n"
+    )
+    new = old.replace("$Directive38=%[41]d", "$Directive38=%[42]d").replace(
+        "    $Values = $Out\n",
+        "    # sort the values by name unless keep order is set\n    $Values = $Out | Sort-Object\n",
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "gen")
+    assert text.startswith(
+        "Multi-line text (+3 \u22122 lines): `$Directive38=%[41]d # setting…` \u2192 "
+        "`$Directive38=%[42]d # setting…` "
+        "(+1 more); adds `# sort the values by name unless keep order is set`."
+    )
+
+
+def test_a_trailing_comment_is_no_edit_of_the_code(tmp_path: Path) -> None:
+    old = "def f(x):\n    if x:\n        return 1\n    y = g(x)\n    return y\n"
+    new = old.replace("if x:", "if x and x > 2:").replace("g(x)", "g(x)  # type: ignore[arg-type]")
+    assert (
+        summary_of(tmp_path, "m.py", old, new, "f") == "Condition `x` \u2192 `x and x > 2`. +2 \u22122 lines."
+    )
+
+
+def test_a_new_try_says_what_it_wraps_and_what_it_falls_back_to(tmp_path: Path) -> None:
+    old = (
+        "def test_help(app):\n    cli = Group(create_app=app)\n    runner = CliRunner(mix_stderr=False)\n"
+        "    result = runner.invoke(cli, ['--help'])\n    assert result.exit_code == 0\n"
+    )
+    new = old.replace(
+        "    runner = CliRunner(mix_stderr=False)\n",
+        "    try:\n        runner = CliRunner(mix_stderr=False)\n"
+        "    except (DeprecationWarning, TypeError):\n        runner = CliRunner()\n",
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "test_help")
+    assert text.startswith(
+        "Adds `try` around `runner = CliRunner(mix_stderr=False)` (falls back to `runner = CliRunner()` on "
+        "`(DeprecationWarning, TypeError)`)."
+    )
+    assert "adds `try`," not in text
+
+
+def test_elements_added_to_expected_lists_of_a_test(tmp_path: Path) -> None:
+    old = (
+        'package p\n\nfunc TestNames(t *testing.T) {\n\tout := run("a")\n'
+        '\texpected := strings.Join([]string{\n\t\t"--first",\n\t\t"-f",\n\t\t":4",\n\t}, "\\n")\n'
+        "\tcheck(t, out, expected)\n"
+        '\texpected = strings.Join([]string{\n\t\t"--second",\n\t\t":4",\n\t}, "\\n")\n'
+        "\tcheck(t, out, expected)\n}\n"
+    )
+    new = old.replace('\t\t"-f",\n', '\t\t"-f",\n\t\t"--help",\n\t\t"-h",\n').replace(
+        '\t\t"--second",\n', '\t\t"--second",\n\t\t"--help",\n'
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestNames")
+    assert text == 'Expects also `"--help"` \u00d72, `"-h"` (in `expected`). +3 \u22120 lines.'
+
+
+def test_a_new_go_composite_literal_is_told_as_what_it_creates(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc newCommand() *Command {\n\treturn &Command{\n\t\tFlags: []Flag{\n"
+        '\t\t\t&StringFlag{\n\t\t\t\tName: "s",\n\t\t\t},\n\t\t},\n\t}\n}\n'
+    )
+    new = old.replace("\t\t\t},\n\t\t},", '\t\t\t},\n\t\t\t&BoolFlag{\n\t\t\t\tName: "q",\n\t\t\t},\n\t\t},')
+    text = summary_of(tmp_path, "p.go", old, new, "newCommand")
+    assert text == 'Creates a `BoolFlag` named `"q"`. +3 \u22120 lines.'
+
+
+def test_new_checks_of_a_test_are_named(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestHelp(t *testing.T) {\n\tr := require.New(t)\n\tcmd := build()\n"
+        '\tr.ErrorContains(cmd.Run([]string{"cli", "help"}), "No help topic")\n'
+        '\tr.NoError(cmd.Run([]string{"cli", "--help"}))\n}\n'
+    )
+    new = old.replace(
+        '"--help"}))\n}',
+        '"--help"}))\n\n\t// nested subcommand\n\tr.ErrorContains(cmd.Run([]string{"cli", "sub", "help"}), '
+        '"No help topic")\n\n\tr.NoError(cmd.Run([]string{"cli", "sub", "sub2", "--help"}))\n}',
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestHelp")
+    assert text.startswith(
+        "Adds 2 blocks of checks: `nested subcommand`; "
+        '`r.NoError(cmd.Run([]string{"cli", "sub", "sub2", "--help"}))` (like an old check).'
+    )
+
+
+def test_a_slice_literal_creates_nothing_and_a_moved_literal_is_not_new(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc run(c *Command, p *Command) []*Command {\n\tif c.x {\n\t\tc.t = time.Time{}\n\t}\n"
+        "\tparents := []*Command{}\n\treturn parents\n}\n"
+    )
+    new = (
+        "package p\n\nfunc run(c *Command, p *Command) []*Command {\n"
+        "\tparents := append([]*Command{p}, c.parents...)\n\tif c.x {\n\t\tc.t = time.Time{}\n\t}\n"
+        "\treturn parents\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "run")
+    assert "reates" not in text, text
+
+
+def test_a_go_type_assertion_is_no_call(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc f(flag Flag) bool {\n\tif b, ok := flag.(*BoolFlag); ok && b.Hidden {\n"
+        "\t\treturn true\n\t}\n\treturn false\n}\n"
+    )
+    new = old.replace("flag.(*BoolFlag); ok && b.Hidden", "flag.(VisibleFlag); ok && !b.IsVisible()")
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert "passes" not in text and "`flag.`" not in text, text

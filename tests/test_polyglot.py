@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ariadne_hook.languages import parser_for
 from ariadne_hook.locate import locate
-from ariadne_hook.locate.languages import ParseError, parser_for
+from ariadne_hook.locate.languages import ParseError
 from ariadne_hook.models import FileChange, FunctionSpan
 from ariadne_hook.source.patch import parse_patch
 from tests.gitutil import commit_all, git, init_repo, write
@@ -723,12 +724,13 @@ def test_body_hash_survives_rename_and_move(
 
 
 def test_grammars_load_lazily() -> None:
-    """Importing every parser module loads no grammar; parsing Go loads Go's only."""
+    """Importing every language module loads no grammar; parsing Go loads Go's only."""
     code = (
         "import sys\n"
-        "from ariadne_hook.locate.treesitter import c, cpp, go, java, javascript, ruby, rust, typescript\n"
+        "from ariadne_hook.languages import MODULES, parser_for, registry\n"
+        "assert registry() and all(f'ariadne_hook.languages.{m}' in sys.modules for m in MODULES)\n"
         "assert not [m for m in sys.modules if m.startswith('tree_sitter')], sys.modules\n"
-        "go.parse('package p\\nfunc f() {}\\n')\n"
+        "parser_for('go')('package p\\nfunc f() {}\\n')\n"
         "print(sorted(m for m in sys.modules if m.startswith('tree_sitter')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -770,7 +772,7 @@ def test_c_statement_macros_parse(tmp_path: Path) -> None:
 
 
 def test_c_statement_macro_blanking_keeps_lines_and_expressions() -> None:
-    from ariadne_hook.locate.treesitter.c import blank_macro_lines
+    from ariadne_hook.languages.c import blank_macro_lines
 
     source = "void f(void) {\n    x = g(a,\n    SOME_ARG);\n    Py_END_ALLOW_THREADS\n}\nMY_TYPE\n"
     blanked = blank_macro_lines(source)

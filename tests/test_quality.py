@@ -47,13 +47,9 @@ def test_no_asyncio_and_no_eager_openai_import_in_the_package() -> None:
                 raise AssertionError(f"{path}:{number}: openai must be imported lazily")
 
 
-# Private names another module still uses, until issue 19 part 1 (a language is one module) moves them:
-# each is listed as (importing module, imported module, name). Remove an entry once it is gone.
-KNOWN_PRIVATE_IMPORTS = {
-    ("ariadne_hook/locate/references.py", "ariadne_hook.locate.languages", "_EXTENSIONS"),
-    ("ariadne_hook/locate/references.py", "ariadne_hook.locate.languages", "_FILENAMES"),
-    ("ariadne_hook/locate/refsites.py", "ariadne_hook.locate.python", "_line_mapper"),
-}
+# Private names another module still uses: (importing module, imported module, name). Issue 19 part 1 (a
+# language is one module) removed the last ones; keep it empty.
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()
 
 
 def private_uses(text: str, here: str) -> set[tuple[str, str, str]]:

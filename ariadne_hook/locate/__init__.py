@@ -18,19 +18,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
+from ariadne_hook.languages import language_for
 from ariadne_hook.locate.hunks import file_entry
-from ariadne_hook.locate.languages import ParseError, language_for, parser_for
+from ariadne_hook.locate.languages import ParseError
 from ariadne_hook.models import DEADLINE, FileChange, FunctionChange
 
-__all__ = [
-    "LOCATE_SHARE",
-    "ParseError",
-    "cut_notes",
-    "language_for",
-    "locate",
-    "locate_deadline_at",
-    "parser_for",
-]
+__all__ = ["LOCATE_SHARE", "ParseError", "cut_notes", "locate", "locate_deadline_at"]
 
 LOCATE_SHARE = 0.5  # of the time left before the deadline when the stage starts
 

@@ -1,9 +1,10 @@
 """Does a call's shape fit a signature? True, False, or None when it cannot be decided.
 
-Python binds positional arguments, keywords, defaults, ``*args`` and ``**kwargs`` as the interpreter does;
-Ruby the same with keyword parameters (``key:``) bound only by keyword. Every other language by count:
-required parameters (no default, not TypeScript-optional ``x?``) <= arguments <= all parameters, unbounded
-with a variadic one. Unpacked arguments (``*xs``, ``...xs``, ``xs...``) make it undecidable.
+A language says how its calls bind arguments (``ReferenceRules.binding`` and ``receiver``). "python" binds
+positional arguments, keywords, defaults, ``*args`` and ``**kwargs`` as the interpreter does; "ruby" the
+same with keyword parameters (``key:``) bound only by keyword; "positional" (every other language) by
+count: required parameters (no default, not TypeScript-optional ``x?``) <= arguments <= all parameters,
+unbounded with a variadic one. Unpacked arguments (``*xs``, ``...xs``, ``xs...``) make it undecidable.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ POSITIONAL = ("positional_only", "positional")
 RECEIVERS = frozenset({"self", "&self", "&mut self", "mut self", "&'_ self"})
 
 
-def signature_key(params: Sequence[Param], language: str) -> tuple[object, ...]:
+BY_NAME = frozenset({"python", "ruby"})  # bindings where arguments can be passed by name
+
+
+def signature_key(params: Sequence[Param], binding: str) -> tuple[object, ...]:
     """What a call can see of a signature: names matter where arguments can be passed by name."""
-    by_name = language in {"python", "ruby"}
+    by_name = binding in BY_NAME
     required = sum(1 for p in params if _required(p) and p.kind in POSITIONAL)
     if not by_name:
         variadic = any(p.kind == "var_positional" for p in params)
@@ -27,12 +31,12 @@ def signature_key(params: Sequence[Param], language: str) -> tuple[object, ...]:
     return tuple((p.name, p.kind, p.default is None) for p in params)
 
 
-def fits(params: Sequence[Param], shape: Shape, language: str) -> bool | None:
+def fits(params: Sequence[Param], shape: Shape, binding: str) -> bool | None:
     if shape.unpacked:
         return None
-    if language == "python":
+    if binding == "python":
         return _binds(params, shape, keywords_bind_positional=True)
-    if language == "ruby":
+    if binding == "ruby":
         if shape.keywords and not any(p.kind in {"keyword", "var_keyword"} for p in params):
             return None  # keywords to a method without keyword parameters: a hash argument
         return _binds(
@@ -44,11 +48,11 @@ def fits(params: Sequence[Param], shape: Shape, language: str) -> bool | None:
     return required <= shape.positional and (variadic or shape.positional <= len(positional))
 
 
-def accepts_more(old: Sequence[Param], new: Sequence[Param], language: str) -> bool:
+def accepts_more(old: Sequence[Param], new: Sequence[Param], binding: str) -> bool:
     """True when every call that fits ``old`` fits ``new`` too (parameters only added with defaults, or
     made optional, or variadic): then no call can have the old shape only."""
-    if language not in {"python", "ruby"}:
-        old_key, new_key = signature_key(old, language), signature_key(new, language)
+    if binding not in BY_NAME:
+        old_key, new_key = signature_key(old, binding), signature_key(new, binding)
         old_required, old_total, old_variadic = old_key
         new_required, new_total, new_variadic = new_key
         if new_required > old_required:  # type: ignore[operator]
@@ -94,11 +98,11 @@ def _binds(params: Sequence[Param], shape: Shape, keywords_bind_positional: bool
     return all(p.name in bound or p.default is not None for p in params if p.kind in {*POSITIONAL, "keyword"})
 
 
-def without_receiver(params: Sequence[Param], language: str) -> tuple[Param, ...]:
+def without_receiver(params: Sequence[Param], receiver: str) -> tuple[Param, ...]:
     """The parameters a call through an instance passes (``self`` / ``cls`` / Rust ``&self`` dropped)."""
-    if language == "python":
+    if receiver == "python":
         return tuple(params[1:]) if params and params[0].kind in POSITIONAL else tuple(params)
-    if language == "rust" and params and params[0].name in RECEIVERS:
+    if receiver == "rust" and params and params[0].name in RECEIVERS:
         return tuple(params[1:])
     return tuple(params)
 

@@ -32,8 +32,15 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
-from ariadne_hook.locate.entries import block_entry, function_entry, module_blocks, with_triviality
+from ariadne_hook.locate.entries import (
+    block_entry,
+    function_entry,
+    module_blocks,
+    nested_rows,
+    with_triviality,
+)
 from ariadne_hook.locate.hunks import (
     file_entry,
     hunk_entries,
@@ -122,6 +129,8 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
         else:
             work.append((ident, chosen, chosen, False))
     entries: list[FunctionChange] = []
+    plus = [row.new for row in rows if row.tag == "+"]  # rows come in file order: sorted
+    minus = [row.old for row in rows if row.tag == "-"]
     for done, (ident, chosen, tight, first) in enumerate(work):
         if past():  # what is left: one entry that says how much of the file no entry covers
             left = sum(len(item[1]) for item in work[done:])
@@ -132,6 +141,7 @@ def _locate(change: FileChange, language: str, past: Callable[[], bool]) -> list
             entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], None))
             continue
         entry = function_entry(change, language, ident, names(ident), rows, chosen, old, new)
+        entry = replace(entry, nested=nested_rows(entry, rows, chosen, plus, minus))
         bounds = (_own_bounds(old, ident), _own_bounds(new, ident))
         entries.append(with_triviality(entry, trivial, [rows[i] for i in chosen], bounds))
     return entries

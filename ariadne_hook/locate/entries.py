@@ -241,3 +241,19 @@ def _run_text(rows: Sequence[Row], run: Sequence[int]) -> list[str]:
         lines.append(row.tag + row.text)
         lines.extend(row.tail)
     return lines
+
+
+def nested_rows(
+    entry: FunctionChange, rows: Sequence[Row], chosen: Sequence[int], added: list[int], removed: list[int]
+) -> tuple[int, int]:
+    """(added, removed) changed lines inside the entry's ranges that are not its own ``chosen`` rows (a
+    nested function's, told by its own entry); ``added`` and ``removed``: the line numbers of the file's
+    added and removed rows, sorted."""
+    own_added = sum(rows[i].tag == "+" for i in chosen)
+    own_removed = len(chosen) - own_added
+    inside = _within_count(added, entry.new_lines), _within_count(removed, entry.old_lines)
+    return inside[0] - own_added, inside[1] - own_removed
+
+
+def _within_count(lines: list[int], span: tuple[int, int] | None) -> int:
+    return 0 if span is None else bisect_right(lines, span[1]) - bisect_right(lines, span[0] - 1)

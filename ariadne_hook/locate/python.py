@@ -45,7 +45,7 @@ def parse_python(text: str) -> list[FunctionSpan]:
 def scan_python(text: str) -> Scan:
     """Like ``parse_python`` but the facts of ``spans[i]`` are computed only when ``facts(i)`` is asked."""
     source = text[1:] if text.startswith("\ufeff") else text
-    git_line = _line_mapper(source)
+    git_line = line_mapper(source)
     tree = _parse(source, git_line)
     nodes: Found = []
     classes: list[tuple[str, ast.ClassDef]] = []
@@ -79,7 +79,7 @@ def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
         raise ParseError(str(exc) or type(exc).__name__) from None
 
 
-def _line_mapper(source: str) -> Callable[[int], int]:
+def line_mapper(source: str) -> Callable[[int], int]:
     """ast's line number -> git's. They differ only after a lone "\\r", which git does not count."""
     if "\r" not in source or not re.search(r"\r(?!\n)", source):
         return lambda line: line

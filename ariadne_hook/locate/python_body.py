@@ -44,6 +44,8 @@ _BLOCKS = (
     ast.With,
     ast.AsyncWith,
     ast.Match,
+    ast.Try,
+    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
 )
 _LITERAL_TYPES = (str, bytes, int, float, complex)
 
@@ -161,7 +163,15 @@ def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Bloc
         return ("assert", one_line(text(node.test)), "", "", False)
     if isinstance(node, ast.Match):
         return ("match", one_line(text(node.subject)), "", "", False)
+    if isinstance(node, _TRY):  # what it wraps; its first handler's first statement and what it catches
+        handler = node.handlers[0] if node.handlers else None
+        fallback = statement(handler.body[0], lines) if handler is not None else ""
+        caught = one_line(text(handler.type)) if handler is not None and handler.type is not None else ""
+        return ("try", statement(node.body[0], lines), fallback, caught, False)
     return ("", "", "", "", False)
+
+
+_TRY = tuple(kind for kind in _BLOCKS if kind.__name__.startswith("Try"))
 
 
 _LEAVING = (ast.Return, ast.Raise, ast.Continue, ast.Break)

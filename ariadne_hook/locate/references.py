@@ -26,20 +26,18 @@ import re
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ariadne_hook.languages import language_for, language_named, path_globs, registry
 from ariadne_hook.locate.align import rename_pairs
-from ariadne_hook.locate.callfit import accepts_more, fits, go_results, signature_key, without_receiver
-from ariadne_hook.locate.languages import _EXTENSIONS, _FILENAMES, language_for
-from ariadne_hook.locate.refsites import BARE, DEFINITION, IMPORT, MEMBER, PROTOTYPE, FileSites, Site, sites
+from ariadne_hook.locate.callfit import accepts_more, go_results, signature_key
+from ariadne_hook.locate.reference_rules import DELETED, SIGNATURE, Target, decide, family, rules
+from ariadne_hook.locate.refsites import FileSites, sites
 from ariadne_hook.models import (
     FileChange,
     FunctionChange,
-    FunctionFacts,
-    Param,
-    Reference,
     References,
     SourceInfo,
 )
@@ -50,46 +48,11 @@ MAX_TEXT = 100  # characters of a listed line
 MAX_FILES = 400  # files read and parsed for confirmation
 BUDGET_SECONDS = 2.0
 MAX_FILE_BYTES = 1_000_000
-DELETED, SIGNATURE = "deleted", "signature changed"
 
 _NAME = re.compile(r"[A-Za-z_$][\w$]*[?!]?\Z")
 _DUPLICATE = re.compile(r"#\d+$")  # "name#2": the 2nd definition of a name in its file
-_IMPORTS = re.compile(r"\b(?:import|from|require|use)\b")
-_PACKAGE = re.compile(r"^package\s+(\w+)", re.M)
-FAMILIES = {"typescript": "javascript", "tsx": "javascript", "cpp": "c"}
-# languages where a top-level function is visible from other files without an import
-GLOBAL_NAMES = frozenset({"c", "cpp", "ruby"})
-# languages where a method can be called without a receiver inside its class
-IMPLICIT_THIS = frozenset({"java", "cpp", "ruby"})
-SELF = frozenset({"self", "this"})
-# method names that library types define everywhere: a `.name` access is not evidence of this class's method
-_COMMON = """get set put add remove delete pop push append extend insert update clear copy close open read
-write flush run start stop send call apply bind next keys values items map filter reduce find join split
-format
-parse load dump dumps loads length size len count index contains has equals hashCode toString String Error
-Close Read Write Len Less Swap then catch finally emit on off init reset new"""
-COMMON_METHODS = frozenset(_COMMON.split())
-# functions the runtime calls: nobody calls them by name
-ENTRY_POINTS = {"go": ("init", "main"), "c": ("main",), "cpp": ("main",), "rust": ("main",)}
+_PACKAGE = re.compile(r"^package\s+([\w.]+)", re.M)  # Go: `package name`; Kotlin: `package a.b.name`
 INDEX_NAMES = frozenset({"__init__", "index", "mod", "lib", "main"})
-
-
-@dataclass(frozen=True)
-class Target:
-    """One entry whose old name or old signature is looked for."""
-
-    index: int  # in the changes list
-    name: str  # the simple name searched
-    qualname: str
-    kind: str  # "function" | "method"
-    path: str  # its file in the reviewed revision (the entry's path)
-    language: str
-    why: str  # DELETED, "renamed to X", SIGNATURE
-    owner: str = ""  # methods: the class; dotted functions (``obj.f``, ``ns.f``): the qualifier
-    modules: frozenset[str] = frozenset()  # names that can qualify a top-level function (file stem, package)
-    old: FunctionFacts | None = None  # signature changes: both sides' facts
-    new: FunctionFacts | None = None
-    own: tuple[int, int] | None = None  # the new definition's lines (signature changes)
 
 
 @dataclass(frozen=True)
@@ -123,7 +86,7 @@ def _special(change: FunctionChange, name: str) -> bool:
     """Constructors, destructors, operators, dunders: called implicitly, not by their name."""
     if _NAME.match(name) is None or name == _owner(change.qualname):
         return True
-    if change.kind == "function" and name in ENTRY_POINTS.get(change.language, ()):
+    if change.kind == "function" and name in rules(change.language).entry_points:
         return True
     return (name.startswith("__") and name.endswith("__")) or name in {"constructor", "initialize"}
 
@@ -134,10 +97,10 @@ def _module_names(path: str, language: str, old_text: str | None) -> frozenset[s
     names = {stem}
     if stem in INDEX_NAMES and folder:
         names.add(folder)
-    if language == "go":
+    if rules(language).package_folders:  # the package (its name, its folder) qualifies, not the file
         found = _PACKAGE.search(old_text or "")
         names = {folder} if folder else set()
-        names |= {found.group(1)} if found else set()
+        names |= {found.group(1).rsplit(".", 1)[-1]} if found else set()
     return frozenset(n for n in names if n)
 
 
@@ -145,11 +108,12 @@ def _signature_changed(change: FunctionChange) -> bool:
     old, new = change.old_facts, change.new_facts
     if old is None or new is None:
         return False
-    if change.language == "go" and go_results(old.returns) != go_results(new.returns):
+    known = rules(change.language)
+    if known.result_count and go_results(old.returns) != go_results(new.returns):
         return True
-    if signature_key(old.params, change.language) == signature_key(new.params, change.language):
+    if signature_key(old.params, known.binding) == signature_key(new.params, known.binding):
         return False
-    return not accepts_more(old.params, new.params, change.language)
+    return not accepts_more(old.params, new.params, known.binding)
 
 
 def targets(
@@ -170,7 +134,7 @@ def targets(
         name = _leaf(qualname)
         if c.kind not in {"function", "method"} or c.skip_reason is not None or _special(c, name):
             continue
-        if c.language == "python" and c.kind == "function" and "." in qualname:
+        if rules(c.language).nested_local and c.kind == "function" and "." in qualname:
             continue  # a function nested in a function: local to it
         homes = {c.path, c.old_path or c.path}
         modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
@@ -232,8 +196,8 @@ def find_references(
     if not wanted:
         return ReferenceScan()
     overrides = dict(languages or {})
-    family = {_family(t.language) for t in wanted}
-    specs = _pathspecs(family, overrides)
+    families = {family(t.language) for t in wanted}
+    specs = _pathspecs(families, overrides)
     found_hits = _grep(root, revision, sorted({t.name for t in wanted}), specs, deadline_at)
     if found_hits is None:
         return _incomplete({}, 0, started, f"references: cut short after {_elapsed(started)} (git grep)")
@@ -241,7 +205,7 @@ def find_references(
     hits: dict[str, list[int]] = {}
     for path, found_lines in found_hits.items():
         language = language_for(path, overrides)
-        if _family(language) in family and not _excluded(path, excludes):
+        if family(language) in families and not _excluded(path, excludes):
             lines = [number for number, text in found_lines if relevant(text, language)]
             if lines:
                 hits[path] = lines
@@ -263,7 +227,7 @@ def find_references(
     else:
         if len(order) > max_files:
             note = f"references: {plural(len(order) - max_files, 'more file')} with the names not read"
-    found_refs = _decide(wanted, parsed, texts, by_path, overrides, cap)
+    found_refs = decide(wanted, parsed, texts, by_path, overrides, cap)
     if note is not None:
         return _incomplete(found_refs, len(parsed), started, note)
     return ReferenceScan(found_refs, True, None, len(parsed), time.monotonic() - started)
@@ -283,7 +247,8 @@ def _relevance(wanted: Sequence[Target]) -> Callable[[str, str], bool]:
             return True
         if call is None:
             return False
-        return language == "ruby" or call.search(text) is not None or _IMPORTS.search(text) is not None
+        known = rules(language)
+        return known.bare_calls or call.search(text) is not None or _imports_line(language, text)
 
     return relevant
 
@@ -311,16 +276,14 @@ def _revision(source: SourceInfo) -> str | None:
     return None
 
 
-def _family(language: str) -> str:
-    return FAMILIES.get(language, language)
+def _imports_line(language: str, text: str) -> bool:
+    found = language_named(language)
+    return found is not None and found.imports.line(text)
 
 
-def _pathspecs(family: set[str], overrides: Mapping[str, str]) -> list[str]:
-    specs = [f"*{ext}" for ext, lang in _EXTENSIONS.items() if _family(lang) in family]
-    specs += [f"*/{name}" for name, lang in _FILENAMES.items() if _family(lang) in family]
-    specs += [name for name, lang in _FILENAMES.items() if _family(lang) in family]
-    specs += [glob for glob, lang in overrides.items() if _family(lang) in family]
-    return specs
+def _pathspecs(families: set[str], overrides: Mapping[str, str]) -> list[str]:
+    specs = path_globs([name for name in registry() if family(name) in families])
+    return specs + [glob for glob, lang in overrides.items() if family(lang) in families]
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
@@ -374,201 +337,3 @@ def _texts(
             except UnicodeDecodeError:
                 continue
     return {p: t for p, t in out.items() if t is not None}
-
-
-# --------------------------------------------------------------------------------------------- the rules
-
-
-def _decide(
-    wanted: Sequence[Target],
-    parsed: Mapping[str, FileSites],
-    texts: Mapping[str, str],
-    by_path: Mapping[str, FileChange],
-    overrides: Mapping[str, str],
-    cap: int,
-) -> dict[int, References]:
-    out: dict[int, References] = {}
-    for target in wanted:
-        covered = _covered(target, wanted)
-        places = sorted(set(_places(target, parsed, by_path, overrides, covered)))
-        if places:
-            items = tuple(Reference(p, n, _line_text(texts.get(p, ""), n)) for p, n in places[:cap])
-            out[target.index] = References(target.name, target.why, items, len(places))
-    return out
-
-
-def _places(
-    target: Target,
-    parsed: Mapping[str, FileSites],
-    by_path: Mapping[str, FileChange],
-    overrides: Mapping[str, str],
-    covered: Sequence[tuple[str, int, int]],
-) -> Iterable[tuple[str, int]]:
-    files = {
-        path: fs
-        for path, fs in parsed.items()
-        if _family(language_for(path, overrides)) == _family(target.language)
-    }
-    definitions = [
-        (path, s.receiver)
-        for path, fs in files.items()
-        for s in fs.sites
-        if s.name == target.name and s.role == DEFINITION and not _within(covered, path, s.line)
-    ]
-    if any(path == target.path and owner in {target.owner, ""} for path, owner in definitions):
-        return  # still defined where it was, or overloaded: which one a call reaches is not decidable
-    if target.kind == "method" and any(path == target.path for path, _ in definitions):
-        return  # another class of the same file has it: even self.name may be that one
-    ambiguous = target.name in COMMON_METHODS or bool(definitions)
-    for path, fs in files.items():
-        touched = by_path[path].added_lines if path in by_path else frozenset()
-        mine = [s for s in fs.sites if s.name == target.name]
-        imported = any(s.role == IMPORT and _imports(target, s) for s in mine)
-        for site in mine:
-            if site.line in touched or not _refers(target, path, site, fs, imported, ambiguous, definitions):
-                continue
-            if target.why != SIGNATURE or _old_shape(target, site):
-                yield path, site.line
-
-
-def _covered(target: Target, wanted: Sequence[Target]) -> list[tuple[str, int, int]]:
-    """The new definitions of the same name changed the same way as ``target`` (its own included): a call
-    to any of them is judged alike, so they do not make the name ambiguous."""
-
-    def transition(t: Target) -> tuple[object, ...]:
-        old = t.old.params if t.old is not None else ()
-        new = t.new.params if t.new is not None else ()
-        return signature_key(old, t.language), signature_key(new, t.language), t.why
-
-    return [
-        (t.path, t.own[0], t.own[1])
-        for t in wanted
-        if t.own is not None and t.name == target.name and transition(t) == transition(target)
-    ]
-
-
-def _within(spans: Sequence[tuple[str, int, int]], path: str, line: int) -> bool:
-    return any(p == path and first <= line <= last for p, first, last in spans)
-
-
-def _imports(target: Target, site: Site) -> bool:
-    """An import of the name from the target's module (``from pkg.mod import f``, ``import {f} from './mod'``,
-    ``use crate::mod::f``)."""
-    if target.kind != "function" or target.owner:
-        return False
-    return _module_leaf(site.receiver) in target.modules
-
-
-def _refers(
-    target: Target,
-    path: str,
-    site: Site,
-    fs: FileSites,
-    imported: bool,
-    ambiguous: bool,
-    definitions: Sequence[tuple[str, str]],
-) -> bool:
-    if site.role == DEFINITION:
-        return False
-    if site.role == IMPORT:
-        return _imports(target, site)
-    if site.role == PROTOTYPE:
-        return target.kind == "function" and not target.owner
-    if target.kind == "method":
-        if site.receiver == target.owner:
-            return site.role == MEMBER  # Class.method, Class::method
-        return site.receiver not in fs.modules and _method_use(target, path, site, ambiguous)
-    return _function_use(target, path, site, fs, imported, definitions)
-
-
-def _method_use(target: Target, path: str, site: Site, ambiguous: bool) -> bool:
-    if site.role == BARE:
-        return path == target.path and target.language in IMPLICIT_THIS
-    if site.role != MEMBER:
-        return False
-    if site.receiver == target.owner:
-        return True
-    if site.scoped:
-        return False  # Other::m, other_ns::m: another type's
-    if ambiguous:
-        return path == target.path and site.receiver in SELF
-    return True
-
-
-def _function_use(
-    target: Target,
-    path: str,
-    site: Site,
-    fs: FileSites,
-    imported: bool,
-    definitions: Sequence[tuple[str, str]],
-) -> bool:
-    same_file = path == target.path
-    if target.owner:  # nested (Python), bound to an object (JS), in a module or namespace (Rust, C++)
-        if site.role == BARE:
-            return same_file
-        return site.role == MEMBER and site.receiver == target.owner
-    if site.role == BARE:
-        if same_file or imported:
-            return True
-        if target.language == "go":
-            return posixpath.dirname(path) == posixpath.dirname(target.path)
-        return target.language in GLOBAL_NAMES and not any(p == path for p, _ in definitions)
-    if site.role != MEMBER:
-        return False
-    if site.scoped:
-        return site.receiver in target.modules
-    module = fs.modules.get(site.receiver)
-    if module is not None:
-        return _module_leaf(module) in target.modules
-    # import pkg.mod ... pkg.mod.f(): the receiver is a part of an imported dotted name
-    return site.receiver in target.modules and any(site.receiver in m.split(".") for m in fs.modules.values())
-
-
-def _module_leaf(module: str) -> str:
-    """``pkg.mod`` -> ``mod``; ``../lib/mod.js`` -> ``mod``; ``./lib/index`` -> ``lib``; ``a::b`` -> ``b``."""
-    parts = [p for p in re.split(r"[./:]+", module) if p]
-    if parts and parts[-1] in {"js", "mjs", "cjs", "ts", "tsx", "jsx"}:
-        parts.pop()
-    if len(parts) > 1 and parts[-1] == "index":
-        parts.pop()
-    return parts[-1] if parts else ""
-
-
-def _old_shape(target: Target, site: Site) -> bool:
-    """A call that fits the old signature and not the new one (undecidable: not reported)."""
-    if site.call is None or target.old is None or target.new is None:
-        return False
-    if target.language == "go" and site.call.targets is not None:
-        old_n, new_n = go_results(target.old.returns), go_results(target.new.returns)
-        if old_n != new_n and site.call.targets == old_n:
-            return True
-    old = _passed(target, target.old, site)
-    new = _passed(target, target.new, site)
-    if old is None or new is None:
-        return False
-    before, after = fits(old, site.call, target.language), fits(new, site.call, target.language)
-    return before is True and after is False
-
-
-def _passed(target: Target, facts: FunctionFacts, site: Site) -> tuple[Param, ...] | None:
-    """The parameters a call at ``site`` fills (the receiver dropped for an instance call); None when it
-    cannot be told (Python ``Class.method(obj, ...)``)."""
-    params = tuple(facts.params)
-    if target.kind != "method" or site.role != MEMBER:
-        return params
-    if target.language == "python":
-        if "staticmethod" in facts.decorators:
-            return params
-        if "classmethod" in facts.decorators or site.receiver != target.owner:
-            return without_receiver(params, "python")
-        return None
-    if target.language == "rust" and not site.scoped:
-        return without_receiver(params, "rust")
-    return params
-
-
-def _line_text(text: str, line: int) -> str:
-    lines = text.split("\n")
-    value = lines[line - 1].strip() if 1 <= line <= len(lines) else ""
-    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1].rstrip() + "\u2026"

@@ -13,21 +13,15 @@ first time a file of that language is read). Line numbers are git's (1-based, sp
 
 from __future__ import annotations
 
-import ast
-import importlib
 import re
-from bisect import bisect_left
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from ariadne_hook.locate.languages import gc_paused
-from ariadne_hook.locate.python import _line_mapper
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from ariadne_hook.locate.treesitter import Spec
+    from ariadne_hook.languages.grammar import Spec
 
 BARE, MEMBER, IMPORT, DEFINITION, PROTOTYPE = "bare", "member", "import", "definition", "prototype"
 
@@ -71,118 +65,16 @@ def last_name(receiver: str) -> str:
 
 
 def sites(text: str, language: str, names: Collection[str], lines: Iterable[int]) -> FileSites | None:
-    """The occurrences of ``names`` on ``lines`` of ``text``; None when the file cannot be read."""
-    if language == "python":
-        return python_sites(text, names, lines)
-    return treesitter_sites(text, language, names, lines)
+    """The occurrences of ``names`` on ``lines`` of ``text``; None when the file cannot be read (or its
+    language has no parser). Each language's module says how (``ReferenceRules.sites``)."""
+    from ariadne_hook.languages import language_named
 
-
-# ---------------------------------------------------------------------------------------------- Python
-
-
-def python_sites(text: str, names: Collection[str], lines: Iterable[int] = ()) -> FileSites | None:
-    """Python occurrences; with ``lines``, only the statements that span one of them are walked (imports
-    at the top level always are)."""
-    source = text[1:] if text.startswith("\ufeff") else text
-    try:
-        with gc_paused():
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    git_line = _line_mapper(source)
-    wanted = sorted(set(lines))
-    if not wanted or re.search(r"\r(?!\n)", source):  # lone CRs: ast's lines are not git's, walk it all
-        wanted = []
-    found: list[Site] = []
-    modules: dict[str, str] = {}
-    shapes: dict[int, Shape] = {}
-    stack: list[tuple[ast.AST, str]] = [(tree, "")]
-    while stack:
-        node, owner = stack.pop()
-        if isinstance(node, ast.Call):
-            shapes[id(node.func)] = _python_shape(node)
-        elif isinstance(node, ast.Name):
-            if node.id in names and isinstance(node.ctx, ast.Load):
-                found.append(Site(node.id, git_line(node.lineno), BARE, call=shapes.get(id(node))))
-            continue
-        elif isinstance(node, ast.Attribute):
-            if node.attr in names and isinstance(node.ctx, ast.Load):
-                line = git_line(node.end_lineno or node.lineno)
-                found.append(Site(node.attr, line, MEMBER, _receiver(node.value), shapes.get(id(node))))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if node.name in names:
-                found.append(Site(node.name, git_line(node.lineno), DEFINITION, owner))
-            owner = ""
-        elif isinstance(node, ast.ClassDef):
-            owner = node.name
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.extend(_python_import(node, names, modules, git_line(node.lineno)))
-            continue
-        for child in ast.iter_child_nodes(node):
-            if _spans(child, wanted) or (node is tree and isinstance(child, (ast.Import, ast.ImportFrom))):
-                stack.append((child, owner))
-    return FileSites(tuple(found), modules)
-
-
-def _spans(node: ast.AST, wanted: Sequence[int]) -> bool:
-    """True when ``node`` may hold one of the wanted lines (always without positions or wanted lines)."""
-    start = getattr(node, "lineno", None)
-    if not wanted or start is None:
-        return True
-    end = getattr(node, "end_lineno", None) or start
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:  # a def's or a class's lineno is its def line: the decorators come before it
-        start = min(start, *(d.lineno for d in decorators))
-    index = bisect_left(wanted, start)
-    return index < len(wanted) and wanted[index] <= end
-
-
-def _receiver(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
-
-
-def _python_import(
-    node: ast.Import | ast.ImportFrom, names: Collection[str], modules: dict[str, str], line: int
-) -> list[Site]:
-    found: list[Site] = []
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            bound = alias.asname or alias.name.split(".")[0]
-            modules[bound] = alias.name
-        return found
-    base = "." * node.level + (node.module or "")
-    for alias in node.names:
-        if alias.name in names:
-            found.append(Site(alias.name, line, IMPORT, base))
-        modules[alias.asname or alias.name] = f"{base}.{alias.name}" if base.strip(".") else alias.name
-    return found
-
-
-def _python_shape(call: ast.Call) -> Shape:
-    starred = any(isinstance(a, ast.Starred) for a in call.args)
-    keywords = tuple(k.arg for k in call.keywords if k.arg is not None)
-    unpacked = starred or any(k.arg is None for k in call.keywords)
-    return Shape(len(call.args), keywords, unpacked)
+    found = language_named(language)
+    return None if found is None else found.references.sites(text, names, lines)
 
 
 # ----------------------------------------------------------------------------------------- tree-sitter
 
-_TS = "ariadne_hook.locate.treesitter."
-_SPECS = {
-    "javascript": (_TS + "javascript", "SPEC"),
-    "typescript": (_TS + "typescript", "TS_SPEC"),
-    "tsx": (_TS + "typescript", "TSX_SPEC"),
-    "go": (_TS + "go", "SPEC"),
-    "rust": (_TS + "rust", "SPEC"),
-    "java": (_TS + "java", "SPEC"),
-    "c": (_TS + "c", "SPEC"),
-    "cpp": (_TS + "cpp", "SPEC"),
-    "ruby": (_TS + "ruby", "SPEC"),
-}
 IDENTIFIERS = frozenset(
     {
         "identifier",
@@ -240,18 +132,6 @@ SPREADS = frozenset(
 SKIPPED_ARGUMENTS = frozenset({"comment", "block_argument", "line_comment", "block_comment"})
 
 
-def _spec(language: str) -> Spec | None:
-    target = _SPECS.get(language)
-    if target is None:
-        return None
-    try:
-        module = importlib.import_module(target[0])
-    except ImportError:
-        return None
-    spec: Spec | None = getattr(module, target[1], None)
-    return spec
-
-
 def _root(spec: Spec, source: bytes) -> Node | None:
     from ariadne_hook.locate.treesitter import grammar
 
@@ -263,12 +143,8 @@ def _root(spec: Spec, source: bytes) -> Node | None:
         return None
 
 
-def treesitter_sites(
-    text: str, language: str, names: Collection[str], lines: Iterable[int]
-) -> FileSites | None:
-    spec = _spec(language)
-    if spec is None:
-        return None
+def treesitter_sites(spec: Spec, text: str, names: Collection[str], lines: Iterable[int]) -> FileSites | None:
+    """The occurrences of ``names`` on ``lines`` of a file the grammar of ``spec`` reads."""
     prepared = spec.prepare(text[1:] if text.startswith("\ufeff") else text)
     source = prepared.encode("utf-8", errors="surrogatepass")
     root = _root(spec, source)
@@ -288,19 +164,19 @@ def treesitter_sites(
         for match in word.finditer(raw):
             start = starts[line - 1] + len(raw[: match.start()].encode("utf-8", errors="surrogatepass"))
             end = start + len(match.group().encode("utf-8", errors="surrogatepass"))
-            site = _classify(root.descendant_for_byte_range(start, end), match.group(), line)
+            site = _classify(spec, root.descendant_for_byte_range(start, end), match.group(), line)
             if site is not None:
                 out.append(site)
-    return FileSites(tuple(out), _modules(root, language), _package(root) if language == "go" else "")
+    return FileSites(tuple(out), spec.modules(root), spec.package(root))
 
 
-def _text(node: Node | None) -> str:
+def node_text(node: Node | None) -> str:
     if node is None or node.text is None:
         return ""
     return node.text.decode("utf-8", errors="replace")
 
 
-def _field(node: Node) -> str | None:
+def field_of(node: Node) -> str | None:
     parent = node.parent
     if parent is None:
         return None
@@ -319,14 +195,17 @@ def _broken(node: Node) -> bool:
     return False
 
 
-def _classify(leaf: Node | None, name: str, line: int) -> Site | None:
+def _classify(spec: Spec, leaf: Node | None, name: str, line: int) -> Site | None:
     """What the occurrence ``leaf`` of ``name`` is, or None when it is no use of the name."""
-    if leaf is None or leaf.type not in IDENTIFIERS or _text(leaf) != name or _broken(leaf):
+    if leaf is None or leaf.type not in IDENTIFIERS or node_text(leaf) != name or _broken(leaf):
         return None
+    own = spec.reference(leaf, name, line)
+    if own is not False:
+        return own if isinstance(own, Site) else None
     parent = leaf.parent
     if parent is None:
         return None
-    place = (parent.type, _field(leaf))
+    place = (parent.type, field_of(leaf))
     if place in MEMBERS:
         return _member(leaf, parent, place, name, line)
     if (
@@ -335,16 +214,16 @@ def _classify(leaf: Node | None, name: str, line: int) -> Site | None:
         and parent.named_children[-1].id == leaf.id
     ):
         receiver = parent.named_children[0] if len(parent.named_children) > 1 else None
-        return Site(name, line, MEMBER, last_name(_text(receiver)), None, True)
+        return Site(name, line, MEMBER, last_name(node_text(receiver)), None, True)
     if place in DEFINITIONS:
-        return Site(name, line, DEFINITION, _owner_of(parent))
+        return Site(name, line, DEFINITION, _owner_of(spec, parent))
     if place == ("function_declarator", "declarator"):
         return _declarator(parent, name, line)
     if place in BOUND_FUNCTIONS:
         value = parent.child_by_field_name("value")
         if value is None or value.type not in FUNCTION_VALUES:
             return None
-        return Site(name, line, DEFINITION, _owner_of(parent))
+        return Site(name, line, DEFINITION, _owner_of(spec, parent))
     return _bare(leaf, parent, place, name, line)
 
 
@@ -354,7 +233,7 @@ def _declarator(declarator: Node, name: str, line: int, scope: str = "") -> Site
     while owner is not None and owner.type in {"pointer_declarator", "reference_declarator"}:
         owner = owner.parent
     if owner is not None and owner.type == "function_definition":
-        return Site(name, line, DEFINITION, scope or _owner_of(owner))
+        return Site(name, line, DEFINITION, scope or _owner_of(None, owner))
     return Site(name, line, PROTOTYPE)
 
 
@@ -374,18 +253,17 @@ OWNERS = frozenset(
 )
 
 
-def _owner_of(definition: Node) -> str:
+def _owner_of(spec: Spec | None, definition: Node) -> str:
     """The type a definition belongs to (class, struct, impl, trait, Go receiver), "" for none."""
-    if definition.type == "method_declaration" and definition.child_by_field_name("receiver") is not None:
-        from ariadne_hook.locate.treesitter.go import receiver_type
-
-        return receiver_type(definition)
+    declared = spec.owner(definition) if spec is not None else None
+    if declared is not None:
+        return declared
     node = definition.parent
     while node is not None:
         if node.type in OWNERS:
-            return last_name(_text(node.child_by_field_name("name")))
+            return last_name(node_text(node.child_by_field_name("name")))
         if node.type == "impl_item":
-            return last_name(_text(node.child_by_field_name("type")).split("<")[0])
+            return last_name(node_text(node.child_by_field_name("type")).split("<")[0])
         if node.type in {"function_definition", "function_declaration", "method_definition", "function_item"}:
             return ""  # nested in a function
         node = node.parent
@@ -398,18 +276,18 @@ def _member(leaf: Node, parent: Node, place: tuple[str, str | None], name: str, 
         receiver = parent.child_by_field_name("argument")
     holder = parent.parent
     if parent.type == "qualified_identifier" and holder is not None and holder.type == "function_declarator":
-        return _declarator(holder, name, line, last_name(_text(receiver)))  # void A::m() {...}
+        return _declarator(holder, name, line, last_name(node_text(receiver)))  # void A::m() {...}
     if _inside(parent, "use_declaration"):
-        return Site(name, line, IMPORT, _text(receiver).replace("::", "."))
+        return Site(name, line, IMPORT, node_text(receiver).replace("::", "."))
     if holder is not None and holder.type in {"assignment_expression", "assignment"}:
         left = holder.child_by_field_name("left")
         if left is not None and left.id == parent.id:
             return None  # obj.f = ...: a (re)definition of a property, not a use
     call = parent if parent.type in CALLS_ITSELF else _call_of(parent)
-    shape = _shape(call) if call is not None else None
+    shape = shape_of(call) if call is not None else None
     if receiver is None:
         return Site(name, line, BARE, "", shape) if parent.type in CALLS_ITSELF else None
-    return Site(name, line, MEMBER, last_name(_text(receiver)), shape, parent.type in SCOPED)
+    return Site(name, line, MEMBER, last_name(node_text(receiver)), shape, parent.type in SCOPED)
 
 
 def _inside(node: Node, kind: str) -> bool:
@@ -434,9 +312,9 @@ def _bare(leaf: Node, parent: Node, place: tuple[str, str | None], name: str, li
     if parent.type == "use_list" or place == ("use_as_clause", "path"):
         scoped = parent.parent
         path = scoped.child_by_field_name("path") if scoped is not None else None
-        return Site(name, line, IMPORT, _text(path).replace("::", "."))
+        return Site(name, line, IMPORT, node_text(path).replace("::", "."))
     if place == ("call_expression", "function"):
-        return Site(name, line, BARE, "", _shape(parent))
+        return Site(name, line, BARE, "", shape_of(parent))
     if place in VALUE_PLACES or (parent.type, None) in VALUE_PLACES:
         return Site(name, line, BARE)
     return None
@@ -444,12 +322,12 @@ def _bare(leaf: Node, parent: Node, place: tuple[str, str | None], name: str, li
 
 def _call_of(callee: Node) -> Node | None:
     parent = callee.parent
-    if parent is not None and parent.type == "call_expression" and _field(callee) == "function":
+    if parent is not None and parent.type == "call_expression" and field_of(callee) == "function":
         return parent
     return None
 
 
-def _shape(call: Node) -> Shape:
+def shape_of(call: Node) -> Shape:
     arguments = call.child_by_field_name("arguments")
     positional, keywords, unpacked = 0, [], False
     for argument in arguments.named_children if arguments is not None else []:
@@ -460,7 +338,7 @@ def _shape(call: Node) -> Shape:
         elif argument.type == "pair":  # Ruby keyword argument `key: value`
             key = argument.child_by_field_name("key")
             if key is not None and key.type == "hash_key_symbol":
-                keywords.append(_text(key))
+                keywords.append(node_text(key))
             else:
                 unpacked = True
         else:
@@ -491,7 +369,7 @@ def _import_source(node: Node) -> str:
     current: Node | None = node
     while current is not None and current.type != "import_statement":
         current = current.parent
-    return _string(current.child_by_field_name("source")) if current is not None else ""
+    return quoted(current.child_by_field_name("source")) if current is not None else ""
 
 
 def _require_source(pattern_child: Node) -> str:
@@ -500,65 +378,22 @@ def _require_source(pattern_child: Node) -> str:
     declarator = pattern.parent if pattern is not None else None
     if declarator is None or declarator.type != "variable_declarator":
         return ""
-    return _required(declarator.child_by_field_name("value"))
+    return required_module(declarator.child_by_field_name("value"))
 
 
-def _required(value: Node | None) -> str:
+def required_module(value: Node | None) -> str:
+    """``require("./m")`` -> ``./m``; "" for any other value."""
     if (
         value is None
         or value.type != "call_expression"
-        or _text(value.child_by_field_name("function")) != "require"
+        or node_text(value.child_by_field_name("function")) != "require"
     ):
         return ""
     arguments = value.child_by_field_name("arguments")
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    return _string(first)
+    return quoted(first)
 
 
-def _string(node: Node | None) -> str:
-    return _text(node).strip("\"'`") if node is not None else ""
-
-
-def _modules(root: Node, language: str) -> dict[str, str]:
-    """Names bound to whole modules by the file's top-level imports (JS/TS/TSX and Go)."""
-    found: dict[str, str] = {}
-    for node in root.named_children:
-        if node.type == "import_statement":
-            source = _string(node.child_by_field_name("source"))
-            for clause in (c for c in node.named_children if c.type == "import_clause"):
-                for part in clause.named_children:
-                    if part.type == "identifier":
-                        found[_text(part)] = source
-                    elif part.type == "namespace_import":
-                        found.update(
-                            (_text(c), source) for c in part.named_children if c.type == "identifier"
-                        )
-        elif node.type in {"lexical_declaration", "variable_declaration"}:
-            for declarator in (c for c in node.named_children if c.type == "variable_declarator"):
-                name = declarator.child_by_field_name("name")
-                source = _required(declarator.child_by_field_name("value"))
-                if source and name is not None and name.type == "identifier":
-                    found[_text(name)] = source
-        elif node.type == "import_declaration" and language == "go":
-            for spec in _go_import_specs(node):
-                path = _string(spec.child_by_field_name("path"))
-                alias = spec.child_by_field_name("name")
-                found[_text(alias) if alias is not None else path.rsplit("/", 1)[-1]] = path
-    return found
-
-
-def _go_import_specs(node: Node) -> list[Node]:
-    specs: list[Node] = []
-    for child in node.named_children:
-        if child.type == "import_spec":
-            specs.append(child)
-        elif child.type == "import_spec_list":
-            specs.extend(c for c in child.named_children if c.type == "import_spec")
-    return specs
-
-
-def _package(root: Node) -> str:
-    for node in root.named_children:
-        if node.type == "package_clause":
-            return next((_text(c) for c in node.named_children if c.type == "package_identifier"), "")
-    return ""
+def quoted(node: Node | None) -> str:
+    """A string literal's text without its quotes."""
+    return node_text(node).strip("\"'`") if node is not None else ""

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import NamedTuple
 
+from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate.align import line_mapper, paired_ids
-from ariadne_hook.locate.languages import ParseError, Scan, scanner_for
+from ariadne_hook.locate.languages import ParseError, Scan
 from ariadne_hook.models import (
     ADDED,
     DELETED,

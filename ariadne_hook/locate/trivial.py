@@ -10,14 +10,18 @@ removes or reorders imports is trivial too.
   dropped, INDENT / DEDENT / NEWLINE compare by type only (a uniformly re-indented block is the same code;
   a statement moved out of a block is not). **Docstrings are code**: they are string constants that end up
   in ``__doc__`` (click prints them as help text), so a docstring edit is not trivial.
-- C-like languages (JavaScript, TypeScript, Go, Rust, Java, C, C++) drop ``//`` and ``/* ... */`` comments
-  (so the `` * `` continuation lines of a doc comment too) and Ruby ``#`` and ``=begin``/``=end`` comments;
-  string literals are kept verbatim. Whitespace inside a line does not count, line structure does: joining
-  or splitting a statement over lines is not trivial outside Python (newlines end statements in Go, Ruby
-  and JavaScript).
+- C-like languages (JavaScript, TypeScript, Go, Rust, Java, Kotlin, C, C++) drop ``//`` and ``/* ... */``
+  comments (so the `` * `` continuation lines of a doc comment too) and Ruby ``#`` and ``=begin``/``=end``
+  comments; string literals are kept verbatim (Kotlin's triple-quoted raw strings too). Whitespace inside a
+  line does not count, line structure does: joining or splitting a statement over lines is not trivial
+  outside Python (newlines end statements in Go, Kotlin, Ruby and JavaScript).
 - Imports: Python ``import`` / ``from ... import`` (a whole logical line without ``;``), JS/TS ``import``
   statements and ``require(...)`` bindings, Go ``import`` (blocks too), Rust ``use`` (not ``pub use``, which
-  changes the crate's API), Java ``import``, C/C++ ``#include``, Ruby ``require`` / ``require_relative``.
+  changes the crate's API), Java and Kotlin ``import``, C/C++ ``#include``, Ruby ``require`` /
+  ``require_relative``.
+
+Each language's module (``ariadne_hook/languages/``) picks its lexer from the building blocks here: its
+``Comments`` (said once: the lexer's pattern and the comment-line markers), its string forms, its imports.
 
 Anything that cannot be lexed (a tokenize error, a language without a lexer) is never trivial.
 """
@@ -60,7 +64,7 @@ def tokens_of(lexed: Lexed, lines: Collection[int], skip_imports: bool) -> list[
 # ------------------------------------------------------------------------------------------------ Python
 
 
-def lex_python(text: str, first_line: int = 1) -> Lexed | None:
+def lex_python(text: str, first_line: int = 1, starts_import: ImportRule | None = None) -> Lexed | None:
     """Python tokens with ``tokenize``; None when the text does not tokenize. ``text`` may be a part of a
     file that starts at a top-level statement: ``first_line`` is the file's line number of its first line."""
     source = text[1:] if text.startswith("\ufeff") else text
@@ -81,7 +85,7 @@ def lex_python(text: str, first_line: int = 1) -> Lexed | None:
                 continue
             statement.append(tok)
             if tok.type == tokenize.NEWLINE:
-                if _python_import(statement):
+                if starts_import is not None and _python_import(statement, starts_import):
                     imports.update(range(statement[0].start[0] + shift, tok.end[0] + shift + 1))
                 statement = []
     except (tokenize.TokenError, SyntaxError, ValueError):
@@ -89,62 +93,66 @@ def lex_python(text: str, first_line: int = 1) -> Lexed | None:
     return Lexed(tokens, dict(lines), frozenset(imports))
 
 
-def _python_import(statement: Sequence[tokenize.TokenInfo]) -> bool:
-    first = statement[0]
-    if first.type != tokenize.NAME or first.string not in ("import", "from"):
+def _python_import(statement: Sequence[tokenize.TokenInfo], starts_import: ImportRule) -> bool:
+    """A whole logical line that is an import (a ``;`` would put more on it)."""
+    if statement[0].type != tokenize.NAME or not starts_import([t.string for t in statement]):
         return False
     return not any(t.type == tokenize.OP and t.string == ";" for t in statement)
 
 
 # ------------------------------------------------------------------------------------------------ C-like
 
-_SLASH_COMMENTS = r"(?P<comment>//[^\n]*|/\*[\s\S]*?(?:\*/|\Z))"
-_HASH_COMMENTS = r"(?P<comment>#[^\n]*|^=begin\b[\s\S]*?(?:^=end\b[^\n]*|\Z))"
-_DOUBLE = r'"(?:\\[\s\S]|[^"\\\n])*"?'
-_SINGLE_STRING = r"'(?:\\[\s\S]|[^'\\\n])*'?"
-_SINGLE_CHAR = r"'(?:\\[^'\n]{1,10}|[^'\\\n])'"  # a char literal; a lone ' (Rust lifetime) is punctuation
-_BACKTICK = r"`(?:\\[\s\S]|[^`\\])*`?"
+
+@dataclass(frozen=True)
+class Comments:
+    """A language's comment syntax, said once: the lexer's pattern (a ``comment`` group) and how a line of
+    a comment starts (for text that is only lines of a diff: the offline summaries)."""
+
+    pattern: str
+    markers: tuple[str, ...]
+
+    def only_comments(self, lines: Sequence[str]) -> bool:
+        """Every line blank or a comment line, and at least one line: the one "only comments changed" rule."""
+        changed = [line.strip() for line in lines]
+        return bool(changed) and all(not line or line.startswith(self.markers) for line in changed)
+
+
+# building blocks of a language's lexer (its module picks its comments and string forms)
+SLASH_COMMENTS = Comments(r"(?P<comment>//[^\n]*|/\*[\s\S]*?(?:\*/|\Z))", ("//", "/*", "*"))
+HASH_COMMENTS = Comments(r"(?P<comment>#[^\n]*|^=begin\b[\s\S]*?(?:^=end\b[^\n]*|\Z))", ("#",))
+PYTHON_COMMENTS = Comments(r"(?P<comment>#[^\n]*)", ("#",))  # tokenize reads them; the markers serve
+DOUBLE = r'"(?:\\[\s\S]|[^"\\\n])*"?'
+TRIPLE = r'"""[\s\S]*?(?:"""|\Z)'  # Kotlin raw strings
+SINGLE_STRING = r"'(?:\\[\s\S]|[^'\\\n])*'?"
+SINGLE_CHAR = r"'(?:\\[^'\n]{1,10}|[^'\\\n])'"  # a char literal; a lone ' (Rust lifetime) is punctuation
+BACKTICK = r"`(?:\\[\s\S]|[^`\\])*`?"
 _REST = r"|(?P<word>\w+)|(?P<space>[ \t\r\f\v]+)|(?P<eol>\n)|(?P<other>.)"
-
-
-def _lexer(comments: str, *strings: str) -> re.Pattern[str]:
-    return re.compile(comments + r"|(?P<string>" + "|".join(strings) + ")" + _REST, re.MULTILINE)
-
-
-_C_LIKE = _lexer(_SLASH_COMMENTS, _DOUBLE, _SINGLE_CHAR)
-_SCRIPT = _lexer(_SLASH_COMMENTS, _DOUBLE, _SINGLE_STRING, _BACKTICK)  # JS / TS: template literals
-_GO = _lexer(_SLASH_COMMENTS, _DOUBLE, _SINGLE_CHAR, _BACKTICK)  # Go: raw strings
-_RUBY = _lexer(_HASH_COMMENTS, _DOUBLE, _SINGLE_STRING)
 
 ImportRule = Callable[[Sequence[str]], bool]  # the tokens of a line that may start an import statement
 
 
-def _starts(*heads: str) -> ImportRule:
+@dataclass(frozen=True)
+class Lexer:
+    """A language's lexer: ``lex(text, first_line)``. ``prefilter``: a comment starts with ``#`` and nothing
+    else hides code, so changed lines whose non-blank characters differ, without a ``#``, are code (Python:
+    spares tokenizing both sides of a big file for the common case)."""
+
+    lex: Callable[[str, int], Lexed | None]
+    comments: Comments
+    prefilter: bool = False
+
+
+def c_like(comments: Comments, strings: Sequence[str], starts_import: ImportRule) -> Lexer:
+    """The lexer of a language with these comments, these string literal forms and these imports."""
+    pattern = re.compile(comments.pattern + r"|(?P<string>" + "|".join(strings) + ")" + _REST, re.MULTILINE)
+    return Lexer(lambda text, first_line: lex_c_like(text, pattern, starts_import, first_line), comments)
+
+
+def starts(*heads: str) -> ImportRule:
+    """An import statement starts with one of these words (``import``, ``use``, ``require``)."""
     return lambda words: bool(words) and words[0] in heads
 
 
-def _js_import(words: Sequence[str]) -> bool:
-    if words[:1] == ["import"] and words[1:2] != ["("]:  # import(...) is an expression
-        return True
-    bound = bool(words) and words[0] in ("const", "let", "var", "require")
-    return bound and any(w == "require" and words[i + 1 : i + 2] == ["("] for i, w in enumerate(words))
-
-
-def _include(words: Sequence[str]) -> bool:
-    return words[:2] in (["#", "include"], ["#", "import"])
-
-
-_RULES: dict[str, tuple[re.Pattern[str], ImportRule]] = {
-    "javascript": (_SCRIPT, _js_import),
-    "typescript": (_SCRIPT, _js_import),
-    "tsx": (_SCRIPT, _js_import),
-    "go": (_GO, _starts("import")),
-    "rust": (_C_LIKE, _starts("use")),
-    "java": (_C_LIKE, _starts("import")),
-    "c": (_C_LIKE, _include),
-    "cpp": (_C_LIKE, _include),
-    "ruby": (_RUBY, _starts("require", "require_relative")),
-}
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 
 
@@ -204,14 +212,15 @@ def _import_lines(tokens: Sequence[str], lines: dict[int, list[int]], starts: Im
 def lex(text: str, language: str, first_line: int = 1) -> Lexed | None:
     """One side of a file (or a part of it starting at a statement, at line ``first_line``) lexed for
     ``language``; None when there is no lexer or the text does not lex."""
-    if language == "python":
-        return lex_python(text, first_line)
-    rule = _RULES.get(language)
-    return None if rule is None else lex_c_like(text, *rule, first_line)
+    lexer = _lexer_of(language)
+    return None if lexer is None else lexer.lex(text, first_line)
 
 
-def has_lexer(language: str) -> bool:
-    return language == "python" or language in _RULES
+def _lexer_of(language: str) -> Lexer | None:
+    from ariadne_hook.languages import language_named
+
+    found = language_named(language)
+    return None if found is None else found.lexer
 
 
 class FileTriviality:
@@ -274,7 +283,8 @@ class FileTriviality:
     def surely_not(self, removed: Collection[int], added: Collection[int], module: bool) -> bool:
         """Python without a ``#`` on the changed lines: different non-blank characters are different code
         (no need to tokenize both sides of a big file for the common case)."""
-        if self.language != "python":
+        lexer = _lexer_of(self.language)
+        if lexer is None or not lexer.prefilter:
             return False
         old, new = self.text_lines(0), self.text_lines(1)
         before = [old[n - 1] for n in sorted(removed) if 0 < n <= len(old)]
@@ -295,7 +305,7 @@ class FileTriviality:
     ) -> bool:
         """``bounds`` (per side) replaces the file's for this entry: the lines where the statements that
         hold its lines start (a function's span; a class's span and its methods)."""
-        if not has_lexer(self.language) or not (removed or added):
+        if _lexer_of(self.language) is None or not (removed or added):
             return False
         if self.surely_not(removed, added, module):
             return False

@@ -209,8 +209,8 @@ def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
     if conditions:
         more = f" and {len(conditions) - 3} more" if len(conditions) > 3 else ""
         out.append(f"condition{'s' if len(conditions) > 1 else ''} {'; '.join(conditions[:3])}{more}")
-    for a, b in pairs:
-        if a[0] not in CONDITIONS and a[1] != b[1]:
+    for a, b in pairs:  # a try's head is the first statement it wraps: an edit of it is told as such
+        if a[0] not in CONDITIONS and a[0] != "try" and a[1] != b[1]:
             word = "loop " if a[0] == "for" else ""
             out.append(
                 f"{word}{ticked(a[0] + ' ' + cut(a[1], HEAD))} {ARROW} {ticked(b[0] + ' ' + cut(b[1], HEAD))}"
@@ -222,6 +222,10 @@ def _describe(block: Block, compact: bool = False) -> str:
     keyword, head, then = block[0], tidy(block[1]), tidy(block[2])
     if keyword == "ternary":
         return f"a condition {ticked(cut(head, HEAD))}"
+    if keyword == "try":  # what it wraps, and what its first handler does instead
+        caught = f" on {ticked(cut(block[3], THEN))}" if block[3] else ""
+        fallback = f" (falls back to {ticked(cut(then, THEN))}{caught})" if then and not compact else ""
+        return f"`try` around {ticked(cut(head, HEAD))}{fallback}"
     text = ticked(f"{keyword} {cut(head, HEAD)}".strip())
     return f"{text} (then {ticked(cut(then, THEN))})" if keyword in GUARDS and then and not compact else text
 
@@ -267,14 +271,14 @@ def _words(
         return [], []
     gained = Counter(w for w in new if w not in BLOCK_WORDS)
     gained.subtract(w for w in old if w not in BLOCK_WORDS)
-    for block in added:
-        word = block[2].split(" ", 1)[0] if block[0] in GUARDS else ""
-        if gained[word] > 0:
-            gained[word] -= 1
+    for block in added:  # a new guard's jump, a new try's word: told with the block
+        for word in [block[2].split(" ", 1)[0] if block[0] in GUARDS else "", block[0]]:
+            if word in ("try", *JUMPS) and gained[word] > 0:
+                gained[word] -= 1
     for block in removed:
-        word = block[2].split(" ", 1)[0] if block[0] in GUARDS else ""
-        if gained[word] < 0:
-            gained[word] += 1
+        for word in [block[2].split(" ", 1)[0] if block[0] in GUARDS else "", block[0]]:
+            if word in ("try", *JUMPS) and gained[word] < 0:
+                gained[word] += 1
     plus = [ticked(w) for w, n in gained.items() for _ in range(n)]
     minus = [ticked(w) for w, n in gained.items() for _ in range(-n)]
     return plus, minus

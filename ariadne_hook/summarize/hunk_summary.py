@@ -1,6 +1,7 @@
 """Offline summaries of entries without function facts: a hunk of a file whose functions could not be read
 (what its added lines define and call, where that is recognizable) and a file without a parser (its hunks
-in brief); the counts and comment markers the other summaries share.
+in brief); the counts the other summaries share. A language's comment markers and definition keywords are
+its module's (``ariadne_hook/languages/``).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ariadne_hook.languages import language_named
 from ariadne_hook.models import FunctionChange
 from ariadne_hook.summarize.fact_changes import diff_lines, names_list
 from ariadne_hook.words import plural
@@ -15,28 +17,16 @@ from ariadne_hook.words import plural
 MINUS = "\u2212"
 
 
-def counts(diff: str) -> str:
+def counts(diff: str, nested: tuple[int, int] = (0, 0)) -> str:
+    """``+3 −1 lines.``: the diff's rows and ``nested`` (added, removed) rows of functions nested in the
+    entry (their own entries tell them; its line range holds them)."""
     added, removed = diff_lines(diff)
-    return f"+{len(added)} {MINUS}{len(removed)} lines."
+    total = f"+{len(added) + nested[0]} {MINUS}{len(removed) + nested[1]} lines"
+    if nested == (0, 0):
+        return total + "."
+    return f"{total} (+{nested[0]} {MINUS}{nested[1]} of them in nested functions)."
 
 
-COMMENT = {  # comment markers of the languages whose comments we know
-    "python": ("#",),
-    "ruby": ("#",),
-    "javascript": ("//", "/*", "*"),
-    "typescript": ("//", "/*", "*"),
-    "tsx": ("//", "/*", "*"),
-    "go": ("//", "/*", "*"),
-    "rust": ("//", "/*", "*"),
-    "java": ("//", "/*", "*"),
-    "c": ("//", "/*", "*"),
-    "cpp": ("//", "/*", "*"),
-}
-
-
-_DEFINES = re.compile(
-    r"\b(?:def|class|function|func|fn|struct|enum|trait|interface|module)\s+([A-Za-z_$][\w$]*)"
-)
 _CALL = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*\(")
 _STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
 _NOT_CALLS = frozenset(
@@ -51,8 +41,8 @@ _NOT_CALLS = frozenset(
 def _code(line: str, language: str) -> str:
     """The line without string literals and trailing comments."""
     text = _STRING.sub('""', line)
-    markers = COMMENT.get(language, ())
-    for marker in markers:
+    found = language_named(language)
+    for marker in found.lexer.comments.markers if found is not None else ():
         if marker in ("#", "//"):
             text = text.split(marker, 1)[0]
     return text
@@ -60,15 +50,17 @@ def _code(line: str, language: str) -> str:
 
 def hunk_names(lines: Iterable[str], language: str) -> tuple[list[str], list[str]]:
     """(names defined, names called) in code lines of a language whose comment syntax is known."""
-    if language not in COMMENT:
+    found = language_named(language)
+    if found is None:
         return [], []
+    defines = re.compile(r"\b(?:" + "|".join(found.words.defines) + r")\s+([A-Za-z_$][\w$]*)")
     defined: list[str] = []
     called: list[str] = []
     for line in lines:
         code = _code(line, language)
         if code.lstrip().startswith(("*", "/*")):
             continue
-        names = _DEFINES.findall(code)
+        names = defines.findall(code)
         defined += names
         called += [name for name in _CALL.findall(code) if name not in _NOT_CALLS and name not in names]
     return defined, called

@@ -11,9 +11,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from ariadne_hook.languages import language_named, words_of
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
+from ariadne_hook.summarize.additions import additions_of, untold_texts
+from ariadne_hook.summarize.call_args import argument_changes, numbered_runs
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
     BARE,
@@ -31,9 +35,10 @@ from ariadne_hook.summarize.fact_changes import (
     sentence,
 )
 from ariadne_hook.summarize.flow import flat, flow_changes
-from ariadne_hook.summarize.hunk_summary import COMMENT, counts, file_summary, hunk_summary
+from ariadne_hook.summarize.hunk_summary import counts, file_summary, hunk_summary
 from ariadne_hook.summarize.quote import ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
+from ariadne_hook.summarize.untold import sides_of, text_lines, untold_of
 from ariadne_hook.words import plural
 
 
@@ -95,10 +100,9 @@ def _where(lines: tuple[int, int] | None) -> str:
 
 def _only_comments(change: FunctionChange) -> bool:
     """True when every changed line is blank or a comment line (for languages whose comments we know)."""
-    markers = COMMENT.get(change.language)
+    language = language_named(change.language)
     added, removed = diff_lines(change.diff)
-    changed = [line.strip() for line in added + removed]
-    return bool(markers and changed and all(not line or line.startswith(markers) for line in changed))
+    return language is not None and language.lexer.comments.only_comments(added + removed)
 
 
 # ---------------------------------------------------------------------------------------------- skipped
@@ -178,8 +182,8 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _quoted_lines(change.diff) or facts or [_size_sentence(change, new)]
-    parts.append(counts(change.diff))
+        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or [_size_sentence(change, new)]
+    parts.append(counts(change.diff, change.nested))
     return parts
 
 
@@ -195,6 +199,13 @@ def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
         inside_text
         or facts[0].startswith(("Signature", "Now", "No longer", "Condition", "Docstring", "Test cases"))
     )
+
+
+def _untold_only(change: FunctionChange) -> list[str]:
+    """A larger edit that changed no fact: its changed words (untold.py), when it has some."""
+    sides = sides_of(change)
+    untold = untold_of(change, "", sides) if sides is not None else []
+    return [joined(untold)] if untold else []
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
@@ -241,6 +252,10 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     signature_sentence = [f"Signature: {'; '.join(clauses)}"] if clauses else []
     calls = _set_changes(old.calls, new.calls, "calls")
     literals = literal_changes(old.literals, new.literals, change.diff)
+    runs = numbered_runs(change.diff)
+    additions, created = additions_of(change, runs)
+    if created:  # the fields of a new composite literal are told with it
+        new = replace(new, assigned=tuple(a for a in new.assigned if a.rsplit(".", 1)[0] not in created))
     names = name_changes(change, old, new)
     simple = not (behaviour or clauses or calls) and all(c.startswith(("New", "Drops")) for c in literals)
     told_by_names = not names or any(w in names[0] for w in ("Renames local", "instead of"))
@@ -249,8 +264,20 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     )
     if expression:
         literals = []  # a literal replaced by a name (or the reverse): the changed words show both
-    details = calls + literals + docstring_change(old.docstring, new.docstring) + expression
+    sides = sides_of(change)
+    arguments = []  # a small edit (an expression): its changed words say it all
+    if sides is not None and not expression:
+        arguments = argument_changes(*sides, runs, (change.old_source or "", change.new_source or ""))
+    told_texts = any(c.startswith("Text changed") for c in literals)  # else a long text by its lines
+    texts = text_lines(change.diff, sides) if sides is not None and not told_texts else []
+    literals = untold_texts(literals, additions)
+    details = additions + texts + calls + arguments + literals
+    details += docstring_change(old.docstring, new.docstring)
+    details += expression
     groups = [behaviour, signature_sentence, details + names]  # at most three sentences, most important first
+    if sides is not None and not expression and any(groups):  # what no sentence tells: a detail too
+        details += untold_of(change, " ".join(clause for group in groups for clause in group), sides)
+        groups[2] = details + names
     if _length(groups) > BUDGET:  # a line or two: the names read and set go first, then extra clauses
         groups[2] = details or names[:1]
     if _length(groups) > BUDGET and len(clauses) > 3:
@@ -270,7 +297,22 @@ def _behaviour(change: FunctionChange, old: FunctionFacts, new: FunctionFacts, c
 
 def _telling(clause: str) -> int:
     """How much a detail tells a reviewer (lower: more): a changed value first, removed calls last."""
-    order = ("Text changed", "Value changed", "calls added", "docstring", "calls removed", "changes")
+    order = (
+        "multi-line text",
+        "expects",
+        "no longer expects",
+        "adds",
+        "creates",
+        "removes elements",
+        "Text changed",
+        "Value changed",
+        "docstring",
+        "passes",
+        "no longer passes",
+        "changes",
+        "calls added",
+        "calls removed",
+    )
     return next((i for i, word in enumerate(order) if clause.startswith(word)), len(order))
 
 
@@ -293,51 +335,13 @@ def _set_changes(before: Sequence[str], after: Sequence[str], what: str) -> list
 # ----------------------------------------------------------------------------------------------- module
 
 
-_PY_IMPORT = re.compile(r"^\s*import\s+(.+?)\s*(?:#.*)?$")
-_PY_FROM = re.compile(r"^\s*from\s+(\S+)\s+import\s+(.+?)\s*(?:#.*)?$")
 _PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=]*)?=(?!=)")
 _PY_CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)")
-_OTHER_IMPORTS = {
-    "javascript": r"""^\s*import\b.*?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]""",
-    "go": r"""^\s*(?:import\s+)?(?:[\w.]+\s+)?"([^"]+)"\s*$""",
-    "rust": r"^\s*(?:pub\s+)?use\s+([\w:]+)",
-    "java": r"^\s*import\s+(?:static\s+)?([\w.*]+)\s*;",
-    "c": r"""^\s*#\s*include\s*[<"]([^>"]+)[>"]""",
-    "ruby": r"""^\s*require(?:_relative)?\s*\(?\s*['"]([^'"]+)['"]""",
-}
-_OTHER_IMPORTS.update(
-    {
-        "typescript": _OTHER_IMPORTS["javascript"],
-        "tsx": _OTHER_IMPORTS["javascript"],
-        "cpp": _OTHER_IMPORTS["c"],
-    }
-)
 
 
-def python_imports(lines: Iterable[str]) -> list[str]:
-    """Dotted names imported by the lines (``import a.b as c`` -> a.b; ``from x import y`` -> x.y)."""
-    out: list[str] = []
-    for line in lines:
-        if found := _PY_FROM.match(line):
-            module, names = found.group(1), found.group(2).strip("()\\ ")
-            dot = "" if module.endswith(".") else "."
-            out += [f"{module}{dot}{name.split()[0]}" for name in names.split(",") if name.strip()] or [
-                module
-            ]
-        elif found := _PY_IMPORT.match(line):
-            out += [part.split()[0] for part in found.group(1).split(",") if part.strip()]
-    return out
-
-
-def _other_imports(lines: Iterable[str], language: str) -> list[str]:
-    pattern = _OTHER_IMPORTS.get(language)
-    if pattern is None:
-        return []
-    out = []
-    for line in lines:
-        if found := re.search(pattern, line):
-            out.append(next(g for g in found.groups() if g))
-    return out
+def _imported(lines: Iterable[str], language: str) -> list[str]:
+    found = language_named(language)
+    return [] if found is None else found.imports.names(lines)
 
 
 def _assigned(lines: Iterable[str]) -> list[str]:
@@ -378,18 +382,15 @@ def _module(change: FunctionChange) -> str:
     where = _where(change.new_lines) or _where(change.old_lines)
     label = "Class-level code" if change.kind == "class" else "Module-level code"
     parts = [f"{label} ({where})."]
-    if change.language == "python":
-        parts += _changes(python_imports(removed), python_imports(added), "imports", both=None)
-        if change.old_facts is not None or change.new_facts is not None:
-            parts += module_assignments(change.old_facts, change.new_facts)
-        else:
-            parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+    language = change.language
+    parts += _changes(_imported(removed, language), _imported(added, language), "imports", both=None)
+    by_lines = words_of(language).line_statements
+    if change.old_facts is not None or change.new_facts is not None:
+        parts += module_assignments(change.old_facts, change.new_facts)
+    elif by_lines:
+        parts += _changes(_assigned(removed), _assigned(added), "assignments", both="changed")
+    if by_lines:
         parts += _changes(_classes(removed), _classes(added), "classes", both="changed")
-    else:
-        language = change.language
-        parts += _changes(_other_imports(removed, language), _other_imports(added, language), "imports", None)
-        if change.old_facts is not None or change.new_facts is not None:
-            parts += module_assignments(change.old_facts, change.new_facts)
     if _only_comments(change):
         parts.append("Only comments or blank lines changed.")
     parts.append(counts(change.diff))

@@ -10,16 +10,18 @@ stage writes them at the top of a review (data flows one way: summarize -> rende
 3. at most :data:`MAX_REFERENCE_LINES` lines of references left behind (then how many more entries have some);
 4. the skipped files and why, when there are any.
 
-"Public" is decided from what the parsers give, per language: Python, a name of which no part starts with
-``_`` (dunders such as ``__init__`` are public), in a module path of which no part does either (``_compat.py``
-is private), and that is not nested in a function; Go, every part of the
-name capitalized (an exported method of an exported type); Java, ``public`` in the declaration; JavaScript and
-TypeScript, a top-level function declared with ``export``; Rust, ``pub``; C and C++, a function that is not
-``static``; Ruby, every method (visibility is a runtime call). Class entries are not API changes (their own
-lines); module, hunk and file entries neither; nor is anything in a test file (``tests/``, ``test_*.py``,
-``*_test.go``, ``*.test.ts``, ``FooTest.java``...). Re-signatured: for Python and Ruby what a call can see
-(parameter names, kinds, defaults; annotations are left out), for the typed languages the parameter kinds and
-types and the return type. Names defined more than once (``f#2``) are listed once, without the ``#n``.
+"Public" is decided per language by its module (``Language.is_public``): Python, a name of which no part
+starts with ``_`` (dunders such as ``__init__`` are public), in a module path of which no part does either
+(``_compat.py`` is private), and that is not nested in a function; Go, every part of the name capitalized (an
+exported method of an exported type); Java, ``public`` in the declaration; Kotlin, neither ``private`` nor
+``internal``; JavaScript and TypeScript, a top-level function declared with ``export``; Rust, ``pub``; C and
+C++, a function that is not ``static``; Ruby, every method (visibility is a runtime call). Class entries are
+not API changes (their own lines); module, hunk and file entries neither; nor is anything in a test file (the
+one classifier, ``languages.is_test_path``: ``tests/``, ``test_*.py``, ``conftest.py``, ``*_test.go``,
+``*.test.ts``, ``e2e/``, ``*_spec.rb``, ``FooTest.java``...). Re-signatured: where calls may pass arguments by
+name (Python, Ruby) what a call can see (parameter names, kinds, defaults; annotations are left out), for the
+others the parameter kinds and types and the return type. Names defined more than once (``f#2``) are listed
+once, without the ``#n``.
 
 Every name is written through ``name`` (the destination's code span; the JSON passes names through) and every
 message through ``text`` (the destination's sanitizer): the repository's text never goes in raw.
@@ -27,10 +29,11 @@ message through ``text`` (the destination's sanitizer): the repository's text ne
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from ariadne_hook.counts import KINDS, kind_of
+from ariadne_hook.languages import is_test_path, language_named
+from ariadne_hook.locate.callfit import BY_NAME
 from ariadne_hook.models import FunctionChange, FunctionFacts, References, Report, Summary
 from ariadne_hook.words import plural
 
@@ -63,36 +66,10 @@ def references_line(refs: References, name: Write) -> str:
 # ------------------------------------------------------------------------------------------ public API
 
 
-def _declaration(change: FunctionChange) -> str:
-    """The text of the definition up to its name's opening parenthesis (either side)."""
-    source = change.new_source if change.new_source is not None else change.old_source
-    return (source or "").split("(", 1)[0]
-
-
 def is_public(change: FunctionChange) -> bool:
     """Whether the entry is a function or method others can call (see the module docstring)."""
-    if change.kind not in ("function", "method"):
-        return False
-    parts = [p.split("#", 1)[0] for p in change.qualname.split(".")]
-    lang = change.language
-    if lang == "python":
-        if change.kind == "function" and len(parts) > 1:
-            return False  # nested in a function: local
-        modules = [m.removesuffix(".py") for m in change.path.split("/")]  # a private module: _compat.py
-        return all(
-            not p.startswith("_") or (p.startswith("__") and p.endswith("__")) for p in parts + modules
-        )
-    if lang == "go":
-        return all(p[:1].isupper() for p in parts)
-    if lang == "java":
-        return re.search(r"\bpublic\b", _declaration(change)) is not None
-    if lang in ("javascript", "typescript", "tsx"):
-        return len(parts) == 1 and re.search(r"(^|\s)export\s", _declaration(change)) is not None
-    if lang == "rust":
-        return re.search(r"\bpub\b", _declaration(change)) is not None
-    if lang in ("c", "cpp"):
-        return re.search(r"\bstatic\b", _declaration(change)) is None
-    return lang == "ruby"
+    language = language_named(change.language)
+    return change.kind in ("function", "method") and language is not None and language.is_public(change)
 
 
 def _signature(facts: FunctionFacts | None, language: str) -> tuple[object, ...]:
@@ -101,19 +78,10 @@ def _signature(facts: FunctionFacts | None, language: str) -> tuple[object, ...]
     and the return type."""
     if facts is None:
         return ()
-    if language in ("python", "ruby"):
+    found = language_named(language)
+    if found is not None and found.references.binding in BY_NAME:
         return tuple((p.name, p.kind, p.default is None) for p in facts.params)
     return (tuple((p.kind, p.annotation, p.default is None) for p in facts.params), facts.returns)
-
-
-_TEST_FILE = re.compile(
-    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$|Tests?\.java$"
-)
-
-
-def is_test_path(path: str) -> bool:
-    """A test file (tests/, test_*.py, *_test.go, *.test.ts, FooTest.java...): its functions are no API."""
-    return _TEST_FILE.search(path) is not None
 
 
 def _add(names: dict[str, None], qualname: str) -> None:

@@ -17,7 +17,9 @@ ARROW = "\u2192"
 ELLIPSIS = "\u2026"
 SPAN = 60  # characters of one quoted side
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_CODE_TOKEN = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\w+|[^\w\s]""")  # a string is one token
+_CODE_TOKEN = re.compile(
+    r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|\w+|[^\w\s]"""
+)  # a string is one token
 
 
 _INSIDE = re.compile(r"([(\[{]) | ([)\]}])")
@@ -72,6 +74,11 @@ def word_spans(
         else:
             spans.append((_span(old, a, i1, i2, max(context, 1)), _span(new, b, j1, j2, max(context, 1))))
     return spans, len(places)
+
+
+def code_tokens(text: str) -> list[re.Match[str]]:
+    """The tokens of a line of code: a string literal, a word, or one other character."""
+    return _tokens(text, code=True)
 
 
 def _span(text: str, tokens: list[re.Match[str]], start: int, stop: int, context: int) -> str:

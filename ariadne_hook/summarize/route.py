@@ -7,16 +7,14 @@ decided by the defaults and the user's own `languages` (`Settings.code_languages
 `languages` picks the parser of a file, so a `*.conf` it maps to Python gets function entries in the review,
 but it cannot make a file the defaults call non-code (or excluded: those are never read) go to the model.
 
-Priority under the deadline and the entry budget: non-test source first, then tests; within each, the
-largest changes first. The report's order is not affected (path, then line).
+Priority under the deadline and the entry budget: non-test source first, then tests (the one classifier,
+``languages.is_test_path``); within each, the largest changes first. The report's order is not affected
+(path, then line).
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
-
-from ariadne_hook.locate.languages import PARSERS, language_for
+from ariadne_hook.languages import has_parser, is_test_path, language_for
 from ariadne_hook.models import FunctionChange
 
 TYPE_CHECKING = False
@@ -28,11 +26,6 @@ NON_CODE = "not code (no function parser for this file type): no LLM call"
 NOT_YOURS = "not code by default (a repository's languages choose a parser, not what is sent): no LLM call"
 NOTHING = "no content change to summarize: no LLM call"
 BUDGET = "budget"
-
-_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs", "e2e", "testdata"})
-_TEST_FILE = re.compile(
-    r"^(?:test_.*|.*_test|.*_tests|.*\.test|.*\.spec|.*_spec|.*Tests?|conftest)\.[A-Za-z0-9+]+$"
-)
 
 
 def offline_reason(
@@ -46,16 +39,11 @@ def offline_reason(
         return NOTHING
     if llm_non_code:
         return None
-    if change.language not in PARSERS:
+    if not has_parser(change.language):
         return NON_CODE
-    if language_for(change.path, code_languages or {}) not in PARSERS:
+    if not has_parser(language_for(change.path, code_languages or {})):
         return NOT_YOURS
     return None
-
-
-def is_test(path: str) -> bool:
-    parts = path.split("/")
-    return bool(_TEST_DIRS.intersection(parts[:-1])) or bool(_TEST_FILE.match(posixpath.basename(path)))
 
 
 def changed_lines(change: FunctionChange) -> int:
@@ -64,7 +52,7 @@ def changed_lines(change: FunctionChange) -> int:
 
 def tier(change: FunctionChange) -> int:
     """0: source code, 1: tests."""
-    return 1 if is_test(change.path) else 0
+    return 1 if is_test_path(change.path) else 0
 
 
 def priority(change: FunctionChange) -> tuple[int, int]:

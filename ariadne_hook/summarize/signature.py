@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ariadne_hook.languages import words_of
 from ariadne_hook.models import FunctionFacts, Param
 from ariadne_hook.summarize.fact_changes import new_items
 from ariadne_hook.summarize.flow import flat
@@ -13,12 +14,15 @@ from ariadne_hook.summarize.quote import ARROW
 
 
 def decorator_text(text: str, language: str) -> str:
-    """A decorator as written: ``@cache`` for Python, the attribute or annotation text otherwise."""
-    return f"@{text}" if language == "python" and not text.startswith("@") else text
+    """A decorator as written: ``@cache`` for Python (its prefix), the attribute or annotation text
+    otherwise."""
+    prefix = words_of(language).decorator_prefix
+    return f"{prefix}{text}" if prefix and not text.startswith(prefix) else text
 
 
 def format_param(param: Param, language: str) -> str:
-    star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if language == "python" else ""
+    starred = words_of(language).star_params
+    star = {"var_positional": "*", "var_keyword": "**"}.get(param.kind, "") if starred else ""
     text = star + param.name + (f": {param.annotation}" if param.annotation else "")
     if param.default is not None:
         text += f" = {param.default}" if param.annotation else f"={param.default}"
@@ -29,19 +33,18 @@ def signature(params: Sequence[Param], language: str) -> str:
     """Parameters as a list, with Python's ``/`` and ``*`` markers where they apply."""
     out: list[str] = []
     kinds = [p.kind for p in params]
+    markers = words_of(language).star_params
     for index, param in enumerate(params):
         opens_keywords = not {"var_positional", "keyword"} & set(kinds[:index])
-        if language == "python" and param.kind == "keyword" and opens_keywords:
+        if markers and param.kind == "keyword" and opens_keywords:
             out.append("*")
         out.append(format_param(param, language))
         following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if language == "python" and param.kind == "positional_only" and following != "positional_only":
+        if markers and param.kind == "positional_only" and following != "positional_only":
             out.append("/")
     return ", ".join(out)
 
 
-_RETURN_WORD = {"python": "return annotation"}
-_DECORATOR_WORD = {"java": "annotation", "rust": "attribute", "c": "attribute", "cpp": "attribute"}
 _KIND_WORD = {
     "positional_only": "positional-only",
     "positional": "positional",
@@ -63,7 +66,7 @@ def signature_changes(
 
 def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
     clauses = _param_changes(old.params, new.params, language)
-    returns = _RETURN_WORD.get(language, "return type")
+    returns = words_of(language).returns
     if old.returns != new.returns:
         if old.returns and new.returns:
             clauses.append(f"{returns} {old.returns} {ARROW} {new.returns}")
@@ -71,7 +74,7 @@ def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) ->
             clauses.append(f"{returns} {new.returns} added")
         else:
             clauses.append(f"{returns} {old.returns} removed")
-    word = _DECORATOR_WORD.get(language, "decorator")
+    word = words_of(language).decorator
     clauses += [
         f"{word} {decorator_text(d, language)} added" for d in new_items(old.decorators, new.decorators)
     ]

@@ -1,162 +1,27 @@
 """Shared machinery of the tree-sitter parsers: one walk, one facts extractor, one span builder.
 
-Each language module only describes its grammar: which nodes are functions and what they are called
-(``Spec.entry``), which nodes open a named scope (``Spec.scope``), and how to read parameters, return types,
-calls and raises. Grammars are imported on first use and cached; ``tree_sitter`` itself is imported lazily
-too, so a Python-only change imports none of this.
+Each language module (``ariadne_hook/languages/``) only describes its grammar with a ``Spec``
+(``languages/grammar.py``): which nodes are functions and what they are called (``Spec.entry``), which nodes
+open a named scope (``Spec.scope``), and how to read parameters, return types, calls and raises. This
+package is imported when a file is parsed, grammars on first use (cached); ``tree_sitter`` itself is
+imported lazily too, so a Python-only change imports none of this.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, squash, squash_lines, text
 from ariadne_hook.locate.languages import ParseError, Scan
-from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
+from ariadne_hook.models import FunctionFacts, FunctionSpan
 
 if TYPE_CHECKING:
     from tree_sitter import Language, Node
-
-__all__ = [
-    "Ctx",
-    "Entry",
-    "ParseError",
-    "Spec",
-    "head",
-    "parse_with",
-    "preceding",
-    "scan_with",
-    "squash",
-    "text",
-]
-
-_AROUND_DOTS = re.compile(r" ?(\?\.|\.|::|->) ?")
-MAX_CALLEE = 120  # longest callee / raise text kept, in characters
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """Where the walk is: the dotted prefix, whether we are in a type body, and a tag for entries."""
-
-    prefix: tuple[str, ...] = ()
-    in_type: bool = False
-    tag: str | None = None  # e.g. "impl Display" (Rust trait impls), "singleton" (Ruby class << self)
-
-    def enter(self, *parts: str, in_type: bool, tag: str | None = None) -> Ctx:
-        return Ctx(self.prefix + tuple(p for p in parts if p), in_type, tag)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A function node recognised by a language spec."""
-
-    name: tuple[str, ...]  # name parts relative to the enclosing prefix
-    kind: str  # "function" | "method"
-    node: Node  # the function itself: facts and the end line come from it
-    first: Node  # where the span starts (export/declaration/template wrapper); decorators are added
-    name_node: Node | None = None  # cut out of the body hash, so a pure rename keeps the hash
-    decorators: tuple[Node, ...] = ()  # decorator / attribute / annotation nodes
-    tags: tuple[str, ...] = ()  # extra decorator texts ("impl Display", "singleton")
-
-
-class Spec:
-    """One language's description; subclasses override what their grammar needs."""
-
-    module = ""  # grammar wheel, e.g. "tree_sitter_go"
-    function = "language"  # its factory function
-    call_types: frozenset[str] = frozenset()
-    raise_types: frozenset[str] = frozenset()
-    return_types: frozenset[str] = frozenset()
-
-    def entry(self, node: Node, ctx: Ctx) -> Entry | None:
-        raise NotImplementedError
-
-    def prepare(self, source: str) -> str:
-        """The text the grammar is given; a language may blank what its grammar cannot read (same length
-        and line breaks, so every offset and line number stays true)."""
-        return source
-
-    def scope(self, node: Node, ctx: Ctx) -> Ctx | None:
-        """The context for ``node``'s children when ``node`` opens a named scope (class, module...)."""
-        return None
-
-    class_types: frozenset[str] = frozenset()  # node types that are class-like declarations
-
-    def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
-        """(full dotted name, the node its span starts at) when ``node`` is a class-like declaration whose
-        own lines (outside its methods) make an entry of kind "class"; ``inner`` is what ``scope`` gave."""
-        if node.type in self.class_types and inner is not None and inner.prefix != ctx.prefix:
-            return inner.prefix, node
-        return None
-
-    def params(self, entry: Entry) -> tuple[Param, ...]:
-        """The entry's ``parameters`` children, each read by :meth:`param` (None: not a parameter)."""
-        params = entry.node.child_by_field_name("parameters")
-        if params is None:
-            return ()
-        return tuple(p for p in (self.param(c) for c in params.named_children) if p is not None)
-
-    def param(self, node: Node) -> Param | None:
-        return None
-
-    def returns(self, entry: Entry) -> str | None:
-        return None
-
-    def is_async(self, entry: Entry) -> bool:
-        return any(child.type == "async" for child in entry.node.children)
-
-    def callee(self, node: Node) -> str | None:
-        """The callee of a call node as written, or None when the node is not a call worth listing."""
-        function = node.child_by_field_name("function")
-        return text(function) if function is not None else None
-
-    def raised(self, node: Node) -> str | None:
-        """What a raise/throw node raises; None when ``node`` (e.g. an ordinary call) raises nothing."""
-        named = node.named_children
-        return head(named[0]) if named else node.type
-
-    def implicit_returns(self, entry: Entry) -> int:
-        return 0
-
-
-# ---------------------------------------------------------------------------------------------- text helpers
-
-
-def text(node: Node | None) -> str:
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
-
-
-def squash(value: str) -> str:
-    """One-line text for callees split over lines (``foo\\n  .bar`` -> ``foo.bar``), MAX_CALLEE at most."""
-    return _AROUND_DOTS.sub(r"\1", " ".join(value.split()))[:MAX_CALLEE]
-
-
-def head(node: Node) -> str:
-    """A short name for an expression: the callee of a call / constructor, else its text."""
-    for name in ("constructor", "function", "type", "method"):
-        inner = node.child_by_field_name(name)
-        if inner is not None and node.type not in {"identifier", "constant"}:
-            return squash(text(inner))
-    return squash(text(node))
-
-
-def preceding(node: Node, wanted: frozenset[str], skipped: frozenset[str]) -> tuple[Node, ...]:
-    """The run of siblings just before ``node`` whose types are in ``wanted`` (``skipped`` ones pass)."""
-    found: list[Node] = []
-    sibling = node.prev_named_sibling
-    while sibling is not None and (sibling.type in wanted or sibling.type in skipped):
-        if sibling.type in wanted:
-            found.append(sibling)
-        sibling = sibling.prev_named_sibling
-    return tuple(reversed(found))
-
 
 # ------------------------------------------------------------------------------------------------- grammars
 
@@ -249,7 +114,7 @@ def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
     raises: list[str] = []
     returns_count = spec.implicit_returns(entry)
     body = Body(is_test=entry.name[-1].startswith(("Test", "test", "Benchmark", "Fuzz", "Example")))
-    own_body = entry.node.child_by_field_name("body")
+    own_body = spec.body(entry.node)
     body.skip_names_until = own_body.start_byte if own_body is not None else 0  # not the name, not params
     for node in own_nodes(entry, entry_ids):
         if node.id != entry.node.id:
@@ -282,10 +147,6 @@ def facts(spec: Spec, entry: Entry, entry_ids: frozenset[int]) -> FunctionFacts:
         names=tuple(dict.fromkeys(body.names)),
         cases=tuple(body.cases),
     )
-
-
-def squash_lines(value: str) -> str:
-    return " ".join(value.split())
 
 
 def span_lines(entry: Entry) -> tuple[int, int]:

@@ -37,6 +37,10 @@ FLOW = {
     **dict.fromkeys(("switch_statement", "expression_switch_statement", "type_switch_statement"), "switch"),
     **dict.fromkeys(("switch_expression", "select_statement"), "switch"),
     "match_expression": "match",
+    "when_expression": "switch",  # Kotlin's when; its branches are when_entry
+    "when_entry": "case",
+    "try_expression": "try",
+    "do_while_statement": "while",
     "case": "case",
     "defer_statement": "defer",
     "go_statement": "go",
@@ -166,6 +170,8 @@ def read_node(node: Node, body: Body) -> None:
             body.skip_names_until = max(body.skip_names_until, node.end_byte)
     head = CALL_HEADS.get(kind)
     callee = node.child_by_field_name(head) if head is not None else None
+    if callee is None and head == "function" and node.named_children:  # a call without fields (Kotlin)
+        callee = node.named_children[0]
     if callee is not None:  # the callee (and a receiver before it) is a call, not a name read
         body.skip_names_until = max(body.skip_names_until, callee.end_byte)
         if body.is_test and not inside and _text(callee).endswith(".Run"):

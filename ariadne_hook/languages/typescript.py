@@ -5,12 +5,14 @@ Signatures without a body (interfaces, overload signatures, abstract methods, ``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Entry, parse_with, scan_with, text
-from ariadne_hook.locate.treesitter.javascript import JavaScript
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Language, Words
+from ariadne_hook.languages.grammar import Entry, loaders, text
+from ariadne_hook.languages.javascript import LANGUAGE as JAVASCRIPT
+from ariadne_hook.languages.javascript import JavaScript
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -53,21 +55,26 @@ TS_SPEC = TypeScript()
 TSX_SPEC = Tsx()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions of one TypeScript file; raises ParseError on a syntax error."""
-    return parse_with(TS_SPEC, source)
+WORDS = Words(defines=("function", "class", "interface", "enum"))
 
 
-def parse_tsx(source: str) -> list[FunctionSpan]:
-    """Functions of one TSX file; raises ParseError on a syntax error."""
-    return parse_with(TSX_SPEC, source)
+def typescript(name: str, spec: TypeScript, extensions: tuple[str, ...], tests: tuple[str, ...]) -> Language:
+    """TypeScript and TSX: JavaScript's language (imports, lexer, reference rules, public API) with their
+    own grammar, files and definition keywords."""
+    parser, scanner, sites = loaders(spec)
+    return replace(
+        JAVASCRIPT,
+        name=name,
+        extensions=extensions,
+        parser=parser,
+        scanner=scanner,
+        references=replace(JAVASCRIPT.references, sites=sites),
+        words=WORDS,
+        test_files=tests,
+    )
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(TS_SPEC, source)
-
-
-def scan_tsx(source: str) -> Scan:
-    """``parse_tsx`` with the facts computed on demand."""
-    return scan_with(TSX_SPEC, source)
+LANGUAGES = (
+    typescript("typescript", TS_SPEC, (".ts", ".mts", ".cts"), ("*.test.ts", "*.spec.ts")),
+    typescript("tsx", TSX_SPEC, (".tsx",), ("*.test.tsx", "*.spec.tsx")),
+)

@@ -8,14 +8,18 @@ class that initializes a field has no enclosing method: its methods are ``Class.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, scan_with, text
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, declaration, import_lines
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, loaders, text
+from ariadne_hook.locate.trivial import DOUBLE, SINGLE_CHAR, SLASH_COMMENTS, c_like, starts
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from ariadne_hook.models import FunctionChange
 
 METHODS = frozenset({"method_declaration", "constructor_declaration", "compact_constructor_declaration"})
 TYPES = frozenset(
@@ -105,11 +109,22 @@ class Java(Spec):
 SPEC = Java()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Methods of one Java file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
+def is_public(change: FunctionChange) -> bool:
+    return re.search(r"\bpublic\b", declaration(change)) is not None
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+IMPORTS = Imports(starts("import"), import_lines(r"^\s*import\s+(?:static\s+)?([\w.*]+)\s*;"))
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="java",
+    extensions=(".java",),
+    filenames=(),
+    parser=parser,
+    scanner=scanner,
+    lexer=c_like(SLASH_COMMENTS, (DOUBLE, SINGLE_CHAR), IMPORTS.starts),
+    imports=IMPORTS,
+    references=ReferenceRules(sites, "java", implicit_this=True),
+    words=Words(defines=("class", "interface", "enum"), decorator="annotation"),
+    is_public=is_public,
+    test_files=("*Test.java", "*Tests.java", "src/test/*"),
+)

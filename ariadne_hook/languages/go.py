@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, scan_with, text
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, import_lines
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, loaders, text
+from ariadne_hook.locate.refsites import quoted
+from ariadne_hook.locate.trivial import BACKTICK, DOUBLE, SINGLE_CHAR, SLASH_COMMENTS, c_like, starts
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from ariadne_hook.models import FunctionChange
 
 
 def receiver_type(method: Node) -> str:
@@ -23,6 +27,16 @@ def receiver_type(method: Node) -> str:
     while node is not None and node.type in {"pointer_type", "generic_type", "parenthesized_type"}:
         node = node.child_by_field_name("type") or (node.named_children[0] if node.named_children else None)
     return text(node)
+
+
+def import_specs(node: Node) -> list[Node]:
+    specs: list[Node] = []
+    for child in node.named_children:
+        if child.type == "import_spec":
+            specs.append(child)
+        elif child.type == "import_spec_list":
+            specs.extend(c for c in child.named_children if c.type == "import_spec")
+    return specs
 
 
 class Go(Spec):
@@ -40,6 +54,27 @@ class Go(Spec):
         if node.type == "method_declaration":
             return Entry((receiver_type(node), text(name)), "method", node, node, name)
         return Entry((text(name),), "function", node, node, name)
+
+    def owner(self, definition: Node) -> str | None:
+        """A method's receiver type is its owner."""
+        if definition.type == "method_declaration" and definition.child_by_field_name("receiver") is not None:
+            return receiver_type(definition)
+        return None
+
+    def modules(self, root: Node) -> dict[str, str]:
+        """``import "x/y/store"`` binds ``store``; ``import s "x/y/store"`` binds ``s``."""
+        found: dict[str, str] = {}
+        for node in (n for n in root.named_children if n.type == "import_declaration"):
+            for spec in import_specs(node):
+                path = quoted(spec.child_by_field_name("path"))
+                alias = spec.child_by_field_name("name")
+                found[text(alias) if alias is not None else path.rsplit("/", 1)[-1]] = path
+        return found
+
+    def package(self, root: Node) -> str:
+        for node in (n for n in root.named_children if n.type == "package_clause"):
+            return next((text(c) for c in node.named_children if c.type == "package_identifier"), "")
+        return ""
 
     def class_span(self, node: Node, ctx: Ctx, inner: Ctx | None) -> tuple[tuple[str, ...], Node] | None:
         """``type Server struct {...}`` (any type declaration) is ``Server``; the span starts at ``type``
@@ -88,11 +123,26 @@ class Go(Spec):
 SPEC = Go()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions of one Go file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
+def is_public(change: FunctionChange) -> bool:
+    """Every part of the name capitalized: an exported function, an exported method of an exported type."""
+    return all(part[:1].isupper() for part in change.qualname.split("."))
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+# an import line, or a line of an import block: `"fmt"`, `alias "net/http"`
+IMPORTS = Imports(starts("import"), import_lines(r"""^\s*(?:import\s+)?(?:[\w.]+\s+)?"([^"]+)"\s*$"""))
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="go",
+    extensions=(".go",),
+    filenames=(),
+    parser=parser,
+    scanner=scanner,
+    lexer=c_like(SLASH_COMMENTS, (DOUBLE, SINGLE_CHAR, BACKTICK), IMPORTS.starts),  # raw strings
+    imports=IMPORTS,
+    references=ReferenceRules(
+        sites, "go", entry_points=("init", "main"), package_folders=True, result_count=True
+    ),
+    words=Words(defines=("func",)),
+    is_public=is_public,
+    test_files=("*_test.go",),
+)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, head, parse_with, scan_with, text
-from ariadne_hook.locate.treesitter.c import C
-from ariadne_hook.models import FunctionSpan
+from ariadne_hook.languages import Language, ReferenceRules, Words
+from ariadne_hook.languages.c import IMPORTS, LEXER, C, is_public
+from ariadne_hook.languages.grammar import Ctx, Entry, head, loaders, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -92,11 +91,17 @@ class Cpp(C):
 SPEC = Cpp()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions and methods of one C++ file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
-
-
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="cpp",
+    extensions=(".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".h++", ".c++"),
+    filenames=(),
+    parser=parser,
+    scanner=scanner,
+    lexer=LEXER,
+    imports=IMPORTS,
+    references=ReferenceRules(sites, "c", global_names=True, implicit_this=True, entry_points=("main",)),
+    words=Words(defines=("class", "struct", "enum"), decorator="attribute"),
+    is_public=is_public,
+    test_files=("*_test.cc", "*_test.cpp", "test_*.cc", "test_*.cpp"),
+)

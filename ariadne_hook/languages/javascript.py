@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, scan_with, text
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, declaration, import_lines
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, loaders, text
+from ariadne_hook.locate.refsites import quoted, required_module
+from ariadne_hook.locate.trivial import BACKTICK, DOUBLE, SINGLE_STRING, SLASH_COMMENTS, c_like
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from ariadne_hook.models import FunctionChange
 
 DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
 EXPRESSIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
@@ -139,6 +145,28 @@ class JavaScript(Spec):
             return ".".join(dotted(parent.child_by_field_name("left")))
         return ""
 
+    def modules(self, root: Node) -> dict[str, str]:
+        """``import m from "./m"``, ``import * as m from "./m"``, ``const m = require("./m")``."""
+        found: dict[str, str] = {}
+        for node in root.named_children:
+            if node.type == "import_statement":
+                source = quoted(node.child_by_field_name("source"))
+                for clause in (c for c in node.named_children if c.type == "import_clause"):
+                    for part in clause.named_children:
+                        if part.type == "identifier":
+                            found[text(part)] = source
+                        elif part.type == "namespace_import":
+                            found.update(
+                                (text(c), source) for c in part.named_children if c.type == "identifier"
+                            )
+            elif node.type in {"lexical_declaration", "variable_declaration"}:
+                for declarator in (c for c in node.named_children if c.type == "variable_declarator"):
+                    name = declarator.child_by_field_name("name")
+                    source = required_module(declarator.child_by_field_name("value"))
+                    if source and name is not None and name.type == "identifier":
+                        found[text(name)] = source
+        return found
+
     # ------------------------------------------------------------------------------------ facts
 
     def params(self, entry: Entry) -> tuple[Param, ...]:
@@ -188,11 +216,37 @@ def statement_start(node: Node) -> Node:
 SPEC = JavaScript()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions of one JavaScript file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
+def starts_import(words: Sequence[str]) -> bool:
+    """``import ...`` (not ``import(...)``, an expression) or a ``require(...)`` binding."""
+    if words[:1] == ["import"] and words[1:2] != ["("]:
+        return True
+    bound = bool(words) and words[0] in ("const", "let", "var", "require")
+    return bound and any(w == "require" and words[i + 1 : i + 2] == ["("] for i, w in enumerate(words))
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+def is_public(change: FunctionChange) -> bool:
+    """A top-level function declared with ``export``."""
+    top = "." not in change.qualname
+    return top and re.search(r"(^|\s)export\s", declaration(change)) is not None
+
+
+IMPORTS = Imports(
+    starts_import, import_lines(r"""^\s*import\b.*?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]""")
+)
+IMPORT_SUFFIXES = frozenset({"js", "mjs", "cjs", "ts", "tsx", "jsx"})  # import "./mod.js" names mod
+LEXER = c_like(SLASH_COMMENTS, (DOUBLE, SINGLE_STRING, BACKTICK), IMPORTS.starts)  # template literals
+WORDS = Words(defines=("function", "class"))
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="javascript",
+    extensions=(".js", ".mjs", ".cjs", ".jsx"),
+    filenames=(),
+    parser=parser,
+    scanner=scanner,
+    lexer=LEXER,
+    imports=IMPORTS,
+    references=ReferenceRules(sites, "javascript", import_suffixes=IMPORT_SUFFIXES),
+    words=WORDS,
+    is_public=is_public,
+    test_files=("*.test.js", "*.spec.js", "*.test.jsx", "*.spec.jsx", "*.test.mjs", "*.spec.mjs"),
+)

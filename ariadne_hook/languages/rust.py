@@ -6,23 +6,26 @@ Closures are not entries; bodiless trait signatures are not functions.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import (
+from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, declaration, import_lines
+from ariadne_hook.languages.grammar import (
     Ctx,
     Entry,
     Spec,
-    parse_with,
+    loaders,
     preceding,
-    scan_with,
     squash_lines,
     text,
 )
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.locate.trivial import DOUBLE, SINGLE_CHAR, SLASH_COMMENTS, c_like, starts
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from ariadne_hook.models import FunctionChange
 
 ATTRIBUTES = frozenset({"attribute_item"})
 COMMENTS = frozenset({"line_comment", "block_comment"})
@@ -110,11 +113,23 @@ class Rust(Spec):
 SPEC = Rust()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions of one Rust file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
+def is_public(change: FunctionChange) -> bool:
+    return re.search(r"\bpub\b", declaration(change)) is not None
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+# `use` starts an import the trivial check may skip; `pub use` changes the crate's API: code, still named
+IMPORTS = Imports(starts("use"), import_lines(r"^\s*(?:pub\s+)?use\s+([\w:]+)"))
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="rust",
+    extensions=(".rs",),
+    filenames=(),
+    parser=parser,
+    scanner=scanner,
+    lexer=c_like(SLASH_COMMENTS, (DOUBLE, SINGLE_CHAR), IMPORTS.starts),
+    imports=IMPORTS,
+    references=ReferenceRules(sites, "rust", receiver="rust", entry_points=("main",)),
+    words=Words(defines=("fn", "struct", "enum", "trait"), decorator="attribute"),
+    is_public=is_public,
+    test_files=("tests/*.rs", "*_test.rs"),
+)

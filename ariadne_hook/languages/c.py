@@ -7,14 +7,18 @@ C++ reuses this and adds scopes and qualified names.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, parse_with, scan_with, squash_lines, text
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, declaration, import_lines
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, loaders, squash_lines, text
+from ariadne_hook.locate.trivial import DOUBLE, SINGLE_CHAR, SLASH_COMMENTS, c_like
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from ariadne_hook.models import FunctionChange
 
 # A statement-like macro alone on an indented line, without a semicolon (``Py_BEGIN_ALLOW_THREADS``,
 # ``PyObject_HEAD``): an upper-case word with an underscore after its first letter. The grammar knows no
@@ -143,11 +147,28 @@ def blank_macro_lines(source: str) -> str:
 SPEC = C()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Functions of one C file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
+def starts_include(words: Sequence[str]) -> bool:
+    return words[:2] in (["#", "include"], ["#", "import"])
 
 
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+def is_public(change: FunctionChange) -> bool:
+    """Not ``static``: visible to other translation units."""
+    return re.search(r"\bstatic\b", declaration(change)) is None
+
+
+IMPORTS = Imports(starts_include, import_lines(r"""^\s*#\s*include\s*[<"]([^>"]+)[>"]"""))
+LEXER = c_like(SLASH_COMMENTS, (DOUBLE, SINGLE_CHAR), IMPORTS.starts)
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="c",
+    extensions=(".c", ".h"),
+    filenames=(),
+    parser=parser,
+    scanner=scanner,
+    lexer=LEXER,
+    imports=IMPORTS,
+    references=ReferenceRules(sites, "c", global_names=True, entry_points=("main",)),
+    words=Words(defines=("struct", "enum"), decorator="attribute"),
+    is_public=is_public,
+    test_files=("test_*.c", "*_test.c"),
+)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ariadne_hook.locate.languages import Scan
-from ariadne_hook.locate.treesitter import Ctx, Entry, Spec, head, parse_with, scan_with, text
-from ariadne_hook.models import FunctionSpan, Param
+from ariadne_hook.languages import Imports, Language, ReferenceRules, Words, import_lines
+from ariadne_hook.languages.grammar import Ctx, Entry, Spec, head, loaders, text
+from ariadne_hook.locate.trivial import DOUBLE, HASH_COMMENTS, SINGLE_STRING, c_like, starts
+from ariadne_hook.models import Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -98,11 +99,23 @@ def ruby_head(node: Node) -> str:
 SPEC = Ruby()
 
 
-def parse(source: str) -> list[FunctionSpan]:
-    """Methods of one Ruby file; raises ParseError on a syntax error."""
-    return parse_with(SPEC, source)
-
-
-def scan(source: str) -> Scan:
-    """``parse`` with the facts computed on demand."""
-    return scan_with(SPEC, source)
+IMPORTS = Imports(
+    starts("require", "require_relative"),
+    import_lines(r"""^\s*require(?:_relative)?\s*\(?\s*['"]([^'"]+)['"]"""),
+)
+parser, scanner, sites = loaders(SPEC)
+LANGUAGE = Language(
+    name="ruby",
+    extensions=(".rb", ".rake"),
+    filenames=("Rakefile", "Gemfile"),
+    parser=parser,
+    scanner=scanner,
+    lexer=c_like(HASH_COMMENTS, (DOUBLE, SINGLE_STRING), IMPORTS.starts),
+    imports=IMPORTS,
+    references=ReferenceRules(
+        sites, "ruby", binding="ruby", global_names=True, implicit_this=True, bare_calls=True
+    ),
+    words=Words(defines=("def", "class", "module")),
+    is_public=lambda change: True,  # every method: visibility is a runtime call
+    test_files=("*_spec.rb", "*_test.rb", "test_*.rb"),
+)
