@@ -531,3 +531,41 @@ def test_a_go_type_assertion_is_no_call(tmp_path: Path) -> None:
     new = old.replace("flag.(*BoolFlag); ok && b.Hidden", "flag.(VisibleFlag); ok && !b.IsVisible()")
     text = summary_of(tmp_path, "p.go", old, new, "f")
     assert "passes" not in text and "`flag.`" not in text, text
+
+
+# ------------------------------------------------------------ 4. false statements the graders found
+
+
+def test_an_elif_inserted_before_an_else_drops_no_else(tmp_path: Path) -> None:
+    old = (
+        "async def handle(send, header_only):\n    await send('start')\n    if header_only:\n"
+        "        await send('empty')\n    else:\n        async with open_file(path) as file:\n"
+        "            await send(file)\n"
+    )
+    new = (
+        "async def handle(send, header_only, pathsend):\n    await send('start')\n    if header_only:\n"
+        "        await send('empty')\n    elif pathsend:\n        await send('path')\n    else:\n"
+        "        async with open_file(path) as file:\n            await send(file)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "handle")
+    assert "elif pathsend" in text
+    assert "drops the `else`" not in text.lower()
+
+
+GO_OLD_IF = (
+    "package p\n\nfunc f(types []string) {\n\tfor _, t := range types {\n"
+    '\t\tif strings.HasSuffix(t, "/*") {\n\t\t\twild[strings.TrimSuffix(t, "/*")] = true\n'
+    "\t\t} else {\n\t\t\tplain[t] = true\n\t\t}\n\t}\n}\n"
+)
+GO_NEW_IF = (
+    "package p\n\nfunc f(types []string) {\n\tfor _, t := range types {\n"
+    '\t\tif before, ok := strings.CutSuffix(t, "/*"); ok {\n\t\t\tif before == "" {\n'
+    '\t\t\t\tpanic("bad pattern")\n\t\t\t}\n\t\t\twild[before] = true\n'
+    "\t\t} else {\n\t\t\tplain[t] = true\n\t\t}\n\t}\n}\n"
+)
+
+
+def test_go_if_that_never_had_an_else_drops_none(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
+    assert "adds `if ok`" in text
+    assert "drops the `else`" not in text.lower()

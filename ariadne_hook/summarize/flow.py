@@ -72,7 +72,7 @@ def flow_changes(
     ]
     clauses += [f"moves {_items([_describe(b, compact) for b in moved], limit)}"] if moved else []
     if any(b[3] for b in old.blocks) or any(b[3] for b in new.blocks):  # an else on either side
-        clauses += _else_changes([*pairs, *kept], change.new_source or "")
+        clauses += _else_changes([*pairs, *kept], change.new_source or "", new.blocks)
     return clauses
 
 
@@ -243,10 +243,13 @@ def _merged_loops(removed: list[Block], new: Sequence[Block]) -> list[Block]:
     return [b for b in removed if b[0] == "for" and b[1] in heads]
 
 
-def _else_changes(pairs: list[tuple[Block, Block]], new_source: str) -> list[str]:
+def _else_changes(pairs: list[tuple[Block, Block]], new_source: str, new: Sequence[Block]) -> list[str]:
     out = []
+    elses = {flat(b[3]) for b in new if b[0] in ("if", "elif") and b[3]}
     for a, b in pairs:
         if a[0] not in ("if", "elif") or bool(a[3]) == bool(b[3]):
+            continue
+        if a[3] and flat(a[3]) in elses:  # the else is still there, after an elif or under another if
             continue
         where = ticked(f"{b[0]} {cut(b[1], HEAD)}")
         if a[3] and not b[3]:
