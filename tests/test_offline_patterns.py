@@ -569,3 +569,19 @@ def test_go_if_that_never_had_an_else_drops_none(tmp_path: Path) -> None:
     text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
     assert "adds `if ok`" in text
     assert "drops the `else`" not in text.lower()
+
+
+def test_more_edits_count_rows_not_places_in_a_row(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestDouble(t *testing.T) {\n\n\tvar fields Fields\n"
+        "\terr := json.Unmarshal(first, &fields)\n"
+        '\tassert.Equal(t, 4, len(fields), "should only have four fields")\n'
+        '\tassert.Equal(t, "looks delicious", fields["msg"])\n\n'
+        "\terr = json.Unmarshal(second, &fields)\n"
+        '\tassert.Equal(t, 4, len(fields), "should only have four fields")\n'
+        '\tassert.Equal(t, "omg it is!", fields["msg"])\n\n}\n'
+    )
+    new = old.replace("{\n\n", "{\n").replace("])\n\n}", "])\n}")
+    new = new.replace("assert.Equal(t, 4, len(fields),", "assert.Len(t, fields, 4,")
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestDouble")
+    assert "changes `assert.Equal(t, 4\u2026` \u2192 `assert.Len(t, fields\u2026` (+1 more)." in text
