@@ -585,3 +585,38 @@ def test_more_edits_count_rows_not_places_in_a_row(tmp_path: Path) -> None:
     new = new.replace("assert.Equal(t, 4, len(fields),", "assert.Len(t, fields, 4,")
     text = summary_of(tmp_path, "p_test.go", old, new, "TestDouble")
     assert "changes `assert.Equal(t, 4\u2026` \u2192 `assert.Len(t, fields\u2026` (+1 more)." in text
+
+
+def test_an_unchanged_go_switch_head_is_no_added_block(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc (f *F) print(b *Buffer, e *Entry, format string) {\n\tlevel := color(e)\n"
+        '\tswitch {\n\tcase f.DisableTimestamp:\n\t\tfmt.Fprintf(b, "%d%s", level, e.Message)\n'
+        '\tdefault:\n\t\tfmt.Fprintf(b, "%d[%s]", level, e.Time.Format(format))\n\t}\n}\n'
+    )
+    new = (
+        "package p\n\nfunc (f *F) print(b *Buffer, e *Entry) {\n\tlevel := prefix(e)\n"
+        '\tswitch {\n\tcase f.DisableTimestamp:\n\t\t_, _ = fmt.Fprintf(b, "%s%s", level, e.Message)\n'
+        '\tdefault:\n\t\t_, _ = fmt.Fprintf(b, "%s[%s]", level, e.Time.Format(f.Format))\n\t}\n}\n'
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "F.print")
+    assert "switch" not in text
+
+
+def test_a_go_select_is_a_select_and_an_unchanged_one_is_kept(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc f(ctx Context, t *T) {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n"
+        "\tcase btok := <-t.backlog:\n\t\ttimer := time.NewTimer(t.timeout)\n\n"
+        "\t\tdefer func() {\n\t\t\tt.backlog <- btok\n\t\t}()\n\n"
+        "\t\tselect {\n\t\tcase <-timer.C:\n\t\t\treturn\n"
+        "\t\tcase tok := <-t.tokens:\n\t\t\tuse(tok)\n\t\t}\n\t}\n}\n"
+    )
+    new = old.replace("\t\ttimer := time.NewTimer(t.timeout)\n\n", "").replace(
+        "\t\t}()\n\n\t\tselect {",
+        "\t\t}()\n\n\t\tselect {\n\t\tcase tok := <-t.tokens:\n\t\t\tuse(tok)\n\t\t\treturn\n"
+        "\t\tdefault:\n\t\t}\n\n"
+        "\t\ttimer := time.NewTimer(t.timeout)\n\t\tselect {",
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert text.startswith("Adds `select`")
+    assert "switch" not in text
+    assert "removes" not in text

@@ -23,7 +23,7 @@ from ariadne_hook.summarize.quote import ARROW, cut, one_span, ticked, tidy
 
 GUARDS = ("if", "elif", "while")
 CONDITIONS = ("if", "elif", "while", "ternary")
-BLOCK_WORDS = frozenset(("if", "while", "for", "with", "assert", "switch", "match", "else"))
+BLOCK_WORDS = frozenset(("if", "while", "for", "with", "assert", "switch", "select", "match", "else"))
 JUMPS = ("return", "raise", "break", "continue", "throw", "panic")
 HEAD = 60  # characters of a head shown
 THEN = 40  # characters of the statement a guard runs
