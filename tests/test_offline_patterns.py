@@ -567,7 +567,7 @@ GO_NEW_IF = (
 
 def test_go_if_that_never_had_an_else_drops_none(tmp_path: Path) -> None:
     text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
-    assert "adds `if ok`" in text
+    assert "adds `if ok`" in text.lower()
     assert "drops the `else`" not in text.lower()
 
 
@@ -620,3 +620,10 @@ def test_a_go_select_is_a_select_and_an_unchanged_one_is_kept(tmp_path: Path) ->
     assert text.startswith("Adds `select`")
     assert "switch" not in text
     assert "removes" not in text
+
+
+def test_a_new_condition_is_not_paired_with_an_unrelated_replaced_one(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
+    assert '\u2192 `before == ""`' not in text
+    assert '`if before == ""`' in text
+    assert 'removes `if strings.HasSuffix(t, "/*")`' in text

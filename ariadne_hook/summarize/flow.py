@@ -157,6 +157,27 @@ def _same_place(a: Block, b: Block, diff: str) -> bool:
     return any(holds(removed, a[1]) and holds(added, b[1]) for removed, added in change_runs(diff))
 
 
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_NOT_NAMES = frozenset(
+    ("not", "and", "or", "is", "in", "None", "nil", "null", "true", "false", "True", "False")
+)
+
+
+def _related(a: Block, b: Block, diff: str) -> bool:
+    """True when two heads share a name, or sit at the same place of a run that puts as many lines as it
+    takes (one line for another): else a new condition and a replaced one are two facts."""
+    if (set(_NAME.findall(a[1])) & set(_NAME.findall(b[1]))) - _NOT_NAMES:
+        return True
+    head_a, head_b = flat(a[1])[:30], flat(b[1])[:30]
+    for removed, added in change_runs(diff):
+        if len(removed) == len(added):
+            at_a = [i for i, line in enumerate(removed) if head_a in line]
+            at_b = [i for i, line in enumerate(added) if head_b in line]
+            if set(at_a) & set(at_b):
+                return True
+    return False
+
+
 def _trivial(statement: str) -> bool:
     """A bare jump (``return``, ``return None``, ``continue``): many guards share it."""
     return statement.split(" ", 1)[0] in JUMPS and len(statement) <= 16
@@ -184,7 +205,9 @@ def _pair(
             left.append(old)
     still: list[Block] = []
     for old in left:
-        here = [n for n in news if _compatible(old, n) and _same_place(old, n, diff)]
+        here = [
+            n for n in news if _compatible(old, n) and _same_place(old, n, diff) and _related(old, n, diff)
+        ]
         if old[0] in ("assert", "ternary"):  # an assertion is the same one only if it checks alike
             here = [n for n in here if _alike(old[1], n[1]) >= 0.5]
         if here:  # the most alike by their start (what is checked), then by the whole
