@@ -531,3 +531,99 @@ def test_a_go_type_assertion_is_no_call(tmp_path: Path) -> None:
     new = old.replace("flag.(*BoolFlag); ok && b.Hidden", "flag.(VisibleFlag); ok && !b.IsVisible()")
     text = summary_of(tmp_path, "p.go", old, new, "f")
     assert "passes" not in text and "`flag.`" not in text, text
+
+
+# ------------------------------------------------------------ 4. false statements the graders found
+
+
+def test_an_elif_inserted_before_an_else_drops_no_else(tmp_path: Path) -> None:
+    old = (
+        "async def handle(send, header_only):\n    await send('start')\n    if header_only:\n"
+        "        await send('empty')\n    else:\n        async with open_file(path) as file:\n"
+        "            await send(file)\n"
+    )
+    new = (
+        "async def handle(send, header_only, pathsend):\n    await send('start')\n    if header_only:\n"
+        "        await send('empty')\n    elif pathsend:\n        await send('path')\n    else:\n"
+        "        async with open_file(path) as file:\n            await send(file)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "handle")
+    assert "elif pathsend" in text
+    assert "drops the `else`" not in text.lower()
+
+
+GO_OLD_IF = (
+    "package p\n\nfunc f(types []string) {\n\tfor _, t := range types {\n"
+    '\t\tif strings.HasSuffix(t, "/*") {\n\t\t\twild[strings.TrimSuffix(t, "/*")] = true\n'
+    "\t\t} else {\n\t\t\tplain[t] = true\n\t\t}\n\t}\n}\n"
+)
+GO_NEW_IF = (
+    "package p\n\nfunc f(types []string) {\n\tfor _, t := range types {\n"
+    '\t\tif before, ok := strings.CutSuffix(t, "/*"); ok {\n\t\t\tif before == "" {\n'
+    '\t\t\t\tpanic("bad pattern")\n\t\t\t}\n\t\t\twild[before] = true\n'
+    "\t\t} else {\n\t\t\tplain[t] = true\n\t\t}\n\t}\n}\n"
+)
+
+
+def test_go_if_that_never_had_an_else_drops_none(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
+    assert "adds `if ok`" in text.lower()
+    assert "drops the `else`" not in text.lower()
+
+
+def test_more_edits_count_rows_not_places_in_a_row(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestDouble(t *testing.T) {\n\n\tvar fields Fields\n"
+        "\terr := json.Unmarshal(first, &fields)\n"
+        '\tassert.Equal(t, 4, len(fields), "should only have four fields")\n'
+        '\tassert.Equal(t, "looks delicious", fields["msg"])\n\n'
+        "\terr = json.Unmarshal(second, &fields)\n"
+        '\tassert.Equal(t, 4, len(fields), "should only have four fields")\n'
+        '\tassert.Equal(t, "omg it is!", fields["msg"])\n\n}\n'
+    )
+    new = old.replace("{\n\n", "{\n").replace("])\n\n}", "])\n}")
+    new = new.replace("assert.Equal(t, 4, len(fields),", "assert.Len(t, fields, 4,")
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestDouble")
+    assert "changes `assert.Equal(t, 4\u2026` \u2192 `assert.Len(t, fields\u2026` (+1 more)." in text
+
+
+def test_an_unchanged_go_switch_head_is_no_added_block(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc (f *F) print(b *Buffer, e *Entry, format string) {\n\tlevel := color(e)\n"
+        '\tswitch {\n\tcase f.DisableTimestamp:\n\t\tfmt.Fprintf(b, "%d%s", level, e.Message)\n'
+        '\tdefault:\n\t\tfmt.Fprintf(b, "%d[%s]", level, e.Time.Format(format))\n\t}\n}\n'
+    )
+    new = (
+        "package p\n\nfunc (f *F) print(b *Buffer, e *Entry) {\n\tlevel := prefix(e)\n"
+        '\tswitch {\n\tcase f.DisableTimestamp:\n\t\t_, _ = fmt.Fprintf(b, "%s%s", level, e.Message)\n'
+        '\tdefault:\n\t\t_, _ = fmt.Fprintf(b, "%s[%s]", level, e.Time.Format(f.Format))\n\t}\n}\n'
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "F.print")
+    assert "switch" not in text
+
+
+def test_a_go_select_is_a_select_and_an_unchanged_one_is_kept(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc f(ctx Context, t *T) {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n"
+        "\tcase btok := <-t.backlog:\n\t\ttimer := time.NewTimer(t.timeout)\n\n"
+        "\t\tdefer func() {\n\t\t\tt.backlog <- btok\n\t\t}()\n\n"
+        "\t\tselect {\n\t\tcase <-timer.C:\n\t\t\treturn\n"
+        "\t\tcase tok := <-t.tokens:\n\t\t\tuse(tok)\n\t\t}\n\t}\n}\n"
+    )
+    new = old.replace("\t\ttimer := time.NewTimer(t.timeout)\n\n", "").replace(
+        "\t\t}()\n\n\t\tselect {",
+        "\t\t}()\n\n\t\tselect {\n\t\tcase tok := <-t.tokens:\n\t\t\tuse(tok)\n\t\t\treturn\n"
+        "\t\tdefault:\n\t\t}\n\n"
+        "\t\ttimer := time.NewTimer(t.timeout)\n\t\tselect {",
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert text.startswith("Adds `select`")
+    assert "switch" not in text
+    assert "removes" not in text
+
+
+def test_a_new_condition_is_not_paired_with_an_unrelated_replaced_one(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
+    assert '\u2192 `before == ""`' not in text
+    assert '`if before == ""`' in text
+    assert 'removes `if strings.HasSuffix(t, "/*")`' in text

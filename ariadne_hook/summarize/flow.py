@@ -23,7 +23,7 @@ from ariadne_hook.summarize.quote import ARROW, cut, one_span, ticked, tidy
 
 GUARDS = ("if", "elif", "while")
 CONDITIONS = ("if", "elif", "while", "ternary")
-BLOCK_WORDS = frozenset(("if", "while", "for", "with", "assert", "switch", "match", "else"))
+BLOCK_WORDS = frozenset(("if", "while", "for", "with", "assert", "switch", "select", "match", "else"))
 JUMPS = ("return", "raise", "break", "continue", "throw", "panic")
 HEAD = 60  # characters of a head shown
 THEN = 40  # characters of the statement a guard runs
@@ -72,7 +72,7 @@ def flow_changes(
     ]
     clauses += [f"moves {_items([_describe(b, compact) for b in moved], limit)}"] if moved else []
     if any(b[3] for b in old.blocks) or any(b[3] for b in new.blocks):  # an else on either side
-        clauses += _else_changes([*pairs, *kept], change.new_source or "")
+        clauses += _else_changes([*pairs, *kept], change.new_source or "", new.blocks)
     return clauses
 
 
@@ -157,6 +157,27 @@ def _same_place(a: Block, b: Block, diff: str) -> bool:
     return any(holds(removed, a[1]) and holds(added, b[1]) for removed, added in change_runs(diff))
 
 
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_NOT_NAMES = frozenset(
+    ("not", "and", "or", "is", "in", "None", "nil", "null", "true", "false", "True", "False")
+)
+
+
+def _related(a: Block, b: Block, diff: str) -> bool:
+    """True when two heads share a name, or sit at the same place of a run that puts as many lines as it
+    takes (one line for another): else a new condition and a replaced one are two facts."""
+    if (set(_NAME.findall(a[1])) & set(_NAME.findall(b[1]))) - _NOT_NAMES:
+        return True
+    head_a, head_b = flat(a[1])[:30], flat(b[1])[:30]
+    for removed, added in change_runs(diff):
+        if len(removed) == len(added):
+            at_a = [i for i, line in enumerate(removed) if head_a in line]
+            at_b = [i for i, line in enumerate(added) if head_b in line]
+            if set(at_a) & set(at_b):
+                return True
+    return False
+
+
 def _trivial(statement: str) -> bool:
     """A bare jump (``return``, ``return None``, ``continue``): many guards share it."""
     return statement.split(" ", 1)[0] in JUMPS and len(statement) <= 16
@@ -184,7 +205,9 @@ def _pair(
             left.append(old)
     still: list[Block] = []
     for old in left:
-        here = [n for n in news if _compatible(old, n) and _same_place(old, n, diff)]
+        here = [
+            n for n in news if _compatible(old, n) and _same_place(old, n, diff) and _related(old, n, diff)
+        ]
         if old[0] in ("assert", "ternary"):  # an assertion is the same one only if it checks alike
             here = [n for n in here if _alike(old[1], n[1]) >= 0.5]
         if here:  # the most alike by their start (what is checked), then by the whole
@@ -243,10 +266,13 @@ def _merged_loops(removed: list[Block], new: Sequence[Block]) -> list[Block]:
     return [b for b in removed if b[0] == "for" and b[1] in heads]
 
 
-def _else_changes(pairs: list[tuple[Block, Block]], new_source: str) -> list[str]:
+def _else_changes(pairs: list[tuple[Block, Block]], new_source: str, new: Sequence[Block]) -> list[str]:
     out = []
+    elses = {flat(b[3]) for b in new if b[0] in ("if", "elif") and b[3]}
     for a, b in pairs:
         if a[0] not in ("if", "elif") or bool(a[3]) == bool(b[3]):
+            continue
+        if a[3] and flat(a[3]) in elses:  # the else is still there, after an elif or under another if
             continue
         where = ticked(f"{b[0]} {cut(b[1], HEAD)}")
         if a[3] and not b[3]:

@@ -54,9 +54,9 @@ def untold_edits(
     ``told`` (the summary's other sentences) does not mention, and how many more there are; ``texts``:
     docstrings, literals and test cases (told by their own sentences); ``comment``: the language's
     line-comment marker."""
-    found: list[str] = []
+    found: dict[tuple[int, int, int], str] = {}  # by its rows: more places on one line are one edit
     words_told = frozenset(_WORD.findall(told))
-    for removed, added in numbered_runs(diff):
+    for run, (removed, added) in enumerate(numbered_runs(diff)):
         old = _code(removed, sides[0], texts, comment)
         new = _code(added, sides[1], texts, comment)
         if not old or not new or len(old) > RUN or len(new) > RUN:
@@ -78,11 +78,13 @@ def untold_edits(
                 or not _edited(a, b, (i1, i2, j1, j2))
             ):
                 continue  # a place over more lines, or a line put for another: a rewrite, told by its facts
-            found.append(_place(old, new, a, b, (i1, i2, j1, j2)) if len(found) < limit else "")
+            row = (run, _anchor(a, i1, i2), _anchor(b, j1, j2))
+            if row not in found:
+                found[row] = _place(old, new, a, b, (i1, i2, j1, j2)) if len(found) < limit else ""
     if not found:
         return []
     more = f" (+{len(found) - limit} more)" if len(found) > limit else ""
-    shown = "; ".join(found[:limit])
+    shown = "; ".join(list(found.values())[:limit])
     return [(shown if shown.startswith(("adds ", "drops ")) else f"changes {shown}") + more]
 
 

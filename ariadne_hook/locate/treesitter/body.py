@@ -35,7 +35,8 @@ FLOW = {
     "loop_expression": "loop",
     **dict.fromkeys(("try_statement", "try_with_resources_statement", "rescue"), "try"),
     **dict.fromkeys(("switch_statement", "expression_switch_statement", "type_switch_statement"), "switch"),
-    **dict.fromkeys(("switch_expression", "select_statement"), "switch"),
+    "switch_expression": "switch",
+    "select_statement": "select",
     "match_expression": "match",
     "when_expression": "switch",  # Kotlin's when; its branches are when_entry
     "when_entry": "case",
@@ -50,7 +51,8 @@ FLOW = {
     "goto_statement": "goto",
 }
 TERNARIES = frozenset(("ternary_expression", "conditional_expression", "conditional"))
-HEADED = frozenset(("if", "while", "for", "switch", "match"))  # flow words that open a block with a head
+# flow words that open a block with a head
+HEADED = frozenset(("if", "while", "for", "switch", "select", "match"))
 # the nodes that wrap the statements of a body or an else branch
 WRAPPERS = frozenset(
     (
@@ -181,7 +183,7 @@ def read_node(node: Node, body: Body) -> None:
 def _block(node: Node, word: str, body: Body) -> None:
     """The block of an if / while / for / switch / match node; an ``else`` that is not an ``else if``."""
     condition = node.child_by_field_name("condition")
-    if condition is None or word in ("for", "switch", "match"):
+    if condition is None or word in ("for", "switch", "select", "match"):
         head = _head(node)
     else:
         head = one_line(_text(unwrap(condition)))
@@ -212,6 +214,8 @@ def _head(node: Node) -> str:
     if value is not None and node.child_by_field_name("body") is None:
         return one_line(_text(unwrap(value)))
     body = node.child_by_field_name("body")
+    if body is None:  # a Go switch / select: its cases follow its opening brace
+        body = next((c for c in node.children if c.type == "{"), None)
     source = node.text or b""
     if body is not None:
         source = source[: body.start_byte - node.start_byte]
