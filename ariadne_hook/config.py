@@ -62,6 +62,10 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )  # fmt: skip
 
 
+# max_prompt_chars when none is set and the endpoint is hosted (endpoints.is_hosted: OpenAI, Azure, any https
+# service): ~3-4k tokens with the answers, far within any hosted model's context, so the 8 x 8 economy
+# change is 5 requests in one round of the 5 workers (with the local 5,000: 10 requests, two rounds)
+HOSTED_PROMPT_CHARS = 12_000
 DEFAULT_MODEL = "gpt-4o-mini"  # the OpenAI provider's model when none is set
 DEFAULT_OUTPUT = ".ariadne/review.md"  # at the repository root; stdout outside a repository
 TOKEN_LIMIT = 200  # characters of a model id or an API version
@@ -87,7 +91,8 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extra_exclude: tuple[str, ...] = ()  # added by config/flags on top of the defaults
     max_file_bytes: int = 1_000_000
-    max_prompt_chars: int = 5_000  # per request, answers included: fits a 2k-token context slot (pack.py)
+    max_prompt_chars: int = 5_000  # per request, answers included: fits a local server's 2k-token context
+    # slot (pack.py); a hosted endpoint's default is HOSTED_PROMPT_CHARS (load_all)
     max_per_request: int = 16  # functions packed into one request; 1: one plain request per function
     max_llm_entries: int = 300  # per run; beyond it (by priority) entries get offline summaries ("budget")
     llm_non_code: bool = False  # also send entries of files without a function parser (docs, YAML...)
@@ -355,11 +360,24 @@ def load_all(
         coerced.append((layer, good))
     values, warnings, written = merge(coerced, env)
     settings = replace(Settings(), **values)
+    if "max_prompt_chars" not in values and _hosted(settings):
+        settings = replace(settings, max_prompt_chars=HOSTED_PROMPT_CHARS)
     problems = tuple(
         f"{message}; using {_shown(getattr(settings, name))}" if name else f"{message}; ignored"
         for message, name in out.problems
     )
     return Loaded(settings, problems, (*out.warnings, *warnings), written)
+
+
+def _hosted(settings: Settings) -> bool:
+    """Whether the run asks a hosted model (offline: no model at all)."""
+    from ariadne_hook.summarize.provider import OFFLINE, resolve_provider
+
+    if resolve_provider(settings) == OFFLINE:
+        return False
+    from ariadne_hook.endpoints import is_hosted
+
+    return is_hosted(settings.base_url)
 
 
 def _shown(value: Any) -> str:

@@ -52,3 +52,19 @@ def is_loopback(url: str) -> bool:
 
 def is_plain_http(url: str) -> bool:
     return url.strip().lower().startswith("http://")
+
+
+def is_hosted(url: str | None) -> bool:
+    """True for a hosted service (no base URL: OpenAI; an https URL of a named or public host), False for a
+    server of the user's own: this machine, a plain-http URL, a private or link-local address."""
+    if url is None:
+        return True
+    if is_plain_http(url) or is_loopback(url):
+        return False
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host_of(url))
+    except ValueError:
+        return True
+    return not (address.is_private or address.is_link_local)

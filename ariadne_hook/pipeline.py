@@ -26,6 +26,7 @@ from ariadne_hook.console import Console, model_note, not_used_note, write_out
 from ariadne_hook.counts import stats_of
 from ariadne_hook.models import (
     SKIPPED,
+    SUMMARIZED,
     FileChange,
     References,
     Report,
@@ -100,13 +101,14 @@ class Outcome:
 
 def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
-    from ariadne_hook.locate import cut_notes, locate
-    from ariadne_hook.source.exclude import apply_excludes
-    from ariadne_hook.summarize.provider import open_provider, resolve_provider
-    from ariadne_hook.summarize.stage import start_sdk_import, summarize
+    from ariadne_hook.summarize.provider import open_provider, resolve_provider, start_sdk_import
 
     settings, deadline_at = ctx.s, ctx.started + ctx.s.deadline  # one deadline instant for every stage
     sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
+    from ariadne_hook.locate import cut_notes, locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.stage import summarize
+
     try:
         info, files = _collect(ctx)
         files = apply_excludes(files, settings.excludes())
@@ -117,12 +119,13 @@ def review(ctx: Context) -> Outcome:
     scan, cut = _references(ctx, info, files, changes, deadline_at), cut_notes(changes, settings.deadline)
     # one provider for the run: what it learns about the endpoint holds for the walkthrough too
     provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
+    rider = None
     if provider is not None:
         to_ask = sum(1 for c in changes if not c.skip_reason)
         ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
-    result = summarize(
-        changes, settings, _cache_dir(ctx), ctx.console.progress, deadline_at=deadline_at, provider=provider
-    )
+        rider = _rider(ctx, info, changes, scan.found if scan else {})
+    progress, cache_dir = ctx.console.progress, _cache_dir(ctx)
+    result = summarize(changes, settings, cache_dir, progress, deadline_at, provider, rider)
     ctx.console.clear()
     summaries = with_references(result.summaries, scan.found if scan else {})
     report = Report(
@@ -141,7 +144,8 @@ def review(ctx: Context) -> Outcome:
     interrupted = bool(getattr(result, "interrupted", False))
     subject = None
     if not interrupted:  # after Ctrl-C nothing more is asked
-        report, subject, interrupted = _ask_overview(ctx, report, deadline_at, provider)
+        ridden = (result.ridden, rider.text) if result.ridden is not None and rider is not None else None
+        report, subject, interrupted = _ask_overview(ctx, report, deadline_at, provider, ridden)
     if provider is not None:
         provider.close()
     # a model not used: a note in the review
@@ -216,7 +220,6 @@ def _in_review_job(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
     )
 
 
-WALKTHROUGH_FROM = 2  # entries summarized: a walkthrough of a single function would repeat its summary
 REFERENCES_SHARE = 0.1  # of the deadline, at most REFERENCES_BUDGET seconds
 REFERENCES_BUDGET = 2.0
 
@@ -251,18 +254,52 @@ def with_references(summaries: Sequence[Summary], found: Mapping[int, References
     return tuple(replace(s, references=found[i]) if i in found else s for i, s in enumerate(summaries))
 
 
+def _facts(report: Report) -> list[str]:
+    """The offline overview's lines of ``report`` without its skipped (excluded) files: the walkthrough's
+    facts (skipped files are not named to the model)."""
+    from ariadne_hook.render.sanitize import clean
+    from ariadne_hook.summarize.offline_overview import overview_lines
+
+    sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
+    return overview_lines(sent, str, clean)
+
+
+def _rider(ctx: Context, info: SourceInfo, changes: Sequence[Any], found: Mapping[int, References]) -> Any:
+    """The walkthrough asked along with the function summaries (summarize/overview.py `rider`), from the
+    entries as located and the offline facts; None when it is too big to ride."""
+    from ariadne_hook.summarize.overview import rider
+
+    s = ctx.s
+    located = with_references(
+        tuple(Summary(c, SKIPPED if c.skip_reason else SUMMARIZED, "") for c in changes), found
+    )
+    draft = Report(info, "", None, located, stats_of(located, 0, 0.0))
+    return rider(located, _facts(draft), s.max_prompt_chars, (s.api_key,) if s.api_key else ())
+
+
 def _ask_overview(
-    ctx: Context, report: Report, deadline_at: float, provider: Provider | None
+    ctx: Context,
+    report: Report,
+    deadline_at: float,
+    provider: Provider | None,
+    ridden: tuple[Any, str] | None = None,
 ) -> tuple[Report, str | None, bool]:
     """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
-    offline facts, within the run's deadline. On any failure the offline overview stays, the reason noted.
-    (the report, the subject or None, whether Ctrl-C stopped it)"""
+    offline facts, within the run's deadline; the walkthrough the first round's answer held (``ridden``:
+    the rider's answer and text) is judged first. On any failure the offline overview stays, the reason
+    noted. (the report, the subject or None, whether Ctrl-C stopped it)"""
 
     if report.provider == "offline" or not report.summaries:
         return report, None, False
-    from ariadne_hook.render.sanitize import clean
-    from ariadne_hook.summarize.offline_overview import overview_lines
-    from ariadne_hook.summarize.overview import SUBJECT, WALKTHROUGH, ask_overview, from_model, overview_input
+    from ariadne_hook.summarize.overview import (
+        SUBJECT,
+        WALKTHROUGH,
+        WALKTHROUGH_FROM,
+        Ridden,
+        ask_overview,
+        from_model,
+        overview_input,
+    )
     from ariadne_hook.summarize.pool import INTERRUPTED
 
     s = ctx.s
@@ -274,10 +311,10 @@ def _ask_overview(
     kinds = [*walk, *([SUBJECT] if _wants_subject(ctx) else [])]
     if not kinds:
         return report, None, False
-    sent = replace(report, summaries=tuple(x for x in report.summaries if x.status != SKIPPED))
-    facts = overview_lines(sent, str, clean)  # skipped (excluded) files are not named to the model
-    prompt = overview_input(sent.summaries, facts, s.max_prompt_chars, (s.api_key,) if s.api_key else ())
-    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), deadline_at, provider)
+    sent = tuple(x for x in report.summaries if x.status != SKIPPED)
+    prompt = overview_input(sent, _facts(report), s.max_prompt_chars, (s.api_key,) if s.api_key else ())
+    said = Ridden(*ridden) if ridden is not None else None
+    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), deadline_at, provider, said)
     notes = [*report.notes, *asked.notes]
     if WALKTHROUGH in asked.failed:
         notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
@@ -410,9 +447,9 @@ def dry_run(ctx: Context) -> None:
     from ariadne_hook.summarize.stage import dry_run as request_bodies
     from ariadne_hook.words import plural
 
-    _, files = _collect(ctx)
+    info, files = _collect(ctx)
     changes = locate(apply_excludes(files, ctx.s.excludes()), ctx.s.languages, ctx.started + ctx.s.deadline)
-    bodies = request_bodies(changes, ctx.s)
+    bodies = request_bodies(changes, ctx.s, _rider(ctx, info, changes, {}))
     write_out(json.dumps(bodies, indent=2, ensure_ascii=False) + "\n")
     chars = sum(len(m["content"]) for b in bodies for m in b["messages"])
     ctx.console.line(

@@ -61,7 +61,11 @@ from ariadne_hook.summarize.pool import THREAD_PREFIX as POOL_PREFIX
 
 THREAD_PREFIX = "llm-server"
 _MARKER = re.compile(r"llm-fault:([\w:.,-]+)")
-_FUNCTION = re.compile(r"^(?:Function: |(?:\[\w+\] )?(?:added|modified|deleted) \w+ )(\S+)", re.MULTILINE)
+# the function a prompt is about: "modified function name", "[f2] added method C.m", "[f3] name" (packed)
+_FUNCTION = re.compile(
+    r"^(?:Function: |\[\w+\] (?:(?:added|modified|deleted) \w+ )?|(?:added|modified|deleted) \w+ )(\S+)",
+    re.MULTILINE,
+)
 
 Plan = Callable[[int, str], "str | None"]
 
@@ -77,7 +81,7 @@ class LLMServer:
         plan: Plan | None = None,
         admit: int | None = None,
         admit_retry_after: str | None = None,
-        answer: Callable[[str], str] | None = None,
+        answer: Callable[[str], str | None] | None = None,
         first_token: float = 0.0,
         per_token: float = 0.0,
         drop_ids: float = 0.0,
@@ -217,7 +221,7 @@ class LLMServer:
         if ids is None and sections(prompt) and format_type(body) in (None, "json_object"):
             ids = list(sections(prompt))  # a packed prompt asks for JSON: a model that follows it
         if ids is None:
-            return garbled(fault, self.answer(prompt), "f1", ["f1"])
+            return garbled(fault, self.answer(prompt) or "", "f1", ["f1"])
         with self._lock:
             # exact shares, spread evenly (not random): of every 1/share answers or ids, one is spoiled
             prose = _every(self.structured_served, self.nonjson)
@@ -225,7 +229,8 @@ class LLMServer:
             kept = [i for k, i in enumerate(ids, self.ids_served) if not _every(k, self.drop_ids)]
             self.ids_served += len(ids)
         parts = sections(prompt)
-        answers = {i: garbled(fault, self.answer(parts.get(i, "")), i, ids) for i in kept}
+        said = {i: self.answer(parts.get(i, "")) for i in kept}  # None: a part the model leaves out
+        answers = {i: garbled(fault, text, i, ids) for i, text in said.items() if text is not None}
         if prose:
             return "Here is what changed. " + " ".join(answers.values())
         text = json.dumps(answers)
@@ -432,8 +437,9 @@ GARBLES = ("echo", "short", "hash", "code", "repeat", "same", "length")
 
 def garbled(fault: str, text: str, ident: str, ids: list[str]) -> str:
     """`text` (the answer for `ident`, one of `ids`) as a model that garbles it writes it."""
-    if fault == "echo":
-        return ids[(ids.index(ident) + 1) % len(ids)] if len(ids) > 1 else ident
+    if fault == "echo":  # another function's id (the walkthrough's "overview" is none)
+        ring = [i for i in ids if re.fullmatch(r"f\d+", i)] or [ident]
+        return ring[(ring.index(ident) + 1) % len(ring)] if ident in ring else ring[0]
     if fault == "short":
         return "Updated."
     if fault == "hash":
@@ -498,15 +504,26 @@ def sections(prompt: str) -> dict[str, str]:
     return {m.group(1): prompt[m.start() : end] for m, end in zip(marks, ends, strict=True)}
 
 
+_FILLERS = (  # distinct sentences: an answer of up to ~450 chars repeats none (answers.judge rejects that)
+    "that rely on the old values now see different results; the rest is unchanged. ",
+    "Reviewers should check the tests that pin the old numbers. ",
+    "Totals for large orders shift with the new threshold. ",
+    "No new branch or error path is added, and rounding stays the same. ",
+    "The signature keeps its parameter names and their order. ",
+)
+
+
 def sized_answer(chars: int) -> Callable[[str], str]:
-    """Answers of about `chars` characters that name the function (a realistic summary length)."""
+    """Answers of about `chars` characters that name the function (a realistic summary length), no sentence
+    given twice up to ~450 chars (a walkthrough's length)."""
 
     def answer(prompt: str) -> str:
         match = _FUNCTION.search(prompt)
         name = match.group(1) if match else "the code"
         text = f"This change updates {name}: its default argument and one constant change, so callers "
-        filler = "that rely on the old values now see different results; the rest is unchanged. "
-        while len(text) < chars:
+        for filler in _FILLERS * (1 + chars // 300):
+            if len(text) >= chars:
+                break
             text += filler
         return text[:chars].rstrip() + "."
 

@@ -17,7 +17,8 @@ import pytest
 
 from ariadne_hook.models import FunctionChange
 from ariadne_hook.summarize import pack
-from ariadne_hook.summarize.stage import dry_run, start_sdk_import, summarize
+from ariadne_hook.summarize.provider import start_sdk_import
+from ariadne_hook.summarize.stage import dry_run, summarize
 from tests.gitutil import commit_all, init_repo, stage_all, write
 from tests.llm_server import (
     LLMServer,
@@ -48,7 +49,8 @@ def names_in(body: dict[str, Any]) -> list[str]:
     prompt = user_prompt(body)
     if structured_ids(body) is None:
         return [prompt.split("\n")[1].split(" ", 2)[2]]
-    return [part.split("\n")[0].split(" ", 3)[3] for part in sections(prompt).values()]
+    # "[f1] name" (a modified function), "[f2] added function name"; the walkthrough's "[overview]" is none
+    return [part.split("\n")[0].split()[-1] for i, part in sections(prompt).items() if i != "overview"]
 
 
 def modified(name: str, path: str = "pkg/mod.py", line: int = 1) -> FunctionChange:
@@ -384,7 +386,7 @@ def test_sdk_import_thread_is_joined_and_never_started_offline(
 SDK_SCRIPT = """
 import sys
 from ariadne_hook.config import Settings
-from ariadne_hook.summarize.stage import start_sdk_import
+from ariadne_hook.summarize.provider import start_sdk_import
 thread = start_sdk_import(Settings(base_url="http://127.0.0.1:9/v1"))
 thread.join()
 print("openai" in sys.modules, thread.is_alive())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ariadne_hook.config import DEFAULT_EXCLUDE
 from ariadne_hook.models import MODIFIED, RENAMED, FileChange, Hunk
-from ariadne_hook.source.exclude import apply_excludes, matches
+from ariadne_hook.source.exclude import any_match, apply_excludes, matches
 
 
 def change(path: str, old_path: str | None = None) -> FileChange:
@@ -88,3 +90,44 @@ def test_credential_files_are_excluded_by_default(path: str) -> None:
 @pytest.mark.parametrize("path", NOT_CREDENTIALS)
 def test_code_named_like_a_credential_file_is_not_excluded(path: str) -> None:
     assert apply_excludes([change(path)], DEFAULT_EXCLUDE) == [change(path)]
+
+
+# any_match: the compiled form of the patterns answers what matching them one by one answers ----------------
+_PARTS = st.sampled_from(
+    ["a", "b", "vendor", ".env", "x.lock", "id_rsa", "*", "?", "[ab]", "[!a]", ".", "-", "\n"]
+)
+_PATHS = st.lists(st.text(st.sampled_from("ab/.\n*?[]!-_"), max_size=6) | _PARTS, min_size=1, max_size=4).map(
+    "/".join
+)
+_PATTERNS = st.lists(
+    st.lists(_PARTS | st.text(st.sampled_from("ab*?/.[]!"), max_size=5), min_size=1, max_size=3).map("/".join)
+    | st.sampled_from(["", "/", "/vendor/*", "vendor/*", "*", "**/x", "a/", "[/]"]),
+    max_size=6,
+)
+
+
+@given(path=_PATHS, patterns=_PATTERNS)
+@settings(max_examples=400, deadline=None)
+def test_any_match_is_matching_pattern_by_pattern(path: str, patterns: list[str]) -> None:
+    expected = any(matches(path, p) for p in patterns if p)
+    assert any_match(tuple(patterns))(path) is expected
+
+
+TRICKY = [
+    "id_rsa_keys/app.py",
+    "a.lock/b.py",
+    "vendor",
+    "x/vendor/",
+    "src/vendor.py",
+    "node_modules/x",
+    "c.min.js",
+]
+
+
+@pytest.mark.parametrize("path", [*CREDENTIAL_FILES, *NOT_CREDENTIALS, *TRICKY])
+def test_any_match_on_the_defaults(path: str) -> None:
+    expected = any(matches(path, p) for p in DEFAULT_EXCLUDE)
+    assert any_match(DEFAULT_EXCLUDE)(path) is expected
+    reason = apply_excludes([change(path)], DEFAULT_EXCLUDE)[0].skip_reason
+    first = next((p for p in DEFAULT_EXCLUDE if matches(path, p)), None)
+    assert reason == (f"excluded by {first!r}" if first else None)

@@ -31,7 +31,7 @@ TOO_BIG = "prompt too big for the model's context (HTTP 400)"
 
 
 def answer(prompt: str) -> str:
-    if prompt.startswith("Walkthrough"):
+    if prompt.startswith(("Walkthrough", "[overview]")):  # asked alone, or along with the summaries
         return WALK
     if prompt.startswith("Commit subject"):
         return "Rework the pricing rules"
@@ -80,7 +80,8 @@ def test_a_reasoning_model_is_learned_once_and_the_walkthrough_adapts_too(
     adapted = [b for b in bodies if "max_tokens" not in b]
     assert all(tuning(b) == ["max_completion_tokens"] for b in adapted)
     walks = [b for b in bodies if user_prompt(b).startswith("Walkthrough")]
-    assert len(walks) == 1 and walks[0] in adapted  # never refused: the run knew already
+    along = [b for b in bodies if "\n[overview] " in user_prompt(b)]  # asked along with the summaries
+    assert not walks and along[-1] in adapted  # answered as adapted: no request of its own
     assert data["stats"]["requests"] == len(bodies)
     assert sum("temperature/max_tokens" in note for note in data["notes"]) == 1
 

@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from ariadne_hook.config import Settings
 from ariadne_hook.console import NO_CALL
 from ariadne_hook.models import CACHED, FALLBACK, SKIPPED, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.publish.commit_msg import BEGIN
+from ariadne_hook.summarize.overview import LEGEND, WALKTHROUGH, ask_overview, overview_input
 from ariadne_hook.summarize.overview import SUBJECT as SUBJECT_KIND
-from ariadne_hook.summarize.overview import WALKTHROUGH, ask_overview, overview_input
 from ariadne_hook.summarize.route import NON_CODE, TRIVIAL
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer, default_answer, user_prompt
@@ -32,7 +33,9 @@ WALK = "This change retires old_api in favour of new_pub and adjusts keep."
 SUBJECT = "Replace old_api with new_pub"
 
 
-def answer(prompt: str) -> str:
+def answer(prompt: str) -> str | None:
+    if prompt.startswith("[overview]"):  # asked along with the summaries: this model leaves it out, so the
+        return None  # walkthrough is asked after them (what this module tests; test_rider.py: along)
     if prompt.startswith("Walkthrough"):
         return WALK
     if prompt.startswith("Commit subject"):
@@ -246,7 +249,7 @@ def test_a_non_code_file_reaches_the_walkthrough_as_facts_only(
     assert CONF_SECRET not in conf["summary"]
     assert data["walkthrough"] == WALK and len(walks) == 1
     assert CONF_SECRET not in sent and "Pwd=" not in sent
-    assert "- app.conf: <file> (modified file, +1 -1)\n" in walks[0] + "\n"
+    assert "\napp.conf:\n- <file> (modified file, +1 -1)\n" in walks[0] + "\n"
 
 
 def summary(qualname: str, status: str, text: str, reason: str | None = None, **kw: object) -> Summary:
@@ -278,18 +281,21 @@ def test_walkthrough_input_holds_the_models_answers_and_no_offline_text() -> Non
         summary("<file>", SKIPPED, "", "excluded by '.npmrc'", path=".npmrc", kind="file"),
         summary("tidy", SUMMARIZED, "Only comments changed.", TRIVIAL, trivial=True),
     ]
+    rows[0] = replace(rows[0], text="Model answer one. Its second sentence is left out: the review has it.")
     prompt = overview_input(rows, ["Changed: 6 functions."], 12_000, ())
-    assert prompt.split("\n") == [
+    assert prompt.split("\n") == [  # each path once; the first sentence of a summary the model wrote
         "Facts:",
         "- Changed: 6 functions.",
         "",
-        "Changed entries (with the model's summary):",
-        "- src/app.py: model_said (modified function, +2 -1): Model answer one.",
-        "- src/app.py: cached_said (modified function, +2 -1): Model answer two.",
-        "- src/app.py: fell_back (modified function, +2 -1)",
-        "- src/app.py: trimmed (modified function, +2 -1)",
-        "- src/app.py: hunk at line 10 (modified hunk, +2 -1)",
-        "- app.conf: <file> (modified file, +2 -1)",
+        f"{LEGEND}, first sentence of the summary:",
+        "src/app.py:",
+        "- model_said (+2 -1): Model answer one.",
+        "- cached_said (+2 -1): Model answer two.",
+        "- fell_back (+2 -1)",
+        "- trimmed (+2 -1)",
+        "- hunk at line 10 (modified hunk, +2 -1)",
+        "app.conf:",
+        "- <file> (modified file, +2 -1)",
     ]
 
 

@@ -107,10 +107,7 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def _json_escape(char: str) -> str:
-    """``char`` as JSON ``\\u`` escapes (a surrogate pair above the BMP). ``json.dumps`` has escaped every
-    newline inside a string already: a raw one is the indentation's, and stays."""
-    if char == "\n":
-        return char
+    """``char`` as JSON ``\\u`` escapes (a surrogate pair above the BMP)."""
     code = ord(char)
     if code < 0x10000:
         return f"\\u{code:04x}"
@@ -121,4 +118,5 @@ def _json_escape(char: str) -> str:
 def render_json(report: Report) -> str:
     """The report as JSON text, every text it quotes redacted first (:mod:`ariadne_hook.render.redacted`)."""
     text = json.dumps(report_dict(redacted(report)), indent=2, ensure_ascii=False)
-    return map_unsafe(text, _json_escape) + "\n"
+    # json.dumps has escaped every newline inside a string already: a raw one is the indentation's, and stays
+    return map_unsafe(text, _json_escape, keep_newlines=True) + "\n"

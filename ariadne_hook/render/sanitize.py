@@ -60,6 +60,7 @@ _ANSI = re.compile(
 _LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CANDIDATE = re.compile(r"[^\x20-\x7e]")  # what may be unsafe: controls and non-ASCII (a negated class:
 # the same set as [\x00-\x1f\x7f-\U0010ffff], whose compiled charset costs ~9 ms at every start)
+_CANDIDATE_BUT_NEWLINE = re.compile(r"[^\x20-\x7e\n]")  # the same, a newline kept without a call per line
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # default-ignorable code points outside category Cf (Unicode DerivedCoreProperties): combining grapheme
 # joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors, variation selectors, tags and the rest
@@ -98,13 +99,15 @@ def _is_unsafe(char: str) -> bool:
     return unicodedata.category(char) in _UNSAFE_CATEGORIES or any(lo <= code <= hi for lo, hi in _IGNORABLE)
 
 
-def map_unsafe(text: str, replace: Callable[[str], str]) -> str:
-    """``text`` with each unsafe character replaced by ``replace(char)`` (dropped, or an escape)."""
-    return _CANDIDATE.sub(lambda m: replace(m.group()) if _is_unsafe(m.group()) else m.group(), text)
+def map_unsafe(text: str, replace: Callable[[str], str], keep_newlines: bool = False) -> str:
+    """``text`` with each unsafe character replaced by ``replace(char)`` (dropped, or an escape); with
+    ``keep_newlines`` a newline is kept as is without asking ``replace`` (a 1 MB JSON review has 42,000)."""
+    candidate = _CANDIDATE_BUT_NEWLINE if keep_newlines else _CANDIDATE
+    return candidate.sub(lambda m: replace(m.group()) if _is_unsafe(m.group()) else m.group(), text)
 
 
 def _dropped(char: str) -> str:
-    if char in "\n\t":
+    if char == "\t":
         return char
     return "\ufffd" if "\ud800" <= char <= "\udfff" else ""
 
@@ -112,7 +115,7 @@ def _dropped(char: str) -> str:
 def clean(text: str) -> str:
     """Text safe for a terminal, otherwise as is: ANSI escape sequences, control characters (not newline and
     tab) and invisible or bidi characters removed; line breaks of every kind become ``\\n``."""
-    return map_unsafe(_LINE_BREAK.sub("\n", _ANSI.sub("", text)), _dropped)
+    return map_unsafe(_LINE_BREAK.sub("\n", _ANSI.sub("", text)), _dropped, keep_newlines=True)
 
 
 def plain_line(text: str) -> str:

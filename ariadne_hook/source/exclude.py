@@ -9,13 +9,20 @@ Matching rules (``fnmatch.fnmatchcase``: ``*`` also crosses ``/``; case-sensitiv
   repository root (``/vendor/*`` does not match ``sub/vendor/x.js``).
 
 A renamed or copied file is excluded when either its new or its old path matches.
+
+The patterns of a run are also compiled into one regular expression per rule (:func:`any_match`), so that
+the common case, a path no pattern matches, costs one regex match per rule instead of one ``fnmatchcase``
+per pattern (about 60 default patterns: 0.14 s for 500 files, once on the hook's no-op path and once in the
+review); only a path that matches is tried pattern by pattern, for the first one, which the reason names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
+from functools import lru_cache
 
 from ariadne_hook.models import FileChange
 
@@ -34,9 +41,31 @@ def matches(path: str, pattern: str) -> bool:
     return any(fnmatchcase(suffix, pattern) for suffix in _suffixes(path))
 
 
+@lru_cache(maxsize=8)
+def any_match(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test equal to ``any(matches(path, p) for p in patterns if p)``, with one regex per rule: basename
+    patterns against the basename, anchored ones against the path, the others against any suffix of it that
+    starts at a directory boundary (``fnmatch.translate``'s ``(?s:...)\\Z`` forms, side by side)."""
+
+    def alternatives(found: list[str]) -> str:
+        return "|".join(translate(p) for p in found) or "(?!)"  # (?!): matches nothing
+
+    basename = re.compile(alternatives([p for p in patterns if p and "/" not in p]))
+    anchored = re.compile(alternatives([p[1:] for p in patterns if p.startswith("/")]))
+    inner = alternatives([p for p in patterns if "/" in p and not p.startswith("/")])
+    suffix = re.compile(f"(?s:.*/)?(?:{inner})")
+
+    def test(path: str) -> bool:
+        return bool(basename.match(path.rsplit("/", 1)[-1]) or anchored.match(path) or suffix.match(path))
+
+    return test
+
+
 def excluded_by(change: FileChange, patterns: Sequence[str]) -> str | None:
     """The first pattern that excludes the change, or None."""
     paths = [change.path] + ([change.old_path] if change.old_path else [])
+    if not any(map(any_match(tuple(patterns)), paths)):
+        return None
     return next((p for p in patterns if p and any(matches(path, p) for path in paths)), None)
 
 

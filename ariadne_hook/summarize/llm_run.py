@@ -57,8 +57,11 @@ class LLMRun:
         progress: Progress | None,
         deadline_at: float,
         provider: Provider | None = None,
+        rider: pack.Rider | None = None,
     ) -> None:
         self.changes = changes
+        self.rider = rider
+        self.ridden: pack.RiderAnswer | None = None
         self.settings = settings
         self.provider = provider or open_provider(settings)
         self.owned = provider is None  # closed at the end of the stage, else by the caller
@@ -85,7 +88,8 @@ class LLMRun:
             hits = cache.get_many([u.key for u in units]) if cache else {}
             self._warn_cache(cache)
             misses = self._within_budget([u for u in units if not self._from_cache(u, hits)])
-            fresh = self._ask(misses) if misses else []
+            rider = self.rider if self.rider is not None and len(units) >= self.rider.least else None
+            fresh = self._ask(misses, rider) if misses else []
             if cache is not None:
                 cache.put_many(fresh)
                 self._warn_cache(cache)
@@ -99,7 +103,8 @@ class LLMRun:
     def first_bodies(self) -> list[dict[str, Any]]:
         """The bodies of the first round of requests, as they would be sent (no cache, nothing sent)."""
         units = self._within_budget(self._prepare())
-        return [self.provider.body(pack.ask(r)) for r in self._plan(units)]
+        rider = self.rider if self.rider is not None and len(units) >= self.rider.least else None
+        return [self.provider.body(pack.ask(r)) for r in self._plan(units, rider)]
 
     # ------------------------------------------------------------------------------------- preparation
     def _prepare(self) -> list[pack.Unit]:
@@ -170,9 +175,10 @@ class LLMRun:
         self.done += 1
         return True
 
-    def _plan(self, units: Sequence[pack.Unit]) -> list[pack.Request]:
+    def _plan(self, units: Sequence[pack.Unit], rider: pack.Rider | None = None) -> list[pack.Request]:
         """Requests for `units` (in priority order): same-file units together within a tier (source,
-        tests); the requests ordered by tier, then the largest changes first."""
+        tests); the requests ordered by tier, then the largest changes first; the first tier's smallest
+        packed request carries `rider`."""
 
         def position(unit: pack.Unit) -> tuple[int, str, int]:
             change = self.changes[unit.index]
@@ -185,7 +191,8 @@ class LLMRun:
         for tier in sorted({position(u)[0] for u in ordered}):
             group = [u for u in ordered if position(u)[0] == tier]
             workers = max(1, math.ceil(s.max_workers * len(group) / len(ordered)))
-            requests += pack.plan(group, workers, s.max_per_request, budget)
+            requests += pack.plan(group, workers, s.max_per_request, budget, rider=rider)
+            rider = None
 
         def weight(request: pack.Request) -> tuple[int, int]:
             changes = [self.changes[u.index] for u in request.units]
@@ -194,8 +201,9 @@ class LLMRun:
         return sorted(requests, key=weight)
 
     # ---------------------------------------------------------------------------------------- requests
-    def _ask(self, units: list[pack.Unit]) -> list[tuple[str, str]]:
-        """Send the units; fill their summaries; the (cache key, text) pairs that succeeded."""
+    def _ask(self, units: list[pack.Unit], rider: pack.Rider | None) -> list[tuple[str, str]]:
+        """Send the units (`rider` along with the first round); fill their summaries; the (cache key, text)
+        pairs that succeeded."""
         # connecting imports the SDK (~1 s; several on a busy machine): within the deadline too
         provider = self.provider
         learned = len(provider.learned())
@@ -220,7 +228,7 @@ class LLMRun:
         try:
             requester = Requester(self.settings.timeout, self.deadline_at)
             limiter = AdaptiveLimiter(self.settings.max_workers, self.settings.retries)
-            pending = self._plan(units)
+            pending = self._plan(units, rider)
             for _ in range(MAX_ROUNDS):
                 if not pending or self.interrupted:
                     break
@@ -283,6 +291,7 @@ class LLMRun:
         for request, outcome in zip(requests, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
                 self._count(outcome.value)
+                self.ridden = pack.rider_answer(request, outcome.value) or self.ridden
                 for part in pack.parts(request, outcome.value):
                     unit = part.unit
                     self.ledger.record(unit.index, part.text, cut=part.cut, prompt=unit.text, lack=part.lack)
@@ -341,4 +350,5 @@ class LLMRun:
             self.interrupted,
             self.tokens[0],
             self.tokens[1],
+            self.ridden,
         )

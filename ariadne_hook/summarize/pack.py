@@ -1,10 +1,16 @@
 """Packed requests: several functions in one chat request, the answer a JSON object with one string per id.
 
-A request holds the instruction once, then its units, each under an `[id]` line (ids are `f1`, `f2`...
-within the request; a unit's file line is written once for a run of units of the same file). The answer
+A request holds the instruction once, then its units, each under an `[id]` line (ids are `f1`, `f2`... within
+the request; a unit's file line is written once for a run of units of the same file; the line names a
+modified function by its name alone, as the instruction says, and anything else as the unit does). The answer
 holds one string per id (the provider asks for that structure the strictest way the endpoint accepts:
-`provider.Ask.ids`), so each summary is read back by its id and can never be attributed to another
-function. A request of one unit is plain: the answer is the summary text.
+`provider.Ask.ids`), so each summary is read back by its id and can never be attributed to another function.
+A request of one unit is plain: the answer is the summary text.
+
+A `Rider` is a part of the change's answer that is not a function's summary (the walkthrough): the stage
+asks it along with the first round's function summaries, in the packed request that has the fewest units,
+under its own id (`[overview]`, after the units), so the walkthrough costs no round trip of its own;
+`rider_answer` reads it back for the caller to judge. `plan` keeps room for it in that request.
 
 `plan` cuts the units (already in priority order, same-file units next to each other) into about as many
 requests as there are workers, balanced by count, each within `max_per_request` and the prompt budget,
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ariadne_hook.summarize.answers import CUT, EMPTY, clean_answer, reask
-from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM
+from ariadne_hook.summarize.prompt import PACK_SYSTEM, UNIT_SYSTEM, USUAL
 from ariadne_hook.summarize.provider import Answer, Ask
 
 TOKENS_PER_SUMMARY = 160  # MAX_ANSWER_CHARS (600) is ~150 tokens; plus the id and JSON punctuation
@@ -47,10 +53,30 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Rider:
+    """A part of the change's answer asked along with function summaries (the walkthrough)."""
+
+    ident: str  # its id in the answer ("overview"): never an `f<n>` of a unit
+    text: str  # its section of the user message after `[ident] `: what to write, and from what
+    answer_tokens: int  # room for its answer
+    least: int = 1  # asked only when at least this many entries go to the model
+
+
+@dataclass(frozen=True)
+class RiderAnswer:
+    """What a request's answer held for its rider, for the caller to judge."""
+
+    text: str  # as the model wrote it ("" when the answer lacks it)
+    cut: bool  # the server cut the answer at max_tokens
+    lack: str | None  # why the answer holds nothing usable for it (`split_answer`), else None
+
+
+@dataclass(frozen=True)
 class Request:
     units: tuple[Unit, ...]
     structured: bool  # several units, the answer a JSON object by id; False: one unit, plain answer
     retry: str | None = None  # asked again after an answer that was no summary (why): `answers.reask`
+    rider: Rider | None = None  # asked along (always structured then)
 
     @property
     def ids(self) -> list[str]:
@@ -58,11 +84,20 @@ class Request:
 
 
 def plan(
-    units: Sequence[Unit], workers: int, max_per_request: int, budget: int, structured: bool = True
+    units: Sequence[Unit],
+    workers: int,
+    max_per_request: int,
+    budget: int,
+    structured: bool = True,
+    rider: Rider | None = None,
 ) -> list[Request]:
-    """Contiguous groups of `units` (order kept), about `workers` of them, balanced by count."""
+    """Contiguous groups of `units` (order kept), about `workers` of them, balanced by count; with a
+    `rider`, the last packed group (the smallest) carries it and holds as many fewer units as its answer
+    is worth summaries (`rider_slots`)."""
     if not units:
         return []
+    if rider is not None:
+        return _with_rider(units, workers, max_per_request, budget, rider)
     if not structured or max_per_request <= 1:
         return [Request((u,), False) for u in units]
     room = max(1, budget - len(PACK_SYSTEM))
@@ -88,6 +123,32 @@ def plan(
     return requests
 
 
+def rider_slots(rider: Rider) -> int:
+    """How many units' worth of answer a rider is (the walkthrough: about two summaries)."""
+    return max(1, math.ceil(rider.answer_tokens / TOKENS_PER_SUMMARY))
+
+
+def _with_rider(
+    units: Sequence[Unit], workers: int, max_per_request: int, budget: int, rider: Rider
+) -> list[Request]:
+    """`plan` with stand-ins for the rider at the end (its share of count and budget), taken out again; the
+    last packed request carries the rider (none when every request is plain: it is asked after them)."""
+    alone = plan(units, workers, max_per_request, budget)
+    if not any(r.structured for r in alone):  # every request plain: the rider is asked after them
+        return alone
+    slots = rider_slots(rider)
+    share = len(rider.text) // slots  # each stand-in costs this, its tag and one answer's room
+    stand_ins = [Unit(-1, "", "x" * share, "", False) for _ in range(slots)]
+    planned = plan([*units, *stand_ins], workers, max_per_request, budget)
+    out = [request([u for u in r.units if u.index >= 0]) for r in planned]
+    out = [r for r in out if r.units]
+    packed = [i for i, r in enumerate(out) if r.structured]
+    if not packed:
+        return alone
+    out[packed[-1]] = Request(out[packed[-1]].units, True, rider=rider)
+    return out
+
+
 def _cost(unit: Unit) -> int:
     """What a unit takes of a request's budget: its text, its `[id] ` tag, room for its answer."""
     return len(unit.text) + 8 + ANSWER_CHARS
@@ -99,13 +160,17 @@ def request(units: Sequence[Unit]) -> Request:
 
 
 def halves(whole: Request) -> list[Request]:
-    """A packed request cut in two (in order), for an endpoint whose context cannot hold it."""
+    """A packed request cut in two (in order), for an endpoint whose context cannot hold it; its rider is
+    left out (the caller asks it on its own)."""
+    if len(whole.units) == 1:
+        return [request(whole.units)]
     middle = (len(whole.units) + 1) // 2
     return [request(whole.units[:middle]), request(whole.units[middle:])]
 
 
 def user_text(request: Request) -> str:
-    """The user message: the units, each file line written once per run of units of that file."""
+    """The user message: the units, each file line written once per run of units of that file; the rider's
+    section last."""
     if not request.structured:
         return request.units[0].text
     parts: list[str] = []
@@ -115,7 +180,9 @@ def user_text(request: Request) -> str:
         if file_line != current:
             parts.append(file_line)
             current = file_line
-        parts.append(f"[{ident}] {rest}")
+        parts.append(f"[{ident}] {rest.removeprefix(USUAL)}")
+    if request.rider is not None:
+        parts.append(f"[{request.rider.ident}] {request.rider.text}")
     return "\n".join(parts)
 
 
@@ -125,11 +192,14 @@ def max_tokens(units: int) -> int:
 
 def ask(request: Request) -> Ask:
     """What a request asks the provider: the instruction, the units, room for the answers, and for a packed
-    request the ids its answer must hold; a unit asked again after an answer that was no summary gets more
-    room and a line saying why (`answers.reask`)."""
+    request the ids its answer must hold (its rider's too); a unit asked again after an answer that was no
+    summary gets more room and a line saying why (`answers.reask`)."""
     system = PACK_SYSTEM if request.structured else UNIT_SYSTEM
     ids = tuple(request.ids) if request.structured else ()
-    first = Ask(system, user_text(request), max_tokens(len(request.units)), ids)
+    room = max_tokens(len(request.units))
+    if request.rider is not None:
+        ids, room = (*ids, request.rider.ident), room + request.rider.answer_tokens
+    first = Ask(system, user_text(request), room, ids)
     return reask(first, request.retry) if request.retry else first
 
 
@@ -153,6 +223,16 @@ def parts(request: Request, answer: Answer) -> list[Part]:
         lacks = dict.fromkeys(lacks, CUT)
     pairs = zip(request.ids, request.units, strict=True)
     return [Part(unit, texts.get(ident, ""), False, lacks.get(ident)) for ident, unit in pairs]
+
+
+def rider_answer(request: Request, answer: Answer) -> RiderAnswer | None:
+    """What `answer` holds for the request's rider (None without one): read as `parts` reads a unit's."""
+    if request.rider is None:
+        return None
+    ident = request.rider.ident
+    texts, lacks = split_answer(answer.text, [ident])
+    lack = lacks.get(ident)
+    return RiderAnswer(texts.get(ident, ""), answer.cut, CUT if lack and answer.cut else lack)
 
 
 def split_answer(content: str, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:

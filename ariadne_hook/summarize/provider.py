@@ -15,6 +15,7 @@ Failures are `ProviderError`s whose `reason` is a short, fixed, key-free phrase 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -139,6 +140,22 @@ def open_provider(settings: Settings) -> Provider:
     module: Any = importlib.import_module(PROVIDERS[resolve_provider(settings)])
     provider: Provider = module.build(settings)
     return provider
+
+
+def start_sdk_import(settings: Settings) -> threading.Thread | None:
+    """When the model will be asked, import the openai SDK (~0.5-0.9 s, the longest step before the first
+    request) in a short-lived thread while git and locate work; the caller joins it before summarizing.
+    None (nothing started) offline. Here, not in the stage: the stage's own imports would delay it."""
+    if resolve_provider(settings) == OFFLINE:
+        return None
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # a failure is reported when the provider is built
+            import openai  # noqa: F401
+
+    thread = threading.Thread(target=load, name="ariadne-sdk-import", daemon=True)
+    thread.start()
+    return thread
 
 
 class Requester:

@@ -36,6 +36,7 @@ class SummarizeResult:
     interrupted: bool = False
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    ridden: pack.RiderAnswer | None = None  # what the answer held for the rider, when one was asked
 
 
 def skipped(change: FunctionChange) -> Summary:

@@ -10,7 +10,9 @@ the cache answers what it can, per unit; at most `max_llm_entries` of the rest a
 others fall back with reason "budget"), packed into about `max_workers` requests (`pack.py`) that go through
 the bounded pool (`pool.map_bounded`) with adaptive concurrency, retries and a deadline over the whole stage,
 to the provider (`provider.open_provider`, or the one the caller passes to share what it learns about the
-endpoint with the requests after this stage). Every answer, and every cached text, is judged
+endpoint with the requests after this stage). A `pack.Rider` the caller passes (the walkthrough) rides in
+the first round's smallest packed request; what the answer held for it is `SummarizeResult.ridden`. Every
+answer, and every cached text, is judged
 (`answers.judge`, `answers.Ledger`). A unit whose answer is no summary, or that a packed answer leaves out
 (or gives invalid or not as JSON), is asked again alone, once (after an answer that was no summary: with
 more room and a line saying why, `answers.reask`); a second failure keeps the offline summary with reason
@@ -25,8 +27,6 @@ each entry's bookkeeping (fallbacks, reasons, the run's notes) `result.py`.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +36,7 @@ from ariadne_hook.config import Settings
 from ariadne_hook.models import FALLBACK, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize.llm_run import LLMRun
 from ariadne_hook.summarize.offline import moved_summaries
+from ariadne_hook.summarize.pack import Rider
 from ariadne_hook.summarize.provider import Provider, resolve_provider
 from ariadne_hook.summarize.result import DEADLINE_REASON, Progress, SummarizeResult, offline_text, skipped
 from ariadne_hook.words import plural
@@ -48,14 +49,17 @@ def summarize(
     progress: Progress | None = None,
     deadline_at: float | None = None,
     provider: Provider | None = None,
+    rider: Rider | None = None,
 ) -> SummarizeResult:
     """``deadline_at``: the run's deadline, a ``time.monotonic()`` instant (default: ``settings.deadline``
     seconds from now).
-    ``provider``: the run's provider (default: one for ``settings``, closed at the end)."""
+    ``provider``: the run's provider (default: one for ``settings``, closed at the end). ``rider``: asked
+    along with the first round (the walkthrough), when a packed request is sent and enough entries go to
+    the model: its answer is `SummarizeResult.ridden`, for the caller to judge."""
     deadline_at = time.monotonic() + settings.deadline if deadline_at is None else deadline_at
     if resolve_provider(settings) == "offline":
         return _offline(changes, progress, deadline_at, settings.deadline)
-    return LLMRun(changes, settings, cache_dir, progress, deadline_at, provider).run()
+    return LLMRun(changes, settings, cache_dir, progress, deadline_at, provider, rider).run()
 
 
 def _offline(
@@ -82,24 +86,12 @@ def _offline(
     return SummarizeResult(tuple(summaries), "offline", None, notes=notes)
 
 
-def dry_run(changes: Sequence[FunctionChange], settings: Settings) -> list[dict[str, Any]]:
+def dry_run(
+    changes: Sequence[FunctionChange], settings: Settings, rider: Rider | None = None
+) -> list[dict[str, Any]]:
     """The request bodies the first round would send for `changes` (after routing, redaction, exclusion,
-    the entry budget and packing), without the cache, the SDK or the network. [] offline."""
+    the entry budget and packing, with `rider`), without the cache, the SDK or the network. [] offline."""
     if resolve_provider(settings) == "offline":
         return []
-    return LLMRun(changes, settings, None, None, time.monotonic() + settings.deadline).first_bodies()
-
-
-def start_sdk_import(settings: Settings) -> threading.Thread | None:
-    """When the model will be asked, import the openai SDK (~0.5-0.9 s) in a short-lived thread while git
-    and locate work; the caller joins it before summarizing. None (nothing started) offline."""
-    if resolve_provider(settings) == "offline":
-        return None
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # a failure is reported when the provider is built
-            import openai  # noqa: F401
-
-    thread = threading.Thread(target=load, name="ariadne-sdk-import", daemon=True)
-    thread.start()
-    return thread
+    deadline_at = time.monotonic() + settings.deadline
+    return LLMRun(changes, settings, None, None, deadline_at, rider=rider).first_bodies()
