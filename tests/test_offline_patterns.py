@@ -342,8 +342,20 @@ def test_line_counts_hold_the_rows_of_a_nested_function(tmp_path: Path) -> None:
         "    return wraps(inner, f, updated=())\n"
     )
     text = summary_of(tmp_path, "m.py", old, new, "outer")
-    assert text.endswith("+3 \u22123 lines (+2 \u22122 of them in nested functions).")
+    assert text.endswith("+3 \u22123 lines (+2 \u22122 of them in nested definitions).")
     assert summary_of(tmp_path / "again", "m.py", old, new, "outer.inner").endswith("+2 \u22122 lines.")
+
+
+def test_rows_of_a_type_declared_inside_a_function_are_not_called_a_function(tmp_path: Path) -> None:
+    # go-playground/validator's translation tests (fourth blind sample): a field added to a struct type
+    # declared inside the test was counted "in nested functions"
+    old = (
+        "package p\n\nfunc TestT(t *testing.T) {\n\ttype Case struct {\n\t\tA string\n\t}\n\t_ = Case{}\n}\n"
+    )
+    new = old.replace("\t\tA string\n", "\t\tA string\n\t\tB string\n").replace("Case{}", 'Case{B: "b"}')
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestT")
+    assert text.endswith("+2 \u22121 lines (+1 \u22120 of them in nested definitions)."), text
+    assert "function" not in text
 
 
 def test_an_argument_added_to_a_call_that_stays_is_told(tmp_path: Path) -> None:

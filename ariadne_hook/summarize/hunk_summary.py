@@ -18,13 +18,13 @@ MINUS = "\u2212"
 
 
 def counts(diff: str, nested: tuple[int, int] = (0, 0)) -> str:
-    """``+3 −1 lines.``: the diff's rows and ``nested`` (added, removed) rows of functions nested in the
-    entry (their own entries tell them; its line range holds them)."""
+    """``+3 −1 lines.``: the diff's rows and ``nested`` (added, removed) rows of definitions nested in the
+    entry, functions or types (their own entries tell them; its line range holds them)."""
     added, removed = diff_lines(diff)
     total = f"+{len(added) + nested[0]} {MINUS}{len(removed) + nested[1]} lines"
     if nested == (0, 0):
         return total + "."
-    return f"{total} (+{nested[0]} {MINUS}{nested[1]} of them in nested functions)."
+    return f"{total} (+{nested[0]} {MINUS}{nested[1]} of them in nested definitions)."
 
 
 _CALL = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*)\s*\(")
