@@ -336,10 +336,15 @@ def _wants_subject(ctx: Context) -> bool:
     from ariadne_hook.publish.commit_msg import EMPTY_SOURCES
 
     args, s = ctx.args, ctx.s
-    source = args.commit_msg_source or ctx.env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+    source = _message_source(args, ctx.env)
     return (
         bool(args.commit_msg_file) and s.commit_subject and s.commit_msg != "off" and source in EMPTY_SOURCES
     )
+
+
+def _message_source(args: argparse.Namespace, env: Mapping[str, str]) -> str | None:
+    """What git says opened the message (prepare-commit-msg's second argument, or pre-commit's variable)."""
+    return args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
 
 
 def _withheld(ctx: Context) -> str | None:
@@ -405,7 +410,7 @@ def _commit_message(
 ) -> str:
     from ariadne_hook.publish.commit_msg import apply_to_message
 
-    source = args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+    source = _message_source(args, env)
     return apply_to_message(Path(args.commit_msg_file), report, source, settings, subject=subject)
 
 
