@@ -331,20 +331,10 @@ def _ask_overview(
 
 
 def _wants_subject(ctx: Context) -> bool:
-    """prepare-commit-msg with commit-subject on, on a message git opened empty (not -m/-F, amend, merge,
-    squash or a template): the only case where a subject is proposed."""
-    from ariadne_hook.publish.commit_msg import EMPTY_SOURCES
+    from ariadne_hook.publish.commit_msg import wants_subject
 
-    args, s = ctx.args, ctx.s
-    source = _message_source(args, ctx.env)
-    return (
-        bool(args.commit_msg_file) and s.commit_subject and s.commit_msg != "off" and source in EMPTY_SOURCES
-    )
-
-
-def _message_source(args: argparse.Namespace, env: Mapping[str, str]) -> str | None:
-    """What git says opened the message (prepare-commit-msg's second argument, or pre-commit's variable)."""
-    return args.commit_msg_source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+    args = ctx.args
+    return wants_subject(args.commit_msg_file, args.commit_msg_source, ctx.s, ctx.env)
 
 
 def _withheld(ctx: Context) -> str | None:
@@ -397,21 +387,11 @@ def publish(report: Report, ctx: Context, subject: str | None = None) -> str:
             ctx.console.warn(problem)
         extra.extend(published.done)
     if args.commit_msg_file:
-        extra.append(_commit_message(report, args, settings, ctx.env, subject))
+        from ariadne_hook.publish.commit_msg import apply_to_message, message_source
+
+        source = message_source(args.commit_msg_source, ctx.env)
+        extra.append(apply_to_message(Path(args.commit_msg_file), report, source, settings, subject=subject))
     return "; ".join([destination, *[e for e in extra if e]])
-
-
-def _commit_message(
-    report: Report,
-    args: argparse.Namespace,
-    settings: Settings,
-    env: Mapping[str, str],
-    subject: str | None = None,
-) -> str:
-    from ariadne_hook.publish.commit_msg import apply_to_message
-
-    source = _message_source(args, env)
-    return apply_to_message(Path(args.commit_msg_file), report, source, settings, subject=subject)
 
 
 def quick_skips(ctx: Context) -> list[FileChange] | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 from ariadne_hook.config import Settings
@@ -215,6 +216,24 @@ def with_body(message: str, summaries_text: str, cc: str, cwd: Path | None = Non
     trailers = "" if at is None else "\n" + "\n".join(written[at:]) + "\n"
     above = "\n".join(written if at is None else written[:at]).rstrip("\n")
     return f"{above}\n\n{body}\n{trailers}" + (f"\n{rest}" if rest else "")
+
+
+def message_source(given: str | None, env: Mapping[str, str]) -> str | None:
+    """What git says opened the message: prepare-commit-msg's second argument, or pre-commit's variable."""
+    return given or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
+
+
+def wants_subject(
+    message_file: str | None, given_source: str | None, settings: Settings, env: Mapping[str, str]
+) -> bool:
+    """prepare-commit-msg with commit-subject on, on a message git opened empty (not -m/-F, amend, merge,
+    squash or a template): the only case where a subject is proposed."""
+    return (
+        bool(message_file)
+        and settings.commit_subject
+        and settings.commit_msg != "off"
+        and message_source(given_source, env) in EMPTY_SOURCES
+    )
 
 
 def apply_to_message(
