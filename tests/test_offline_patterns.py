@@ -639,3 +639,31 @@ def test_a_new_condition_is_not_paired_with_an_unrelated_replaced_one(tmp_path: 
     assert '\u2192 `before == ""`' not in text
     assert '`if before == ""`' in text
     assert 'removes `if strings.HasSuffix(t, "/*")`' in text
+
+
+# ------------------------------------------- definitions nested in a function: what they hold stays told
+
+
+def test_go_table_with_a_type_declared_in_the_test_grows_by_one_case(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestT(t *testing.T) {\n\ttype Case struct {\n\t\tA string\n\t}\n"
+        '\tcases := []Case{\n\t\t{A: "x"},\n\t}\n\t_ = cases\n}\n'
+    )
+    new = old.replace("\t\tA string\n", "\t\tA string\n\t\tB string\n").replace(
+        '\t\t{A: "x"},\n', '\t\t{A: "x"},\n\t\t{A: "y"},\n'
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestT")
+    assert text.startswith('Test cases: adds `"y"`.'), text
+    assert '"x"' not in text and "No longer sets" not in text, text
+
+
+def test_python_calls_moved_into_a_new_nested_function_are_not_removed(tmp_path: Path) -> None:
+    old = "def outer(x):\n    y = load(x)\n    save(y, 'done')\n    return y\n"
+    new = (
+        "def outer(x):\n    def inner():\n        y = load(x)\n        save(y, 'done')\n"
+        "        return y\n    return inner()\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "outer")
+    assert text.startswith("Calls added: inner."), text
+    for false in ("removed", "load", "save", "drops", "no longer"):
+        assert false not in text.lower(), text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -329,3 +330,38 @@ def first_words(diff: str, lead: str) -> str:
             quote = diff_text_change(removed, added, limit=1)
             return f"{lead}{quote}" if quote else ""
     return ""
+
+
+def kept_in_nested(
+    change: FunctionChange, old: FunctionFacts, new: FunctionFacts
+) -> tuple[FunctionFacts, FunctionFacts]:
+    """Each side's facts leave out the bodies of definitions nested in it that have their own entry; a
+    call, text, set or read that moved into (or out of) such a definition is still in the function, not
+    removed (or added): when changed lines lie in nested definitions, what one side's own facts lack but its
+    source still holds is counted on that side too, so the comparison does not tell it."""
+    if change.nested == (0, 0):
+        return old, new
+    return (
+        _with_kept(old, new, change.old_source or ""),
+        _with_kept(new, old, change.new_source or ""),
+    )
+
+
+def _with_kept(side: FunctionFacts, other: FunctionFacts, source: str) -> FunctionFacts:
+    def word(name: str, call: bool = False) -> bool:
+        tail = r"\s*\(" if call else r"(?!\w)"
+        return re.search(rf"(?<![\w.]){re.escape(name)}{tail}", source) is not None
+
+    calls = [c for c in dict.fromkeys(other.calls) if c not in side.calls and word(c, call=True)]
+    literals = [lit for lit in other.literals if lit not in side.literals and lit[1] in source]
+    assigned = [n for n in other.assigned if n not in side.assigned and word(n)]
+    names = [n for n in other.names if n not in side.names and word(n)]
+    if not (calls or literals or assigned or names):
+        return side
+    return replace(
+        side,
+        calls=(*side.calls, *calls),
+        literals=(*side.literals, *literals),
+        assigned=(*side.assigned, *assigned),
+        names=(*side.names, *names),
+    )

@@ -26,6 +26,7 @@ from ariadne_hook.summarize.fact_changes import (
     expression_change,
     first_words,
     joined,
+    kept_in_nested,
     literal_changes,
     module_assignments,
     name_changes,
@@ -176,6 +177,8 @@ def _returns(facts: FunctionFacts) -> str:
 
 
 def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFacts | None) -> list[str]:
+    if old is not None and new is not None:
+        old, new = kept_in_nested(change, old, new)
     facts = _fact_changes(change, old, new) if old is not None and new is not None else []
     if _only_comments(change):
         parts = [f"Only comments or blank lines changed{first_words(change.diff, ': ')}."]

@@ -109,6 +109,7 @@ _PASS_UP = frozenset(("expression_list", "literal_element", "parenthesized_expre
 _BINDERS = frozenset(("keyed_element", "pair", "binary_expression", "binary", *ASSIGNS))
 TABLES = {"literal_value": "literal_value", "array": "object"}  # a table node -> the type of its rows
 MAX_NAME = 80
+_SEQUENCES = ("slice_type", "array_type", "implicit_length_array_type")  # Go: []T, [2]T, [...]T
 
 
 def _text(node: Node | None) -> str:
@@ -245,14 +246,23 @@ def first_statement(node: Node) -> str:
 
 
 def _table(node: Node, body: Body) -> bool:
-    """A literal whose elements are two or more rows (struct literals, objects) is a table of cases."""
+    """A literal whose elements are two or more rows (struct literals, objects) is a table of cases; so is a
+    Go slice or array of struct literals with one row (``[]Case{{A: "x"}}``): a table that grows from one
+    row to two stays a table, its first row is not told as added."""
     row_type = TABLES[node.type]
+    parent = node.parent
+    kind = (
+        parent.child_by_field_name("type")
+        if parent is not None and parent.type == "composite_literal"
+        else None
+    )
+    least = 1 if kind is not None and kind.type in _SEQUENCES else 2
     rows = [
         unwrap(c.named_children[0]) if c.type == "literal_element" and c.named_children else c
         for c in node.named_children
     ]
     rows = [r for r in rows if "comment" not in r.type]
-    if len(rows) < 2 or any(r.type != row_type for r in rows):
+    if len(rows) < least or any(r.type != row_type for r in rows):
         return False
     body.cases.extend(clip(_text(row)) for row in rows)
     body.skip_names_until = max(body.skip_names_until, node.end_byte)
