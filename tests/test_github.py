@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ariadne_hook.publish import actions_env, github, step_summary
+from ariadne_hook.publish.rest import MAX_PAGES, ApiError, paged
 from tests.github_server import GitHubServer
 
 REPO = ("octo", "app")
@@ -307,3 +308,20 @@ def test_step_summary_already_full(tmp_path: Path) -> None:
 def test_step_summary_unwritable(tmp_path: Path) -> None:
     status = step_summary.append_step_summary("review", {"GITHUB_STEP_SUMMARY": str(tmp_path)})
     assert status is not None and status.startswith("cannot write the job summary")
+
+
+def test_paging_of_github_and_gitlab_lists_stops_at_the_page_cap_and_refuses_a_page_that_is_not_a_list() -> (
+    None
+):
+    """rest.paged is the one paging loop of both APIs: an endless next-page chain costs MAX_PAGES calls, and
+    a page that is not a list is an error, not an empty list."""
+    asked: list[str] = []
+
+    def endless(url: str) -> tuple[object, str | None]:
+        asked.append(url)
+        return [{"page": len(asked)}, "not an object"], f"{url}+"
+
+    items = paged("p", endless, "unexpected")
+    assert len(asked) == MAX_PAGES and [item["page"] for item in items] == list(range(1, MAX_PAGES + 1))
+    with pytest.raises(ApiError, match="^unexpected$"):
+        paged("p", lambda url: ({"message": "a dict"}, None), "unexpected")

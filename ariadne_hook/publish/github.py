@@ -21,15 +21,13 @@ from typing import Any
 from ariadne_hook.models import Report
 from ariadne_hook.publish import MARKER, Published
 from ariadne_hook.publish.actions_env import in_actions, pull_request, repository
-from ariadne_hook.publish.rest import Api, ApiError, api_base, call, next_link, same_api
+from ariadne_hook.publish.rest import PER_PAGE, Api, ApiError, api_base, call, next_link, paged, same_api
 from ariadne_hook.render.markdown import GITHUB, render_markdown
 from ariadne_hook.render.sanitize import trim_markdown
 
 __all__ = ["MARKER", "comment_body", "detected", "next_link", "publish_pr_comment", "target", "to_actions"]
 MAX_COMMENT_CHARS = 65_536
 DEFAULT_API_URL = "https://api.github.com"
-PER_PAGE = 100
-MAX_PAGES = 100  # 10,000 comments: enough for any pull request, and no endless Link loop
 TRIM_NOTE = (
     "> **Note:** this review was trimmed to fit GitHub's 65,536-character comment limit; "
     "the full review is in the job summary and the review file."
@@ -67,20 +65,17 @@ def _repo_path(api: Api, owner: str, name: str) -> str:
 
 
 def list_comments(api: Api, owner: str, name: str, number: int) -> list[dict[str, Any]]:
-    """All comments of issue/PR ``number``, following ``Link: rel="next"``."""
-    url: str | None = f"{_repo_path(api, owner, name)}/issues/{number}/comments?per_page={PER_PAGE}"
-    comments: list[dict[str, Any]] = []
-    for _ in range(MAX_PAGES):
-        if url is None:
-            break
+    """All comments of issue/PR ``number``, following ``Link: rel="next"`` (only on this API)."""
+
+    def get(url: str) -> tuple[Any, str | None]:
         page, link = request(api, "GET", url)
-        if not isinstance(page, list):
-            raise ApiError("the GitHub API sent an unexpected comment list")
-        comments.extend(c for c in page if isinstance(c, dict))
-        url = next_link(link)
-        if url is not None and not same_api(api.base_url, url):
+        following = next_link(link)
+        if following is not None and not same_api(api.base_url, following):
             raise ApiError("the GitHub API's next-page link points elsewhere: not followed")
-    return comments
+        return page, following
+
+    first = f"{_repo_path(api, owner, name)}/issues/{number}/comments?per_page={PER_PAGE}"
+    return paged(first, get, "the GitHub API sent an unexpected comment list")
 
 
 def own_login(api: Api) -> str | None:

@@ -45,14 +45,12 @@ from typing import Any
 
 from ariadne_hook.models import Report
 from ariadne_hook.publish import MARKER, Published
-from ariadne_hook.publish.rest import Api, ApiError, api_base, call, next_link, same_api
+from ariadne_hook.publish.rest import PER_PAGE, Api, ApiError, api_base, call, next_link, paged, same_api
 from ariadne_hook.render.markdown import GITHUB, Destination, render_markdown
 from ariadne_hook.render.sanitize import ZWJ, neutralize, neutralize_inline, trim_markdown
 from ariadne_hook.source.merge_request import MergeRequest, in_gitlab_ci, merge_request
 
 MAX_NOTE_CHARS = 1_000_000  # GitLab: "The content of a note. Limited to 1,000,000 characters."
-PER_PAGE = 100
-MAX_PAGES = 100  # 10,000 notes: enough for any merge request, and no endless next-page loop
 TRIM_NOTE = (
     "> **Note:** this review was trimmed to fit GitLab's 1,000,000-character note limit; "
     "the full review is in the review file (keep it as a job artifact)."
@@ -153,17 +151,13 @@ def _next_page(api: Api, url: str, headers: Mapping[str, str]) -> str | None:
 
 def list_notes(api: Api, mr: MergeRequest) -> list[dict[str, Any]]:
     """Every note of the merge request, oldest first, page by page."""
-    url: str | None = f"{_notes_url(api, mr)}?per_page={PER_PAGE}&page=1&sort=asc&order_by=created_at"
-    notes: list[dict[str, Any]] = []
-    for _ in range(MAX_PAGES):
-        if url is None:
-            break
+
+    def get(url: str) -> tuple[Any, str | None]:
         page, headers = request(api, "GET", url)
-        if not isinstance(page, list):
-            raise ApiError("the GitLab API sent an unexpected note list")
-        notes.extend(n for n in page if isinstance(n, dict))
-        url = _next_page(api, url, headers) if page else None
-    return notes
+        return page, (_next_page(api, url, headers) if page else None)
+
+    first = f"{_notes_url(api, mr)}?per_page={PER_PAGE}&page=1&sort=asc&order_by=created_at"
+    return paged(first, get, "the GitLab API sent an unexpected note list")
 
 
 def own_user_id(api: Api) -> int:

@@ -13,7 +13,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,6 +144,27 @@ def next_link(link_header: str) -> str | None:
         if any(r.replace(" ", "") in ('rel="next"', "rel=next") for r in rels):
             return target.strip().strip("<>")
     return None
+
+
+PER_PAGE = 100
+MAX_PAGES = 100  # 10,000 items: enough for any pull or merge request, and no endless next-page loop
+
+
+def paged(
+    first_url: str, get: Callable[[str], tuple[Any, str | None]], unexpected: str
+) -> list[dict[str, Any]]:
+    """Every object of a paged list, in order: ``get(url)`` gives one page's JSON and the next page's URL
+    (None on the last); at most MAX_PAGES pages. ``unexpected`` is the error for a page that is not a list."""
+    items: list[dict[str, Any]] = []
+    url: str | None = first_url
+    for _ in range(MAX_PAGES):
+        if url is None:
+            break
+        page, url = get(url)
+        if not isinstance(page, list):
+            raise ApiError(unexpected)
+        items.extend(item for item in page if isinstance(item, dict))
+    return items
 
 
 def same_api(base_url: str, url: str) -> bool:
