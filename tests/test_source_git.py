@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ariadne_hook.models import ADDED, COPIED, DELETED, MODIFIED, RENAMED, FileChange
+from ariadne_hook.models import ADDED, DELETED, MODIFIED, RENAMED, FileChange
 from ariadne_hook.source.git import SourceError, find_repo_root, from_patch_text, revision_range, staged
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
+from tests.runner import clean_env, run_main
 
 MAX = 1_000_000
 BODY = "".join(f"line {i}\n" for i in range(1, 21))
@@ -95,21 +97,64 @@ def test_staged_statuses(repo: Path) -> None:
     )
 
 
-def test_copy_detected_when_source_also_changes(repo: Path) -> None:
-    # -C (without --find-copies-harder) finds copies whose source is modified in the same diff
+def test_a_copy_is_an_added_file_staged_and_as_a_patch_with_copy_from(repo: Path) -> None:
+    """The file a copy came from is still there, so the copy's functions are new (a bubbletea example copied
+    from another was reviewed as 'modified: removes ...'). git diff -C's 'copy from' patch reads alike."""
     write(repo, "keep copy.py", BODY + "extra\n")
     write(repo, "keep.py", BODY.replace("line 1\n", "line one\n"))
     stage_all(repo)
     got = by_path(staged(repo, MAX)[1])
     copy = got["keep copy.py"]
-    assert (copy.status, copy.old_path, copy.added_lines, copy.removed_lines) == (
-        COPIED,
-        "keep.py",
-        frozenset({21}),
+    every_line = frozenset(range(1, 22))
+    assert (copy.status, copy.old_path, copy.old_text, copy.removed_lines, copy.added_lines) == (
+        ADDED,
+        None,
+        None,
         frozenset(),
+        every_line,
     )
-    assert copy.old_text == BODY and copy.new_text == BODY + "extra\n"
-    assert got["keep.py"].status == MODIFIED
+    assert copy.new_text == BODY + "extra\n" and got["keep.py"].status == MODIFIED
+    text = git(repo, "diff", "--cached", "-C")
+    assert "copy from keep.py" in text
+    patched = by_path(from_patch_text(text, repo, MAX)[1])["keep copy.py"]
+    assert (
+        patched.status,
+        patched.old_path,
+        patched.old_text,
+        patched.removed_lines,
+        patched.added_lines,
+    ) == (
+        ADDED,
+        None,
+        None,
+        frozenset(),
+        every_line,
+    )
+    assert patched.hunks == copy.hunks and patched.new_text == copy.new_text
+
+
+def test_functions_of_a_copied_file_are_added_not_modified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = init_repo(tmp_path / "copies")
+    source = "".join(
+        f"def f{i}(x):\n    if x > {i}:\n        return x\n    return {i}\n\n\n" for i in range(6)
+    )
+    write(root, "a.py", source)
+    commit_all(root, "base")
+    write(root, "b.py", source.replace("if x > 2:", "if x >= 2:"))
+    write(root, "a.py", source.replace("return 5\n", "return 50\n"))
+    stage_all(root)
+    code, out, _ = run_main(
+        ["--provider", "offline", "--format", "json", "--no-cache", "-o", "-"], root, clean_env(), capsys
+    )
+    assert code == 0
+    changes = {
+        (e["path"], e["qualname"]): e["change"]
+        for e in json.loads(out)["functions"]
+        if e["kind"] == "function"
+    }
+    assert changes == {("a.py", "f5"): "modified", **{("b.py", f"f{i}"): "added" for i in range(6)}}
 
 
 def test_empty_files_added_deleted_and_renamed(repo: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TypeAlias
 
@@ -39,7 +40,7 @@ _CONFIG = (
     "-c", "color.ui=false",
 )  # fmt: skip
 _DIFF = (
-    "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-C", "--full-index",
+    "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--full-index",
     "--src-prefix=a/", "--dst-prefix=b/", "-U3", "--no-relative", "--submodule=short",
     "--ignore-submodules=none",
 )  # fmt: skip
@@ -179,12 +180,29 @@ def _decode(sides: Sequence[Side], max_bytes: int) -> tuple[list[str | None], st
     return texts, None
 
 
+def _as_addition(pf: PatchFile, new_text: str | None) -> PatchFile:
+    """A copy is an addition: the file it was copied from is still there, unchanged by the copy, so each
+    function of the copy is new, not a changed version of the source's. Its hunk is the whole new file, as
+    git shows an added file (``git diff`` runs without ``-C``; a patch given with ``copy from`` gets here)."""
+    hunks: tuple[Hunk, ...] = ()
+    if new_text:
+        lines = new_text.split("\n")
+        if new_text.endswith("\n"):
+            lines.pop()
+        hunks = (Hunk(0, 0, 1, len(lines), "", tuple(f"+{line}" for line in lines)),)
+    return replace(pf, old_path=None, status=ADDED, hunks=hunks, old_blob=None, similarity=None)
+
+
 def _build(pf: PatchFile, old: Side, new: Side, max_bytes: int, reason: str | None = None) -> FileChange:
     """The FileChange of one diff section; skipped files keep their line sets but no text and no hunks."""
-    removed, added = line_sets(pf.hunks)
     texts: list[str | None] = []
     if reason is None:
         texts, reason = _decode((old, new), max_bytes)
+    if pf.status == COPIED:
+        copy = texts[1] if texts else None
+        pf = _as_addition(pf, copy)
+        texts = [None, copy] if texts else []
+    removed, added = line_sets(pf.hunks)
     return FileChange(
         path=pf.path,
         old_path=pf.old_path if pf.status in (RENAMED, COPIED) else None,
