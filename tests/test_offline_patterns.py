@@ -667,3 +667,28 @@ def test_python_calls_moved_into_a_new_nested_function_are_not_removed(tmp_path:
     assert text.startswith("Calls added: inner."), text
     for false in ("removed", "load", "save", "drops", "no longer"):
         assert false not in text.lower(), text
+
+
+# --------------------------------------------------------------- 6. lines moved are moved, not edited
+
+
+def test_switch_cases_reordered_are_told_moved_never_one_case_turned_into_another(tmp_path: Path) -> None:
+    """BurntSushi/toml's lexKeyNameStart (fifth blind sample): the default case moved first and two error
+    cases last read as 'Changes `return lx.errorf(...)` → `lx.push(lexKeyEnd)`', which no line became."""
+    old = (
+        "package p\n\nfunc start(lx *lexer) stateFn {\n\tswitch r := lx.peek(); {\n"
+        "\tcase r == '=' || r == eof:\n\t\treturn lx.errorf(\"unexpected '='\")\n"
+        "\tcase r == '.':\n\t\treturn lx.errorf(\"unexpected '.'\")\n"
+        "\tcase r == '\"':\n\t\tlx.ignore()\n\t\treturn lexQuoted\n"
+        "\tdefault:\n\t\tlx.push(lexKeyEnd)\n\t\treturn lexBareName\n\t}\n}\n"
+    )
+    new = (
+        "package p\n\nfunc start(lx *lexer) stateFn {\n\tswitch r := lx.peek(); {\n"
+        "\tdefault:\n\t\tlx.push(lexKeyEnd)\n\t\treturn lexBareName\n"
+        "\tcase r == '\"':\n\t\tlx.ignore()\n\t\treturn lexQuoted\n\n\t// never reached?\n"
+        "\tcase r == '=' || r == eof:\n\t\treturn lx.errorf(\"unexpected '='\")\n"
+        "\tcase r == '.':\n\t\treturn lx.errorf(\"unexpected '.'\")\n\t}\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "start")
+    assert text.startswith("Moves `case r == ") and text.endswith("(6 lines). +8 \u22126 lines.")
+    assert "\u2192" not in text and "Changes" not in text

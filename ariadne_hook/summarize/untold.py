@@ -5,7 +5,9 @@ comment, a docstring, a table of cases or the inside of a multi-line text) is co
 two sides joined (so a call spread over more lines is no change). A place where the tokens differ is told
 already when every word, name and number of it appears in the summary's other sentences (a renamed local, a
 changed condition, a call added), and the words that differ between its strings too. What is left is quoted
-by its words on its own line: ``changes `…split(".")` → `…split(".")[:3]```.
+by its words on its own line: ``changes `…split(".")` → `…split(".")[:3]```. Lines moved (a side of a run
+whose every line comes back in the function's other runs: switch cases reordered) are no edit of what
+replaced them: never compared, and told as ``moves `case x:` (4 lines)`` when that is all the edit does.
 
 ``text_lines``: the lines inside a multi-line text (a template, a script) that changed, by their words:
 ``template text (+12 −5 lines): `%[3]d` → `%[4]d` …; adds `# we sort the values…```.
@@ -23,6 +25,7 @@ from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.call_args import Row, Source, numbered_runs
 from ariadne_hook.summarize.hunk_summary import MINUS
 from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, ticked
+from ariadne_hook.words import plural
 
 _WORD = re.compile(r"[\w$@]+")
 COMMENTS = ("#", "//", "/*", "*", "--")
@@ -56,9 +59,13 @@ def untold_edits(
     line-comment marker."""
     found: dict[tuple[int, int, int], str] = {}  # by its rows: more places on one line are one edit
     words_told = frozenset(_WORD.findall(told))
-    for run, (removed, added) in enumerate(numbered_runs(diff)):
-        old = _code(removed, sides[0], texts, comment)
-        new = _code(added, sides[1], texts, comment)
+    runs = [
+        (_code(removed, sides[0], texts, comment), _code(added, sides[1], texts, comment))
+        for removed, added in numbered_runs(diff)
+    ]
+    moved = moved_sides(runs)
+    for run, (old, new) in enumerate(runs):
+        old, new = ([] if (run, side) in moved else lines for side, lines in enumerate((old, new)))
         if not old or not new or len(old) > RUN or len(new) > RUN:
             continue
         a, b = _tokens(old), _tokens(new)
@@ -81,11 +88,33 @@ def untold_edits(
             row = (run, _anchor(a, i1, i2), _anchor(b, j1, j2))
             if row not in found:
                 found[row] = _place(old, new, a, b, (i1, i2, j1, j2)) if len(found) < limit else ""
+    # a block by where it was; told only when it is all the edit says (among other edits: noise)
+    blocks = [runs[run][0] for run, side in sorted(moved) if side == 0 and not told]
+    moves = [
+        "moves "
+        + ", ".join(f"{ticked(cut(lines[0], 40))} ({plural(len(lines), 'line')})" for lines in blocks)
+    ]
     if not found:
-        return []
+        return moves if blocks else []
     more = f" (+{len(found) - limit} more)" if len(found) > limit else ""
     shown = "; ".join(list(found.values())[:limit])
-    return [(shown if shown.startswith(("adds ", "drops ")) else f"changes {shown}") + more]
+    return [(shown if shown.startswith(("adds ", "drops ")) else f"changes {shown}") + more] + (
+        moves if blocks else []
+    )
+
+
+def moved_sides(runs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> set[tuple[int, int]]:
+    """(run, side) of each side of a run (0: its removed lines, 1: its added lines) that is lines moved:
+    every one of its code lines comes back on the other side in the function's other runs (cases of a
+    switch reordered, a statement moved up). Such a side is no edit of the run's other side."""
+    moved: set[tuple[int, int]] = set()
+    every = [Counter(line for r in runs for line in r[side]) for side in (0, 1)]
+    for side in (0, 1):
+        for run, lines in enumerate(r[side] for r in runs):
+            elsewhere = every[1 - side] - Counter(runs[run][1 - side])
+            if lines and any(_WORD.search(line) for line in lines) and not Counter(lines) - elsewhere:
+                moved.add((run, side))
+    return moved
 
 
 RUN = 12  # code lines a side of a run compared; a longer rewrite is told by its other facts
