@@ -692,3 +692,20 @@ def test_switch_cases_reordered_are_told_moved_never_one_case_turned_into_anothe
     text = summary_of(tmp_path, "p.go", old, new, "start")
     assert text.startswith("Moves `case r == ") and text.endswith("(6 lines). +8 \u22126 lines.")
     assert "\u2192" not in text and "Changes" not in text
+
+
+def test_a_string_already_in_the_function_is_not_new_text_when_used_again(tmp_path: Path) -> None:
+    """tomlkit's _validate_table_candidate (fifth blind sample): a second `raise TOMLKitError("Redefinition
+    ...")` was told 'new text `Redefinition ...`' although the function raised it before."""
+    old = (
+        "def validate(k, table):\n    if k.is_dotted():\n"
+        '        raise TOMLKitError("Redefinition of an existing table")\n    return table\n'
+    )
+    new = (
+        "def validate(k, table):\n    if k.is_dotted():\n"
+        '        raise TOMLKitError("Redefinition of an existing table")\n'
+        "    for key in table:\n        if key.is_dotted() and key.head == k:\n"
+        '            raise TOMLKitError("Redefinition of an existing table")\n    return table\n'
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "validate")
+    assert "adds a `raise TOMLKitError`" in text and "text" not in text.replace("TOMLKitError", "")

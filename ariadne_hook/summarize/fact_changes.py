@@ -164,8 +164,11 @@ def literal_changes(
     changed = [(a, b) for a, b in pairs if a[1] != b[1]][:3]
     kind = "Text" if all(_is_string(b[1]) for _, b in changed) else "Value"
     out = [f"{kind} changed: {'; '.join(_literal_pair(a, b, diff) for a, b in changed)}."] if changed else []
+    other = {text for _, text in (old if gained else new)}  # a string also on the other side is not new
     texts = [
-        t for _, t in (gained or lost) if _is_string(t) and len(t) > 3 and not _TYPE_TEXT.match(unclipped(t))
+        t
+        for _, t in (gained or lost)
+        if _is_string(t) and len(t) > 3 and not _TYPE_TEXT.match(unclipped(t)) and t not in other
     ]
     if texts and len(texts) <= 3 and not (gained and lost) and not pairs:  # a few strings only came or went
         quoted = names_list([ticked(cut(unclipped(t), 40)) for t in texts])
