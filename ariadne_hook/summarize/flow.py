@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ariadne_hook.models import Block, FunctionChange, FunctionFacts
-from ariadne_hook.summarize.quote import ARROW, cut, one_span, ticked, tidy
+from ariadne_hook.summarize.quote import ARROW, ELLIPSIS, cut, quote_pair, ticked, tidy
 
 GUARDS = ("if", "elif", "while")
 CONDITIONS = ("if", "elif", "while", "ternary")
@@ -219,11 +219,12 @@ def _pair(
     return pairs, still, news
 
 
-def _quote_pair(a: str, b: str) -> str:
-    a, b = tidy(a), tidy(b)
-    if max(len(a), len(b)) > HEAD:
-        a, b = one_span(a, b, context=3)
-    return f"{ticked(cut(a, HEAD))} {ARROW} {ticked(cut(b, HEAD))}"
+def _quote_pair(a: str, b: str, keyword: str = "") -> str:
+    """```a` → `b```, shortened around what changed; ``keyword`` before heads quoted from their start."""
+    a, b = quote_pair(tidy(a), tidy(b), HEAD)
+    if keyword and not a.startswith(ELLIPSIS) and not b.startswith(ELLIPSIS):
+        a, b = f"{keyword} {a}", f"{keyword} {b}"
+    return f"{ticked(a)} {ARROW} {ticked(b)}"
 
 
 def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
@@ -235,9 +236,7 @@ def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
     for a, b in pairs:  # a try's head is the first statement it wraps: an edit of it is told as such
         if a[0] not in CONDITIONS and a[0] != "try" and a[1] != b[1]:
             word = "loop " if a[0] == "for" else ""
-            out.append(
-                f"{word}{ticked(a[0] + ' ' + cut(a[1], HEAD))} {ARROW} {ticked(b[0] + ' ' + cut(b[1], HEAD))}"
-            )
+            out.append(word + _quote_pair(a[1], b[1], a[0]))
     return out
 
 
