@@ -134,3 +134,27 @@ def test_a_long_line_changed_at_its_end_shows_the_end(tmp_path: Path) -> None:
     new = f"def f():\n{head} or fifth_condition\n    return ready\n"
     text = summary_of(tmp_path, "m.py", old, new, "f")
     assert "and fifth_condition" in text and "or fifth_condition" in text, text
+
+
+# --------------------------------------- 4. text moved into a nested definition is not dropped text
+
+
+def test_text_moved_into_a_nested_function_is_not_dropped(tmp_path: Path) -> None:
+    old = (
+        "def test_filter(env, run):\n"
+        '    env.filters["customfilter"] = customfilter\n'
+        '    tmpl = env.from_string("{{ arg|customfilter }}")\n'
+        '    out = tmpl.render(arg="dynamic")\n'
+        '    assert out == "static dynamic"\n'
+    )
+    new = (
+        "def test_filter(env, run):\n"
+        "    async def test():\n"
+        '        env.filters["customfilter"] = customfilter\n'
+        '        tmpl = env.from_string("{{ arg|customfilter }}")\n'
+        '        return await tmpl.render_async(arg="dynamic")\n\n'
+        "    out = run(test)\n"
+        '    assert out == "static dynamic"\n'
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "test_filter")
+    assert "drops text" not in text and "customfilter" not in text, text

@@ -363,7 +363,7 @@ def _with_kept(side: FunctionFacts, other: FunctionFacts, source: str) -> Functi
         return re.search(rf"(?<![\w.]){re.escape(name)}{tail}", source) is not None
 
     calls = [c for c in dict.fromkeys(other.calls) if c not in side.calls and word(c, call=True)]
-    literals = [lit for lit in other.literals if lit not in side.literals and lit[1] in source]
+    literals = [lit for lit in other.literals if lit not in side.literals and _spelled(lit[1], source)]
     assigned = [n for n in other.assigned if n not in side.assigned and word(n)]
     names = [n for n in other.names if n not in side.names and word(n)]
     if not (calls or literals or assigned or names):
@@ -375,3 +375,12 @@ def _with_kept(side: FunctionFacts, other: FunctionFacts, source: str) -> Functi
         assigned=(*side.assigned, *assigned),
         names=(*side.names, *names),
     )
+
+
+def _spelled(text: str, source: str) -> bool:
+    """True when ``source`` holds the literal ``text`` as written, or a string of it in either quotes (a
+    Python literal is read as its ``repr``: ``"x"`` is ``'x'``)."""
+    if text in source:
+        return True
+    inner = _inner(unclipped(text)) if text[:1] in "\"'" else ""
+    return bool(inner) and (f'"{inner}"' in source or f"'{inner}'" in source)
