@@ -158,3 +158,23 @@ def test_text_moved_into_a_nested_function_is_not_dropped(tmp_path: Path) -> Non
     )
     text = summary_of(tmp_path, "m.py", old, new, "test_filter")
     assert "drops text" not in text and "customfilter" not in text, text
+
+
+# ------------------------------------------- 5. a deferred call made in place is told with its call
+
+
+def test_a_deferred_call_now_made_in_place_names_the_call(tmp_path: Path) -> None:
+    old = (
+        "func (c *Context) Set(key string, val any) {\n\tc.lock.Lock()\n\tdefer c.lock.Unlock()\n\n"
+        "\tif c.store == nil {\n\t\tc.store = make(map[string]any)\n\t}\n\tc.store[key] = val\n}\n"
+    )
+    new = (
+        "func (c *Context) Set(key string, val any) {\n\tc.lock.Lock()\n"
+        "\tif c.store == nil {\n\t\tc.store = make(map[string]any)\n\t}\n\tc.store[key] = val\n"
+        "\tc.lock.Unlock()\n}\n"
+    )
+    text = summary_of(tmp_path / "a", "m.go", old, new, "Context.Set")
+    assert text.startswith("Line `defer c.lock.Unlock()` became `c.lock.Unlock()`."), text
+    guarded = new.replace("\tc.lock.Lock()\n", '\tif key == "" {\n\t\treturn\n\t}\n\tc.lock.Lock()\n')
+    text = summary_of(tmp_path / "b", "m.go", old, guarded, "Context.Set")
+    assert "`defer c.lock.Unlock()` \u2192 `c.lock.Unlock()`" in text and "Removes `defer`" not in text, text

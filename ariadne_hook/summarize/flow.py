@@ -62,6 +62,9 @@ def flow_changes(
         removed = [b for b in removed if b not in merged and b not in moved]
     gained, lost = _words(old.flow, new.flow, added, removed)
     clauses = _changed(pairs)
+    for call in _undeferred(change.diff) if "`defer`" in lost else []:  # the same call, now made in place
+        lost.remove("`defer`")
+        clauses.append(f"{ticked('defer ' + call)} {ARROW} {ticked(call)}")
     limit = 2 if compact else 3
     described = [_describe(b, compact) for b in added] + gained
     clauses += [f"adds {_items(described, limit)}"] if described else []
@@ -145,6 +148,15 @@ def change_runs(diff: str) -> tuple[Run, ...]:
             runs.append((tuple(removed), tuple(added)))
             removed, added = [], []
     return tuple(runs)
+
+
+def _undeferred(diff: str) -> list[str]:
+    """Calls no longer deferred but made where they stand: ``defer mu.Unlock()`` removed, ``mu.Unlock()``
+    added (once each)."""
+    removed = [line for run in change_runs(diff) for line in run[0]]
+    added = [line for run in change_runs(diff) for line in run[1]]
+    calls = [line[6:] for line in removed if line.startswith("defer ") and line[6:] in added]
+    return [call for call in dict.fromkeys(calls) if calls.count(call) == 1 and added.count(call) == 1]
 
 
 def holds(lines: Sequence[str], text: str) -> bool:
