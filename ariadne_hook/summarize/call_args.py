@@ -263,12 +263,15 @@ def argument_changes(
 
 
 def _pairs(olds: list[Call], news: list[Call]) -> Iterator[tuple[Call, Call]]:
-    """Old and new calls of one callee at one place (an argument of the same call, the same one, or of
-    none) whose arguments differ, in order (equal ones cancel first): ``cast(T, load(cast(M, d)))`` ->
-    ``load(cast(dict, d))`` pairs the inner ``cast`` only."""
+    """Old and new calls of one callee whose arguments differ, in order (equal ones cancel first): the one
+    call of a callee on each side, else those at one place (an argument of the same call, the same one,
+    or of none): ``cast(T, load(cast(M, d)))`` -> ``load(cast(dict, d))`` pairs the inner ``cast`` only."""
     for callee, place in dict.fromkeys((c.callee, c.place) for c in olds):
-        a = [c for c in olds if c.callee == callee and c.place == place]
-        b = [c for c in news if c.callee == callee and c.place == place]
+        a = [c for c in olds if c.callee == callee]
+        b = [c for c in news if c.callee == callee]
+        if len(a) != 1 or len(b) != 1:
+            a = [c for c in a if c.place == place]
+            b = [c for c in b if c.place == place]
         for call in list(a):
             same = next((n for n in b if n.args == call.args), None)
             if same is not None:
