@@ -178,3 +178,30 @@ def test_a_deferred_call_now_made_in_place_names_the_call(tmp_path: Path) -> Non
     guarded = new.replace("\tc.lock.Lock()\n", '\tif key == "" {\n\t\treturn\n\t}\n\tc.lock.Lock()\n')
     text = summary_of(tmp_path / "b", "m.go", old, guarded, "Context.Set")
     assert "`defer c.lock.Unlock()` \u2192 `c.lock.Unlock()`" in text and "Removes `defer`" not in text, text
+
+
+# ------------------------------- 6. a Go table's rows rewritten with field keys are the same cases
+
+
+def test_go_rows_rewritten_with_keys_are_changed_cases_not_removed(tmp_path: Path) -> None:
+    old = (
+        "func TestErrorAs(t *testing.T) {\n\ttests := []struct {\n\t\terr    error\n\t\tresult bool\n\t}{\n"
+        '\t\t{fmt.Errorf("wrap: %w", &customError{}), true},\n\t\t{io.EOF, false},\n\t\t{nil, false},\n'
+        "\t}\n\tfor _, tt := range tests {\n\t\tcheck(t, tt.err, tt.result)\n\t}\n}\n"
+    )
+    new = (
+        "func TestErrorAs(t *testing.T) {\n\ttests := []struct {\n\t\terr    error\n\t\tresult bool\n"
+        "\t\tresultErrMsg string\n\t}{\n"
+        '\t\t{\n\t\t\terr:    fmt.Errorf("wrap: %w", &customError{}),\n\t\t\tresult: true,\n\t\t},\n'
+        '\t\t{\n\t\t\terr:    io.EOF,\n\t\t\tresult: false,\n\t\t\tresultErrMsg: "" +\n'
+        '\t\t\t\t"Should be in error chain:\\n",\n\t\t},\n'
+        '\t\t{\n\t\t\terr:    nil,\n\t\t\tresult: false,\n\t\t\tresultErrMsg: "" +\n'
+        '\t\t\t\t"An error is expected but got nil.\\n",\n\t\t},\n'
+        '\t\t{\n\t\t\terr:    fmt.Errorf("abc: %w", errors.New("def")),\n\t\t\tresult: false,\n'
+        '\t\t\tresultErrMsg: "" +\n\t\t\t\t"in chain: \\"abc: def\\"\\n",\n\t\t},\n'
+        "\t}\n\tfor _, tt := range tests {\n\t\tcheck(t, tt.err, tt.result, tt.resultErrMsg)\n\t}\n}\n"
+    )
+    text = summary_of(tmp_path, "m_test.go", old, new, "TestErrorAs")
+    assert "removes `{io.EOF, false}`" not in text and "removes" not in text.split(".")[0], text
+    assert "changes `{io.EOF, false}` (now sets resultErrMsg)" in text, text
+    assert 'adds `"abc: %w"`' in text, text
