@@ -12,6 +12,7 @@ callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -148,9 +149,9 @@ def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Bloc
     if isinstance(node, ast.If):
         orelse = "" if not node.orelse or _is_elif(node) else statement(node.orelse[0], lines)
         then, leaves = statement(node.body[0], lines), isinstance(node.body[-1], _LEAVING)
-        return ("elif" if elif_ else "if", one_line(text(node.test)), then, orelse, leaves)
+        return ("elif" if elif_ else "if", _head(text(node.test)), then, orelse, leaves)
     if isinstance(node, ast.While):
-        return ("while", one_line(text(node.test)), statement(node.body[0], lines), "", False)
+        return ("while", _head(text(node.test)), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.For | ast.AsyncFor):
         head = _header(node, lines) or f"{text(node.target)} in {text(node.iter)}"
         return ("for", one_line(head), statement(node.body[0], lines), "", False)
@@ -158,9 +159,9 @@ def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Bloc
         items = _header(node, lines) or ", ".join(_with_item(item, text) for item in node.items)
         return ("with", one_line(items), statement(node.body[0], lines), "", False)
     if isinstance(node, ast.IfExp):
-        return ("ternary", one_line(text(node.test)), "", "", False)
+        return ("ternary", _head(text(node.test)), "", "", False)
     if isinstance(node, ast.Assert):
-        return ("assert", one_line(text(node.test)), "", "", False)
+        return ("assert", _head(text(node.test)), "", "", False)
     if isinstance(node, ast.Match):
         return ("match", one_line(text(node.subject)), "", "", False)
     if isinstance(node, _TRY):  # what it wraps; its first handler's first statement and what it catches
@@ -169,6 +170,16 @@ def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Bloc
         caught = one_line(text(handler.type)) if handler is not None and handler.type is not None else ""
         return ("try", statement(node.body[0], lines), fallback, caught, False)
     return ("", "", "", "", False)
+
+
+_COMMENT = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|#[^\n]*""")
+
+
+def _head(source: str) -> str:
+    """A condition on one line, without the comments written between its lines (not part of it)."""
+    if "#" in source and "\n" in source:
+        source = _COMMENT.sub(lambda found: found.group(1) or "", source)
+    return one_line(source)
 
 
 _TRY = tuple(kind for kind in _BLOCKS if kind.__name__.startswith("Try"))

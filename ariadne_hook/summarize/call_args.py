@@ -47,6 +47,7 @@ class Call(NamedTuple):
     args: tuple[str, ...]
     first: int  # lines, 1-based, in the file
     last: int
+    place: tuple[str, int] = ("", 0)  # the call it is an argument of, and which argument ("": none)
 
 
 Token = tuple[str, int, int, int]  # (text, line, start offset, end offset)
@@ -140,7 +141,9 @@ _DOCSTRING = re.compile(
 
 
 def _calls(source: str, tokens: Sequence[Token]) -> list[Call]:
+    """The calls of ``source``, each with its place: the call it is an argument of, and which one."""
     out: list[Call] = []
+    open_calls: list[tuple[str, int, list[int]]] = []  # (callee, token of its ``)``, tokens of its commas)
     for i, (name, line, at, _) in enumerate(tokens):
         if not (name[0].isalpha() or name[0] in "_$") or name in _KEYWORDS:
             continue
@@ -151,13 +154,23 @@ def _calls(source: str, tokens: Sequence[Token]) -> list[Call]:
             continue
         found = _arguments(source, tokens, i + 1)
         if found is not None:
-            out.append(Call(name, found[0], line, found[1]))
+            while open_calls and open_calls[-1][1] < i:  # calls closed before this one: not around it
+                open_calls.pop()
+            place = ("", 0)
+            if open_calls:
+                callee, _, commas = open_calls[-1]
+                place = (callee, sum(c < i for c in commas))
+            out.append(Call(name, found[0], line, found[1], place))
+            open_calls.append((name, found[2], found[3]))
     return out
 
 
-def _arguments(source: str, tokens: Sequence[Token], opening: int) -> tuple[tuple[str, ...], int] | None:
+def _arguments(
+    source: str, tokens: Sequence[Token], opening: int
+) -> tuple[tuple[str, ...], int, int, list[int]] | None:
     """The arguments of the call whose ``(`` is ``tokens[opening]`` (each on one line, comments left out),
-    and the line of its ``)``; None when it does not close."""
+    the line of its ``)``, the index of that token and those of the commas between its arguments; None
+    when it does not close."""
     depth = 0
     args: list[str] = []
     start = tokens[opening][3]
@@ -170,16 +183,18 @@ def _arguments(source: str, tokens: Sequence[Token], opening: int) -> tuple[tupl
             at = b
         return " ".join((("".join(pieces)) + source[at:stop]).split())
 
-    for kind, line, at, stop in tokens[opening:]:
+    commas: list[int] = []
+    for index, (kind, line, at, stop) in enumerate(tokens[opening:], opening):
         if kind in ("(", "[", "{"):
             depth += 1
         elif kind in (")", "]", "}"):
             depth -= 1
             if depth == 0:
                 last = text(at)
-                return (*args, *([last] if last else [])), line
+                return (*args, *([last] if last else [])), line, index, commas
         elif kind == "," and depth == 1:
             args.append(text(at))
+            commas.append(index)
             start, cuts = stop, []
         elif kind[:1] in "#/":  # a comment (the only tokens that start so)
             cuts.append((at, stop))
@@ -248,10 +263,15 @@ def argument_changes(
 
 
 def _pairs(olds: list[Call], news: list[Call]) -> Iterator[tuple[Call, Call]]:
-    """Old and new calls of one callee whose arguments differ, in order (equal ones cancel first)."""
-    for callee in dict.fromkeys(c.callee for c in olds):
+    """Old and new calls of one callee whose arguments differ, in order (equal ones cancel first): the one
+    call of a callee on each side, else those at one place (an argument of the same call, the same one,
+    or of none): ``cast(T, load(cast(M, d)))`` -> ``load(cast(dict, d))`` pairs the inner ``cast`` only."""
+    for callee, place in dict.fromkeys((c.callee, c.place) for c in olds):
         a = [c for c in olds if c.callee == callee]
         b = [c for c in news if c.callee == callee]
+        if len(a) != 1 or len(b) != 1:
+            a = [c for c in a if c.place == place]
+            b = [c for c in b if c.place == place]
         for call in list(a):
             same = next((n for n in b if n.args == call.args), None)
             if same is not None:

@@ -23,7 +23,7 @@ def case_name(case: str, cut_at: int = NAME) -> str:
     text = tidy(unclipped(case))
     found = _ID.search(text)
     if found is None and (text.startswith(("{", "&")) or ".Run(" in text[:12]):
-        found = _STRING.search(text)
+        found = next((m for m in _STRING.finditer(text) if len(m.group()) > 2), None)  # not an empty ""
     name = found.group(found.lastindex or 0) if found else text
     return cut(name, cut_at) if cut_at else name
 
@@ -41,6 +41,7 @@ def case_changes(old: Sequence[str], new: Sequence[str], compact: bool = False) 
         if tag == "equal":
             continue
         olds, news = list(old[i1:i2]), list(new[j1:j2])
+        changed += _rekeyed_rows(olds, news)  # (takes the rows it tells out of both lists)
         for case in list(olds):  # the same name on both sides: one case that changed
             same = next((n for n in news if case_name(n) == case_name(case)), None)
             if same is not None:
@@ -95,3 +96,54 @@ def _change(old: str, new: str) -> str:
     a, b = (cut(s, 40) for s in spans[0])
     more = f", +{count - 1} more" if count > 1 else ""
     return f"{ticked(name)} ({change(a, b)}{more})"
+
+
+_KEY = re.compile(r"^([A-Za-z_]\w*)\s*:(?!=)\s*")
+
+
+def _fields(row: str) -> list[tuple[str, str]]:
+    """(key, value) of each top-level field of a struct row ``{a, k: b}`` (key "" when positional); [] when
+    the row is no such literal."""
+    text = " ".join(unclipped(row).split())
+    if not (text.startswith("{") and text.endswith("}")):
+        return []
+    fields, depth, start, at = [], 0, 1, 1
+    while at < len(text) - 1:
+        char = text[at]
+        if char in "\"'`":
+            found = _STRING.match(text, at)
+            at = found.end() if found else at + 1
+            continue
+        depth += (char in "([{") - (char in ")]}")
+        if char == "," and depth == 0:
+            fields.append(text[start:at].strip())
+            start = at + 1
+        at += 1
+    fields.append(text[start:at].strip())
+    out = []
+    for field in (f for f in fields if f):
+        key = _KEY.match(field)
+        out.append((key.group(1), field[key.end() :]) if key else ("", field))
+    return out
+
+
+def _rekeyed_rows(olds: list[str], news: list[str]) -> list[str]:
+    """Rows whose fields were written with keys, their values kept (``{io.EOF, false}`` -> ``{err: io.EOF,
+    result: false, msg: "x"}``): the same cases, told by the keys they gained (``now sets msg``) and taken
+    out of ``olds`` and ``news``."""
+    if not any(":" in row for row in news):
+        return []
+    out: list[str] = []
+    after = [_fields(row) for row in news]
+    for case in list(olds):
+        before = [value for _, value in _fields(case)]
+        found = next(
+            (k for k, f in enumerate(after) if before and [v for _, v in f[: len(before)]] == before), -1
+        )
+        if found < 0 or len(after[found]) < len(before) or not any(key for key, _ in after[found]):
+            continue
+        gained = [key for key, _ in after[found][len(before) :]]
+        out += [f"{ticked(cut(tidy(case), NAME))} (now sets {', '.join(gained)})"] if gained else []
+        olds.remove(case)
+        del news[found], after[found]
+    return out

@@ -15,10 +15,10 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
 
-from ariadne_hook.locate.snippets import unclipped
+from ariadne_hook.locate.snippets import is_clipped, unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.flow import change_runs, flat
-from ariadne_hook.summarize.quote import ARROW, cut, diff_text_change, text_change, ticked
+from ariadne_hook.summarize.quote import ARROW, cut, diff_text_change, similar, text_change, ticked
 
 BARE = re.compile(r"^[\s{}()\[\];,]*$")  # a line that says nothing: braces, brackets, blank
 MAX_NAMES = 8
@@ -140,6 +140,14 @@ def _one_edit(diff: str, old: str, new: str) -> bool:
     return any(holds(r, a) and holds(n, b) for r, n in change_runs(diff))
 
 
+def _reworded(old: str, new: str) -> bool:
+    """Two long strings with mostly the same words: one message edited, even where its line moved (a
+    ``Fail(...)`` no longer under its ``if``)."""
+    if is_clipped(old) or is_clipped(new) or not (_is_string(old) and _is_string(new)):
+        return False  # a long text is told by its changed lines
+    return min(len(old), len(new)) >= 18 and similar(_inner(old), _inner(new))
+
+
 def literal_changes(
     old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]], diff: str = ""
 ) -> list[str]:
@@ -158,9 +166,11 @@ def literal_changes(
     if gained and len(gained) == len(lost) and len(gained) <= 3:
         in_order = list(zip(lost, gained, strict=True))
         if all(
-            _literal_kind(a[1]) == _literal_kind(b[1]) and _one_edit(diff, a[1], b[1]) for a, b in in_order
+            _literal_kind(a[1]) == _literal_kind(b[1])
+            and (_one_edit(diff, a[1], b[1]) or _reworded(a[1], b[1]))
+            for a, b in in_order
         ):
-            pairs += in_order  # a string is never said to have become a number, nor one here another there
+            pairs += in_order  # a string never became a number, nor one here another there (unless reworded)
     changed = [(a, b) for a, b in pairs if a[1] != b[1]][:3]
     kind = "Text" if all(_is_string(b[1]) for _, b in changed) else "Value"
     out = [f"{kind} changed: {'; '.join(_literal_pair(a, b, diff) for a, b in changed)}."] if changed else []
@@ -356,7 +366,7 @@ def _with_kept(side: FunctionFacts, other: FunctionFacts, source: str) -> Functi
         return re.search(rf"(?<![\w.]){re.escape(name)}{tail}", source) is not None
 
     calls = [c for c in dict.fromkeys(other.calls) if c not in side.calls and word(c, call=True)]
-    literals = [lit for lit in other.literals if lit not in side.literals and lit[1] in source]
+    literals = [lit for lit in other.literals if lit not in side.literals and _spelled(lit[1], source)]
     assigned = [n for n in other.assigned if n not in side.assigned and word(n)]
     names = [n for n in other.names if n not in side.names and word(n)]
     if not (calls or literals or assigned or names):
@@ -368,3 +378,12 @@ def _with_kept(side: FunctionFacts, other: FunctionFacts, source: str) -> Functi
         assigned=(*side.assigned, *assigned),
         names=(*side.names, *names),
     )
+
+
+def _spelled(text: str, source: str) -> bool:
+    """True when ``source`` holds the literal ``text`` as written, or a string of it in either quotes (a
+    Python literal is read as its ``repr``: ``"x"`` is ``'x'``)."""
+    if text in source:
+        return True
+    inner = _inner(unclipped(text)) if text[:1] in "\"'" else ""
+    return bool(inner) and (f'"{inner}"' in source or f"'{inner}'" in source)

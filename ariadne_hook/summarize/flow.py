@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ariadne_hook.models import Block, FunctionChange, FunctionFacts
-from ariadne_hook.summarize.quote import ARROW, cut, one_span, ticked, tidy
+from ariadne_hook.summarize.quote import ARROW, ELLIPSIS, cut, quote_pair, ticked, tidy
 
 GUARDS = ("if", "elif", "while")
 CONDITIONS = ("if", "elif", "while", "ternary")
@@ -62,6 +62,9 @@ def flow_changes(
         removed = [b for b in removed if b not in merged and b not in moved]
     gained, lost = _words(old.flow, new.flow, added, removed)
     clauses = _changed(pairs)
+    for call in _undeferred(change.diff) if "`defer`" in lost else []:  # the same call, now made in place
+        lost.remove("`defer`")
+        clauses.append(f"{ticked('defer ' + call)} {ARROW} {ticked(call)}")
     limit = 2 if compact else 3
     described = [_describe(b, compact) for b in added] + gained
     clauses += [f"adds {_items(described, limit)}"] if described else []
@@ -147,6 +150,15 @@ def change_runs(diff: str) -> tuple[Run, ...]:
     return tuple(runs)
 
 
+def _undeferred(diff: str) -> list[str]:
+    """Calls no longer deferred but made where they stand: ``defer mu.Unlock()`` removed, ``mu.Unlock()``
+    added (once each)."""
+    removed = [line for run in change_runs(diff) for line in run[0]]
+    added = [line for run in change_runs(diff) for line in run[1]]
+    calls = [line[6:] for line in removed if line.startswith("defer ") and line[6:] in added]
+    return [call for call in dict.fromkeys(calls) if calls.count(call) == 1 and added.count(call) == 1]
+
+
 def holds(lines: Sequence[str], text: str) -> bool:
     """True when a line holds the start of ``text`` (a long one may wrap: its first 30 characters)."""
     head = flat(text)[:30]
@@ -219,11 +231,12 @@ def _pair(
     return pairs, still, news
 
 
-def _quote_pair(a: str, b: str) -> str:
-    a, b = tidy(a), tidy(b)
-    if max(len(a), len(b)) > HEAD:
-        a, b = one_span(a, b, context=3)
-    return f"{ticked(cut(a, HEAD))} {ARROW} {ticked(cut(b, HEAD))}"
+def _quote_pair(a: str, b: str, keyword: str = "") -> str:
+    """```a` → `b```, shortened around what changed; ``keyword`` before heads quoted from their start."""
+    a, b = quote_pair(tidy(a), tidy(b), HEAD)
+    if keyword and not a.startswith(ELLIPSIS) and not b.startswith(ELLIPSIS):
+        a, b = f"{keyword} {a}", f"{keyword} {b}"
+    return f"{ticked(a)} {ARROW} {ticked(b)}"
 
 
 def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
@@ -235,9 +248,7 @@ def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
     for a, b in pairs:  # a try's head is the first statement it wraps: an edit of it is told as such
         if a[0] not in CONDITIONS and a[0] != "try" and a[1] != b[1]:
             word = "loop " if a[0] == "for" else ""
-            out.append(
-                f"{word}{ticked(a[0] + ' ' + cut(a[1], HEAD))} {ARROW} {ticked(b[0] + ' ' + cut(b[1], HEAD))}"
-            )
+            out.append(word + _quote_pair(a[1], b[1], a[0]))
     return out
 
 

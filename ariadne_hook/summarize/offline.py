@@ -37,7 +37,7 @@ from ariadne_hook.summarize.fact_changes import (
 )
 from ariadne_hook.summarize.flow import flat, flow_changes
 from ariadne_hook.summarize.hunk_summary import counts, file_summary, hunk_summary
-from ariadne_hook.summarize.quote import ticked
+from ariadne_hook.summarize.quote import quote_pair, ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
 from ariadne_hook.summarize.untold import sides_of, text_lines, untold_of
 from ariadne_hook.words import plural
@@ -233,7 +233,8 @@ def _quoted_lines(diff: str) -> list[str]:
     if (not added and not removed) or len(added) > 2 or len(removed) > 2:
         return []
     if len(added) == len(removed) == 1:
-        return [f"Line {_quote(removed[0])} became {_quote(added[0])}."]
+        before, after = quote_pair(removed[0].strip(), added[0].strip(), QUOTE_LIMIT)
+        return [f"Line {_quote(before)} became {_quote(after)}."]
     out = [f"Added {', '.join(_quote(line) for line in added)}."] if added else []
     return out + ([f"Removed {', '.join(_quote(line) for line in removed)}."] if removed else [])
 

@@ -127,6 +127,18 @@ def one_span(old: str, new: str, context: int = 2) -> tuple[str, str]:
     return _span(old, a, head, len(a) - tail, context), _span(new, b, head, len(b) - tail, context)
 
 
+def quote_pair(old: str, new: str, limit: int = SPAN) -> tuple[str, str]:
+    """Both texts, each at most ``limit`` characters: whole when both fit, else the stretch where they
+    differ with as many words around it as fit (three, two, one): never cut to a start both share."""
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    for context in (3, 2, 1):
+        a, b = one_span(old, new, context)
+        if len(a) <= limit and len(b) <= limit:
+            return a, b
+    return cut(a, limit), cut(b, limit)
+
+
 def _stretch_length(old: str, new: str) -> int:
     a, b, head, tail = _stretch(old, new)
     lengths = [

@@ -1,0 +1,207 @@
+"""Offline summaries that a strict grader read as false or useless (issue 21, fourth blind sample), one
+test per pattern: arguments are compared only between calls that really correspond (same callee at the
+same place: inside the same call, at the same argument); a changed message inside a call is quoted; a
+changed condition or line quoted short is shortened around what changed, never to a prefix both sides
+share. Real git repositories, the real locator and summarizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_offline_facts import summary_of
+
+# ------------------------------------------------- 1. a call's arguments are compared with its own call
+
+CAST_OLD = """\
+def load(self, data):
+    ret = [
+        typing.cast(
+            _T,
+            self._deserialize(
+                typing.cast(typing.Mapping[str, typing.Any], d),
+                many=False,
+            ),
+        )
+        for d in data
+    ]
+    return ret
+"""
+CAST_NEW = """\
+def load(self, data):
+    ret = [
+        self._deserialize(
+            typing.cast(dict, d),
+            many=False,
+        )
+        for d in data
+    ]
+    return ret
+"""
+
+
+def test_an_outer_call_removed_is_not_paired_with_an_inner_one_of_the_same_callee(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "m.py", CAST_OLD, CAST_NEW, "load")
+    assert "instead of `self._deserialize" not in text
+    assert "passes `d`" not in text
+    assert "`dict` instead of `typing.Mapping[str, typing.Any]` to `typing.cast`" in text
+
+
+def test_go_calls_of_one_callee_at_different_places_are_not_paired(tmp_path: Path) -> None:
+    head = "func F(kind, raw, src string) T {\n\tv := "
+    old = head + "convert(\n\t\tkind,\n\t\tdecode(convert(raw, src), false),\n\t)\n\treturn v\n}\n"
+    new = head + "decode(\n\t\tconvert(raw, src, 2),\n\t\tfalse,\n\t)\n\treturn v\n}\n"
+    text = summary_of(tmp_path, "m.go", old, new, "F")
+    assert "`kind`" not in text and "`decode(" not in text, text  # the outer convert was removed, not changed
+    assert "passes `2` to `convert`." in text.lower(), text
+
+
+# ---------------------------------------------------------- 2. a changed message inside a call is told
+
+IS_TYPE_OLD = """\
+func IsType(t TestingT, expectedType interface{}, object interface{}, msgAndArgs ...interface{}) bool {
+\tif h, ok := t.(tHelper); ok {
+\t\th.Helper()
+\t}
+
+\tif !ObjectsAreEqual(reflect.TypeOf(object), reflect.TypeOf(expectedType)) {
+\t\treturn Fail(t, fmt.Sprintf("Object expected to be of type %v, but was %v",
+\t\t\treflect.TypeOf(expectedType), reflect.TypeOf(object)), msgAndArgs...)
+\t}
+
+\treturn true
+}
+"""
+IS_TYPE_NEW = """\
+func IsType(t TestingT, expectedType, object interface{}, msgAndArgs ...interface{}) bool {
+\tif isType(expectedType, object) {
+\t\treturn true
+\t}
+\tif h, ok := t.(tHelper); ok {
+\t\th.Helper()
+\t}
+\treturn Fail(t, fmt.Sprintf("Object expected to be of type %T, but was %T",
+\t\texpectedType, object), msgAndArgs...)
+}
+
+func IsNotType(t TestingT, theType, object interface{}, msgAndArgs ...interface{}) bool {
+\tif !isType(theType, object) {
+\t\treturn true
+\t}
+\tif h, ok := t.(tHelper); ok {
+\t\th.Helper()
+\t}
+\treturn Fail(t, fmt.Sprintf("Object type expected to be different than %T", theType), msgAndArgs...)
+}
+"""
+
+
+def test_a_failure_message_changed_while_its_guard_moved_is_quoted(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "m.go", IS_TYPE_OLD, IS_TYPE_NEW, "IsType")
+    assert "%T" in text, text
+
+
+# ------------------------------------------------- 3. a quote shortened keeps the part that changed
+
+URLIZE_OLD = """\
+def urlize(middle):
+    if middle.endswith(".") and len(middle) > 3:
+        return None
+    elif (
+        "@" in middle
+        and not middle.startswith("www.")
+        and ":" not in middle
+        and _email_re.match(middle)
+    ):
+        middle = f'<a href="mailto:{middle}">{middle}</a>'
+    return ""
+"""
+URLIZE_NEW = URLIZE_OLD.replace(
+    '        and ":" not in middle\n',
+    '        # ignore values like `@a@b`\n        and not middle.startswith("@")\n'
+    '        and ":" not in middle\n',
+)
+
+
+def test_a_clause_inserted_in_a_long_condition_is_visible(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "m.py", URLIZE_OLD, URLIZE_NEW, "urlize")
+    assert 'not middle.startswith("@")' in text, text
+    assert "ignore values" not in text, text  # a comment inside a condition is not the condition
+
+
+def test_a_long_line_changed_at_its_end_shows_the_end(tmp_path: Path) -> None:
+    head = "    ready = first_condition and second_condition and third_condition and fourth_condition"
+    old = f"def f():\n{head} and fifth_condition\n    return ready\n"
+    new = f"def f():\n{head} or fifth_condition\n    return ready\n"
+    text = summary_of(tmp_path, "m.py", old, new, "f")
+    assert "and fifth_condition" in text and "or fifth_condition" in text, text
+
+
+# --------------------------------------- 4. text moved into a nested definition is not dropped text
+
+
+def test_text_moved_into_a_nested_function_is_not_dropped(tmp_path: Path) -> None:
+    old = (
+        "def test_filter(env, run):\n"
+        '    env.filters["customfilter"] = customfilter\n'
+        '    tmpl = env.from_string("{{ arg|customfilter }}")\n'
+        '    out = tmpl.render(arg="dynamic")\n'
+        '    assert out == "static dynamic"\n'
+    )
+    new = (
+        "def test_filter(env, run):\n"
+        "    async def test():\n"
+        '        env.filters["customfilter"] = customfilter\n'
+        '        tmpl = env.from_string("{{ arg|customfilter }}")\n'
+        '        return await tmpl.render_async(arg="dynamic")\n\n'
+        "    out = run(test)\n"
+        '    assert out == "static dynamic"\n'
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "test_filter")
+    assert "drops text" not in text and "customfilter" not in text, text
+
+
+# ------------------------------------------- 5. a deferred call made in place is told with its call
+
+
+def test_a_deferred_call_now_made_in_place_names_the_call(tmp_path: Path) -> None:
+    old = (
+        "func (c *Context) Set(key string, val any) {\n\tc.lock.Lock()\n\tdefer c.lock.Unlock()\n\n"
+        "\tif c.store == nil {\n\t\tc.store = make(map[string]any)\n\t}\n\tc.store[key] = val\n}\n"
+    )
+    new = (
+        "func (c *Context) Set(key string, val any) {\n\tc.lock.Lock()\n"
+        "\tif c.store == nil {\n\t\tc.store = make(map[string]any)\n\t}\n\tc.store[key] = val\n"
+        "\tc.lock.Unlock()\n}\n"
+    )
+    text = summary_of(tmp_path / "a", "m.go", old, new, "Context.Set")
+    assert text.startswith("Line `defer c.lock.Unlock()` became `c.lock.Unlock()`."), text
+    guarded = new.replace("\tc.lock.Lock()\n", '\tif key == "" {\n\t\treturn\n\t}\n\tc.lock.Lock()\n')
+    text = summary_of(tmp_path / "b", "m.go", old, guarded, "Context.Set")
+    assert "`defer c.lock.Unlock()` \u2192 `c.lock.Unlock()`" in text and "Removes `defer`" not in text, text
+
+
+# ------------------------------- 6. a Go table's rows rewritten with field keys are the same cases
+
+
+def test_go_rows_rewritten_with_keys_are_changed_cases_not_removed(tmp_path: Path) -> None:
+    old = (
+        "func TestErrorAs(t *testing.T) {\n\ttests := []struct {\n\t\terr    error\n\t\tresult bool\n\t}{\n"
+        '\t\t{fmt.Errorf("wrap: %w", &customError{}), true},\n\t\t{io.EOF, false},\n\t\t{nil, false},\n'
+        "\t}\n\tfor _, tt := range tests {\n\t\tcheck(t, tt.err, tt.result)\n\t}\n}\n"
+    )
+    new = (
+        "func TestErrorAs(t *testing.T) {\n\ttests := []struct {\n\t\terr    error\n\t\tresult bool\n"
+        "\t\tresultErrMsg string\n\t}{\n"
+        '\t\t{\n\t\t\terr:    fmt.Errorf("wrap: %w", &customError{}),\n\t\t\tresult: true,\n\t\t},\n'
+        '\t\t{\n\t\t\terr:    io.EOF,\n\t\t\tresult: false,\n\t\t\tresultErrMsg: "" +\n'
+        '\t\t\t\t"Should be in error chain:\\n",\n\t\t},\n'
+        '\t\t{\n\t\t\terr:    nil,\n\t\t\tresult: false,\n\t\t\tresultErrMsg: "" +\n'
+        '\t\t\t\t"An error is expected but got nil.\\n",\n\t\t},\n'
+        '\t\t{\n\t\t\terr:    fmt.Errorf("abc: %w", errors.New("def")),\n\t\t\tresult: false,\n'
+        '\t\t\tresultErrMsg: "" +\n\t\t\t\t"in chain: \\"abc: def\\"\\n",\n\t\t},\n'
+        "\t}\n\tfor _, tt := range tests {\n\t\tcheck(t, tt.err, tt.result, tt.resultErrMsg)\n\t}\n}\n"
+    )
+    text = summary_of(tmp_path, "m_test.go", old, new, "TestErrorAs")
+    assert "removes `{io.EOF, false}`" not in text and "removes" not in text.split(".")[0], text
+    assert "changes `{io.EOF, false}` (now sets resultErrMsg)" in text, text
+    assert 'adds `"abc: %w"`' in text, text
