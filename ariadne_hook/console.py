@@ -18,7 +18,7 @@ from ariadne_hook.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import TextIO
 
     from ariadne_hook.config import Settings
@@ -211,22 +211,41 @@ def result_line(report: Report, destination: str) -> str:
 
 
 def model_note(
-    report: Report,
-    settings: Settings,
-    actions: bool = False,
-    *,
-    withheld: str | None = None,
-    slow: str | None = None,
+    report: Report, settings: Settings, env: Mapping[str, str], actions: bool = False
 ) -> str | None:
-    """`why` for a run with these settings (``actions``: in GitHub Actions, where the key is an input)."""
+    """`why` for a run with these settings in this environment (``actions``: in GitHub Actions, where the
+    key is an input)."""
     from urllib.parse import urlsplit
 
     endpoint = (urlsplit(settings.base_url).netloc or settings.base_url) if settings.base_url else None
     wanted = settings.provider != "offline" and bool(settings.model or settings.azure_api_version)
+    withheld, slow = _withheld(settings, env), _slow(settings, report)
     because = why(
         report, settings.deadline, endpoint or "api.openai.com", wanted, withheld=withheld, slow=slow
     )
     return because.replace(NO_KEY, NO_KEY_IN_ACTIONS) if because and actions else because
+
+
+def _withheld(settings: Settings, env: Mapping[str, str]) -> str | None:
+    """Why the trust rules kept the user's key from the endpoint, if they did (a `WITHHELD` key)."""
+    url = settings.base_url
+    if settings.api_key or not url or not env.get("OPENAI_API_KEY"):
+        return None
+    from ariadne_hook.endpoints import is_loopback, is_plain_http
+
+    return "plain http" if is_plain_http(url) and not is_loopback(url) else "repository"
+
+
+def _slow(settings: Settings, report: Report) -> str | None:
+    """The hint for requests that timed out on a local server (this machine): it may just need longer."""
+    from ariadne_hook.endpoints import is_loopback
+
+    url = settings.base_url
+    if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
+        return None
+    from ariadne_hook.summarize.result import slow_hint
+
+    return slow_hint(settings.timeout)
 
 
 def not_used_note(because: str | None) -> tuple[str, ...]:

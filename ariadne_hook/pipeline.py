@@ -101,29 +101,27 @@ class Outcome:
 
 def review(ctx: Context) -> Outcome:
     """Run the pipeline: source -> locate -> summarize -> render -> publish."""
+    from ariadne_hook import forked
     from ariadne_hook.summarize.provider import open_provider, resolve_provider, start_sdk_import
 
     settings, deadline_at = ctx.s, ctx.started + ctx.s.deadline  # one deadline instant for every stage
-    sdk = start_sdk_import(settings)  # the openai import overlaps git and locate; joined below
-    from ariadne_hook.locate import cut_notes, locate
-    from ariadne_hook.source.exclude import apply_excludes
+    # With a model, git and locate run in a forked helper (forked.py) while this process imports the openai
+    # SDK: the fork comes first, while this is the only thread
+    asks = resolve_provider(settings) != "offline" and ctx.args.diff is None and forked.can_fork()
+    helper = forked.Forked(lambda: _located(ctx, deadline_at)) if asks else None
+    sdk = start_sdk_import(settings)  # joined below
     from ariadne_hook.summarize.stage import summarize
 
     try:
-        info, files = _collect(ctx)
-        files = apply_excludes(files, settings.excludes())
-        changes = locate(files, settings.languages, deadline_at)
+        info, files, changes, scan, cut, rider = helper.result() if helper else _located(ctx, deadline_at)
     finally:
         if sdk is not None:
             sdk.join()
-    scan, cut = _references(ctx, info, files, changes, deadline_at), cut_notes(changes, settings.deadline)
     # one provider for the run: what it learns about the endpoint holds for the walkthrough too
     provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
-    rider = None
     if provider is not None:
         to_ask = sum(1 for c in changes if not c.skip_reason)
         ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
-        rider = _rider(ctx, info, changes, scan.found if scan else {})
     progress, cache_dir = ctx.console.progress, _cache_dir(ctx)
     result = summarize(changes, settings, cache_dir, progress, deadline_at, provider, rider)
     ctx.console.clear()
@@ -149,13 +147,27 @@ def review(ctx: Context) -> Outcome:
     if provider is not None:
         provider.close()
     # a model not used: a note in the review
-    because = model_note(
-        report, settings, ctx.console.actions, withheld=_withheld(ctx), slow=_slow(ctx, report)
-    )
+    because = model_note(report, settings, ctx.env, ctx.console.actions)
     report = replace(report, notes=(*report.notes, *not_used_note(because)))
     destination = publish(report, ctx, subject)
     failed = report.stats.fallback > 0 or ctx.misconfigured or bool(cut)
     return Outcome(report, destination, failed, interrupted=interrupted, because=because)
+
+
+def _located(ctx: Context, deadline_at: float) -> tuple[Any, ...]:
+    """Everything before the first request that needs no SDK: (SourceInfo, [FileChange], entries,
+    references, cut notes, the walkthrough's rider or None)."""
+    from ariadne_hook.locate import cut_notes, locate
+    from ariadne_hook.source.exclude import apply_excludes
+    from ariadne_hook.summarize.provider import OFFLINE, resolve_provider
+
+    info, files = _collect(ctx)
+    files = apply_excludes(files, ctx.s.excludes())
+    changes = locate(files, ctx.s.languages, deadline_at)
+    scan = _references(ctx, info, files, changes, deadline_at)
+    asks = resolve_provider(ctx.s) != OFFLINE
+    rider = _rider(ctx, info, changes, scan.found if scan else {}) if asks else None
+    return info, files, changes, scan, cut_notes(changes, ctx.s.deadline), rider
 
 
 def _collect(ctx: Context) -> Any:
@@ -335,28 +347,6 @@ def _wants_subject(ctx: Context) -> bool:
 
     args = ctx.args
     return wants_subject(args.commit_msg_file, args.commit_msg_source, ctx.s, ctx.env)
-
-
-def _withheld(ctx: Context) -> str | None:
-    """Why the trust rules kept the user's key from the endpoint, if they did (a `console.WITHHELD` key)."""
-    s = ctx.s
-    if s.api_key or not s.base_url or not ctx.env.get("OPENAI_API_KEY"):
-        return None
-    from ariadne_hook.endpoints import is_loopback, is_plain_http
-
-    return "plain http" if is_plain_http(s.base_url) and not is_loopback(s.base_url) else "repository"
-
-
-def _slow(ctx: Context, report: Report) -> str | None:
-    """The hint for requests that timed out on a local server (this machine): it may just need longer."""
-    from ariadne_hook.endpoints import is_loopback
-
-    url = ctx.s.base_url
-    if not url or not is_loopback(url) or not any(s.reason == "timeout" for s in report.summaries):
-        return None
-    from ariadne_hook.summarize.result import slow_hint
-
-    return slow_hint(ctx.s.timeout)
 
 
 def _cache_dir(ctx: Context) -> Path | None:

@@ -251,6 +251,15 @@ def hosted() -> dict[str, str]:
     return {"ARIADNE_MAX_PROMPT_CHARS": str(HOSTED_PROMPT_CHARS)}
 
 
+def _knows_hosted(package: str | None) -> bool:
+    """This checkout, or a baseline that has a hosted endpoint's budget too (main since issue 20's first
+    round): both run as with a hosted endpoint. An older baseline runs with its one default."""
+    if package is None:
+        return True
+    config = Path(package) / "ariadne_hook" / "config.py"
+    return config.is_file() and "HOSTED_PROMPT_CHARS" in config.read_text(encoding="utf-8")
+
+
 def run_ariadne(
     repo: Path, srv: TimedServer, out: Path, package: str | None = None, extra: dict[str, str] | None = None
 ) -> Run:
@@ -261,7 +270,7 @@ def run_ariadne(
         if package is None
         else ["env", f"PYTHONPATH={package}", PYTHON, "-m", "ariadne_hook", *argv]
     )
-    settings = {**(hosted() if package is None else {}), **(extra or {})}
+    settings = {**(hosted() if _knows_hosted(package) else {}), **(extra or {})}
     env = child_env({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.base_url, **settings})
     spans, began = len(srv.spans), time.monotonic()
     start = time.perf_counter()

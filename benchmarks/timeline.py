@@ -12,7 +12,9 @@ answers line up on one axis from the parent's spawn. The wrapping costs microsec
 
 Printed per run: every span (start, end, thread), the server's answers, and the critical path in steps:
 interpreter start, imports, settings, git, locate, first request sent, the rounds of requests, the
-walkthrough, render, write, exit. ``--runs N`` repeats and prints the median of each step.
+walkthrough, render, write, exit, in the order they happened. ``--runs N`` repeats and prints the median of
+each step. A forked helper (ariadne_hook/forked.py: git, locate and references beside the SDK import) writes
+its spans to a side file as they end (thread ``helper <pid>``); they are merged into the run's.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ WATCHED_IMPORTS = ("openai", "git", "httpx", "tree_sitter")
 WRAPPED = (
     ("ariadne_hook.cli", "_load", "settings"),
     ("ariadne_hook.cli", "quick_skips", "no-op check"),
+    ("ariadne_hook.forked", "Forked.__init__", "fork the helper"),
+    ("ariadne_hook.forked", "Forked.result", "the helper's result awaited"),
+    ("ariadne_hook.pipeline", "_located", "git, locate, references"),
     ("ariadne_hook.pipeline", "_collect", "git (source)"),
     ("ariadne_hook.source.exclude", "apply_excludes", "excludes"),
     ("ariadne_hook.locate", "locate", "locate"),
@@ -52,22 +57,25 @@ WRAPPED = (
     ("ariadne_hook.summarize.overview", "overview_input", "walkthrough input"),
     ("ariadne_hook.summarize.overview", "ask_overview", "walkthrough"),
     ("ariadne_hook.pipeline", "_rider", "walkthrough asked along (its input)"),
-    ("ariadne_hook.pipeline", "rendered", "render"),
+    ("ariadne_hook.pipeline", "render", "render"),
     ("ariadne_hook.pipeline", "write_review", "write"),
 )
 
 
 # ------------------------------------------------------------------------------------------------ child
+MAIN_PID = os.getpid()
+
+
 def record(kind: str, start: float, end: float, detail: str = "") -> None:
-    EVENTS.append(
-        {
-            "kind": kind,
-            "start": start,
-            "end": end,
-            "thread": threading.current_thread().name,
-            "detail": detail,
-        }
-    )
+    thread = threading.current_thread().name
+    event = {"kind": kind, "start": start, "end": end, "thread": thread, "detail": detail}
+    if os.getpid() == MAIN_PID:
+        EVENTS.append(event)
+        return
+    # a forked helper (forked.py): its events go to a side file at once (it ends without returning here)
+    event["thread"] = f"helper {os.getpid()}"
+    with open(os.environ["TIMELINE_OUT"] + ".helper", "a", encoding="utf-8") as out:
+        out.write(json.dumps(event) + "\n")
 
 
 def timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,6 +141,10 @@ def child(argv: list[str]) -> int:
     patched = next(e for e in EVENTS if e["kind"] == "patched")["patched"]
     missing = [f"{m}.{a}" for m, a, _ in WRAPPED if (m, a) not in patched]
     out = [e for e in EVENTS if e["kind"] not in ("wrapped", "patched")]
+    helper = Path(os.environ["TIMELINE_OUT"] + ".helper")
+    if helper.exists():
+        out += [json.loads(line) for line in helper.read_text().splitlines()]
+        helper.unlink()
     out.append(
         {"kind": "interpreter ready", "start": ready, "end": ready, "thread": "MainThread", "detail": ""}
     )
@@ -194,8 +206,9 @@ def steps(data: dict[str, Any]) -> dict[str, float]:
         "no-op check": last("no-op check"),
         "git (source)": last("git (source)"),
         "locate (this process's share, then the helper's result)": last("locate"),
+        "references, the walkthrough's rider (the source stage's end)": last("git, locate, references"),
+        "the forked helper's result received": last("the helper's result awaited"),
         "the openai import (a thread since the start) joined": last("import openai"),
-        "references": last("references"),
         "first request sent": first("request"),
         "function answers (all rounds)": max((b for _, b in function_answers), default=None),
         "summarize stage returns": last("summarize stage"),
@@ -208,9 +221,8 @@ def steps(data: dict[str, Any]) -> dict[str, float]:
     }
     out: dict[str, float] = {}
     previous = 0.0
-    for name, at in marks.items():
-        if at is None:
-            continue
+    # in the order they happened: the forked helper (git, locate) and the SDK import run side by side
+    for name, at in sorted(((n, a) for n, a in marks.items() if a is not None), key=lambda m: m[1]):
         out[name] = at - previous
         previous = at
     return out

@@ -1,20 +1,19 @@
 """Both cores for a large diff: the files to map are shared between this process and one forked helper.
 
 Parsing (``ast.parse``, tree-sitter) holds the GIL, so threads cannot help; a second process can. It pays
-only past a size (forking and the pool cost a few tens of milliseconds; about a megabyte of text takes a
-third of a second to parse), on Linux (``fork`` start: the helper inherits the loaded modules instead of
-importing them again), and when this process may run on two cores. Output is the same either way: every
-file's entries come back in input order. A helper that fails or dies only costs time: its share is then
-mapped here. Both processes stop starting work at the same ``deadline_at`` instant (the monotonic clock is the
-system's), so the helper's share keeps the deadline too.
+only past a size (forking costs a few milliseconds; about a megabyte of text takes a third of a second to
+parse), and when `forked.can_fork` (Linux, two cores, no other thread: the helper inherits the loaded
+modules instead of importing them again). Output is the same either way: every file's entries come back in
+input order. A helper that fails or dies only costs time: its share is then mapped here. Both processes
+stop starting work at the same ``deadline_at`` instant (the monotonic clock is the system's), so the
+helper's share keeps the deadline too.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 
+from ariadne_hook import forked
 from ariadne_hook.locate.core import locate_file
 from ariadne_hook.models import FileChange, FunctionChange
 
@@ -40,20 +39,8 @@ def _size(job: Job) -> int:
     return len(change.old_text or "") + len(change.new_text or "")
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
-
-
 def _worth_a_helper(jobs: Sequence[Job]) -> bool:
-    return (
-        sys.platform.startswith("linux")
-        and len(jobs) >= 2
-        and _cores() >= 2
-        and sum(_size(job) for job in jobs) >= MIN_CHARS
-    )
+    return len(jobs) >= 2 and sum(_size(job) for job in jobs) >= MIN_CHARS and forked.can_fork()
 
 
 def _halfway(jobs: Sequence[Job]) -> int:
@@ -71,18 +58,11 @@ def _with_helper(
 ) -> list[list[FunctionChange]]:
     """Map ``theirs`` in a forked helper while this process maps ``ours``; the helper is gone on return."""
     import gc
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    gc.freeze()  # the helper's collector then never walks (and copies on write) what it inherited
+    gc.freeze()  # nor does this process's collector walk (and copy on write) what both share meanwhile
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_locate_many, list(theirs), deadline_at)
-            mine = _locate_many(ours, deadline_at)
-            try:
-                helped = future.result()
-            except Exception:  # a helper that died (BrokenProcessPool), or a result that did not pickle
-                helped = _locate_many(theirs, deadline_at)
+        helper = forked.Forked(lambda: _locate_many(theirs, deadline_at)) if forked.can_fork() else None
+        mine = _locate_many(ours, deadline_at)
+        return (helper.result() if helper else _locate_many(theirs, deadline_at)) + mine
     finally:
         gc.unfreeze()
-    return helped + mine

@@ -1,0 +1,110 @@
+"""A call run in a forked copy of this process while this process does something else: the second core.
+
+Threads share the GIL: the openai import (pure Python, ~0.7 s idle, the longest step before the first
+request) and the source stage (GitPython, the diff's parsing) slow each other down when they run as two
+threads. A forked helper runs beside this process for real.
+
+It is forked, on Linux, only while the calling thread is the process's only one (fork copies just that
+thread: a lock another thread held, an import half done, would stay held in the copy for ever) and when the
+process may run on two cores. The helper inherits the loaded modules and the call itself: nothing is pickled
+on the way in, only the call's value on the way back, through a pipe. Plain ``os.fork`` and no
+multiprocessing pool: importing `multiprocessing` alone costs ~50 ms of this process's time, here the time
+that is saved. The helper writes nothing but the pipe (this process flushes its own streams before the
+fork, so the helper holds no output of it to write twice) and ends with ``os._exit`` once the pipe is
+flushed and closed, as a multiprocessing fork child does. It is gone when :meth:`Forked.result` returns.
+
+Whatever goes wrong in it (it died, its call raised, its value did not pickle) only costs time: the call is
+then made here, which gives exactly what no helper would have given (the same value, or the same exception).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from typing import Generic, TypeVar, cast
+
+T = TypeVar("T")
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Linux, two cores to run on, and no thread but this one (no import to load `threading` for it)."""
+    threading = sys.modules.get("threading")
+    alone = threading is None or threading.active_count() == 1
+    return sys.platform.startswith("linux") and alone and cores() >= 2
+
+
+class Forked(Generic[T]):
+    """``call()`` running in a forked helper from construction; :meth:`result` gives its value. Build it
+    only when :func:`can_fork`; :meth:`result` must be called (it reaps the helper)."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        import gc
+
+        self._call = call
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        read, write = os.pipe()
+        frozen = gc.get_freeze_count() > 0
+        gc.freeze()  # the helper's collector never walks (and copies on write) what it inherited
+        try:
+            self._pid = os.fork()
+        finally:
+            if not frozen:
+                gc.unfreeze()
+        if self._pid == 0:
+            os.close(read)
+            _serve(call, write)  # never returns
+        os.close(write)
+        self._read = read
+
+    def result(self) -> T:
+        """The call's value, from the helper or, when anything went wrong there, made here."""
+        import pickle
+
+        done = False
+        try:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            done = True
+        finally:
+            if not done:  # Ctrl-C while waiting: the helper is not waited for
+                _kill(self._pid)
+            os.waitpid(self._pid, 0)
+        try:
+            ok, value = pickle.loads(data) if data else (False, None)
+        except Exception:  # cut short (the helper was killed while writing)
+            ok, value = False, None
+        return cast(T, value) if ok else self._call()
+
+
+def _serve(call: Callable[[], object], write: int) -> None:
+    """In the helper: run the call, send ``(True, value)`` (or ``(False, None)`` when it failed), end."""
+    import pickle
+
+    try:
+        try:
+            data = pickle.dumps((True, call()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # its exception is raised again when this process makes the call itself
+            data = pickle.dumps((False, None))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(0)
+
+
+def _kill(pid: int) -> None:
+    import signal
+
+    with contextlib.suppress(OSError):  # already gone
+        os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,165 @@
+"""The forked helper (forked.py): the call runs in another process and its value comes back; whatever goes
+wrong there, the call is made here; no helper is forked beside another thread, none is left behind; and a
+model run reads git and locates in it while the main process imports the SDK, with the same review."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ariadne_hook import forked
+from tests.gitutil import commit_all, init_repo, stage_all, write
+from tests.llm_server import LLMServer
+from tests.runner import ROOT, clean_env, fresh_python
+from tests.test_summarize_stage import KEY
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or forked.cores() < 2, reason="forked on Linux, 2 cores"
+)
+
+HELPER = """
+import json, os
+from ariadne_hook import forked
+main = os.getpid()
+
+def pid():
+    return os.getpid()
+
+def fails():
+    if os.getpid() != main:
+        raise ValueError("in the helper only")
+    return "made here"
+
+def unpicklable():
+    return (lambda: 0) if os.getpid() != main else "made here"
+
+def dies():
+    if os.getpid() != main:
+        os._exit(3)
+    return "made here"
+
+out = {"can": forked.can_fork()}
+for name, call in [("pid", pid), ("fails", fails), ("unpicklable", unpicklable), ("dies", dies)]:
+    helper = forked.Forked(call)
+    child = helper._pid
+    out[name] = helper.result()
+    try:
+        os.waitpid(child, os.WNOHANG)
+        out[name + " reaped"] = False
+    except ChildProcessError:
+        out[name + " reaped"] = True
+out["main"] = main
+print(json.dumps(out))
+"""
+
+
+def test_the_call_runs_in_a_helper_and_a_failure_there_is_made_here() -> None:
+    out = json.loads(fresh_python(HELPER))
+    assert out["can"] is True
+    assert out["pid"] != out["main"] and isinstance(out["pid"], int)  # its value, from another process
+    assert out["fails"] == out["unpicklable"] == out["dies"] == "made here"
+    assert all(out[f"{name} reaped"] for name in ("pid", "fails", "unpicklable", "dies"))  # none left
+
+
+def test_no_helper_beside_another_thread() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    alone = forked.can_fork()
+    thread.start()
+    try:
+        assert not forked.can_fork()
+    finally:
+        stop.set()
+        thread.join()
+    assert forked.can_fork() == alone
+
+
+# ------------------------------------------------------------------------------------------ a model run
+# Every process git is spawned from, and whether the run's own process imported openai; with a thread alive
+# before main() (as a test's loopback server would be), no helper is forked: the review must be the same.
+RUN = """
+import json, os, sys, threading
+log = []
+def audit(event, args):
+    if event == "subprocess.Popen":
+        log.append([os.getpid(), " ".join(str(a) for a in args[1])])
+        with open(os.environ["SPAWN_LOG"], "a") as out:
+            out.write(json.dumps(log[-1]) + "\\n")
+sys.addaudithook(audit)
+stop = threading.Event()
+if os.environ.get("WITH_THREAD"):
+    threading.Thread(target=stop.wait).start()
+from ariadne_hook.cli import main
+rc = main(sys.argv[1:])
+stop.set()
+print(json.dumps({"rc": rc, "pid": os.getpid(), "openai": "openai" in sys.modules}))
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = init_repo(tmp_path / "repo")
+    for k in range(3):
+        write(root, f"m{k}.py", f"def f{k}(x, k=1):\n    return x + k\n\n\ndef g{k}():\n    return {k}\n")
+    commit_all(root)
+    for k in range(3):
+        write(root, f"m{k}.py", f"def f{k}(x, k=2):\n    return x + k\n\n\ndef g{k}():\n    return {k + 1}\n")
+    stage_all(root)
+    return root
+
+
+@pytest.fixture
+def server() -> Iterator[LLMServer]:
+    with LLMServer(latency=0.01, seed=2) as srv:
+        yield srv
+
+
+def run(repo: Path, server: LLMServer | None, name: str, **extra: str) -> tuple[dict[str, Any], list[Any]]:
+    spawns = repo.parent / f"{name}.spawns"
+    endpoint = {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": KEY} if server else {}
+    env = clean_env(PYTHONPATH=str(ROOT), SPAWN_LOG=str(spawns), **endpoint, **extra)
+    argv = ["--format", "json", "-o", str(repo.parent / f"{name}.json"), "--no-cache"]
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, *argv, *([] if server else ["--provider", "offline"])],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = json.loads((repo.parent / f"{name}.json").read_text())
+    report["stats"].pop("seconds")
+    out["report"] = report
+    return out, [json.loads(line) for line in spawns.read_text().splitlines()]
+
+
+def blob_readers(spawns: list[Any]) -> set[int]:
+    return {pid for pid, argv in spawns if "cat-file" in argv}
+
+
+def test_a_model_run_reads_git_in_a_helper_while_it_imports_the_sdk(repo: Path, server: LLMServer) -> None:
+    forked_run, spawns = run(repo, server, "forked")
+    assert forked_run["rc"] == 0 and forked_run["openai"]
+    functions = forked_run["report"]["functions"]
+    assert len(functions) == 6 and all(f["status"] == "summarized" and not f["reason"] for f in functions)
+    readers = blob_readers(spawns)
+    assert readers and forked_run["pid"] not in readers  # the staged blobs were read by the helper
+
+    alone, alone_spawns = run(repo, server, "alone", WITH_THREAD="1")
+    assert blob_readers(alone_spawns) == {alone["pid"]}  # a thread was alive: no helper
+    assert alone["report"] == forked_run["report"]  # the same review either way
+
+
+def test_an_offline_run_forks_no_helper(repo: Path) -> None:
+    offline, spawns = run(repo, None, "offline")
+    assert offline["rc"] == 0 and not offline["openai"]
+    assert {pid for pid, _ in spawns} == {offline["pid"]}
