@@ -58,29 +58,40 @@ class Forked(Generic[T]):
         frozen = gc.get_freeze_count() > 0
         gc.freeze()  # the helper's collector never walks (and copies on write) what it inherited
         try:
-            self._pid = os.fork()
+            self.pid = os.fork()
         finally:
             if not frozen:
                 gc.unfreeze()
-        if self._pid == 0:
+        if self.pid == 0:
             os.close(read)
             _serve(call, write)  # never returns
         os.close(write)
         self._read = read
 
+    def cancel(self) -> None:
+        """The helper ended without its value (this process failed before it asked for it): killed and
+        reaped; nothing when :meth:`result` has run."""
+        if self._read < 0:
+            return
+        os.close(self._read)
+        self._read = -1
+        _kill(self.pid)
+        os.waitpid(self.pid, 0)
+
     def result(self) -> T:
         """The call's value, from the helper or, when anything went wrong there, made here."""
         import pickle
 
+        read, self._read = self._read, -1
         done = False
         try:
-            with os.fdopen(self._read, "rb") as pipe:
+            with os.fdopen(read, "rb") as pipe:
                 data = pipe.read()
             done = True
         finally:
             if not done:  # Ctrl-C while waiting: the helper is not waited for
-                _kill(self._pid)
-            os.waitpid(self._pid, 0)
+                _kill(self.pid)
+            os.waitpid(self.pid, 0)
         try:
             ok, value = pickle.loads(data) if data else (False, None)
         except Exception:  # cut short (the helper was killed while writing)

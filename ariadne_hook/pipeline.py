@@ -109,12 +109,15 @@ def review(ctx: Context) -> Outcome:
     # SDK: the fork comes first, while this is the only thread
     asks = resolve_provider(settings) != "offline" and ctx.args.diff is None and forked.can_fork()
     helper = forked.Forked(lambda: _located(ctx, deadline_at)) if asks else None
-    sdk = start_sdk_import(settings)  # joined below
-    from ariadne_hook.summarize.stage import summarize
-
+    sdk = None
     try:
+        sdk = start_sdk_import(settings)  # joined below
+        from ariadne_hook.summarize.stage import summarize
+
         info, files, changes, scan, cut, rider = helper.result() if helper else _located(ctx, deadline_at)
     finally:
+        if helper is not None:
+            helper.cancel()  # only when this process failed first: no helper outlives the call
         if sdk is not None:
             sdk.join()
     # one provider for the run: what it learns about the endpoint holds for the walkthrough too

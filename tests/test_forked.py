@@ -48,13 +48,22 @@ def dies():
 out = {"can": forked.can_fork()}
 for name, call in [("pid", pid), ("fails", fails), ("unpicklable", unpicklable), ("dies", dies)]:
     helper = forked.Forked(call)
-    child = helper._pid
+    child = helper.pid
     out[name] = helper.result()
     try:
         os.waitpid(child, os.WNOHANG)
         out[name + " reaped"] = False
     except ChildProcessError:
         out[name + " reaped"] = True
+helper = forked.Forked(lambda: __import__("time").sleep(60))  # this process fails before asking for it
+child = helper.pid
+helper.cancel()
+helper.cancel()  # a second time: nothing
+try:
+    os.waitpid(child, os.WNOHANG)
+    out["cancelled reaped"] = False
+except ChildProcessError:
+    out["cancelled reaped"] = True
 out["main"] = main
 print(json.dumps(out))
 """
@@ -65,7 +74,7 @@ def test_the_call_runs_in_a_helper_and_a_failure_there_is_made_here() -> None:
     assert out["can"] is True
     assert out["pid"] != out["main"] and isinstance(out["pid"], int)  # its value, from another process
     assert out["fails"] == out["unpicklable"] == out["dies"] == "made here"
-    assert all(out[f"{name} reaped"] for name in ("pid", "fails", "unpicklable", "dies"))  # none left
+    assert all(out[f"{name} reaped"] for name in ("pid", "fails", "unpicklable", "dies", "cancelled"))
 
 
 def test_no_helper_beside_another_thread() -> None:

@@ -62,7 +62,11 @@ def _with_helper(
     gc.freeze()  # nor does this process's collector walk (and copy on write) what both share meanwhile
     try:
         helper = forked.Forked(lambda: _locate_many(theirs, deadline_at)) if forked.can_fork() else None
-        mine = _locate_many(ours, deadline_at)
-        return (helper.result() if helper else _locate_many(theirs, deadline_at)) + mine
+        try:
+            mine = _locate_many(ours, deadline_at)
+            return (helper.result() if helper else _locate_many(theirs, deadline_at)) + mine
+        finally:
+            if helper is not None:
+                helper.cancel()  # only when this process failed first: no helper outlives the call
     finally:
         gc.unfreeze()
