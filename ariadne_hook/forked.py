@@ -1,4 +1,6 @@
-"""A call run in a forked copy of this process while this process does something else: the second core.
+"""A call run in a forked copy of this process while this process does something else: the second core;
+and a list mapped in two shares, one of them by such a helper (:func:`map_shared`: locate's files past a
+megabyte of text, the offline summaries past 300 entries).
 
 Threads share the GIL: the openai import (pure Python, ~0.7 s idle, the longest step before the first
 request) and the source stage (GitPython, the diff's parsing) slow each other down when they run as two
@@ -22,10 +24,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar, cast
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def cores() -> int:
@@ -97,6 +100,51 @@ class Forked(Generic[T]):
         except Exception:  # cut short (the helper was killed while writing)
             ok, value = False, None
         return cast(T, value) if ok else self._call()
+
+
+def map_shared(
+    func: Callable[[Sequence[T]], list[R]], items: Sequence[T], sizes: Sequence[int], min_size: int
+) -> list[R]:
+    """``func(items)``, one result per item in order; when the items' total ``sizes`` reach ``min_size``
+    and a helper can run, the first part (about half of the size) is mapped by a forked helper while this
+    process maps the rest. The helper's share is inherited through the fork (``func`` may be a closure; the
+    items need not pickle); only its results come back."""
+    if not worth_a_helper(sizes, min_size):
+        return func(items)
+    cut = halfway(sizes)
+    return with_helper(func, items[:cut], items[cut:])
+
+
+def worth_a_helper(sizes: Sequence[int], min_size: int) -> bool:
+    return len(sizes) >= 2 and sum(sizes) >= min_size and can_fork()
+
+
+def halfway(sizes: Sequence[int]) -> int:
+    """The index that splits the items into two runs of about the same size (never all on one side)."""
+    half, total = sum(sizes) / 2, 0
+    for index, size in enumerate(sizes):
+        total += size
+        if total >= half:
+            return max(1, min(index + 1, len(sizes) - 1))
+    return len(sizes) - 1
+
+
+def with_helper(func: Callable[[Sequence[T]], list[R]], theirs: Sequence[T], ours: Sequence[T]) -> list[R]:
+    """``func(theirs) + func(ours)``: ``theirs`` mapped in a forked helper (when one can run) while this
+    process maps ``ours``; the helper is gone on return, also when this process fails first."""
+    import gc
+
+    gc.freeze()  # nor does this process's collector walk (and copy on write) what both share meanwhile
+    try:
+        helper = Forked(lambda: func(theirs)) if can_fork() else None
+        try:
+            mine = func(ours)
+            return (helper.result() if helper else func(theirs)) + mine
+        finally:
+            if helper is not None:
+                helper.cancel()  # only when this process failed first: no helper outlives the call
+    finally:
+        gc.unfreeze()
 
 
 def _serve(call: Callable[[], object], write: int) -> None:

@@ -5,7 +5,7 @@ source -> FileChange; locate -> FunctionChange; summarize -> Summary; render <- 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # FileChange.status
 ADDED, MODIFIED, DELETED, RENAMED, COPIED = "added", "modified", "deleted", "renamed", "copied"
@@ -111,6 +111,9 @@ class FunctionFacts:
     cases: tuple[str, ...] = ()  # the rows of a test's table of cases, and its t.Run("name") subtests
 
 
+NO_FACTS = FunctionFacts()  # what a span says before its facts are read: one instance for all
+
+
 @dataclass(frozen=True)
 class FunctionSpan:
     """A function found by a language parser in one version of a file."""
@@ -119,7 +122,7 @@ class FunctionSpan:
     kind: str  # "function" | "method"
     start: int  # 1-based, inclusive, decorators included
     end: int  # 1-based, inclusive
-    facts: FunctionFacts = field(default_factory=FunctionFacts)
+    facts: FunctionFacts = NO_FACTS
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ model run reads git and locates in it while the main process imports the SDK, wi
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,45 @@ def test_an_offline_run_forks_no_helper(repo: Path) -> None:
     offline, spawns = run(repo, None, "offline")
     assert offline["rc"] == 0 and not offline["openai"]
     assert {pid for pid, _ in spawns} == {offline["pid"]}
+
+
+# ------------------------------------------------------------------------ a list mapped in two shares
+SHARED = """
+import json, os
+from ariadne_hook import forked
+parent, offset = os.getpid(), 10  # a closure: it cannot be pickled, so the helper must have inherited it
+
+def work(items):
+    return [[os.getpid(), item + offset] for item in items]
+
+def dies(items):
+    if os.getpid() != parent:
+        os._exit(3)
+    return [item * 2 for item in items]
+
+print(json.dumps({"parent": parent, "shared": forked.with_helper(work, [1, 2, 3], [4, 5]),
+                  "dies": forked.with_helper(dies, [1, 2], [3])}))
+"""
+
+
+def test_the_helper_maps_the_first_share_from_an_inherited_closure_and_a_dead_one_costs_only_time() -> None:
+    out = json.loads(fresh_python(SHARED))
+    assert [value for _, value in out["shared"]] == [11, 12, 13, 14, 15]
+    pids = [pid for pid, _ in out["shared"]]
+    assert pids[3:] == [out["parent"]] * 2
+    assert len(set(pids[:3])) == 1 and pids[0] != out["parent"]  # mapped by the helper
+    assert out["dies"] == [2, 4, 6]
+
+
+def test_map_shared_stays_in_process_below_the_size() -> None:
+    def work(items: Sequence[int]) -> list[int]:
+        return [os.getpid() for _ in items]
+
+    assert forked.map_shared(work, [1, 2, 3], [1, 1, 1], 4) == [os.getpid()] * 3
+    assert not forked.worth_a_helper([10], 0)  # one item: nothing to share
+
+
+def test_halfway_splits_by_size() -> None:
+    assert forked.halfway([1, 1, 1, 1]) == 2
+    assert forked.halfway([10, 1, 1]) == 1
+    assert forked.halfway([1, 1, 10]) == 2  # never everything on one side

@@ -9,6 +9,8 @@ import pytest
 
 from ariadne_hook.languages import (
     MODULES,
+    TEST_DIRS,
+    TEST_NAME,
     Imports,
     Language,
     ReferenceRules,
@@ -132,3 +134,26 @@ def test_the_summaries_priority_and_the_public_api_agree_on_test_files(
     assert is_test_path(path) is is_test
     assert tier(change) == (1 if is_test else 0)  # the model's time: tests last
     assert listed == ([] if is_test else [qualname])  # the public API: tests left out
+
+
+def test_test_globs_read_in_one_match_agree_with_each_glob() -> None:
+    """is_test_path reads every language's test globs with two patterns; each path is a test exactly when
+    one glob (fnmatch) says so: a name glob on the file name, a path glob on the path or after a folder."""
+    from fnmatch import fnmatchcase
+
+    globs = {g for lang in registry().values() for g in lang.test_files}
+    assert any("/" in g for g in globs) and any("/" not in g for g in globs)
+    names = [g.replace("*", "x") for g in globs] + ["a.py", "x.go", "Main.java", "test.py", "src/testing.c"]
+    for path in [p for n in names for p in (n, f"pkg/{n}", f"a/b/{n}")] + ["src/tested/A.kt", "srcs/test/B"]:
+        name = path.rsplit("/", 1)[-1]
+        by_glob = any(
+            fnmatchcase(path, g) or fnmatchcase(path, "*/" + g) if "/" in g else fnmatchcase(name, g)
+            for g in globs
+        )
+        if by_glob:
+            assert is_test_path(path), path
+        elif not is_test_path(path):
+            continue
+        else:  # a test folder or a test name said so, not a glob
+            parts = path.split("/")
+            assert TEST_DIRS.intersection(parts[:-1]) or TEST_NAME.match(parts[-1]), path

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ariadne_hook import forked
 from ariadne_hook.locate import locate, parallel
 from ariadne_hook.source.git import staged
 from tests.gitutil import commit_all, init_repo, stage_all, write
@@ -36,12 +37,12 @@ def jobs(tmp_path: Path) -> list[parallel.Job]:
 
 
 def test_helper_gives_the_same_entries_in_the_same_order(jobs: list[parallel.Job]) -> None:
-    alone = parallel._locate_many(jobs)
-    cut = parallel._halfway(jobs)
+    alone = parallel.locate_many(jobs)
+    cut = forked.halfway([parallel.size(job) for job in jobs])
     assert 0 < cut < len(jobs)
     if not sys.platform.startswith("linux"):
         pytest.skip("the helper process is used on Linux only")
-    shared = parallel._with_helper(jobs[:cut], jobs[cut:])
+    shared = forked.with_helper(parallel.locate_many, jobs[:cut], jobs[cut:])
     assert shared == alone
     assert sum(len(entries) for entries in alone) == 9 * 2 + 1  # f<k> and C<i>.m in each module, notes.txt
 
@@ -57,11 +58,12 @@ def test_locate_with_the_helper_matches_locate_without(
 
 
 def test_small_diffs_and_single_jobs_stay_in_process(jobs: list[parallel.Job]) -> None:
-    assert not parallel._worth_a_helper(jobs)  # a few kilobytes
-    assert not parallel._worth_a_helper(jobs[:1])
+    sizes = [parallel.size(job) for job in jobs]
+    assert not forked.worth_a_helper(sizes, parallel.MIN_CHARS)  # a few kilobytes
+    assert not forked.worth_a_helper(sizes[:1], 0)
 
 
 def test_halfway_splits_by_amount_of_text(jobs: list[parallel.Job]) -> None:
-    sizes = [parallel._size(job) for job in jobs]
-    cut = parallel._halfway(jobs)
+    sizes = [parallel.size(job) for job in jobs]
+    cut = forked.halfway(sizes)
     assert sum(sizes[:cut]) >= sum(sizes) / 2 > sum(sizes[: cut - 1])

@@ -335,3 +335,16 @@ def test_azure_is_recognized_by_its_host_or_an_api_version() -> None:
     assert provider_name("http://127.0.0.1:8080/v1", "2024-10-21") == "azure-openai"
     assert provider_name("http://127.0.0.1:8080/v1", None) == "openai"
     assert provider_name(None, None) == "openai"
+
+
+def test_offline_summaries_shared_with_a_helper_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ariadne_hook.summarize import stage
+
+    body = "return x + 1"
+    changes = [make_change(f"f{i}", f"return x + {i}") for i in range(7)]
+    changes += [make_change("s", skip_reason="binary file"), make_change("g", body, change="modified")]
+    changes += [make_change("old", body, change="deleted"), make_change("new", body)]  # a rename
+    alone = summarize(changes, Settings(provider="offline"), None)
+    monkeypatch.setattr(stage, "MIN_SHARED", 0)  # any run is "large": the helper path when it can run
+    assert summarize(changes, Settings(provider="offline"), None) == alone
+    assert [s.status for s in alone.summaries].count("summarized") == len(changes) - 1

@@ -21,7 +21,7 @@ import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -249,15 +249,15 @@ def is_test_path(path: str) -> bool:
     parts = path.split("/")
     if TEST_DIRS.intersection(parts[:-1]) or TEST_NAME.match(parts[-1]):
         return True
-    return any(_matches(path, glob) for glob in _test_globs())
+    by_name, by_path = _test_globs()
+    return bool(by_name.match(parts[-1]) or by_path.match(path))
 
 
 @cache
-def _test_globs() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(glob for lang in registry().values() for glob in lang.test_files))
-
-
-def _matches(path: str, glob: str) -> bool:
-    if "/" not in glob:
-        return fnmatchcase(posixpath.basename(path), glob)
-    return fnmatchcase(path, glob) or fnmatchcase(path, "*/" + glob)
+def _test_globs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every language's test globs as two patterns (one match each, not one ``fnmatch`` per glob): those
+    without a ``/`` for the file name, the others for the path, anchored at its start or at a folder."""
+    globs = dict.fromkeys(glob for lang in registry().values() for glob in lang.test_files)
+    names = [translate(glob) for glob in globs if "/" not in glob]
+    paths = [translate(p) for glob in globs if "/" in glob for p in (glob, "*/" + glob)]
+    return re.compile("|".join(names) or "(?!)"), re.compile("|".join(paths) or "(?!)")

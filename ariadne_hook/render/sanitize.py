@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 ZWJ = "\u200d"
 Defuse = Callable[[str], str]  # a host's extra rules for text outside code spans
@@ -91,6 +92,7 @@ _BACKTICKS = re.compile(r"`+")
 _LOCAL_OPENER = re.compile(r"<(?=[A-Za-z/!?])|(?<=\])\(")
 
 
+@lru_cache(maxsize=4096)  # a review's non-ASCII characters are few and repeated: each judged once
 def _is_unsafe(char: str) -> bool:
     """A character that a terminal or a browser does not show as itself (see the module docstring)."""
     if char < "\x80":

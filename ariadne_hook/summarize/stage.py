@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ariadne_hook.config import Settings
+from ariadne_hook.forked import map_shared
 from ariadne_hook.models import FALLBACK, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize.llm_run import LLMRun
 from ariadne_hook.summarize.offline import moved_summaries
@@ -40,6 +42,9 @@ from ariadne_hook.summarize.pack import Rider
 from ariadne_hook.summarize.provider import Provider, resolve_provider
 from ariadne_hook.summarize.result import DEADLINE_REASON, Progress, SummarizeResult, offline_text, skipped
 from ariadne_hook.words import plural
+
+# entries to summarize offline (~0.5 ms each) before a forked helper (~30 ms to start) takes half of them
+MIN_SHARED = 300
 
 
 def summarize(
@@ -67,16 +72,19 @@ def _offline(
 ) -> SummarizeResult:
     """Offline summaries in entry order until ``deadline_at``; the rest unsummarized, reason "deadline"."""
     moved = moved_summaries(changes)
+    to_write = [c for i, c in enumerate(changes) if not c.skip_reason and not moved.get(i)]
+    write = partial(_offline_texts, deadline_at=deadline_at)
+    texts = iter(map_shared(write, to_write, [1] * len(to_write), MIN_SHARED))
     summaries: list[Summary] = []
     for i, c in enumerate(changes):
         if c.skip_reason:
             summaries.append(skipped(c))
         elif text := moved.get(i):
             summaries.append(Summary(c, SUMMARIZED, text))
-        elif time.monotonic() >= deadline_at:
+        elif (written := next(texts)) is None:
             summaries.append(Summary(c, FALLBACK, "", DEADLINE_REASON))
         else:
-            summaries.append(Summary(c, SUMMARIZED, offline_text(c)))
+            summaries.append(Summary(c, SUMMARIZED, written))
     if progress is not None:
         progress(len(summaries), len(summaries))
     late = sum(s.status == FALLBACK for s in summaries)
@@ -84,6 +92,11 @@ def _offline(
     said = f"deadline of {deadline:g} s reached: {plural(late, 'entry')} {were} not summarized"
     notes = (said,) if late else ()
     return SummarizeResult(tuple(summaries), "offline", None, notes=notes)
+
+
+def _offline_texts(changes: Sequence[FunctionChange], deadline_at: float) -> list[str | None]:
+    """The offline summary of each change in order; None for those reached past ``deadline_at``."""
+    return [None if time.monotonic() >= deadline_at else offline_text(c) for c in changes]
 
 
 def dry_run(
