@@ -205,3 +205,38 @@ def test_go_rows_rewritten_with_keys_are_changed_cases_not_removed(tmp_path: Pat
     assert "removes `{io.EOF, false}`" not in text and "removes" not in text.split(".")[0], text
     assert "changes `{io.EOF, false}` (now sets resultErrMsg)" in text, text
     assert 'adds `"abc: %w"`' in text, text
+
+
+# ------------------------------- 6th sample: a composite literal kept on an edited row is not created
+
+
+def test_a_literal_on_both_an_edited_and_its_old_row_is_not_created(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc Example() {\n"
+        "\ttoken, err := jwt.Parse(s, &MyClaims{}, func(t *jwt.Token) (interface{}, error) {\n"
+        "\t\treturn key, nil\n\t})\n\tuse(token, err)\n}\n"
+    )
+    new = old.replace("(interface{}, error)", "(any, error)")
+    text = summary_of(tmp_path, "p_test.go", old, new, "Example")
+    assert "reates" not in text, text
+
+
+def test_only_the_literals_the_added_rows_hold_more_of_are_created(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestFields(t *testing.T) {\n\tlog.Log().\n"
+        '\t\tIPAddr("IPv4", net.IP{192, 168, 0, 100}).\n'
+        '\t\tMACAddr("Mac", net.HardwareAddr{0x00, 0x14}).\n'
+        '\t\tIPPrefix("Prefix", net.IPNet{IP: net.IP{192, 168, 0, 100}, Mask: net.CIDRMask(24, 32)}).\n'
+        '\t\tMsg("")\n}\n'
+    )
+    new = (
+        "package p\n\nfunc TestFields(t *testing.T) {\n\tlog.Log().\n"
+        '\t\tIPAddr("ipv4", net.IP{192, 168, 0, 100}).\n'
+        '\t\tMACAddr("mac", net.HardwareAddr{0x00, 0x14}).\n'
+        '\t\tIPPrefix("pfxv4", net.IPNet{IP: net.IP{192, 168, 0, 100}, Mask: net.CIDRMask(24, 32)}).\n'
+        '\t\tIPPrefix("pfxv6", net.IPNet{IP: net.IP{0x20, 0x01}, Mask: net.CIDRMask(64, 128)}).\n'
+        '\t\tMsg("")\n}\n'
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestFields")
+    assert "`net.HardwareAddr{}`" not in text and "CIDRMask(24" not in text and "\u00d7" not in text, text
+    assert "creates `net.IPNet{Mask: net.CIDRMask(64, 128)}`, `net.IP{}`." in text, text
