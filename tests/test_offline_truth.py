@@ -240,3 +240,43 @@ def test_only_the_literals_the_added_rows_hold_more_of_are_created(tmp_path: Pat
     text = summary_of(tmp_path, "p_test.go", old, new, "TestFields")
     assert "`net.HardwareAddr{}`" not in text and "CIDRMask(24" not in text and "\u00d7" not in text, text
     assert "creates `net.IPNet{Mask: net.CIDRMask(64, 128)}`, `net.IP{}`." in text, text
+
+
+# ------------------------ 6th sample: a changed condition is paired only with a check it could be
+
+
+COLUMNS_OLD = """\
+def configure(self, columns=None, formatter=None, colors=True):
+    self.formatter = formatter
+
+    if columns is not None:
+        to_warn = []
+
+        def note(arg):
+            to_warn.append(arg)
+
+        if colors:
+            note("colors")
+        self.columns = columns
+"""
+COLUMNS_NEW = """\
+def configure(self, columns=None, formatter=None, colors=True):
+    self.formatter = formatter
+
+    if formatter is default_formatter and not colors:
+        self.formatter = monochrome_formatter
+
+    if columns is None:
+        self.configure_columns()
+        return
+
+    self.columns = columns
+    to_warn = []
+"""
+
+
+def test_a_new_check_is_not_paired_with_an_old_one_that_shares_no_name(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "m.py", COLUMNS_OLD, COLUMNS_NEW, "configure")
+    assert "`columns is not None` \u2192 `formatter" not in text, text
+    assert "Adds `if formatter is default_formatter and not colors`" in text, text
+    assert "removes `if columns is not None` (then `to_warn = []`)" in text, text
