@@ -219,6 +219,10 @@ def test_a_literal_on_both_an_edited_and_its_old_row_is_not_created(tmp_path: Pa
     new = old.replace("(interface{}, error)", "(any, error)")
     text = summary_of(tmp_path, "p_test.go", old, new, "Example")
     assert "reates" not in text, text
+    old = old.replace("use(token, err)", 'use(token, err, Claims{"aud": []interface{}{"a", 5}})')
+    new = new.replace("use(token, err)", 'use(token, err, Claims{"aud": []any{"a", 5}})')
+    text = summary_of(tmp_path / "any", "p_test.go", old, new, "Example")
+    assert "reates" not in text, text  # interface{} and any are one type
 
 
 def test_only_the_literals_the_added_rows_hold_more_of_are_created(tmp_path: Path) -> None:

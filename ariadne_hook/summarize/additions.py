@@ -155,8 +155,9 @@ def _literals(texts: Sequence[str]) -> list[tuple[str, int, str, list[tuple[str,
                 if depth == 0:
                     end = n
                     break
-            kind = found.group(1)
-            out.append((kind + "{" + rest[:end], i, kind, _literal_body(texts, i, found.end())))
+            kind = found.group(1)  # ``interface{}`` and ``any`` are one type: a literal that changed only so
+            key = (kind + "{" + rest[:end]).replace("interface{}", "any")
+            out.append((key, i, kind, _literal_body(texts, i, found.end())))
     return out
 
 
