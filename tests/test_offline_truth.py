@@ -284,3 +284,19 @@ def test_a_new_check_is_not_paired_with_an_old_one_that_shares_no_name(tmp_path:
     assert "`columns is not None` \u2192 `formatter" not in text, text
     assert "Adds `if formatter is default_formatter and not colors`" in text, text
     assert "removes `if columns is not None` (then `to_warn = []`)" in text, text
+
+
+# ---------------- 6th sample: a long string literal that changed is quoted where it changed, not twice alike
+
+MERGED_OLD = """\
+def run(app, reload):
+    if reload and not isinstance(app, str):
+        logger.warning("You must pass the app as an import string to enable 'reload' or " "'workers'.")
+        sys.exit(1)
+"""
+
+
+def test_a_merged_string_literal_is_quoted_where_it_changed(tmp_path: Path) -> None:
+    new = MERGED_OLD.replace("""'reload' or " "'workers'""", "'reload' or 'workers'")
+    text = summary_of(tmp_path, "m.py", MERGED_OLD, new, "run")
+    assert """`…enable 'reload' or " "'workers'."…` became `…enable 'reload' or 'workers'."…`""" in text, text
