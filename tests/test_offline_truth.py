@@ -300,3 +300,15 @@ def test_a_merged_string_literal_is_quoted_where_it_changed(tmp_path: Path) -> N
     new = MERGED_OLD.replace("""'reload' or " "'workers'""", "'reload' or 'workers'")
     text = summary_of(tmp_path, "m.py", MERGED_OLD, new, "run")
     assert """`…enable 'reload' or " "'workers'."…` became `…enable 'reload' or 'workers'."…`""" in text, text
+
+
+def test_a_changed_long_string_in_a_call_is_quoted_where_it_changed(tmp_path: Path) -> None:
+    old = (
+        "def test_hooks():\n    with pytest.raises(\n"
+        '        ValueError, match="Cannot combine a custom __setattr__ with on_setattr hooks."\n'
+        "    ):\n        make()\n"
+    )
+    new = old.replace('hooks."', 'hooks"')
+    text = summary_of(tmp_path, "test_m.py", old, new, "test_hooks")
+    assert "`ValueError, match=" not in text, text
+    assert "changes `…with on_setattr hooks.\"` → `…with on_setattr hooks\"`" in text, text

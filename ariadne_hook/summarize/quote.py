@@ -199,7 +199,8 @@ def diff_text_change(removed: Sequence[str], added: Sequence[str], limit: int = 
     if [t.group() for t in _tokens(old, True)] == [t.group() for t in _tokens(new, True)]:
         return ""  # the same tokens, spaced otherwise
     if _stretch_length(old, new) <= SPAN // 2:  # one short stretch differs: it, with a little context
-        return change(*one_span(old, new))
+        a, b = one_span(old, new)
+        return change(*((a, b) if a != b else quote_pair(old, new)))  # a long string cut alike: its words
     spans, count = word_spans(old, new, context=3, limit=limit, code=True, inner=True)
     more = f" (+{count - len(spans)} more)" if count > len(spans) else ""
     return "; ".join(change(x, y) for x, y in spans) + more
