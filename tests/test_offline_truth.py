@@ -311,4 +311,11 @@ def test_a_changed_long_string_in_a_call_is_quoted_where_it_changed(tmp_path: Pa
     new = old.replace('hooks."', 'hooks"')
     text = summary_of(tmp_path, "test_m.py", old, new, "test_hooks")
     assert "`ValueError, match=" not in text, text
-    assert "changes `…with on_setattr hooks.\"` → `…with on_setattr hooks\"`" in text, text
+    assert 'changes `…with on_setattr hooks."` → `…with on_setattr hooks"`' in text, text
+
+
+def test_a_docstring_put_on_one_line_is_told_as_such(tmp_path: Path) -> None:
+    old = 'def on_page(html):\n    """\n    Called on each page after markdown.\n    """\n    return html\n'
+    new = 'def on_page(html):\n    """Called on each page after markdown."""\n    return html\n'
+    text = summary_of(tmp_path, "m.py", old, new, "on_page")
+    assert text.startswith("Docstring re-wrapped, same words: `Called on each page after markdown"), text
