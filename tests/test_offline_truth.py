@@ -319,3 +319,17 @@ def test_a_docstring_put_on_one_line_is_told_as_such(tmp_path: Path) -> None:
     new = 'def on_page(html):\n    """Called on each page after markdown."""\n    return html\n'
     text = summary_of(tmp_path, "m.py", old, new, "on_page")
     assert text.startswith("Docstring re-wrapped, same words: `Called on each page after markdown"), text
+
+
+def test_an_assert_whose_strings_were_joined_is_one_changed_assert(tmp_path: Path) -> None:
+    old = (
+        "def test_run(caplog):\n    run()\n    assert caplog.records[-1].message == (\n"
+        '        "You must pass the application as an import string to enable "\n'
+        '        "\'reload\' or \'workers\'."\n'
+        "    )\n"
+    )
+    new = old.replace('enable "\n        "', "enable ")
+    text = summary_of(tmp_path, "test_m.py", old, new, "test_run")
+    assert "Adds `assert" not in text and "removes `assert" not in text, text
+    quoted = "`…string to enable \" \"'reload' or 'workers…` \u2192 `…string to enable 'reload' or"
+    assert text.startswith(quoted), text

@@ -60,6 +60,12 @@ def flow_changes(
         moved = [b for b in added if b in removed]  # the same block, somewhere else
         added = [b for b in added if b not in moved]
         removed = [b for b in removed if b not in merged and b not in moved]
+        for b in list(added):  # a head whose strings were only split or joined: the same block
+            alike = [a for a in removed if _compatible(a, b) and _same_words(a[1], b[1])]
+            if alike:
+                pairs.append((alike[0], b))
+                removed.remove(alike[0])
+                added.remove(b)
     gained, lost = _words(old.flow, new.flow, added, removed)
     clauses = _changed(pairs)
     for call in _undeferred(change.diff) if "`defer`" in lost else []:  # the same call, now made in place
@@ -197,6 +203,14 @@ def _related(a: Block, b: Block, diff: str, olds: Sequence[Block], news: Sequenc
             if set(at_a) & set(at_b):
                 return True
     return False
+
+
+_WORDS = re.compile(r"\w+|[^\w\s\"']")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """The same words and signs, but for quotes and spaces (``"a " "b"`` is ``"a b"``)."""
+    return _WORDS.findall(a) == _WORDS.findall(b)
 
 
 def _trivial(statement: str) -> bool:
