@@ -325,7 +325,7 @@ def test_an_assert_whose_strings_were_joined_is_one_changed_assert(tmp_path: Pat
     old = (
         "def test_run(caplog):\n    run()\n    assert caplog.records[-1].message == (\n"
         '        "You must pass the application as an import string to enable "\n'
-        '        "\'reload\' or \'workers\'."\n'
+        "        \"'reload' or 'workers'.\"\n"
         "    )\n"
     )
     new = old.replace('enable "\n        "', "enable ")

@@ -61,7 +61,7 @@ def flow_changes(
         added = [b for b in added if b not in moved]
         removed = [b for b in removed if b not in merged and b not in moved]
         for b in list(added):  # a head whose strings were only split or joined: the same block
-            alike = [a for a in removed if _compatible(a, b) and _same_words(a[1], b[1])]
+            alike = [a for a in removed if _compatible(a, b) and a[1] != b[1] and _same_words(a[1], b[1])]
             if alike:
                 pairs.append((alike[0], b))
                 removed.remove(alike[0])
