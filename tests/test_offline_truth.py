@@ -205,3 +205,131 @@ def test_go_rows_rewritten_with_keys_are_changed_cases_not_removed(tmp_path: Pat
     assert "removes `{io.EOF, false}`" not in text and "removes" not in text.split(".")[0], text
     assert "changes `{io.EOF, false}` (now sets resultErrMsg)" in text, text
     assert 'adds `"abc: %w"`' in text, text
+
+
+# ------------------------------- 6th sample: a composite literal kept on an edited row is not created
+
+
+def test_a_literal_on_both_an_edited_and_its_old_row_is_not_created(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc Example() {\n"
+        "\ttoken, err := jwt.Parse(s, &MyClaims{}, func(t *jwt.Token) (interface{}, error) {\n"
+        "\t\treturn key, nil\n\t})\n\tuse(token, err)\n}\n"
+    )
+    new = old.replace("(interface{}, error)", "(any, error)")
+    text = summary_of(tmp_path, "p_test.go", old, new, "Example")
+    assert "reates" not in text, text
+    old = old.replace("use(token, err)", 'use(token, err, Claims{"aud": []interface{}{"a", 5}})')
+    new = new.replace("use(token, err)", 'use(token, err, Claims{"aud": []any{"a", 5}})')
+    text = summary_of(tmp_path / "any", "p_test.go", old, new, "Example")
+    assert "reates" not in text, text  # interface{} and any are one type
+
+
+def test_only_the_literals_the_added_rows_hold_more_of_are_created(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestFields(t *testing.T) {\n\tlog.Log().\n"
+        '\t\tIPAddr("IPv4", net.IP{192, 168, 0, 100}).\n'
+        '\t\tMACAddr("Mac", net.HardwareAddr{0x00, 0x14}).\n'
+        '\t\tIPPrefix("Prefix", net.IPNet{IP: net.IP{192, 168, 0, 100}, Mask: net.CIDRMask(24, 32)}).\n'
+        '\t\tMsg("")\n}\n'
+    )
+    new = (
+        "package p\n\nfunc TestFields(t *testing.T) {\n\tlog.Log().\n"
+        '\t\tIPAddr("ipv4", net.IP{192, 168, 0, 100}).\n'
+        '\t\tMACAddr("mac", net.HardwareAddr{0x00, 0x14}).\n'
+        '\t\tIPPrefix("pfxv4", net.IPNet{IP: net.IP{192, 168, 0, 100}, Mask: net.CIDRMask(24, 32)}).\n'
+        '\t\tIPPrefix("pfxv6", net.IPNet{IP: net.IP{0x20, 0x01}, Mask: net.CIDRMask(64, 128)}).\n'
+        '\t\tMsg("")\n}\n'
+    )
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestFields")
+    assert "`net.HardwareAddr{}`" not in text and "CIDRMask(24" not in text and "\u00d7" not in text, text
+    assert "creates `net.IPNet{Mask: net.CIDRMask(64, 128)}`, `net.IP{}`." in text, text
+
+
+# ------------------------ 6th sample: a changed condition is paired only with a check it could be
+
+
+COLUMNS_OLD = """\
+def configure(self, columns=None, formatter=None, colors=True):
+    self.formatter = formatter
+
+    if columns is not None:
+        to_warn = []
+
+        def note(arg):
+            to_warn.append(arg)
+
+        if colors:
+            note("colors")
+        self.columns = columns
+"""
+COLUMNS_NEW = """\
+def configure(self, columns=None, formatter=None, colors=True):
+    self.formatter = formatter
+
+    if formatter is default_formatter and not colors:
+        self.formatter = monochrome_formatter
+
+    if columns is None:
+        self.configure_columns()
+        return
+
+    self.columns = columns
+    to_warn = []
+"""
+
+
+def test_a_new_check_is_not_paired_with_an_old_one_that_shares_no_name(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "m.py", COLUMNS_OLD, COLUMNS_NEW, "configure")
+    assert "`columns is not None` \u2192 `formatter" not in text, text
+    assert "Adds `if formatter is default_formatter and not colors`" in text, text
+    assert "removes `if columns is not None` (then `to_warn = []`)" in text, text
+
+
+# ---------------- 6th sample: a long string literal that changed is quoted where it changed, not twice alike
+
+MERGED_OLD = """\
+def run(app, reload):
+    if reload and not isinstance(app, str):
+        logger.warning("You must pass the app as an import string to enable 'reload' or " "'workers'.")
+        sys.exit(1)
+"""
+
+
+def test_a_merged_string_literal_is_quoted_where_it_changed(tmp_path: Path) -> None:
+    new = MERGED_OLD.replace("""'reload' or " "'workers'""", "'reload' or 'workers'")
+    text = summary_of(tmp_path, "m.py", MERGED_OLD, new, "run")
+    assert """`…enable 'reload' or " "'workers'."…` became `…enable 'reload' or 'workers'."…`""" in text, text
+
+
+def test_a_changed_long_string_in_a_call_is_quoted_where_it_changed(tmp_path: Path) -> None:
+    old = (
+        "def test_hooks():\n    with pytest.raises(\n"
+        '        ValueError, match="Cannot combine a custom __setattr__ with on_setattr hooks."\n'
+        "    ):\n        make()\n"
+    )
+    new = old.replace('hooks."', 'hooks"')
+    text = summary_of(tmp_path, "test_m.py", old, new, "test_hooks")
+    assert "`ValueError, match=" not in text, text
+    assert 'changes `…with on_setattr hooks."` → `…with on_setattr hooks"`' in text, text
+
+
+def test_a_docstring_put_on_one_line_is_told_as_such(tmp_path: Path) -> None:
+    old = 'def on_page(html):\n    """\n    Called on each page after markdown.\n    """\n    return html\n'
+    new = 'def on_page(html):\n    """Called on each page after markdown."""\n    return html\n'
+    text = summary_of(tmp_path, "m.py", old, new, "on_page")
+    assert text.startswith("Docstring re-wrapped, same words: `Called on each page after markdown"), text
+
+
+def test_an_assert_whose_strings_were_joined_is_one_changed_assert(tmp_path: Path) -> None:
+    old = (
+        "def test_run(caplog):\n    run()\n    assert caplog.records[-1].message == (\n"
+        '        "You must pass the application as an import string to enable "\n'
+        "        \"'reload' or 'workers'.\"\n"
+        "    )\n"
+    )
+    new = old.replace('enable "\n        "', "enable ")
+    text = summary_of(tmp_path, "test_m.py", old, new, "test_run")
+    assert "Adds `assert" not in text and "removes `assert" not in text, text
+    quoted = "`…string to enable \" \"'reload' or 'workers…` \u2192 `…string to enable 'reload' or"
+    assert text.startswith(quoted), text

@@ -113,16 +113,18 @@ _FIELD = re.compile(r"""^\s*(\w+):\s*(.+?),?\s*$""")
 
 
 def new_composites(runs: Sequence[NumberedRun]) -> tuple[list[str], list[str]]:
-    """(clauses, the types they create): Go composite literals whose every row is an added row."""
+    """(clauses, the types they create): Go composite literals whose every row is an added row, and that
+    the added rows hold more of than the removed rows (a literal kept on an edited row is not created)."""
     created: list[tuple[str, list[tuple[str, str]]]] = []
     gone = {" ".join(text.split()) for removed, _ in runs for _, text in removed}  # a block that moved
+    before = Counter(key for removed, _ in runs for key, _, _, _ in _literals([text for _, text in removed]))
     for _, added in runs:
         texts = [text for _, text in added]
-        for i, text in enumerate(texts):
-            for found in _COMPOSITE.finditer(text):
-                body = _literal_body(texts, i, found.end())
-                if body is not None and " ".join(text.split()) not in gone:
-                    created.append((found.group(1), body))
+        for key, row, kind, body in _literals(texts):
+            if before[key] > 0:
+                before[key] -= 1  # the same literal was in a removed row: kept, not created
+            elif body is not None and " ".join(texts[row].split()) not in gone:
+                created.append((kind, body))
     if not created:
         return [], []
     clauses: list[str] = []
@@ -137,6 +139,26 @@ def new_composites(runs: Sequence[NumberedRun]) -> tuple[list[str], list[str]]:
     shown = [c + (f" \u00d7{counts[c]}" if counts[c] > 1 else "") for c in dict.fromkeys(clauses)]
     more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
     return [f"creates {', '.join(shown[:3])}{more}"], list(dict.fromkeys(kind for kind, _ in created))
+
+
+def _literals(texts: Sequence[str]) -> list[tuple[str, int, str, list[tuple[str, str]] | None]]:
+    """(text without spaces, the row it opens on, kind, fields or None when it does not close within
+    ``texts``) of each composite literal of ``texts``; its text is its kind and what follows it in ``texts``
+    up to its closing brace (to the last row when it does not close)."""
+    out: list[tuple[str, int, str, list[tuple[str, str]] | None]] = []
+    for i, text in enumerate(texts):
+        for found in _COMPOSITE.finditer(text):
+            rest = "".join("".join(t.split()) for t in [text[found.end() :], *texts[i + 1 :]])
+            depth, end = 1, len(rest)
+            for n, c in enumerate(rest):
+                depth += (c in "{([") - (c in "})]")
+                if depth == 0:
+                    end = n
+                    break
+            kind = found.group(1)  # ``interface{}`` and ``any`` are one type: a literal that changed only so
+            key = (kind + "{" + rest[:end]).replace("interface{}", "any")
+            out.append((key, i, kind, _literal_body(texts, i, found.end())))
+    return out
 
 
 def _literal_body(texts: Sequence[str], line: int, start: int) -> list[tuple[str, str]] | None:

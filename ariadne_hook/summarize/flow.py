@@ -60,6 +60,12 @@ def flow_changes(
         moved = [b for b in added if b in removed]  # the same block, somewhere else
         added = [b for b in added if b not in moved]
         removed = [b for b in removed if b not in merged and b not in moved]
+        for b in list(added):  # a head whose strings were only split or joined: the same block
+            alike = [a for a in removed if _compatible(a, b) and a[1] != b[1] and _same_words(a[1], b[1])]
+            if alike:
+                pairs.append((alike[0], b))
+                removed.remove(alike[0])
+                added.remove(b)
     gained, lost = _words(old.flow, new.flow, added, removed)
     clauses = _changed(pairs)
     for call in _undeferred(change.diff) if "`defer`" in lost else []:  # the same call, now made in place
@@ -175,11 +181,20 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _related(a: Block, b: Block, diff: str) -> bool:
+def _shares_name(a: Block, b: Block) -> bool:
+    return bool((set(_NAME.findall(a[1])) & set(_NAME.findall(b[1]))) - _NOT_NAMES)
+
+
+def _related(a: Block, b: Block, diff: str, olds: Sequence[Block], news: Sequence[Block]) -> bool:
     """True when two heads share a name, or sit at the same place of a run that puts as many lines as it
-    takes (one line for another): else a new condition and a replaced one are two facts."""
-    if (set(_NAME.findall(a[1])) & set(_NAME.findall(b[1]))) - _NOT_NAMES:
+    takes (one line for another) and neither shares a name with another block of the stretch (``olds``,
+    ``news``) it could be: else a new condition and a replaced one are two facts."""
+    if _shares_name(a, b):
         return True
+    if any(_compatible(a, n) and _shares_name(a, n) for n in news if n is not b) or any(
+        _compatible(o, b) and _shares_name(o, b) for o in olds if o is not a
+    ):
+        return False  # ``if x is not None:`` became ``if x is None: return`` elsewhere, not this new check
     head_a, head_b = flat(a[1])[:30], flat(b[1])[:30]
     for removed, added in change_runs(diff):
         if len(removed) == len(added):
@@ -188,6 +203,14 @@ def _related(a: Block, b: Block, diff: str) -> bool:
             if set(at_a) & set(at_b):
                 return True
     return False
+
+
+_WORDS = re.compile(r"\w+|[^\w\s\"']")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """The same words and signs, but for quotes and spaces (``"a " "b"`` is ``"a b"``)."""
+    return _WORDS.findall(a) == _WORDS.findall(b)
 
 
 def _trivial(statement: str) -> bool:
@@ -218,7 +241,9 @@ def _pair(
     still: list[Block] = []
     for old in left:
         here = [
-            n for n in news if _compatible(old, n) and _same_place(old, n, diff) and _related(old, n, diff)
+            n
+            for n in news
+            if _compatible(old, n) and _same_place(old, n, diff) and _related(old, n, diff, left, news)
         ]
         if old[0] in ("assert", "ternary"):  # an assertion is the same one only if it checks alike
             here = [n for n in here if _alike(old[1], n[1]) >= 0.5]

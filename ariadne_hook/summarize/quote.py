@@ -112,13 +112,18 @@ def _bare(text: str, tokens: list[re.Match[str]], start: int, stop: int) -> str:
 def _stretch(old: str, new: str) -> tuple[list[re.Match[str]], list[re.Match[str]], int, int]:
     """Tokens of both texts, and how many tokens they share at the start and at the end."""
     a, b = _tokens(old, code=True), _tokens(new, code=True)
+    return (a, b, *_shared(a, b))
+
+
+def _shared(a: list[re.Match[str]], b: list[re.Match[str]]) -> tuple[int, int]:
+    """How many tokens ``a`` and ``b`` share at the start and at the end."""
     head = 0
     while head < min(len(a), len(b)) and a[head].group() == b[head].group():
         head += 1
     tail = 0
     while tail < min(len(a), len(b)) - head and a[-1 - tail].group() == b[-1 - tail].group():
         tail += 1
-    return a, b, head, tail
+    return head, tail
 
 
 def one_span(old: str, new: str, context: int = 2) -> tuple[str, str]:
@@ -134,8 +139,17 @@ def quote_pair(old: str, new: str, limit: int = SPAN) -> tuple[str, str]:
         return old, new
     for context in (3, 2, 1):
         a, b = one_span(old, new, context)
-        if len(a) <= limit and len(b) <= limit:
+        if len(a) <= limit and len(b) <= limit and a != b:
             return a, b
+    if cut(a, limit) != cut(b, limit):
+        return cut(a, limit), cut(b, limit)
+    words_a, words_b = _tokens(old), _tokens(new)  # a long string that changed: the words where it did
+    head, tail = _shared(words_a, words_b)
+    for context in (3, 2, 1):
+        a = _span(old, words_a, head, len(words_a) - tail, context)
+        b = _span(new, words_b, head, len(words_b) - tail, context)
+        if len(a) <= limit and len(b) <= limit:
+            break
     return cut(a, limit), cut(b, limit)
 
 
@@ -185,7 +199,8 @@ def diff_text_change(removed: Sequence[str], added: Sequence[str], limit: int = 
     if [t.group() for t in _tokens(old, True)] == [t.group() for t in _tokens(new, True)]:
         return ""  # the same tokens, spaced otherwise
     if _stretch_length(old, new) <= SPAN // 2:  # one short stretch differs: it, with a little context
-        return change(*one_span(old, new))
+        a, b = one_span(old, new)
+        return change(*((a, b) if a != b else quote_pair(old, new)))  # a long string cut alike: its words
     spans, count = word_spans(old, new, context=3, limit=limit, code=True, inner=True)
     more = f" (+{count - len(spans)} more)" if count > len(spans) else ""
     return "; ".join(change(x, y) for x, y in spans) + more

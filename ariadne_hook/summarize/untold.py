@@ -24,7 +24,7 @@ from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.call_args import Row, Source, numbered_runs
 from ariadne_hook.summarize.hunk_summary import MINUS
-from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, ticked
+from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, quote_pair, ticked
 from ariadne_hook.words import plural
 
 _WORD = re.compile(r"[\w$@]+")
@@ -135,7 +135,10 @@ def _place(
         return change("", cut(new[b[j1][0]]))
     if j1 == j2 and i1 < i2 and [t[1] for t in a[i1:i2]] == [t[1] for t in a if t[0] == a[i1][0]]:
         return change(cut(old[a[i1][0]]), "")
-    return change(_quote(old, a, i1, i2), _quote(new, b, j1, j2))
+    quoted = _quote(old, a, i1, i2), _quote(new, b, j1, j2)
+    if quoted[0] == quoted[1]:  # a long string cut alike on both sides: where its words changed
+        quoted = quote_pair(old[_anchor(a, i1, i2)].strip(), new[_anchor(b, j1, j2)].strip())
+    return change(*quoted)
 
 
 def _anchor(tokens: Sequence[Token], start: int, stop: int) -> int:
