@@ -16,7 +16,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-GRADE = re.compile(r"\s*([a-z]+)-(\d+)\s+A:([YN])([YN])\s+B:([YN])([YN])")
+GRADE = re.compile(r"\s*([a-z][a-z-]*)-(\d+)\s+A:([YN])([YN])\s+B:([YN])([YN])")
 
 
 Counts = dict[tuple[str, str], Counter[str]]
