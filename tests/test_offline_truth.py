@@ -333,3 +333,19 @@ def test_an_assert_whose_strings_were_joined_is_one_changed_assert(tmp_path: Pat
     assert "Adds `assert" not in text and "removes `assert" not in text, text
     quoted = "`…string to enable \" \"'reload' or 'workers…` \u2192 `…string to enable 'reload' or"
     assert text.startswith(quoted), text
+
+
+# ------------------------------- 7th sample: `raise e` in `except ... as e:` and a bare `raise` are one raise
+
+
+def test_raise_of_the_handled_exception_and_a_bare_raise_are_the_same_raise(tmp_path: Path) -> None:
+    old = (
+        "def merge(val, kind):\n    try:\n        val = consume(val, kind)\n    except ValueError as e:\n"
+        "        if kind is None:\n            raise e\n        val = consume(val, str)\n    return val\n"
+    )
+    new = old.replace("except ValueError as e:", "except ValueError:").replace("raise e\n", "raise\n")
+    text = summary_of(tmp_path, "m.py", old, new, "merge")
+    assert "raises e" not in text and "now raises" not in text, text
+    new = old.replace("raise e\n", "raise\n")  # the name kept on the handler
+    text = summary_of(tmp_path / "kept", "m.py", old, new, "merge")
+    assert "raises e" not in text and "now raises" not in text and "reads e" not in text, text
