@@ -349,3 +349,40 @@ def test_raise_of_the_handled_exception_and_a_bare_raise_are_the_same_raise(tmp_
     new = old.replace("raise e\n", "raise\n")  # the name kept on the handler
     text = summary_of(tmp_path / "kept", "m.py", old, new, "merge")
     assert "raises e" not in text and "now raises" not in text and "reads e" not in text, text
+
+
+# ------------------------------- 7th sample: a field still set by a literal of its type is not lost
+
+
+def test_a_field_still_set_by_the_new_literals_of_its_type_is_not_lost(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc Parse(args []string) (ctx *Context, err error) {\n\tctx, err = Trace(args)\n"
+        "\tif err != nil {\n\t\treturn nil, err\n\t}\n"
+        "\tif ctx.Error != nil {\n\t\treturn nil, &ParseError{error: ctx.Error, Context: ctx}\n\t}\n"
+        "\tif err = ctx.Apply(); err != nil {\n\t\treturn nil, &ParseError{error: err, Context: ctx}\n\t}\n"
+        "\treturn ctx, nil\n}\n"
+    )
+    new = old.replace(
+        "\t\treturn nil, err\n", "\t\treturn nil, &ParseError{error: err, Context: ctx, exitCode: 80}\n"
+    )
+    new = new.replace("Context: ctx}\n\t}\n\tif err", "Context: ctx, exitCode: 80}\n\t}\n\tif err")
+    text = summary_of(tmp_path, "p.go", old, new, "Parse")
+    assert "no longer" not in text.lower(), text
+    assert "reates `ParseError" in text, text  # the new literal is still told
+
+
+def test_a_pure_addition_never_says_no_longer(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestNumbers(t *testing.T) {\n\tp, cli := mustNew(t)\n"
+        '\tt.Run("Max", func(t *testing.T) {\n\t\t_, err := p.Parse([]string{"--i-8=127", "--f-32=1.5"})\n'
+        "\t\tassert.NoError(t, err)\n\t\tassert.Equal(t, CLI{\n\t\t\tI8:  127,\n\t\t\tF32: 1.5,\n"
+        "\t\t}, cli)\n\t})\n}\n"
+    )
+    added = (
+        '\tt.Run("Integer literals", func(t *testing.T) {\n\t\tliterals := "10_0"\n'
+        '\t\t_, err := p.Parse([]string{fmt.Sprintf("--i-8=%s", literals)})\n'
+        "\t\tassert.NoError(t, err)\n\t\tassert.Equal(t, CLI{\n\t\t\tI8: int8(100),\n\t\t}, cli)\n\t})\n"
+    )
+    new = old[: -len("}\n")] + added + "}\n"
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestNumbers")
+    assert "no longer" not in text.lower(), text
