@@ -386,3 +386,27 @@ def test_a_pure_addition_never_says_no_longer(tmp_path: Path) -> None:
     new = old[: -len("}\n")] + added + "}\n"
     text = summary_of(tmp_path, "p_test.go", old, new, "TestNumbers")
     assert "no longer" not in text.lower(), text
+
+
+# ------------------------------- 7th sample: "now follows its early exit" only where it does
+
+
+def test_an_else_body_said_to_follow_the_early_exit_does_follow_it(tmp_path: Path) -> None:
+    head = (
+        "def parse(lines, trailer):\n    headers = []\n    for name in lines:\n"
+        "        if trailer and name in FORBIDDEN:\n            raise InvalidHeaderName(name)\n"
+    )
+    old = head + (
+        '        if mode == "drop":\n            continue\n'
+        "        else:\n            raise InvalidHeaderName(name)\n"
+        "        headers.append(name)\n    return headers\n"
+    )
+    new = head + (
+        "        kept = policy(name)\n        if kept is None:\n            continue\n"
+        "        headers.append(kept)\n    return headers\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "parse")
+    assert "now follows its early exit" not in text, text
+    new = new.replace("        headers.append(kept)\n", "        raise InvalidHeaderName(name)\n")
+    text = summary_of(tmp_path / "follows", "m.py", old, new, "parse")
+    assert "(`raise InvalidHeaderName(name)` now follows its early exit)" in text, text

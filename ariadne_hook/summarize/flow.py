@@ -315,13 +315,36 @@ def _else_changes(pairs: list[tuple[Block, Block]], new_source: str, new: Sequen
             body = ticked(cut(a[3], THEN))
             if flat(a[3]) not in flat(new_source):
                 out.append(f"drops the `else` of {where} ({body})")
-            elif b[4]:
+            elif b[4] and _follows(b, a[3], new_source):
                 out.append(f"drops the `else` of {where} ({body} now follows its early exit)")
             else:
                 out.append(f"drops the `else` of {where}: {body} now always runs")
         elif b[3] and not a[3]:
             out.append(f"adds an `else` to {where} (then {ticked(cut(b[3], THEN))})")
     return out
+
+
+def _follows(block: Block, body: str, source: str) -> bool:
+    """Whether a line of ``body`` (a statement) comes after the ``if`` of ``block`` on the new side, at its
+    indentation and in its block (no line between them less indented); False when that if is not found
+    once."""
+    lines = source.split("\n")
+    head = block[0] + " " + flat(block[1]).rstrip("\u2026")[:40]
+    ifs = [i for i, line in enumerate(lines) if flat(line).startswith((head, "} else " + head))]
+    if len(ifs) != 1:
+        return False
+    start, first = ifs[0], flat(body).rstrip("\u2026")
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    for line in lines[start + 1 :]:
+        text = flat(line)
+        depth = len(line) - len(line.lstrip())
+        if not text or depth > indent:
+            continue
+        if depth < indent:
+            return False
+        if text.startswith(first[:40]) or (len(text) >= 8 and first.startswith(text)):
+            return True
+    return False
 
 
 def _words(
