@@ -406,7 +406,8 @@ def test_an_else_body_said_to_follow_the_early_exit_does_follow_it(tmp_path: Pat
         "        headers.append(kept)\n    return headers\n"
     )
     text = summary_of(tmp_path, "m.py", old, new, "parse")
-    assert "now follows its early exit" not in text, text
+    assert "now follows its early exit" not in text and "now always runs" not in text, text
+    assert "drops the `else` of `if kept is None` (`raise InvalidHeaderName(name)`)" in text, text
     new = new.replace("        headers.append(kept)\n", "        raise InvalidHeaderName(name)\n")
     text = summary_of(tmp_path / "follows", "m.py", old, new, "parse")
     assert "(`raise InvalidHeaderName(name)` now follows its early exit)" in text, text

@@ -313,9 +313,9 @@ def _else_changes(pairs: list[tuple[Block, Block]], new_source: str, new: Sequen
         where = ticked(f"{b[0]} {cut(b[1], HEAD)}")
         if a[3] and not b[3]:
             body = ticked(cut(a[3], THEN))
-            if flat(a[3]) not in flat(new_source):
-                out.append(f"drops the `else` of {where} ({body})")
-            elif b[4] and _follows(b, a[3], new_source):
+            if flat(a[3]) not in flat(new_source) or not _follows(b, a[3], new_source):
+                out.append(f"drops the `else` of {where} ({body})")  # where its statement went is not told
+            elif b[4]:
                 out.append(f"drops the `else` of {where} ({body} now follows its early exit)")
             else:
                 out.append(f"drops the `else` of {where}: {body} now always runs")
