@@ -411,3 +411,18 @@ def test_an_else_body_said_to_follow_the_early_exit_does_follow_it(tmp_path: Pat
     new = new.replace("        headers.append(kept)\n", "        raise InvalidHeaderName(name)\n")
     text = summary_of(tmp_path / "follows", "m.py", old, new, "parse")
     assert "(`raise InvalidHeaderName(name)` now follows its early exit)" in text, text
+
+
+def test_an_else_kept_after_a_new_elif_is_not_dropped(tmp_path: Path) -> None:
+    old = (
+        "def reap(self):\n    while True:\n        wpid = wait()\n        if self.reexec_pid == wpid:\n"
+        "            self.reexec_pid = 0\n        else:\n"
+        "            exitcode = None\n            log(exitcode)\n"
+    )
+    new = old.replace(
+        "        else:\n            exitcode",
+        "        elif self.dirty_pid == wpid:\n            self.handle(wpid)\n        else:\n"
+        "            worker = self.pop(wpid)\n            exitcode",
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "reap")
+    assert "drops the `else`" not in text.lower(), text
