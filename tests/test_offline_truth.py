@@ -333,3 +333,96 @@ def test_an_assert_whose_strings_were_joined_is_one_changed_assert(tmp_path: Pat
     assert "Adds `assert" not in text and "removes `assert" not in text, text
     quoted = "`…string to enable \" \"'reload' or 'workers…` \u2192 `…string to enable 'reload' or"
     assert text.startswith(quoted), text
+
+
+# ------------------------------- 7th sample: `raise e` in `except ... as e:` and a bare `raise` are one raise
+
+
+def test_raise_of_the_handled_exception_and_a_bare_raise_are_the_same_raise(tmp_path: Path) -> None:
+    old = (
+        "def merge(val, kind):\n    try:\n        val = consume(val, kind)\n    except ValueError as e:\n"
+        "        if kind is None:\n            raise e\n        val = consume(val, str)\n    return val\n"
+    )
+    new = old.replace("except ValueError as e:", "except ValueError:").replace("raise e\n", "raise\n")
+    text = summary_of(tmp_path, "m.py", old, new, "merge")
+    assert "raises e" not in text and "now raises" not in text, text
+    new = old.replace("raise e\n", "raise\n")  # the name kept on the handler
+    text = summary_of(tmp_path / "kept", "m.py", old, new, "merge")
+    assert "raises e" not in text and "now raises" not in text and "reads e" not in text, text
+
+
+# ------------------------------- 7th sample: a field still set by a literal of its type is not lost
+
+
+def test_a_field_still_set_by_the_new_literals_of_its_type_is_not_lost(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc Parse(args []string) (ctx *Context, err error) {\n\tctx, err = Trace(args)\n"
+        "\tif err != nil {\n\t\treturn nil, err\n\t}\n"
+        "\tif ctx.Error != nil {\n\t\treturn nil, &ParseError{error: ctx.Error, Context: ctx}\n\t}\n"
+        "\tif err = ctx.Apply(); err != nil {\n\t\treturn nil, &ParseError{error: err, Context: ctx}\n\t}\n"
+        "\treturn ctx, nil\n}\n"
+    )
+    new = old.replace(
+        "\t\treturn nil, err\n", "\t\treturn nil, &ParseError{error: err, Context: ctx, exitCode: 80}\n"
+    )
+    new = new.replace("Context: ctx}\n\t}\n\tif err", "Context: ctx, exitCode: 80}\n\t}\n\tif err")
+    text = summary_of(tmp_path, "p.go", old, new, "Parse")
+    assert "no longer" not in text.lower(), text
+    assert "reates `ParseError" in text, text  # the new literal is still told
+
+
+def test_a_pure_addition_never_says_no_longer(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc TestNumbers(t *testing.T) {\n\tp, cli := mustNew(t)\n"
+        '\tt.Run("Max", func(t *testing.T) {\n\t\t_, err := p.Parse([]string{"--i-8=127", "--f-32=1.5"})\n'
+        "\t\tassert.NoError(t, err)\n\t\tassert.Equal(t, CLI{\n\t\t\tI8:  127,\n\t\t\tF32: 1.5,\n"
+        "\t\t}, cli)\n\t})\n}\n"
+    )
+    added = (
+        '\tt.Run("Integer literals", func(t *testing.T) {\n\t\tliterals := "10_0"\n'
+        '\t\t_, err := p.Parse([]string{fmt.Sprintf("--i-8=%s", literals)})\n'
+        "\t\tassert.NoError(t, err)\n\t\tassert.Equal(t, CLI{\n\t\t\tI8: int8(100),\n\t\t}, cli)\n\t})\n"
+    )
+    new = old[: -len("}\n")] + added + "}\n"
+    text = summary_of(tmp_path, "p_test.go", old, new, "TestNumbers")
+    assert "no longer" not in text.lower(), text
+
+
+# ------------------------------- 7th sample: "now follows its early exit" only where it does
+
+
+def test_an_else_body_said_to_follow_the_early_exit_does_follow_it(tmp_path: Path) -> None:
+    head = (
+        "def parse(lines, trailer):\n    headers = []\n    for name in lines:\n"
+        "        if trailer and name in FORBIDDEN:\n            raise InvalidHeaderName(name)\n"
+    )
+    old = head + (
+        '        if mode == "drop":\n            continue\n'
+        "        else:\n            raise InvalidHeaderName(name)\n"
+        "        headers.append(name)\n    return headers\n"
+    )
+    new = head + (
+        "        kept = policy(name)\n        if kept is None:\n            continue\n"
+        "        headers.append(kept)\n    return headers\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "parse")
+    assert "now follows its early exit" not in text and "now always runs" not in text, text
+    assert "drops the `else` of `if kept is None` (`raise InvalidHeaderName(name)`)" in text, text
+    new = new.replace("        headers.append(kept)\n", "        raise InvalidHeaderName(name)\n")
+    text = summary_of(tmp_path / "follows", "m.py", old, new, "parse")
+    assert "(`raise InvalidHeaderName(name)` now follows its early exit)" in text, text
+
+
+def test_an_else_kept_after_a_new_elif_is_not_dropped(tmp_path: Path) -> None:
+    old = (
+        "def reap(self):\n    while True:\n        wpid = wait()\n        if self.reexec_pid == wpid:\n"
+        "            self.reexec_pid = 0\n        else:\n"
+        "            exitcode = None\n            log(exitcode)\n"
+    )
+    new = old.replace(
+        "        else:\n            exitcode",
+        "        elif self.dirty_pid == wpid:\n            self.handle(wpid)\n        else:\n"
+        "            worker = self.pop(wpid)\n            exitcode",
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "reap")
+    assert "drops the `else`" not in text.lower(), text

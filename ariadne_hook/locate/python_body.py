@@ -115,6 +115,8 @@ def read_body(
                 _skip_chain(node.func, skip)
         elif isinstance(node, ast.Raise):
             _raise(node, dotted, text, skip, out)
+        if isinstance(node, _TRIES):
+            _skip_reraises(node, skip)
         elif isinstance(node, _BINDERS):
             _bindings(node, dotted, bound)
             if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
@@ -257,6 +259,26 @@ def _literal(
         out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(node.value))))
         return
     out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(text(node))))
+
+
+_TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+def _skip_reraises(node: ast.Try, skip: set[int]) -> None:
+    """``raise e`` inside ``except X as e:`` re-raises the handled exception, as a bare ``raise`` does: the
+    same raise, so it is left out like the bare one (and ``e`` is not a value read)."""
+    for handler in node.handlers:
+        if handler.name is None:
+            continue
+        todo: list[ast.AST] = list(handler.body)
+        while todo:
+            child = todo.pop()
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+                continue  # another scope: its `e` may be another name
+            exc = child.exc if isinstance(child, ast.Raise) and child.cause is None else None
+            if isinstance(exc, ast.Name) and exc.id == handler.name:
+                skip.update((id(child), id(exc)))
+            todo.extend(ast.iter_child_nodes(child))
 
 
 def _raise(node: ast.Raise, dotted: Dotted, text: Text, skip: set[int], out: Body) -> None:

@@ -190,10 +190,13 @@ def name_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts)
     """Names read or assigned that appear on one side only (parameters aside: the signature has them)."""
     params = {p.name for p in (*old.params, *new.params)} | {"_"}
     locals_gained = sorted(n for n in new_items(old.assigned, new.assigned) if n not in params)
-    locals_lost = sorted(n for n in new_items(new.assigned, old.assigned) if n not in params)
+    removes = any(line.strip() for line in _diff_lines(change.diff)[1])  # else nothing can be lost
+    locals_lost = (
+        sorted(n for n in new_items(new.assigned, old.assigned) if n not in params) if removes else []
+    )
     assigned = {*old.assigned, *new.assigned}
     read_gained = [n for n in _read_only(old, new) if n not in params and n not in assigned]
-    read_lost = [n for n in _read_only(new, old) if n not in params and n not in assigned]
+    read_lost = [n for n in _read_only(new, old) if n not in params and n not in assigned] if removes else []
     parts = []
     if len(locals_gained) == len(locals_lost) == 1 and _renamed(change, locals_lost[0], locals_gained[0]):
         parts.append(f"Renames local {locals_lost[0]} to {locals_gained[0]}.")

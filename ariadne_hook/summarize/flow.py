@@ -313,8 +313,11 @@ def _else_changes(pairs: list[tuple[Block, Block]], new_source: str, new: Sequen
         where = ticked(f"{b[0]} {cut(b[1], HEAD)}")
         if a[3] and not b[3]:
             body = ticked(cut(a[3], THEN))
-            if flat(a[3]) not in flat(new_source):
-                out.append(f"drops the `else` of {where} ({body})")
+            follows = _follows(b, a[3], new_source)
+            if follows is None:  # an elif put before the else: the else is still there
+                continue
+            if flat(a[3]) not in flat(new_source) or not follows:
+                out.append(f"drops the `else` of {where} ({body})")  # where its statement went is not told
             elif b[4]:
                 out.append(f"drops the `else` of {where} ({body} now follows its early exit)")
             else:
@@ -322,6 +325,32 @@ def _else_changes(pairs: list[tuple[Block, Block]], new_source: str, new: Sequen
         elif b[3] and not a[3]:
             out.append(f"adds an `else` to {where} (then {ticked(cut(b[3], THEN))})")
     return out
+
+
+def _follows(block: Block, body: str, source: str) -> bool | None:
+    """Whether a line of ``body`` (a statement) comes after the ``if`` of ``block`` on the new side, at its
+    indentation and in its block (no line between them less indented); None when that ``if`` still ends in
+    an ``else`` (after an ``elif`` put before it); False when that if is not found once."""
+    lines = source.split("\n")
+    head = block[0] + " " + flat(block[1]).rstrip("\u2026")[:40]
+    ifs = [i for i, line in enumerate(lines) if flat(line).startswith((head, "} else " + head))]
+    if len(ifs) != 1:
+        return False
+    start, first, chain = ifs[0], flat(body).rstrip("\u2026"), True
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    for line in lines[start + 1 :]:
+        text = flat(line)
+        depth = len(line) - len(line.lstrip())
+        if not text or depth > indent:
+            continue
+        if depth < indent:
+            return False
+        if chain and text.startswith(("else:", "} else {", "else {")):
+            return None
+        chain = chain and text.startswith(("elif ", "} else if ", "else if "))
+        if text.startswith(first[:40]) or (len(text) >= 8 and first.startswith(text)):
+            return True
+    return False
 
 
 def _words(

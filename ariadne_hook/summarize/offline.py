@@ -272,8 +272,10 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
     literals = literal_changes(old.literals, new.literals, change.diff)
     runs = numbered_runs(change.diff)
     additions, created = additions_of(change, runs)
-    if created:  # the fields of a new composite literal are told with it
-        new = replace(new, assigned=tuple(a for a in new.assigned if a.rsplit(".", 1)[0] not in created))
+    if created:  # the fields of a new composite literal are told with it; one still set is not lost
+        told = {a for a in new.assigned if a.rsplit(".", 1)[0] in created}
+        new = replace(new, assigned=tuple(a for a in new.assigned if a not in told))
+        old = replace(old, assigned=tuple(a for a in old.assigned if a not in told))
     names = name_changes(change, old, new)
     simple = not (behaviour or clauses or calls) and all(c.startswith(("New", "Drops")) for c in literals)
     told_by_names = not names or any(w in names[0] for w in ("Renames local", "instead of"))
