@@ -426,3 +426,52 @@ def test_an_else_kept_after_a_new_elif_is_not_dropped(tmp_path: Path) -> None:
     )
     text = summary_of(tmp_path, "m.py", old, new, "reap")
     assert "drops the `else`" not in text.lower(), text
+
+
+# ------------------------------------------------------ a formatter's work (eighth blind sample, quart)
+
+
+def test_a_call_rewrapped_with_a_trailing_comma_and_a_comment_made_specific_is_layout_and_comment(
+    tmp_path: Path,
+) -> None:
+    """quart's handle_background_exception: black put each argument on its own line with a trailing comma and
+    `# type: ignore` became `# type: ignore[arg-type]`: it read 'Changed async method (8 lines, was 6)'."""
+    old = (
+        "async def handle(self, error):\n    await sent.send_async(\n"
+        "        self, _sync_wrapper=self.ensure_async, exception=error  # type: ignore\n    )\n"
+        "    self.log(error)\n"
+    )
+    new = (
+        "async def handle(self, error):\n    await sent.send_async(\n        self,\n"
+        "        _sync_wrapper=self.ensure_async,  # type: ignore[arg-type]\n"
+        "        exception=error,\n    )\n"
+        "    self.log(error)\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "handle")
+    assert text == (
+        "Only the layout and comments changed: the same code; comment `# type: ignore` \u2192 "
+        "`# type: ignore[arg-type]`. +3 \u22121 lines."
+    )
+
+
+def test_a_signature_and_a_call_rewrapped_with_trailing_commas_are_layout_only(tmp_path: Path) -> None:
+    old = (
+        "async def test_open(http_scope: HTTPScope) -> None:\n    session = make()\n"
+        '    request = Request("GET", "http", "/", b"", Headers(), http_scope, push=no_op)\n'
+        "    return request\n"
+    )
+    new = (
+        "async def test_open(\n    http_scope: HTTPScope,\n) -> None:\n    session = make()\n"
+        '    request = Request(\n        "GET",\n        "http",\n        "/",\n'
+        '        b"",\n        Headers(),\n'
+        "        http_scope,\n        push=no_op,\n    )\n    return request\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "test_open")
+    assert text.startswith("Only the layout changed: the same code, wrapped or spaced otherwise.")
+
+
+def test_a_tuple_of_one_losing_its_comma_is_no_layout_change(tmp_path: Path) -> None:
+    old = "def keys(x):\n    found = lookup(\n        (x,)\n    )\n    return found\n"
+    new = "def keys(x):\n    found = lookup(\n        (x)\n    )\n    return found\n"
+    text = summary_of(tmp_path, "m.py", old, new, "keys")
+    assert "layout" not in text

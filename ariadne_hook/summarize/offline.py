@@ -37,7 +37,8 @@ from ariadne_hook.summarize.fact_changes import (
 )
 from ariadne_hook.summarize.flow import flat, flow_changes
 from ariadne_hook.summarize.hunk_summary import counts, file_summary, hunk_summary
-from ariadne_hook.summarize.quote import cut, quote_pair, ticked
+from ariadne_hook.summarize.layout import layout_only
+from ariadne_hook.summarize.quote import quote_pair, ticked
 from ariadne_hook.summarize.signature import decorator_text, signature, signature_changes
 from ariadne_hook.summarize.untold import sides_of, text_lines, untold_of
 from ariadne_hook.words import plural
@@ -185,7 +186,7 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or _layout_only(change.diff, new)
+        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or _layout(change, new)
         parts = parts or [_size_sentence(change, new)]
     parts.append(counts(change.diff, change.nested))
     return parts
@@ -212,17 +213,9 @@ def _untold_only(change: FunctionChange) -> list[str]:
     return [joined(untold)] if untold else []
 
 
-def _layout_only(diff: str, new: FunctionFacts | None) -> list[str]:
-    """``Docstring re-wrapped, same words: `…`.`` or ``Only the layout changed…``: the changed lines hold
-    the same characters but for spaces and line breaks."""
-    added, removed = diff_lines(diff)
-    squeezed = ["".join("".join(side).split()) for side in (removed, added)]
-    if not squeezed[0] or squeezed[0] != squeezed[1]:
-        return []
-    docstring = new.docstring if new is not None else ""
-    if docstring and "".join(docstring.split()) in squeezed[1]:
-        return [f"Docstring re-wrapped, same words: {ticked(cut(docstring, 60))}."]
-    return ["Only the layout changed: the same code, wrapped or spaced otherwise."]
+def _layout(change: FunctionChange, new: FunctionFacts | None) -> list[str]:
+    comment = "#" if change.language in ("python", "ruby") else "//"
+    return layout_only(change.diff, new.docstring if new is not None else "", comment)
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:

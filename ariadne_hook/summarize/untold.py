@@ -29,7 +29,7 @@ from ariadne_hook.words import plural
 
 _WORD = re.compile(r"[\w$@]+")
 COMMENTS = ("#", "//", "/*", "*", "--")
-_CODE = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|(#|//)""")
+CODE_OR_COMMENT = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|(#|//)""")  # group 1: a comment
 _QUOTES = re.compile(r"""^[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|'|`)|(?:\"\"\"|'''|"|'|`)[,;)+]*$""")
 
 
@@ -170,7 +170,11 @@ def _code(rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str)
             if len(bare) >= 5 and any(bare in t for t in texts):
                 continue
         if comment in flat:
-            flat = flat[: next((m.start() for m in _CODE.finditer(flat) if m.group(1) == comment), len(flat))]
+            flat = flat[
+                : next(
+                    (m.start() for m in CODE_OR_COMMENT.finditer(flat) if m.group(1) == comment), len(flat)
+                )
+            ]
         if flat.strip():
             out.append(flat.rstrip())
     return out
