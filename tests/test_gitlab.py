@@ -240,6 +240,7 @@ GITLAB_ANSWERS = [
     "see https://gitlab.com/g/p/-/issues/1 http://gitlab.example/g/p/-/merge_requests/2 www.gitlab.com/g/p",
     "[[_TOC_]]\n[TOC]\n&amp;12 &lt;b&gt; group/app&gt;",
     "mail admin@gitlab.example, ftp://files.example/x",
+    "%& ~# &% a sigil before a sigil (found by hypothesis on 3.13)",
 ]
 
 

@@ -63,7 +63,7 @@ SKIPPED = "MR note skipped"
 _ENTITIES = re.compile(r"&(amp|lt|gt);")
 _ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
 _SIGILS = "@#!$&~%^*["
-_SIGIL = re.compile(rf"[{re.escape(_SIGILS)}](?=[^\s{re.escape(_SIGILS)}])")
+_SIGIL = re.compile(rf"[{re.escape(_SIGILS)}](?=\S)")  # "%&" too: a sigil before a sigil
 _SUFFIX = re.compile(r"(?<=\S)>")  # namespace/project>
 _TRACKER = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*-(?=[0-9])")  # GL-12, JIRA-12
 _URL = re.compile(r"(?<![\w.+-])(?:https?|ftps?):(?=//)|(?<![\w.])ww(?=w\.)", re.IGNORECASE)
