@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ariadne_hook.models import FunctionChange
-from ariadne_hook.summarize.call_args import NumberedRun
+from ariadne_hook.summarize.call_args import NumberedRun, comment_marker
 from ariadne_hook.summarize.quote import code_tokens, cut, ticked
 from ariadne_hook.words import plural
 
@@ -31,8 +31,7 @@ def additions_of(change: FunctionChange, runs: list[NumberedRun]) -> tuple[list[
     out = element_changes(runs, sources, starts, [case for f in facts for case in f.cases])
     clauses, created = new_composites(runs) if change.language == "go" else ([], [])
     if re.match(r"(?i)test", change.qualname.rsplit(".", 1)[-1]):
-        comment = "#" if change.language in ("python", "ruby") else "//"
-        out += new_checks(runs, sources[0], comment)
+        out += new_checks(runs, sources[0], comment_marker(change.language))
     return out + clauses, created
 
 

@@ -42,6 +42,11 @@ _LITERAL = re.compile(r"""^(?:[rbfuRBFU]{0,2}["'`].*|-?\d[\w.]*|True|False|None|
 ARG = 40  # characters of an argument shown
 
 
+def comment_marker(language: str) -> str:
+    """The language's line-comment marker."""
+    return "#" if language in ("python", "ruby") else "//"
+
+
 class Call(NamedTuple):
     callee: str
     args: tuple[str, ...]
@@ -64,7 +69,7 @@ class Source:
 
     def __init__(self, source: str, first_line: int, language: str) -> None:
         self.source, self.first_line, self.language = source, first_line, language
-        self.pattern = _TOKENS["#" if language in ("python", "ruby") else "//"]
+        self.pattern = _TOKENS[comment_marker(language)]
 
     @cached_property
     def header_end(self) -> int:

@@ -17,7 +17,7 @@ from ariadne_hook.languages import language_named, words_of
 from ariadne_hook.locate.align import rename_pairs
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.additions import additions_of, untold_texts
-from ariadne_hook.summarize.call_args import argument_changes, numbered_runs
+from ariadne_hook.summarize.call_args import argument_changes, comment_marker, numbered_runs
 from ariadne_hook.summarize.cases import case_changes, case_names
 from ariadne_hook.summarize.fact_changes import (
     BARE,
@@ -214,7 +214,7 @@ def _untold_only(change: FunctionChange) -> list[str]:
 
 
 def _layout(change: FunctionChange, new: FunctionFacts | None) -> list[str]:
-    comment = "#" if change.language in ("python", "ruby") else "//"
+    comment = comment_marker(change.language)
     return layout_only(change.diff, new.docstring if new is not None else "", comment)
 
 

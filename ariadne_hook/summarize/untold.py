@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 
 from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
-from ariadne_hook.summarize.call_args import Row, Source, numbered_runs
+from ariadne_hook.summarize.call_args import Row, Source, comment_marker, numbered_runs
 from ariadne_hook.summarize.hunk_summary import MINUS
 from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, quote_pair, ticked
 from ariadne_hook.words import plural
@@ -46,7 +46,7 @@ def untold_of(change: FunctionChange, told: str, sides: tuple[Source, Source]) -
     old, new = change.old_facts or FunctionFacts(), change.new_facts or FunctionFacts()
     texts = [old.docstring, new.docstring, *old.cases, *new.cases]
     texts += [unclipped(t) for _, t in (*old.literals, *new.literals)]
-    comment = "#" if change.language in ("python", "ruby") else "//"
+    comment = comment_marker(change.language)
     return untold_edits(change.diff, told, [t for t in texts if len(t) > 20], sides, comment)
 
 
