@@ -3,7 +3,8 @@
 the first statement they run), literals, assigned names, names read and the docstring.
 
 Callees are call expressions (``f``, ``self.save``, ``f().g``); a lambda or a nested def is never a call.
-A literal is a number, string, bytes or boolean constant (an f-string as a whole), with the name it is
+A literal is a number, string, bytes or boolean constant (an f-string as a whole, adjacent literals joined
+into one), with the name it is
 bound to when it is the value of an assignment, a keyword argument, a dict entry with a string key or a
 comparison with a name; docstrings are not literals. ``names`` are the names and attribute chains read,
 callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
@@ -258,9 +259,20 @@ def _literal(
     else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
         out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(node.value))))
         return
-    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(text(node))))
+    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(_joined(text(node)))))
 
 
+_SPLIT = re.compile(r"""["'][ \t]*\n\s*[rRbBfFuU]{0,2}["']""")  # a literal's end, a line break, the next's start
+
+
+def _joined(written: str) -> str:
+    """An f-string split over lines into adjacent literals, as one literal (the split is layout):
+    ``f"a {x} "\\n    "b"`` -> ``f"a {x} b"``."""
+    joined = _SPLIT.sub("", written)
+    if joined == written:
+        return written
+    prefix = re.match(r"[rRbBfFuU]*", joined)
+    return joined if prefix is not None and "f" in prefix.group().lower() else "f" + joined
 _TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 

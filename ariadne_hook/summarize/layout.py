@@ -4,7 +4,10 @@ before a closing bracket, a comment edited, a docstring re-wrapped with the same
 Each run of changed rows is compared with the context rows around it (where a wrapped call opens and its
 ``)`` usually stays), both sides squeezed of spaces and line breaks, their comments apart, and a comma
 before a closing bracket dropped where it changes nothing (``f(a, b)`` and ``f(\\n a,\\n b,\\n)`` are one
-call; ``(x,)``, a tuple of one, keeps it).
+call; ``(x,)``, a tuple of one, keeps it). Where the lines still differ, the language may say the two sides
+are one program all the same (Python: the same ast, so ``x = (\\n "a "\\n "b"\\n)`` is ``x = "a " "b"``);
+nowhere else are parentheses dropped (``(a + b) * c`` is no ``a + b * c``; in Go and Kotlin a line break
+inside parentheses is no line break outside them).
 """
 
 from __future__ import annotations
@@ -12,37 +15,85 @@ from __future__ import annotations
 import keyword
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from ariadne_hook.summarize.quote import change, cut, ticked
+from ariadne_hook.summarize.quote import ELLIPSIS, change, cut, quote_pair, ticked
 from ariadne_hook.summarize.untold import CODE_OR_COMMENT
 
 
-def layout_only(diff: str, docstring: str, comment: str) -> list[str]:
-    """``Docstring re-wrapped, same words: `…`.``, ``Only the layout changed…`` (and which comment changed),
-    or nothing when the code differs. ``comment``: the language's line-comment marker."""
+def layout_only(
+    diff: str,
+    docstring: str,
+    comment: str,
+    same_program: Callable[[], bool] = lambda: False,
+    decorator: str = "decorator",
+) -> list[str]:
+    """``Docstring re-wrapped, same words: `…`.``, ``Only the layout changed (`f(…)` re-wrapped).`` (and
+    which comment changed), or nothing when the code differs. ``comment``: the language's line-comment
+    marker; ``decorator``: what the language calls one; ``same_program``: asked when the lines differ, whether the two sides are still the same program
+    (Python: the same ast, so parentheses put around an expression or a string split in two are layout)."""
     runs = _runs(diff)
     if not runs:
         return []
     code: list[tuple[str, str]] = []
     notes: tuple[list[str], list[str]] = ([], [])
-    for old, new in runs:
-        (old_code, old_notes), (new_code, new_notes) = (_split(rows, comment) for rows in (old, new))
+    for run in runs:
+        (old_code, old_notes), (new_code, new_notes) = (_split(rows, comment) for rows in run.sides())
         code.append((old_code, new_code))
         notes[0].extend(old_notes)
         notes[1].extend(new_notes)
-    if any(old != new for old, new in code) or not any(old for old, _ in code):
+    if not any(old for old, _ in code):
         return []
     gone, came = Counter(notes[0]) - Counter(notes[1]), Counter(notes[1]) - Counter(notes[0])
+    if any(old != new for old, new in code) and not same_program():
+        return []
     squeezed = "".join(new for _, new in code)
     if not gone and not came and docstring and "".join(docstring.split()) in squeezed:
         return [f"Docstring re-wrapped, same words: {ticked(cut(docstring, 60))}."]
     if not gone and not came:
-        return ["Only the layout changed: the same code, wrapped or spaced otherwise."]
+        return [f"Only the layout changed ({_where(runs, decorator)})."]
     if sum(gone.values()) == sum(came.values()) == 1:
-        edits = [f"comment {change(cut(next(iter(gone)), 50), cut(next(iter(came)), 50))}"]
+        edits = [f"comment {change(*quote_pair(next(iter(gone)), next(iter(came)), 50))}"]
     else:
         edits = [f"{verb} {_listed(side)}" for verb, side in (("drops", gone), ("adds", came)) if side]
     return [f"Only the layout and comments changed: the same code; {'; '.join(edits)}."]
+
+
+def _where(runs: Sequence[_Run], decorator: str) -> str:
+    """``decorator `@retry(…)` re-wrapped``, ``` `x = (…)` re-wrapped; +2 more```: what each run holds, by
+    its first line (the statement it is in), re-wrapped (its lines differ in number) or re-spaced."""
+    shown: dict[str, str] = {}
+    for run in runs:
+        head = _statement(run)
+        what = f"{decorator} {ticked(head)}" if head.startswith("@") else ticked(head)
+        shown.setdefault(what, "re-spaced")
+        if len(run.old) != len(run.new):
+            shown[what] = "re-wrapped"
+    told = [f"{what} {how}" for what, how in list(shown.items())[:2]]
+    return "; ".join(told) + (f"; +{len(shown) - 2} more" if len(shown) > 2 else "")
+
+
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+
+
+def _statement(run: _Run) -> str:
+    """The first line of what a run changed: its first changed line on the side with more lines (the
+    wrapped form opens there), or the line before when the run is inside a bracket that line opens; cut
+    after its first bracket (``f(…)``), where no string comes before it."""
+    wrapped = run.new if len(run.new) >= len(run.old) else run.old
+    rows = [row.strip() for row in wrapped if row.strip()]
+    first = rows[0] if rows else ""
+    before = run.before.strip()
+    if before.endswith(tuple(_CLOSER)) and (not first or first[0] not in "([{" or first[0] in ")]}"):
+        first = before
+    for at, char in enumerate(first):
+        if char in "\"'`":
+            break
+        if char in _CLOSER:
+            head = first[: at + 1]
+            return head + ELLIPSIS + _CLOSER[char] if len(head) <= 60 else cut(head, 60)
+    return cut(first, 60)
 
 
 def _listed(comments: Counter[str]) -> str:
@@ -51,26 +102,39 @@ def _listed(comments: Counter[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _runs(diff: str) -> list[tuple[list[str], list[str]]]:
-    """(removed rows, added rows) of each run of changed rows, each side between the context rows before
-    and after the run (when there are some: where a wrapped call opens and closes)."""
-    runs: list[tuple[list[str], list[str]]] = []
+@dataclass(frozen=True)
+class _Run:
+    """A run of changed rows: the context row before it, its removed and added rows, the row after."""
+
+    before: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    after: str
+
+    def sides(self) -> tuple[list[str], list[str]]:
+        """Each side between the context rows (where a wrapped call opens and closes)."""
+        return ([self.before, *self.old, self.after], [self.before, *self.new, self.after])
+
+
+def _runs(diff: str) -> list[_Run]:
+    """Each run of changed rows, with the context rows before and after it."""
+    runs: list[_Run] = []
     old: list[str] = []
     new: list[str] = []
-    before: list[str] = []
+    before = ""
     for line in diff.split("\n"):
         if line.startswith("-"):
             old.append(line[1:])
         elif line.startswith("+"):
             new.append(line[1:])
         else:
-            context = [line[1:]] if line.startswith(" ") else []
+            context = line[1:] if line.startswith(" ") else ""
             if old or new:
-                runs.append((before + old + context, before + new + context))
+                runs.append(_Run(before, tuple(old), tuple(new), context))
                 old, new = [], []
             before = context
     if old or new:
-        runs.append((before + old, before + new))
+        runs.append(_Run(before, tuple(old), tuple(new), ""))
     return runs
 
 

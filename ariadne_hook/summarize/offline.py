@@ -186,7 +186,7 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or _layout(change, new)
+        parts = _layout(change, new) or _quoted_lines(change.diff) or facts or _untold_only(change)
         parts = parts or [_size_sentence(change, new)]
     parts.append(counts(change.diff, change.nested))
     return parts
@@ -215,7 +215,14 @@ def _untold_only(change: FunctionChange) -> list[str]:
 
 def _layout(change: FunctionChange, new: FunctionFacts | None) -> list[str]:
     comment = comment_marker(change.language)
-    return layout_only(change.diff, new.docstring if new is not None else "", comment)
+    same_code = words_of(change.language).same_code
+    sources = change.old_source, change.new_source
+
+    def same_program() -> bool:
+        return same_code is not None and sources[0] is not None and sources[1] is not None and same_code(*sources)
+
+    docstring, decorator = new.docstring if new is not None else "", words_of(change.language).decorator
+    return layout_only(change.diff, docstring, comment, same_program, decorator)
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
@@ -255,6 +262,9 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         cases = case_changes(old.cases, new.cases)
         clauses = signature_changes(old, new, change.language, cases_told=bool(cases))
         signature = [f"Signature: {'; '.join(clauses)}."] if clauses else []
+        layout = [] if cases or clauses else _layout(change, new)  # a decorator re-wrapped: where
+        if layout:
+            return [layout[0].removesuffix(".") + f"{moved}."]
         return ([joined(cases)] if cases else []) + signature + [f"Body unchanged{moved}."]
     behaviour = _behaviour(change, old, new, compact=False)
     if _length([behaviour]) > BUDGET * 2 // 3:  # a large rewrite: its facts in brief

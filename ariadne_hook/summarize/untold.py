@@ -169,6 +169,7 @@ def _code(rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str)
             bare = _QUOTES.sub("", flat).strip()
             if len(bare) >= 5 and any(bare in t for t in texts):
                 continue
+            flat = _STRING.sub(lambda m: "" if _within(m.group(1)[1:-1], texts) else m.group(), flat)
         if comment in flat:
             flat = flat[
                 : next(
@@ -178,6 +179,15 @@ def _code(rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str)
         if flat.strip():
             out.append(flat.rstrip())
     return out
+
+
+_STRING = re.compile(r"""(?<!\w)[rRbBuUfF]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
+
+
+def _within(inner: str, texts: Sequence[str]) -> bool:
+    """A string literal's text that is a piece of a text told on its own (a message split over lines, told
+    by its changed words): no token of the line it is on."""
+    return len(inner) >= 5 and any(inner in t for t in texts)
 
 
 def _tokens(lines: Sequence[str]) -> list[Token]:
