@@ -52,7 +52,7 @@ def layout_only(
     if not gone and not came and docstring and "".join(docstring.split()) in squeezed:
         return [f"Docstring re-wrapped, same words: {ticked(cut(docstring, 60))}."]
     if not gone and not came:
-        return [f"Only the layout changed ({_where(runs, decorator)})."]
+        return [f"Only the layout changed{_where(runs, decorator)}."]
     if sum(gone.values()) == sum(came.values()) == 1:
         edits = [f"comment {change(*quote_pair(next(iter(gone)), next(iter(came)), 50))}"]
     else:
@@ -61,32 +61,33 @@ def layout_only(
 
 
 def _where(runs: Sequence[_Run], decorator: str) -> str:
-    """``decorator `@retry(…)` re-wrapped``, ``` `x = (…)` re-wrapped; +2 more```: what each run holds, by
-    its first line (the statement it is in), re-wrapped (its lines differ in number) or re-spaced."""
+    """``(decorator `@retry(…)` re-wrapped)``, ``(`x = (…)` re-wrapped; +2 more)``: what each run holds,
+    by the first line of the statement it is in, re-wrapped (its lines differ in number) or re-spaced;
+    ``: the same code, wrapped or spaced otherwise`` when no line says it."""
     shown: dict[str, str] = {}
     for run in runs:
         head = _statement(run)
+        if not any(char.isalnum() for char in head):
+            continue  # a bracket alone says nothing
         what = f"{decorator} {ticked(head)}" if head.startswith("@") else ticked(head)
         shown.setdefault(what, "re-spaced")
         if len(run.old) != len(run.new):
             shown[what] = "re-wrapped"
     told = [f"{what} {how}" for what, how in list(shown.items())[:2]]
-    return "; ".join(told) + (f"; +{len(shown) - 2} more" if len(shown) > 2 else "")
+    more = f"; +{len(shown) - 2} more" if len(shown) > 2 else ""
+    return f" ({'; '.join(told)}{more})" if told else ": the same code, wrapped or spaced otherwise"
 
 
 _CLOSER = {"(": ")", "[": "]", "{": "}"}
 
 
 def _statement(run: _Run) -> str:
-    """The first line of what a run changed: its first changed line on the side with more lines (the
-    wrapped form opens there), or the line before when the run is inside a bracket that line opens; cut
-    after its first bracket (``f(…)``), where no string comes before it."""
+    """The first line of the statement a run changed: the line that opened the brackets the run is in, else
+    its first changed line on the side with more lines (where the wrapped form opens); cut after its first
+    bracket (``f(…)``), where no string comes before it."""
     wrapped = run.new if len(run.new) >= len(run.old) else run.old
     rows = [row.strip() for row in wrapped if row.strip()]
-    first = rows[0] if rows else ""
-    before = run.before.strip()
-    if before.endswith(tuple(_CLOSER)) and (not first or first[0] not in "([{" or first[0] in ")]}"):
-        first = before
+    first = run.opener.strip() or (rows[0] if rows else "")
     for at, char in enumerate(first):
         if char in "\"'`":
             break
@@ -104,12 +105,14 @@ def _listed(comments: Counter[str]) -> str:
 
 @dataclass(frozen=True)
 class _Run:
-    """A run of changed rows: the context row before it, its removed and added rows, the row after."""
+    """A run of changed rows: the context row before it, its removed and added rows, the row after, and
+    the row that opened the outermost bracket still open where it starts ("" when none is)."""
 
     before: str
     old: tuple[str, ...]
     new: tuple[str, ...]
     after: str
+    opener: str
 
     def sides(self) -> tuple[list[str], list[str]]:
         """Each side between the context rows (where a wrapped call opens and closes)."""
@@ -122,20 +125,36 @@ def _runs(diff: str) -> list[_Run]:
     old: list[str] = []
     new: list[str] = []
     before = ""
+    opened: list[str] = []  # the row of each bracket open so far (the old side and the context)
+    start = ""
     for line in diff.split("\n"):
-        if line.startswith("-"):
-            old.append(line[1:])
-        elif line.startswith("+"):
-            new.append(line[1:])
+        if line.startswith(("-", "+")):
+            if not old and not new:
+                start = opened[0] if opened else ""
+            (old if line.startswith("-") else new).append(line[1:])
         else:
             context = line[1:] if line.startswith(" ") else ""
             if old or new:
-                runs.append(_Run(before, tuple(old), tuple(new), context))
+                runs.append(_Run(before, tuple(old), tuple(new), context, start))
                 old, new = [], []
             before = context
+        if line.startswith(("-", " ")):
+            _track(line[1:], opened)
     if old or new:
-        runs.append(_Run(before, tuple(old), tuple(new), ""))
+        runs.append(_Run(before, tuple(old), tuple(new), "", start))
     return runs
+
+
+_STRINGS = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")
+
+
+def _track(row: str, opened: list[str]) -> None:
+    """Push ``row`` for each bracket it opens, pop one for each it closes (strings aside)."""
+    for char in _STRINGS.sub("", row):
+        if char in _CLOSER:
+            opened.append(row)
+        elif char in ")]}" and opened:
+            opened.pop()
 
 
 def _split(rows: list[str], comment: str) -> tuple[str, list[str]]:

@@ -186,7 +186,9 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _layout(change, new) or _quoted_lines(change.diff) or facts or _untold_only(change)
+        quoted = _quoted_lines(change.diff)  # one line for one: the lines say it best; else a re-wrap first
+        first = quoted if quoted[:1] and quoted[0].startswith("Line ") else _layout(change, new)
+        parts = first or quoted or facts or _untold_only(change)
         parts = parts or [_size_sentence(change, new)]
     parts.append(counts(change.diff, change.nested))
     return parts
