@@ -468,7 +468,8 @@ def test_a_signature_and_a_call_rewrapped_with_trailing_commas_are_layout_only(t
     )
     text = summary_of(tmp_path, "m.py", old, new, "test_open")
     assert text.startswith(
-        "Only the layout changed (`async def test_open(\u2026)` re-wrapped; `request = Request(\u2026)` re-wrapped)."
+        "Only the layout changed (`async def test_open(\u2026)` re-wrapped; "
+        "`request = Request(\u2026)` re-wrapped)."
     ), text
 
 

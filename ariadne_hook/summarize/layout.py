@@ -31,8 +31,9 @@ def layout_only(
 ) -> list[str]:
     """``Docstring re-wrapped, same words: `…`.``, ``Only the layout changed (`f(…)` re-wrapped).`` (and
     which comment changed), or nothing when the code differs. ``comment``: the language's line-comment
-    marker; ``decorator``: what the language calls one; ``same_program``: asked when the lines differ, whether the two sides are still the same program
-    (Python: the same ast, so parentheses put around an expression or a string split in two are layout)."""
+    marker; ``same_program``: asked when the lines differ, whether the two sides are one program all the
+    same (Python: the same ast, so parentheses put around an expression or a string split in two are
+    layout); ``decorator``: what the language calls one."""
     runs = _runs(diff)
     if not runs:
         return []
@@ -92,9 +93,13 @@ def _statement(run: _Run) -> str:
         if char in "\"'`":
             break
         if char in _CLOSER:
-            head = first[: at + 1]
-            return head + ELLIPSIS + _CLOSER[char] if len(head) <= 60 else cut(head, 60)
-    return cut(first, 60)
+            first = first[: at + 1]
+            break
+    return (
+        first + ELLIPSIS + _CLOSER[first[-1]]
+        if first[-1:] in _CLOSER and len(first) <= 60
+        else cut(first, 60)
+    )
 
 
 def _listed(comments: Counter[str]) -> str:

@@ -218,10 +218,15 @@ def _untold_only(change: FunctionChange) -> list[str]:
 def _layout(change: FunctionChange, new: FunctionFacts | None) -> list[str]:
     comment = comment_marker(change.language)
     same_code = words_of(change.language).same_code
-    sources = change.old_source, change.new_source
+    old_source, new_source = change.old_source, change.new_source
 
     def same_program() -> bool:
-        return same_code is not None and sources[0] is not None and sources[1] is not None and same_code(*sources)
+        return (
+            same_code is not None
+            and old_source is not None
+            and new_source is not None
+            and (same_code(old_source, new_source))
+        )
 
     docstring, decorator = new.docstring if new is not None else "", words_of(change.language).decorator
     return layout_only(change.diff, docstring, comment, same_program, decorator)
