@@ -54,11 +54,33 @@ def layout_only(
         return [f"Docstring re-wrapped, same words: {ticked(cut(docstring, 60))}."]
     if not gone and not came:
         return [f"Only the layout changed{_where(runs, decorator)}."]
-    if sum(gone.values()) == sum(came.values()) == 1:
-        edits = [f"comment {change(*quote_pair(next(iter(gone)), next(iter(came)), 50))}"]
+    if sum(gone.values()) == sum(came.values()):  # each comment edited in place: old and new, in order
+        edits = [_paired(_in_order(notes[0], gone), _in_order(notes[1], came))]
     else:
         edits = [f"{verb} {_listed(side)}" for verb, side in (("drops", gone), ("adds", came)) if side]
     return [f"Only the layout and comments changed: the same code; {'; '.join(edits)}."]
+
+
+def _in_order(notes: Sequence[str], only: Counter[str]) -> list[str]:
+    """The ``notes`` that are among ``only``, in their order (each as many times as ``only`` counts it)."""
+    left = Counter(only)
+    out = []
+    for note in notes:
+        if left[note] > 0:
+            left[note] -= 1
+            out.append(note)
+    return out
+
+
+def _paired(old: Sequence[str], new: Sequence[str]) -> str:
+    """``comment `# noqa: T201` → `# ruff:ignore[print]` ×9``; the first two distinct edits, then how many
+    more."""
+    pairs = Counter(zip(old, new, strict=True))
+    shown = [
+        f"{change(*quote_pair(a, b, 50))}{f' ×{n}' if n > 1 else ''}" for (a, b), n in list(pairs.items())[:2]
+    ]
+    more = f" and {len(pairs) - 2} more" if len(pairs) > 2 else ""
+    return f"{'comment' if len(pairs) == 1 else 'comments'} {', '.join(shown)}{more}"
 
 
 def _where(runs: Sequence[_Run], decorator: str) -> str:
