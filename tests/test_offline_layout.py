@@ -63,6 +63,33 @@ def test_a_call_rewrapped_without_a_trailing_comma_says_where(tmp_path: Path) ->
     ), text
 
 
+def test_a_call_rewrapped_under_a_docstring_is_no_docstring_rewrap(tmp_path: Path) -> None:
+    """quart's delete_cookie: the docstring is the context line before the re-wrapped call; read as
+    'Docstring re-wrapped, same words' once layout was checked before the lines were quoted."""
+    old = (
+        "def delete_cookie(self, key, path, domain):\n"
+        '    """Delete a cookie (set to expire immediately)."""\n'
+        "    self.set_cookie(server_name, key, expires=0, max_age=0, path=path, domain=domain)\n"
+    )
+    new = old.replace("(server_name, key", "(\n        server_name, key").replace(
+        "domain)\n", "domain\n    )\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "delete_cookie")
+    assert text == "Only the layout changed (`self.set_cookie(\u2026)` re-wrapped). +3 \u22121 lines.", text
+
+
+def test_a_chained_call_rewrapped_is_named_by_the_call_it_opens(tmp_path: Path) -> None:
+    old = (
+        "class W:\n    def __init__(self, scheme, path, query_string, headers, root_path):\n"
+        '        super().__init__("GET", scheme, path, query_string, headers, root_path, http_version)\n'
+    )
+    new = old.replace('__init__("GET"', '__init__(\n            "GET"').replace(
+        "http_version)\n", "http_version\n        )\n"
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "W.__init__")
+    assert text.startswith("Only the layout changed (`super().__init__(\u2026)` re-wrapped)."), text
+
+
 # ------------------------------------------------ a decorator re-wrapped, the body moved (tenacity-12)
 
 DECORATED_OLD = """\

@@ -49,8 +49,7 @@ def layout_only(
     gone, came = Counter(notes[0]) - Counter(notes[1]), Counter(notes[1]) - Counter(notes[0])
     if any(old != new for old, new in code) and not same_program():
         return []
-    squeezed = "".join(new for _, new in code)
-    if not gone and not came and docstring and "".join(docstring.split()) in squeezed:
+    if not gone and not came and _in_docstring(runs, "".join(docstring.split())):
         return [f"Docstring re-wrapped, same words: {ticked(cut(docstring, 60))}."]
     if not gone and not came:
         return [f"Only the layout changed{_where(runs, decorator)}."]
@@ -106,21 +105,30 @@ _CLOSER = {"(": ")", "[": "]", "{": "}"}
 
 def _statement(run: _Run) -> str:
     """The first line of the statement a run changed: the line that opened the brackets the run is in, else
-    its first changed line on the side with more lines (where the wrapped form opens); cut after its first
-    bracket (``f(…)``), where no string comes before it."""
+    its first changed line on the side with more lines (where the wrapped form opens); ``f(…)``: cut
+    after the bracket it ends with, else its first bracket that holds something, where no string comes
+    before it (``super().__init__(…)``)."""
     wrapped = run.new if len(run.new) >= len(run.old) else run.old
     rows = [row.strip() for row in wrapped if row.strip()]
     first = run.opener.strip() or (rows[0] if rows else "")
-    for at, char in enumerate(first):
-        if char in "\"'`":
-            break
-        if char in _CLOSER:
-            first = first[: at + 1]
-            break
-    return (
-        first + ELLIPSIS + _CLOSER[first[-1]]
-        if first[-1:] in _CLOSER and len(first) <= 60
-        else cut(first, 60)
+    if first[-1:] not in _CLOSER:
+        for at, char in enumerate(first):
+            if char in "\"'`":
+                break
+            if char in _CLOSER and first[at + 1 : at + 2] != _CLOSER[char]:
+                first = first[: at + 1]
+                break
+    if first[-1:] in _CLOSER and len(first) <= 60:
+        return first + ELLIPSIS + _CLOSER[first[-1]]
+    return cut(first, 60)
+
+
+def _in_docstring(runs: Sequence[_Run], docstring: str) -> bool:
+    """Whether every run's changed lines are lines of the docstring (``docstring`` squeezed of spaces)."""
+    return bool(docstring) and all(
+        "".join("".join(rows).split()).strip("\"'") in docstring
+        for run in runs
+        for rows in (run.old, run.new)
     )
 
 
