@@ -34,7 +34,7 @@ def layout_only(
     marker; ``same_program``: asked when the lines differ, whether the two sides are one program all the
     same (Python: the same ast, so parentheses put around an expression or a string split in two are
     layout); ``decorator``: what the language calls one."""
-    runs = _runs(diff)
+    runs = _runs(diff, comment)
     if not runs:
         return []
     code: list[tuple[str, str]] = []
@@ -154,8 +154,9 @@ class _Run:
         return ([self.before, *self.old, self.after], [self.before, *self.new, self.after])
 
 
-def _runs(diff: str) -> list[_Run]:
-    """Each run of changed rows, with the context rows before and after it."""
+def _runs(diff: str, comment: str) -> list[_Run]:
+    """Each run of changed rows, with the context rows before and after it (``comment``: the language's
+    line-comment marker: a bracket in a comment opens nothing)."""
     runs: list[_Run] = []
     old: list[str] = []
     new: list[str] = []
@@ -173,8 +174,10 @@ def _runs(diff: str) -> list[_Run]:
                 runs.append(_Run(before, tuple(old), tuple(new), context, start))
                 old, new = [], []
             before = context
-        if line.startswith(("-", " ")):
-            _track(line[1:], opened)
+        if line.startswith("@@"):
+            opened.clear()  # lines not shown come between hunks
+        elif line.startswith(("-", " ")):
+            _track(_code_of(line[1:], comment), opened)
     if old or new:
         runs.append(_Run(before, tuple(old), tuple(new), "", start))
     return runs
@@ -196,11 +199,15 @@ def _split(rows: list[str], comment: str) -> tuple[str, list[str]]:
     """(the rows' code squeezed of spaces, a comma before a closing bracket dropped; their comments)."""
     code, notes = [], []
     for row in rows:
-        start = next((m.start() for m in CODE_OR_COMMENT.finditer(row) if m.group(1) == comment), len(row))
-        code.append(row[:start])
-        if row[start:].strip():
-            notes.append(" ".join(row[start:].split()))
+        code.append(_code_of(row, comment))
+        if row[len(code[-1]) :].strip():
+            notes.append(" ".join(row[len(code[-1]) :].split()))
     return "".join(_without_trailing_commas("\n".join(code)).split()), notes
+
+
+def _code_of(row: str, comment: str) -> str:
+    """``row`` up to its comment."""
+    return row[: next((m.start() for m in CODE_OR_COMMENT.finditer(row) if m.group(1) == comment), len(row))]
 
 
 def _without_trailing_commas(code: str) -> str:
