@@ -106,12 +106,12 @@ _CLOSER = {"(": ")", "[": "]", "{": "}"}
 def _statement(run: _Run) -> str:
     """The first line of the statement a run changed: the line that opened the brackets the run is in, else
     its first changed line on the side with more lines (where the wrapped form opens); ``f(…)``: cut
-    after the bracket it ends with, else its first bracket that holds something, where no string comes
-    before it (``super().__init__(…)``)."""
+    after the bracket it ends with (when short), else after its first bracket that holds something, where
+    no string comes before it (``super().__init__(…)``)."""
     wrapped = run.new if len(run.new) >= len(run.old) else run.old
     rows = [row.strip() for row in wrapped if row.strip()]
     first = run.opener.strip() or (rows[0] if rows else "")
-    if first[-1:] not in _CLOSER:
+    if first[-1:] not in _CLOSER or len(first) > 60:
         for at, char in enumerate(first):
             if char in "\"'`":
                 break
