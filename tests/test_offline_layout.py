@@ -126,6 +126,14 @@ def test_a_decorator_with_other_tokens_is_a_changed_decorator(tmp_path: Path) ->
     assert "message=NoCustomErrorAfterCount.derived_message)) removed" in text, text
 
 
+def test_a_function_that_only_moved_is_no_layout_change(tmp_path: Path) -> None:
+    """Its lines removed at one place and added at another, as they were: nothing was re-wrapped."""
+    old = "def go(thing):\n    return thing.go()\n\n\ndef stay(thing):\n    x = 1\n    return thing.go()\n"
+    new = "def stay(thing):\n    x = 1\n    return thing.go()\n\n\ndef go(thing):\n    return thing.go()\n"
+    text = summary_of(tmp_path, "m.py", old, new, "go")
+    assert text.startswith("Body unchanged; moved from line 1 to 6."), text
+
+
 # ------------------------------------------ a message split into adjacent literals (quart, eighth sample)
 
 MESSAGE_OLD = """\

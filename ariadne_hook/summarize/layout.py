@@ -44,7 +44,7 @@ def layout_only(
         code.append((old_code, new_code))
         notes[0].extend(old_notes)
         notes[1].extend(new_notes)
-    if not any(old for old, _ in code):
+    if not any(old for old, _ in code) or _moved(runs):
         return []
     gone, came = Counter(notes[0]) - Counter(notes[1]), Counter(notes[1]) - Counter(notes[0])
     if any(old != new for old, new in code) and not same_program():
@@ -58,6 +58,15 @@ def layout_only(
     else:
         edits = [f"{verb} {_listed(side)}" for verb, side in (("drops", gone), ("adds", came)) if side]
     return [f"Only the layout and comments changed: the same code; {'; '.join(edits)}."]
+
+
+def _moved(runs: Sequence[_Run]) -> bool:
+    """Whether the changed lines only moved: each run only removes or only adds lines, and the lines removed
+    come back as they were (a block re-indented in place is no move)."""
+    if any(run.old and run.new for run in runs):
+        return False
+    old = Counter(row.strip() for run in runs for row in run.old if row.strip())
+    return old == Counter(row.strip() for run in runs for row in run.new if row.strip())
 
 
 def _in_order(notes: Sequence[str], only: Counter[str]) -> list[str]:

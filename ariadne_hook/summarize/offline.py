@@ -201,6 +201,8 @@ def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
     added, removed = ([line for line in side if not BARE.match(line)] for side in diff_lines(diff))
     if len(added) != 1 or len(removed) != 1 or len(facts) != 1 or facts[0].startswith(("Adds", "Removes")):
         return False
+    if added[0].strip() == removed[0].strip():
+        return False  # a line moved: quoted, it would read as changed into itself
     inside_text = facts[0].startswith("Text changed") and not any(q in removed[0] for q in "\"'`")
     return max(len(added[0].strip()), len(removed[0].strip())) <= QUOTE_LIMIT and not (
         inside_text
