@@ -8,6 +8,11 @@ call; ``(x,)``, a tuple of one, keeps it). Where the lines still differ, the lan
 are one program all the same (Python: the same ast, so ``x = (\\n "a "\\n "b"\\n)`` is ``x = "a " "b"``);
 nowhere else are parentheses dropped (``(a + b) * c`` is no ``a + b * c``; in Go and Kotlin a line break
 inside parentheses is no line break outside them).
+
+Told with where: each run by the first line of the statement it is in (``Only the layout changed (decorator
+`@retry(…)` re-wrapped)``), comments edited in place as pairs in order (``comment `# noqa: T201` →
+`# ruff:ignore[print]` ×9``, quoted where they differ). Lines that only moved (removed at one place, added as
+they were at another) are no layout change: the caller says the move.
 """
 
 from __future__ import annotations
