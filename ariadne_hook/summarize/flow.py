@@ -53,6 +53,8 @@ def flow_changes(
             (kept if _renamed(a[1], old, new) == _norm(b[1]) else pairs).append((a, b))
         removed += left_old
         added += left_new
+    if added or removed:  # a block whose row no changed line can be is the same block, its head edited
+        pairs += _unopened(added, removed, change.diff)
     merged: list[Block] = []
     moved: list[Block] = []
     if added or removed:
@@ -294,6 +296,49 @@ def _items(described: list[str], limit: int = 3) -> str:
     items = [d + (f" \u00d7{counts[d]}" if counts[d] > 1 else "") for d in dict.fromkeys(described)]
     shown = ", ".join(items[:limit])
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+# what a row that opens a block of each kind holds (the keyword of ``_key``): ``if`` for ``elif`` and
+# ``} else if``, ``unless``; ``do``/``until`` for a loop; Kotlin's ``when`` for a switch; a Ruby ``begin``
+_OPENS = {
+    "if": re.compile(r"\b(?:if|elif|elsif|unless)\b"),
+    "while": re.compile(r"\b(?:while|until|do)\b"),
+    "for": re.compile(r"\bfor(?:each)?\b"),
+    "with": re.compile(r"\bwith\b"),
+    "try": re.compile(r"\b(?:try|begin|rescue)\b"),
+    "switch": re.compile(r"\b(?:switch|when|select|match)\b"),
+    "select": re.compile(r"\bselect\b"),
+    "match": re.compile(r"\bmatch\b"),
+    "assert": re.compile(r"\bassert\b"),
+    "ternary": re.compile(r"\?|\bif\b|\bwhen\b"),
+}
+
+
+def _unopened(added: list[Block], removed: list[Block], diff: str) -> list[tuple[Block, Block]]:
+    """Pairs of an added and a removed block of a kind that no added (and no removed) line can open: the
+    block's own row is unchanged context (a statement re-wrapped inside a ``try``, a condition edited on its
+    second line), so it is the same block with its head edited, neither added nor removed. Such a block
+    without a partner is taken out of ``added`` or ``removed`` (nothing new was opened or closed there)."""
+    runs = change_runs(diff)
+    lines = ([line for run in runs for line in run[0]], [line for run in runs for line in run[1]])
+
+    def unopened(blocks: list[Block], side: int) -> list[Block]:
+        kinds = {_key(b)[0] for b in blocks}
+        opened = {k for k in kinds if k not in _OPENS or any(_OPENS[k].search(t) for t in lines[side])}
+        return [b for b in blocks if _key(b)[0] not in opened]
+
+    olds, news = unopened(removed, 0), unopened(added, 1)
+    pairs = []
+    for new in news:
+        old = next((o for o in olds if _compatible(o, new)), None)
+        if old is not None:
+            pairs.append((old, new))
+            olds.remove(old)
+            removed.remove(old)
+        added.remove(new)
+    for old in olds:
+        removed.remove(old)
+    return pairs
 
 
 def _merged_loops(removed: list[Block], new: Sequence[Block]) -> list[Block]:

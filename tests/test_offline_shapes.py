@@ -1,0 +1,60 @@
+"""Offline summaries tell a piece of code as what it is: a wrapper (``try``, ``with``, ``if``...) is added or
+removed only when its own row is; a table row re-keyed (a comment inside it aside) is the same case; a
+parameter of a function literal is defined, not read; a Go ``if`` keeps its init statement. Real git
+repositories (tests.test_offline_facts.summary_of)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_offline_facts import summary_of
+
+# ------------------------------------------- 1. a statement re-wrapped inside an unchanged `try` row
+
+TRY_OLD = """\
+class TestWrapper:
+    def test_message(self):
+        try:
+            self.assertTrue(_retryable_test_if_exception_message(NoCustomErrorAfterCount(3)))
+        except CustomError:
+            print(_retryable_test_if_exception_message.retry.statistics)
+            self.fail("CustomError should've been retried")
+"""
+TRY_NEW = """\
+class TestWrapper:
+    def test_message(self):
+        try:
+            self.assertTrue(
+                _retryable_test_if_exception_message(NoCustomErrorAfterCount(3))
+            )
+        except CustomError:
+            print(_retryable_test_if_exception_message.statistics)
+            self.fail("CustomError should've been retried")
+"""
+
+
+def test_a_statement_rewrapped_inside_an_unchanged_try_adds_and_removes_no_try(tmp_path: Path) -> None:
+    text = summary_of(tmp_path, "tests/test_m.py", TRY_OLD, TRY_NEW, "TestWrapper.test_message")
+    assert "`try`" not in text, text
+    assert "statistics instead of" in text and "retry.statistics" in text, text
+
+
+def test_a_condition_continued_on_a_changed_line_is_a_changed_condition(tmp_path: Path) -> None:
+    old = "def check(a, b):\n    if (a.ready and\n            b.ready):\n        go(a)\n    return a\n"
+    new = "def check(a, b):\n    if (a.ready and\n            b.done):\n        go(b)\n    return a\n"
+    text = summary_of(tmp_path, "m.py", old, new, "check")
+    assert "Adds" not in text and "removes" not in text, text
+    assert text.startswith("Condition `a.ready and b.ready` \u2192 `a.ready and b.done`"), text
+    old = "package p\n\nfunc check(a, b T) T {\n\tif a.ready &&\n\t\tb.ready {\n\t\tgo1(a)\n\t}\n"
+    old += "\treturn a\n}\n"
+    new = old.replace("b.ready {", "b.done {").replace("go1(a)", "go1(b)")
+    text = summary_of(tmp_path / "go", "m.go", old, new, "check")
+    assert text.startswith("Condition `a.ready && b.ready` \u2192 `a.ready && b.done`"), text
+
+
+def test_a_try_whose_row_was_added_is_still_told(tmp_path: Path) -> None:
+    old = "def load(path):\n    data = read(path)\n    return data\n"
+    new = "def load(path):\n    try:\n        data = read(path)\n    except OSError:\n        data = None\n"
+    new += "    return data\n"
+    text = summary_of(tmp_path, "m.py", old, new, "load")
+    assert text.startswith("Adds `try` around `data = read(path)`"), text
