@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.test_offline_facts import summary_of
 
 # ------------------------------------------- 1. a statement re-wrapped inside an unchanged `try` row
@@ -58,3 +60,53 @@ def test_a_try_whose_row_was_added_is_still_told(tmp_path: Path) -> None:
     new += "    return data\n"
     text = summary_of(tmp_path, "m.py", old, new, "load")
     assert text.startswith("Adds `try` around `data = read(path)`"), text
+
+
+# ------------------------------------------- 3. a parameter of a function literal is defined, not read
+
+REGISTRY = "customMarshalerRegistryForEveryKnownType"
+LITERALS = {  # path: (old source, old parameter list, new one, qualname)
+    "m.go": (
+        "package p\n\nfunc Register(marshaler func(T) ([]byte, error)) {\n"
+        f"\t{REGISTRY}[reflect.TypeOf(k)] = func(v interface{{}}) ([]byte, error) {{\n"
+        "\t\treturn marshaler(v.(T))\n\t}\n}\n",
+        "func(v interface{})",
+        "func(ctx context.Context, v interface{})",
+        "Register",
+    ),
+    "m.js": (
+        f"function register(marshal) {{\n  {REGISTRY}.set(someLongKeyExpression, (v) => {{\n"
+        "    return marshal(v);\n  });\n}\n",
+        "(v) =>",
+        "(ctx, v) =>",
+        "register",
+    ),
+    "m.kt": (
+        f"fun register(m: M) {{\n    {REGISTRY}.put(someLongKeyExpressionHere) {{ v ->\n"
+        "        marshal(v)\n    }\n}\n",
+        "{ v ->",
+        "{ ctx, v ->",
+        "register",
+    ),
+    "m.rs": (
+        f"fn register(m: &mut M) {{\n    {REGISTRY}.put(some_long_key_expression_here, |v| {{\n"
+        "        marshal(v)\n    });\n}\n",
+        "|v|",
+        "|ctx, v|",
+        "register",
+    ),
+    "m.py": (
+        f"def register(m):\n    {REGISTRY}.put(some_long_key_expression_here, lambda v: marshal(v))\n",
+        "lambda v:",
+        "lambda ctx, v:",
+        "register",
+    ),
+}
+
+
+@pytest.mark.parametrize("path", sorted(LITERALS))
+def test_a_parameter_added_to_a_function_literal_is_not_read(tmp_path: Path, path: str) -> None:
+    old, before, after, qualname = LITERALS[path]
+    text = summary_of(tmp_path, path, old, old.replace(before, after), qualname)
+    assert "reads ctx" not in text and "passes" not in text.lower(), text  # nor `lambda ctx` an argument
+    assert "ctx" in text, text  # the literal's new head is quoted
