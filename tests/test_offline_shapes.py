@@ -54,6 +54,24 @@ def test_a_condition_continued_on_a_changed_line_is_a_changed_condition(tmp_path
     assert text.startswith("Condition `a.ready && b.ready` \u2192 `a.ready && b.done`"), text
 
 
+def test_checks_moved_into_a_new_function_below_are_still_removed(tmp_path: Path) -> None:
+    # the diff keeps the moved rows as context, now of the new function: still removed from this one
+    body = (
+        "\tl := len(c)\n\tif n >= l || -n > l {\n\t\treturn 0, %s\n\t}\n"
+        "\tif n >= 0 {\n\t\treturn c[n], %s\n\t}\n\treturn c[l+n], %s\n}\n"
+    )
+    head = "package p\n\nfunc Nth(c []int, n int) (int, error) {\n"
+    old = head + body % ('errors.New("out")', "nil", "nil")
+    new = (
+        head + "\tvalue, ok := nth(c, n)\n"
+        '\treturn value, check(ok, "out")\n}\n\nfunc nth(c []int, n int) (int, bool) {\n'
+        + body
+        % ("false", "true", "true")
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "Nth")
+    assert text.startswith("Removes `if n >= l || -n > l`"), text
+
+
 def test_a_try_whose_row_was_added_is_still_told(tmp_path: Path) -> None:
     old = "def load(path):\n    data = read(path)\n    return data\n"
     new = "def load(path):\n    try:\n        data = read(path)\n    except OSError:\n        data = None\n"
@@ -110,3 +128,39 @@ def test_a_parameter_added_to_a_function_literal_is_not_read(tmp_path: Path, pat
     text = summary_of(tmp_path, path, old, old.replace(before, after), qualname)
     assert "reads ctx" not in text and "passes" not in text.lower(), text  # nor `lambda ctx` an argument
     assert "ctx" in text, text  # the literal's new head is quoted
+
+
+# ------------------------------------------- 4. a Go `if` is told with its init statement
+
+
+def test_a_go_if_with_an_init_statement_is_told_with_its_call(tmp_path: Path) -> None:
+    old = (
+        "package p\n\nfunc (p *parser) parseFlowSequence(ctx *context) (*Node, error) {\n"
+        "\tnode := newNode(ctx)\n"
+        "\tif err := setLineComment(ctx, node, ctx.startToken()); err != nil {\n\t\treturn nil, err\n\t}\n"
+        "\tif node.End == nil {\n\t\treturn nil, errNotFound(node.Start)\n\t}\n"
+        "\tctx.goNext()\n\treturn node, nil\n}\n"
+    )
+    new = old.replace(
+        "\tctx.goNext()",
+        "\n\t// set line comment if exists\n"
+        "\tif err := setLineComment(ctx, node, ctx.currentToken()); err != nil {\n\t\treturn nil, err\n\t}\n"
+        "\tctx.goNext()",
+    )
+    text = summary_of(tmp_path, "parser.go", old, new, "parser.parseFlowSequence")
+    assert text.startswith(
+        "Adds `if err := setLineComment(ctx, node, ctx.currentToken()); err != nil` (then `return nil, err`)"
+    ), text
+
+
+def test_a_go_if_whose_init_statement_changed_checks_the_same_condition(tmp_path: Path) -> None:
+    want = '{"level":"info","fields":[' + ",".join(f'"f{i}"' for i in range(40)) + "]}"
+    old = (
+        "package p\n\nfunc TestLog(t *testing.T) {\n\tout := run()\n"
+        f'\tif got, want := decode(out.Bytes()), `{want}`+"\\n"; got != want {{\n'
+        '\t\tt.Errorf("invalid log output:\\ngot:  %v\\nwant: %v", got, want)\n\t}\n}\n'
+    )
+    new = old.replace('"f7"', '"f7","extra"')
+    text = summary_of(tmp_path, "log_test.go", old, new, "TestLog")
+    assert "ondition" not in text and "dds `if" not in text, text
+    assert '"extra"' in text, text  # the text that changed is told, by the literals

@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ariadne_hook.locate.languages import holding
-from ariadne_hook.locate.snippets import STATEMENT_TEXT, clip, one_line
+from ariadne_hook.locate.snippets import MAX_TEXT, STATEMENT_TEXT, clip, one_line
 from ariadne_hook.models import Block, FunctionFacts
 
 if TYPE_CHECKING:
@@ -207,6 +207,10 @@ def _block(node: Node, word: str, body: Body) -> None:
         head = _head(node)
     else:
         head = one_line(_text(unwrap(condition)))
+        initializer = node.child_by_field_name("initializer")  # Go: ``if err := f(); err != nil``
+        if initializer is not None:  # the condition whole, the init statement cut to the room left
+            init, room = one_line(_text(initializer)), MAX_TEXT - len(head) - 2
+            head = f"{init if len(init) <= room else init[: max(room - 1, 0)] + chr(0x2026)}; {head}"
     consequence = node.child_by_field_name("consequence") or node.child_by_field_name("body")
     orelse = ""
     alternative = node.child_by_field_name("alternative") if word == "if" else None
