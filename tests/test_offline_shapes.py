@@ -164,3 +164,53 @@ def test_a_go_if_whose_init_statement_changed_checks_the_same_condition(tmp_path
     text = summary_of(tmp_path, "log_test.go", old, new, "TestLog")
     assert "ondition" not in text and "dds `if" not in text, text
     assert '"extra"' in text, text  # the text that changed is told, by the literals
+
+
+# ------------------------------------------- 2. a table's rows re-keyed: only the cases that changed count
+
+
+def _row(*fields: str) -> str:
+    return "\t\t{\n" + "".join(f"\t\t\t{f},\n" for f in fields) + "\t\t},\n"
+
+
+def test_rows_rekeyed_with_comments_inside_are_the_same_cases(tmp_path: Path) -> None:
+    numbers = [(f'"v: {i}\\n"', f'map[string]int{{"v": {i}}}') for i in range(8)]
+    old_rows = [('"null\\n"', "(*struct{})(nil)"), ('"v: hi\\n"', 'map[string]string{"v": "hi"}')]
+    old_rows += [("// Date only.\n\t\t\t" + '"v: 2015-01-01\\n"', 'map[string]T{"v": date(2015, 1, 1)}')]
+    old_rows += [*numbers, ('"---\\n"', "(*struct{})(nil)")]
+    head = (
+        "package p\n\nfunc TestDecoder(t *testing.T) {\n\ttests := []struct {\n\t\tsource string\n"
+        "\t\tvalue  interface{}\n%s\t}{\n"
+    )
+    tail = "\t}\n\tfor _, test := range tests {\n\t\tcheck(t, test.source, test.value)\n\t}\n}\n"
+    old = head % "" + "".join(_row(*r) for r in old_rows) + tail
+    new_rows = [
+        _row(f"source: {s.replace('// Date only.', '// Date only, UTC.')}", f"value: {v}")
+        for s, v in old_rows
+    ]
+    new_rows[0] = _row('source: "null"', "value: (*struct{})(nil)")
+    new_rows[-1] = _row('source: "---\\n"', "value: (*struct{})(nil)", "eof: true")
+    new_rows += [_row('source: "~"', "value: (*struct{})(nil)"), _row('source: "v: 10\\n"', "value: 10")]
+    new = head % "\t\teof    bool\n" + "".join(new_rows) + tail
+    text = summary_of(tmp_path, "decode_test.go", old, new, "TestDecoder")
+    assert text.startswith('Test cases: adds `"~"`, `"v: 10\\n"`; changes '), text
+    changes = text.split("; changes ", 1)[1].split(".", 1)[0]
+    assert "2015" not in changes and "more" not in changes, text  # 2 changed: `---` sets eof, `null` edited
+    assert '`{"---\\n", (*struct{})(nil),}` (now sets eof)' in changes and '"null' in changes, text
+
+
+def test_a_case_moved_in_its_table_is_moved_not_added_and_removed(tmp_path: Path) -> None:
+    rows = [f'\t\t{{name: "case {i}", in: {i}, want: {i * 2}}},\n' for i in range(6)]
+    head = "package p\n\nfunc TestDouble(t *testing.T) {\n\ttests := []struct {\n\t\tname string\n"
+    head += "\t\tin, want int\n\t}{\n"
+    tail = "\t}\n\tfor _, tt := range tests {\n\t\tcheck(t, tt.in, tt.want)\n\t}\n}\n"
+    new_rows = [*rows[1:4], rows[0], *rows[4:]]
+    new_rows[4] = new_rows[4].replace("want: 8", "want: 9")
+    text = summary_of(
+        tmp_path, "m_test.go", head + "".join(rows) + tail, head + "".join(new_rows) + tail, "TestDouble"
+    )
+    assert text.startswith(
+        'Test cases: changes `"case 4"` (`\u2026want: 8\u2026` \u2192 `\u2026want: 9\u2026`); '
+        'moves `"case 0"`.'
+    ), text
+    assert "Adds" not in text and "removes" not in text, text

@@ -14,6 +14,7 @@ serves all of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -287,9 +288,20 @@ def _table(node: Node, body: Body) -> bool:
     rows = [r for r in rows if "comment" not in r.type]
     if len(rows) < least or any(r.type != row_type for r in rows):
         return False
-    body.cases.extend(clip(_text(row)) for row in rows)
+    body.cases.extend(clip(_uncommented(_text(row))) for row in rows)
     body.skip_names_until = max(body.skip_names_until, node.end_byte)
     return True
+
+
+_COMMENTS = re.compile(r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`[^`]*`|(//[^\n]*|/\*[\s\S]*?\*/)""")
+
+
+def _uncommented(text: str) -> str:
+    """A row of cases without the comments written inside it (``{ // Date only.`` ...): a comment edited
+    or added is no change of the case, and never its name."""
+    if "/" not in text:
+        return text
+    return _COMMENTS.sub(lambda found: "" if found.group(1) else found.group(), text)
 
 
 def _subtest(call: Node, callee: str, body: Body) -> None:
