@@ -283,11 +283,20 @@ def test_a_module_still_read_through_an_attribute_is_still_read(tmp_path: Path) 
 def test_a_repeated_added_guard_is_counted(tmp_path: Path) -> None:
     old = "package p\n\nfunc f() error {\n\ta()\n\tb()\n\treturn nil\n}\n"
     new = (
+        "package p\n\nfunc f() error {\n\terr := a()\n\tif err != nil {\n\t\treturn err\n\t}\n"
+        "\terr = b()\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}\n"
+    )
+    text = summary_of(tmp_path, "p.go", old, new, "f")
+    assert text.startswith("Adds `if err != nil` (then `return err`) \u00d72."), text
+    new = (  # guards that differ by their init statement are told apart
         "package p\n\nfunc f() error {\n\tif err := a(); err != nil {\n\t\treturn err\n\t}\n"
         "\tif err := b(); err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}\n"
     )
-    text = summary_of(tmp_path, "p.go", old, new, "f")
-    assert text.startswith("Adds `if err != nil` (then `return err`) \u00d72.")
+    text = summary_of(tmp_path / "init", "p.go", old, new, "f")
+    assert text.startswith(
+        "Adds `if err := a(); err != nil` (then `return err`), "
+        "`if err := b(); err != nil` (then `return err`)."
+    ), text
 
 
 # ------------------------------------------------------------------------------- found while tuning
@@ -579,7 +588,8 @@ GO_NEW_IF = (
 
 def test_go_if_that_never_had_an_else_drops_none(tmp_path: Path) -> None:
     text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
-    assert "adds `if ok`" in text.lower()
+    changed = 'Condition `strings.HasSuffix(t, "/*")` \u2192 `before, ok := strings.CutSuffix(t, "/*"); ok`'
+    assert changed in text, text
     assert "drops the `else`" not in text.lower()
 
 
@@ -638,7 +648,7 @@ def test_a_new_condition_is_not_paired_with_an_unrelated_replaced_one(tmp_path: 
     text = summary_of(tmp_path, "p.go", GO_OLD_IF, GO_NEW_IF, "f")
     assert '\u2192 `before == ""`' not in text
     assert '`if before == ""`' in text
-    assert 'removes `if strings.HasSuffix(t, "/*")`' in text
+    assert "removes" not in text, text  # the replaced one is one whose condition changed
 
 
 # ------------------------------------------- definitions nested in a function: what they hold stays told

@@ -331,7 +331,7 @@ def test_an_assert_whose_strings_were_joined_is_one_changed_assert(tmp_path: Pat
     new = old.replace('enable "\n        "', "enable ")
     text = summary_of(tmp_path, "test_m.py", old, new, "test_run")
     assert "Adds `assert" not in text and "removes `assert" not in text, text
-    quoted = "`…string to enable \" \"'reload' or 'workers…` \u2192 `…string to enable 'reload' or"
+    quoted = "Assert `…string to enable \" \"'reload' or 'workers…` \u2192 `…string to enable 'reload' or"
     assert text.startswith(quoted), text
 
 

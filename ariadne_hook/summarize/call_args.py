@@ -2,9 +2,9 @@
 
 Read from the two sides' source of one function (any language with C-like calls: a dotted name followed by
 ``(``): the calls that a run of changed lines touches on each side, paired by callee within that run, and
-their arguments compared (split at the commas outside brackets and strings). A keyword argument is its
-name; a positional one its place. A name passed in place of another (a rename, said by the names read) and
-a literal changed in place (said by the literal changes) are left to those.
+their arguments compared (split at the commas outside brackets, strings and a lambda's parameters). A keyword
+argument is its name; a positional one its place. A name passed in place of another (a rename, said by the
+names read) and a literal changed in place (said by the literal changes) are left to those.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ _KEYWORD_ARG = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$", re.S)
 _PLAIN = re.compile(r"^[A-Za-z_$][\w$.]*$")
 _LITERAL = re.compile(r"""^(?:[rbfuRBFU]{0,2}["'`].*|-?\d[\w.]*|True|False|None|true|false|nil)$""", re.S)
 ARG = 40  # characters of an argument shown
+_OPEN_PARAMETERS = re.compile(r"^(?:lambda\b[^:]*|(?:move\s+)?\|[^|]*)$")  # ``lambda a`` / ``|a`` so far
 
 
 def comment_marker(language: str) -> str:
@@ -198,7 +199,10 @@ def _arguments(
                 last = text(at)
                 return (*args, *([last] if last else [])), line, index, commas
         elif kind == "," and depth == 1:
-            args.append(text(at))
+            current = text(at)
+            if _OPEN_PARAMETERS.match(current):  # a comma between a lambda's parameters: not an argument's
+                continue
+            args.append(current)
             commas.append(index)
             start, cuts = stop, []
         elif kind[:1] in "#/":  # a comment (the only tokens that start so)

@@ -6,6 +6,7 @@ its text), a changed one with the words that changed. Never the whole table.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -60,6 +61,7 @@ def case_changes(old: Sequence[str], new: Sequence[str], compact: bool = False) 
                 news.remove(best)
         removed += olds
         added += news
+    moved = _across(removed, added, changed)
     clauses = [f"adds {_names(added, limit)}"] if added else []
     clauses += [f"removes {_names(removed, limit)}"] if removed else []
     if changed and len(changed) == len(new) > 2:  # every row changed: a column came or went
@@ -69,7 +71,26 @@ def case_changes(old: Sequence[str], new: Sequence[str], compact: bool = False) 
             f" and {len(changed) - limit + 1} more" if len(changed) >= limit else ""
         )
         clauses.append(f"changes {shown}")
-    return [f"test cases: {'; '.join(clauses)}"]
+    clauses += [f"moves {_names(moved, limit)}"] if moved else []
+    return [f"test cases: {'; '.join(clauses)}"] if clauses else []
+
+
+def _across(removed: list[str], added: list[str], changed: list[str]) -> list[str]:
+    """The rows a stretch left removed that another stretch added (the same row: moved, returned; the
+    same row re-keyed or of the same name: changed, told in ``changed``), taken out of both lists: every
+    old case is kept, changed or removed once, every new one kept, changed or added once."""
+    moved = [case for case in removed if case in added]
+    for case in moved:
+        removed.remove(case)
+        added.remove(case)
+    changed += _rekeyed_rows(removed, added)
+    for case in list(removed):
+        same = next((n for n in added if case_name(n) == case_name(case)), None)
+        if same is not None:
+            changed.append(_change(case, same))
+            removed.remove(case)
+            added.remove(same)
+    return moved
 
 
 def case_names(cases: Sequence[str], limit: int = 3) -> str:
@@ -79,8 +100,15 @@ def case_names(cases: Sequence[str], limit: int = 3) -> str:
 
 def _names(cases: list[str], limit: int) -> str:
     names = [case_name(c) for c in cases]
-    if len(set(names)) < len(names):  # names that differ only past the cut: their ends tell them apart
-        names = [ELLIPSIS + unclipped(case_name(c, cut_at=0))[-NAME:] for c in cases]
+    if len(set(names)) < len(names):  # names that differ only past the cut: their ends tell them apart;
+        whole = [unclipped(case_name(c, cut_at=0)) for c in cases]  # rows of one name: the rows do
+        shared, same = Counter(names), Counter(whole)
+        names = [
+            (cut(tidy(unclipped(c)), 2 * NAME) if same[w] > 1 else ELLIPSIS + w[-NAME:])
+            if shared[n] > 1
+            else n
+            for c, n, w in zip(cases, names, whole, strict=True)
+        ]
     names = [ticked(n) for n in names]
     shown = ", ".join(names[:limit])
     return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown

@@ -50,9 +50,11 @@ def flow_changes(
             continue
         found, left_old, left_new = _pair(list(old.blocks[i1:i2]), list(new.blocks[j1:j2]), change.diff)
         for a, b in found:  # a head that changed only by a parameter the signature renamed is the same
-            (kept if _renamed(a[1], old, new) == _norm(b[1]) else pairs).append((a, b))
+            (kept if _renamed(_checked(a), old, new) == _norm(_checked(b)) else pairs).append((a, b))
         removed += left_old
         added += left_new
+    if added and removed:  # a block whose row no changed line can be is the same block, its head edited
+        pairs += _unopened(added, removed, change.diff)
     merged: list[Block] = []
     moved: list[Block] = []
     if added or removed:
@@ -129,7 +131,32 @@ def _renamed(head: str, old: FunctionFacts, new: FunctionFacts) -> str:
 
 
 def _key(block: Block) -> tuple[str, str]:
-    return ("if" if block[0] == "elif" else block[0], _norm(block[1]))
+    return ("if" if block[0] == "elif" else block[0], _norm(_checked(block)))
+
+
+def _checked(block: Block) -> str:
+    """What a guard checks: its head without a Go init statement (``err := f(); err != nil`` checks
+    ``err != nil``; the init is told with a new guard, and by the calls and names when it changed)."""
+    return _condition(block[1]) if block[0] in GUARDS and ";" in block[1] else block[1]
+
+
+@lru_cache(maxsize=1024)
+def _condition(head: str) -> str:
+    """The text after the last ``;`` outside brackets and strings (a condition has none of its own), read
+    from the end: the condition is whole, a long init statement before it may be cut."""
+    depth, quote = 0, ""
+    for i in range(len(head) - 1, -1, -1):
+        char = head[i]
+        escaped = i > 0 and head[i - 1] == "\\"
+        if quote:
+            quote = "" if char == quote and not escaped else quote
+        elif char in "\"'`" and not escaped:
+            quote = char
+        elif char == ";" and depth == 0:
+            return head[i + 1 :].strip()
+        else:
+            depth += (char in ")]}") - (char in "([{")
+    return head
 
 
 def _compatible(a: Block, b: Block) -> bool:
@@ -257,23 +284,28 @@ def _pair(
 
 
 def _quote_pair(a: str, b: str, keyword: str = "") -> str:
-    """```a` → `b```, shortened around what changed; ``keyword`` before heads quoted from their start."""
+    """```a` → `b```, shortened around what changed; ``keyword`` before heads quoted from their start, else
+    before the quotes (``assert `…x` → `…y```: what the heads are); a loop is called one."""
     a, b = quote_pair(tidy(a), tidy(b), HEAD)
+    word = "loop " if keyword == "for" else ""
     if keyword and not a.startswith(ELLIPSIS) and not b.startswith(ELLIPSIS):
         a, b = f"{keyword} {a}", f"{keyword} {b}"
-    return f"{ticked(a)} {ARROW} {ticked(b)}"
+    elif keyword:
+        word = word or f"{keyword} "
+    return f"{word}{ticked(a)} {ARROW} {ticked(b)}"
 
 
 def _changed(pairs: list[tuple[Block, Block]]) -> list[str]:
-    conditions = [_quote_pair(a[1], b[1]) for a, b in pairs if a[0] in CONDITIONS and a[1] != b[1]]
+    conditions = [
+        _quote_pair(a[1], b[1]) for a, b in pairs if a[0] in CONDITIONS and _checked(a) != _checked(b)
+    ]
     out = []
     if conditions:
         more = f" and {len(conditions) - 3} more" if len(conditions) > 3 else ""
         out.append(f"condition{'s' if len(conditions) > 1 else ''} {'; '.join(conditions[:3])}{more}")
     for a, b in pairs:  # a try's head is the first statement it wraps: an edit of it is told as such
         if a[0] not in CONDITIONS and a[0] != "try" and a[1] != b[1]:
-            word = "loop " if a[0] == "for" else ""
-            out.append(word + _quote_pair(a[1], b[1], a[0]))
+            out.append(_quote_pair(a[1], b[1], a[0]))
     return out
 
 
@@ -285,7 +317,8 @@ def _describe(block: Block, compact: bool = False) -> str:
         caught = f" on {ticked(cut(block[3], THEN))}" if block[3] else ""
         fallback = f" (falls back to {ticked(cut(then, THEN))}{caught})" if then and not compact else ""
         return f"`try` around {ticked(cut(head, HEAD))}{fallback}"
-    text = ticked(f"{keyword} {cut(head, HEAD)}".strip())
+    room = HEAD + 20 if keyword in GUARDS and "; " in head else HEAD  # a Go init statement and its condition
+    text = ticked(f"{keyword} {cut(head, room)}".strip())
     return f"{text} (then {ticked(cut(then, THEN))})" if keyword in GUARDS and then and not compact else text
 
 
@@ -294,6 +327,48 @@ def _items(described: list[str], limit: int = 3) -> str:
     items = [d + (f" \u00d7{counts[d]}" if counts[d] > 1 else "") for d in dict.fromkeys(described)]
     shown = ", ".join(items[:limit])
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+# what a row that opens a block of each kind holds (the keyword of ``_key``): ``if`` for ``elif`` and
+# ``} else if``, ``unless``; ``do``/``until`` for a loop; Kotlin's ``when`` for a switch; a Ruby ``begin``
+_OPENS = {
+    "if": re.compile(r"\b(?:if|elif|elsif|unless)\b"),
+    "while": re.compile(r"\b(?:while|until|do)\b"),
+    "for": re.compile(r"\bfor(?:each)?\b"),
+    "with": re.compile(r"\bwith\b"),
+    "try": re.compile(r"\b(?:try|begin|rescue)\b"),
+    "switch": re.compile(r"\b(?:switch|when|select|match)\b"),
+    "select": re.compile(r"\bselect\b"),
+    "match": re.compile(r"\bmatch\b"),
+    "assert": re.compile(r"\bassert\b"),
+    "ternary": re.compile(r"\?|\bif\b|\bwhen\b"),
+}
+
+
+def _unopened(added: list[Block], removed: list[Block], diff: str) -> list[tuple[Block, Block]]:
+    """Pairs of an added and a removed block of a kind that no added (and no removed) line can open: the
+    block's own row is unchanged context (a statement re-wrapped inside a ``try``, a condition edited on its
+    second line), so it is the same block with its head edited, neither added nor removed (taken out of
+    ``added`` and ``removed``). A block without such a partner stays: the diff may have put its rows in
+    another function (code moved out of this one into a new one next to it)."""
+    runs = change_runs(diff)
+    lines = ([line for run in runs for line in run[0]], [line for run in runs for line in run[1]])
+
+    def unopened(blocks: list[Block], side: int) -> list[Block]:
+        kinds = {_key(b)[0] for b in blocks}
+        opened = {k for k in kinds if k not in _OPENS or any(_OPENS[k].search(t) for t in lines[side])}
+        return [b for b in blocks if _key(b)[0] not in opened]
+
+    olds = unopened(removed, 0)
+    pairs = []
+    for new in unopened(added, 1) if olds else []:
+        old = next((o for o in olds if _compatible(o, new)), None)
+        if old is not None:
+            pairs.append((old, new))
+            olds.remove(old)
+            removed.remove(old)
+            added.remove(new)
+    return pairs
 
 
 def _merged_loops(removed: list[Block], new: Sequence[Block]) -> list[Block]:

@@ -175,19 +175,19 @@ def _code(
         flat = " ".join(line.split())
         if number <= head or number in strings or not flat or flat.startswith(COMMENTS):
             continue
-        if texts:
-            bare = _QUOTES.sub("", flat).strip()
-            if len(bare) >= 5 and any(bare in t for t in texts):
-                split = True
-                continue
-            if pieces:
-                flat = _STRING.sub(lambda m: "" if _within(m.group(1)[1:-1], texts) else m.group(), flat)
         if comment in flat:
             flat = flat[
                 : next(
                     (m.start() for m in CODE_OR_COMMENT.finditer(flat) if m.group(1) == comment), len(flat)
                 )
             ]
+        if texts:  # a row of a table of cases is told by its case (read without its comments)
+            bare = _QUOTES.sub("", flat.rstrip()).strip().removesuffix(",")
+            if len(bare) >= 5 and any(bare in t for t in texts):
+                split = True
+                continue
+            if pieces:
+                flat = _STRING.sub(lambda m: "" if _within(m.group(1)[1:-1], texts) else m.group(), flat)
         if flat.strip():
             out.append(flat.rstrip())
     return out, split

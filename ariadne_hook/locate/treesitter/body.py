@@ -3,23 +3,25 @@
 Besides the calls, raises and returns of ``FunctionFacts``: control flow (``if``, ``else``, loops, ``try``,
 ``switch``/``match``/``case``, ``defer``, ``go``, ``return``, ``break``...), the blocks of ``if`` / ``while``
 / ``for`` / ``switch`` / ternaries (their head, the first statement of their body and of their ``else``),
-literals (numbers, strings, booleans, with the name they are bound or compared to), assigned names (a
-field set in a struct literal as ``Type.Field``) and the names read. In a test function, the rows of a
-table of cases (a slice of struct literals, an array of objects) and ``t.Run("name", ...)`` subtests are
-its cases: their words are not read as literals or names. A call whose callee is a function literal
-(``defer func() {...}()``, an IIFE, a called closure) is not a call: its body's calls are. Node types are
-those of the grammar wheels; they rarely collide across grammars, so one table serves all of them.
+literals (numbers, strings, booleans, with the name they are bound or compared to), assigned names (a field
+set in a struct literal as ``Type.Field``) and the names read (not a function literal's parameters: it defines
+them). In a test function, the rows of a table of cases (a slice of struct literals, an array of objects) and
+``t.Run("name", ...)`` subtests are its cases: their words are not read as literals or names. A call whose
+callee is a function literal (``defer func() {...}()``, an IIFE, a called closure) is not a call: its body's
+calls are. Node types are those of the grammar wheels; they rarely collide across grammars, so one table
+serves all of them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
 from ariadne_hook.locate.languages import holding
-from ariadne_hook.locate.snippets import STATEMENT_TEXT, clip, one_line
+from ariadne_hook.locate.snippets import MAX_TEXT, STATEMENT_TEXT, clip, one_line
 from ariadne_hook.models import Block, FunctionFacts
 
 if TYPE_CHECKING:
@@ -96,6 +98,12 @@ FUNCTION_LITERALS = frozenset(
     ("func_literal", "function_expression", "function", "arrow_function", "closure_expression")
     + ("lambda_expression",)
 )
+# a function literal, a lambda or a block with parameters (Kotlin's and Ruby's too): its parameters are
+# defined there, not read; found by a field, else (Kotlin) by the type of a child
+LAMBDAS = FUNCTION_LITERALS | {"lambda_literal", "anonymous_function", "do_block", "block", "lambda"}
+_PARAMETER_FIELDS = ("parameters", "parameter", "declarator")
+_PARAMETER_LISTS = frozenset(("lambda_parameters", "function_value_parameters"))
+_FIELDLESS = frozenset(("lambda_literal", "anonymous_function"))  # Kotlin: a child of those types
 # call node type -> the field that ends its callee
 CALL_HEADS = {
     **dict.fromkeys(("call_expression", "macro_invocation"), "function"),
@@ -152,6 +160,8 @@ def read_node(node: Node, body: Body) -> None:
         condition = node.child_by_field_name("condition")
         if condition is not None:
             body.blocks.append(("ternary", one_line(_text(unwrap(condition))), "", "", False))
+    if kind in LAMBDAS:
+        _skip_parameters(node, body)
     inside = node.start_byte < body.skip_names_until
     if body.is_test and not inside and kind in TABLES and _table(node, body):
         return
@@ -181,6 +191,16 @@ def read_node(node: Node, body: Body) -> None:
             _subtest(node, _text(callee), body)
 
 
+def _skip_parameters(node: Node, body: Body) -> None:
+    """The parameters of a function literal (``func(ctx context.Context)``, ``(a, b) =>``, ``|v|``,
+    ``{ v -> ...}``) are names it defines: none of them is read (nor a default value in them)."""
+    found = next((p for p in map(node.child_by_field_name, _PARAMETER_FIELDS) if p is not None), None)
+    if found is None and node.type in _FIELDLESS:
+        found = next((c for c in node.named_children if c.type in _PARAMETER_LISTS), None)
+    if found is not None:
+        body.skip_names_until = max(body.skip_names_until, found.end_byte)
+
+
 def _block(node: Node, word: str, body: Body) -> None:
     """The block of an if / while / for / switch / match node; an ``else`` that is not an ``else if``."""
     condition = node.child_by_field_name("condition")
@@ -188,6 +208,10 @@ def _block(node: Node, word: str, body: Body) -> None:
         head = _head(node)
     else:
         head = one_line(_text(unwrap(condition)))
+        initializer = node.child_by_field_name("initializer")  # Go: ``if err := f(); err != nil``
+        if initializer is not None:  # the condition whole, the init statement cut to the room left
+            init, room = one_line(_text(initializer)), MAX_TEXT - len(head) - 2
+            head = f"{init if len(init) <= room else init[: max(room - 1, 0)] + chr(0x2026)}; {head}"
     consequence = node.child_by_field_name("consequence") or node.child_by_field_name("body")
     orelse = ""
     alternative = node.child_by_field_name("alternative") if word == "if" else None
@@ -264,9 +288,20 @@ def _table(node: Node, body: Body) -> bool:
     rows = [r for r in rows if "comment" not in r.type]
     if len(rows) < least or any(r.type != row_type for r in rows):
         return False
-    body.cases.extend(clip(_text(row)) for row in rows)
+    body.cases.extend(clip(_uncommented(_text(row))) for row in rows)
     body.skip_names_until = max(body.skip_names_until, node.end_byte)
     return True
+
+
+_COMMENTS = re.compile(r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`[^`]*`|(//[^\n]*|/\*[\s\S]*?\*/)""")
+
+
+def _uncommented(text: str) -> str:
+    """A row of cases without the comments written inside it (``{ // Date only.`` ...): a comment edited
+    or added is no change of the case, and never its name."""
+    if "/" not in text:
+        return text
+    return _COMMENTS.sub(lambda found: "" if found.group(1) else found.group(), text)
 
 
 def _subtest(call: Node, callee: str, body: Body) -> None:
