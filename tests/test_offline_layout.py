@@ -78,6 +78,22 @@ def test_a_call_rewrapped_under_a_docstring_is_no_docstring_rewrap(tmp_path: Pat
     assert text == "Only the layout changed (`self.set_cookie(\u2026)` re-wrapped). +3 \u22121 lines.", text
 
 
+def test_a_signature_rewrapped_over_a_docstring_is_no_docstring_rewrap(tmp_path: Path) -> None:
+    """tenacity's Future.construct: the signature was re-wrapped, the docstring under it untouched; it read
+    'Docstring re-wrapped, same words: `Construct a new Future object.`'."""
+    old = (
+        "class Future:\n    @classmethod\n"
+        '    def construct(cls, attempt_number: int, value: t.Any, has_exception: bool) -> "Future":\n'
+        '        """Construct a new Future object."""\n'
+        "        fut = cls(attempt_number)\n        return fut\n"
+    )
+    new = old.replace("(cls, attempt_number", "(\n        cls, attempt_number").replace(
+        'bool) -> "Future":', 'bool\n    ) -> "Future":'
+    )
+    text = summary_of(tmp_path, "m.py", old, new, "Future.construct")
+    assert text == "Only the layout changed (`def construct(\u2026)` re-wrapped). +3 \u22121 lines.", text
+
+
 def test_a_chained_call_rewrapped_is_named_by_the_call_it_opens(tmp_path: Path) -> None:
     old = (
         "class W:\n    def __init__(self, scheme, path, query_string, headers, root_path):\n"
