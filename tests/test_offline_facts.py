@@ -72,7 +72,7 @@ def test_python_bare_brace_is_never_quoted(tmp_path: Path) -> None:
     old = "def f(x):\n    d = {\n        'a': x,\n    }\n    return d\n"
     new = "def f(x):\n    d = {\n        'a': x,\n        }\n    return d\n"
     text = summary_of(tmp_path, "m.py", old, new, "f")
-    assert "`}`" not in text and text.startswith("Only the layout changed: the same code"), text
+    assert "`}`" not in text and text.startswith("Only the layout changed (`d = {\u2026}` re-spaced)."), text
 
 
 # ---------------------------------------------------------------------------------------- other languages

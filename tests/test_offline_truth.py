@@ -467,7 +467,10 @@ def test_a_signature_and_a_call_rewrapped_with_trailing_commas_are_layout_only(t
         "        http_scope,\n        push=no_op,\n    )\n    return request\n"
     )
     text = summary_of(tmp_path, "m.py", old, new, "test_open")
-    assert text.startswith("Only the layout changed: the same code, wrapped or spaced otherwise.")
+    assert text.startswith(
+        "Only the layout changed (`async def test_open(\u2026)` re-wrapped; "
+        "`request = Request(\u2026)` re-wrapped)."
+    ), text
 
 
 def test_a_tuple_of_one_losing_its_comma_is_no_layout_change(tmp_path: Path) -> None:

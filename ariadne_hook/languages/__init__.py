@@ -77,6 +77,9 @@ class Words:
     returns: str = "return type"  # what a declared return is called ("return annotation")
     star_params: bool = False  # parameters written *args, **kwargs, with the / and * markers (Python)
     line_statements: bool = False  # a diff line is a statement: assignments and classes read (Python)
+    # two sources of a function that are the same program, whatever their layout (Python: the same ast, so
+    # grouping parentheses, implicit string joins and line breaks are layout); None: the lines tell it
+    same_code: Callable[[str, str], bool] | None = None
 
 
 @dataclass(frozen=True)

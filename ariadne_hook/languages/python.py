@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
@@ -44,6 +45,20 @@ def is_public(change: FunctionChange) -> bool:
     return all(not p.startswith("_") or (p.startswith("__") and p.endswith("__")) for p in parts + modules)
 
 
+def same_code(old: str, new: str) -> bool:
+    """Whether two sources of a function are the same program: their ``ast`` alike (positions aside), so
+    parentheses around an expression, a string split into adjacent literals, a trailing comma and line breaks
+    are layout; False when either does not parse."""
+    trees = []
+    for source in (old, new):
+        text = f"if 1:\n{source}" if source[:1].isspace() else source  # a method, indented in its class
+        try:
+            trees.append(ast.dump(ast.parse(text)))
+        except (SyntaxError, ValueError):
+            return False
+    return trees[0] == trees[1]
+
+
 def parser() -> Parser:
     from ariadne_hook.locate.python import parse_python
 
@@ -78,6 +93,7 @@ LANGUAGE = Language(
         returns="return annotation",
         star_params=True,
         line_statements=True,
+        same_code=same_code,
     ),
     is_public=is_public,
     test_files=("test_*.py", "*_test.py", "conftest.py"),

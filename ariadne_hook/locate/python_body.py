@@ -3,7 +3,8 @@
 the first statement they run), literals, assigned names, names read and the docstring.
 
 Callees are call expressions (``f``, ``self.save``, ``f().g``); a lambda or a nested def is never a call.
-A literal is a number, string, bytes or boolean constant (an f-string as a whole), with the name it is
+A literal is a number, string, bytes or boolean constant (an f-string as a whole, adjacent literals joined
+into one), with the name it is
 bound to when it is the value of an assignment, a keyword argument, a dict entry with a string key or a
 comparison with a name; docstrings are not literals. ``names`` are the names and attribute chains read,
 callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
@@ -12,7 +13,9 @@ callees aside. An ``else`` (not an ``elif``) is a flow word of its own.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -258,7 +261,59 @@ def _literal(
     else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
         out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(node.value))))
         return
-    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(text(node))))
+    out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(_joined(text(node)))))
+
+
+_SPLIT = re.compile(r"""["']\s*[rRbBfFuU]{0,2}["']""")  # maybe a literal's end, then the next one's start
+_QUOTE = re.compile(r"""[rRbBfFuU]*('''|\"\"\"|'|")""")
+
+
+def _joined(written: str) -> str:
+    """An f-string split into adjacent literals, as one literal (the split is layout):
+    ``f"a {x} " "b"`` -> ``f"a {x} b"``."""
+    if not _SPLIT.search(written):
+        return written
+    pieces = _pieces(f"({written})")
+    heads = [head for head in map(_QUOTE.match, pieces) if head is not None]
+    if len(pieces) < 2 or len(heads) < len(pieces):
+        return written
+    inner = [
+        piece[head.end() : len(piece) - len(head.group(1))] for piece, head in zip(pieces, heads, strict=True)
+    ]
+    prefix, quote = pieces[0][: heads[0].start(1)], heads[0].group(1)
+    return ("" if "f" in prefix.lower() else "f") + prefix + quote + "".join(inner) + quote
+
+
+def _pieces(text: str) -> list[str]:
+    """The string literals of ``text`` at its top level (an f-string's own replacement fields aside)."""
+    lines = text.split("\n")
+    found: list[str] = []
+    start = (0, 0)
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING and depth == 0:
+                found.append(token.string)
+            elif token.type == _FSTRING_START:
+                start = token.start if depth == 0 else start
+                depth += 1
+            elif token.type == _FSTRING_END:
+                depth -= 1
+                found += [_between(lines, start, token.end)] if depth == 0 else []
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return found
+
+
+_FSTRING_START: int = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+: an f-string is tokens
+_FSTRING_END: int = getattr(tokenize, "FSTRING_END", -1)
+
+
+def _between(lines: Sequence[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    if start[0] == end[0]:
+        return lines[start[0] - 1][start[1] : end[1]]
+    middle = lines[start[0] : end[0] - 1]
+    return "\n".join([lines[start[0] - 1][start[1] :], *middle, lines[end[0] - 1][: end[1]]])
 
 
 _TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))

@@ -186,7 +186,9 @@ def _modified(change: FunctionChange, old: FunctionFacts | None, new: FunctionFa
     elif facts and not _one_short_line(change.diff, facts):
         parts = facts
     else:
-        parts = _quoted_lines(change.diff) or facts or _untold_only(change) or _layout(change, new)
+        quoted = _quoted_lines(change.diff)  # one line for one: the lines say it best; else a re-wrap first
+        first = quoted if quoted[:1] and quoted[0].startswith("Line ") else _layout(change, new)
+        parts = first or quoted or facts or _untold_only(change)
         parts = parts or [_size_sentence(change, new)]
     parts.append(counts(change.diff, change.nested))
     return parts
@@ -199,6 +201,8 @@ def _one_short_line(diff: str, facts: Sequence[str]) -> bool:
     added, removed = ([line for line in side if not BARE.match(line)] for side in diff_lines(diff))
     if len(added) != 1 or len(removed) != 1 or len(facts) != 1 or facts[0].startswith(("Adds", "Removes")):
         return False
+    if added[0].strip() == removed[0].strip():
+        return False  # a line moved: quoted, it would read as changed into itself
     inside_text = facts[0].startswith("Text changed") and not any(q in removed[0] for q in "\"'`")
     return max(len(added[0].strip()), len(removed[0].strip())) <= QUOTE_LIMIT and not (
         inside_text
@@ -215,7 +219,19 @@ def _untold_only(change: FunctionChange) -> list[str]:
 
 def _layout(change: FunctionChange, new: FunctionFacts | None) -> list[str]:
     comment = comment_marker(change.language)
-    return layout_only(change.diff, new.docstring if new is not None else "", comment)
+    same_code = words_of(change.language).same_code
+    old_source, new_source = change.old_source, change.new_source
+
+    def same_program() -> bool:
+        return (
+            same_code is not None
+            and old_source is not None
+            and new_source is not None
+            and (same_code(old_source, new_source))
+        )
+
+    docstring, decorator = new.docstring if new is not None else "", words_of(change.language).decorator
+    return layout_only(change.diff, docstring, comment, same_program, decorator)
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:
@@ -255,6 +271,9 @@ def _fact_changes(change: FunctionChange, old: FunctionFacts, new: FunctionFacts
         cases = case_changes(old.cases, new.cases)
         clauses = signature_changes(old, new, change.language, cases_told=bool(cases))
         signature = [f"Signature: {'; '.join(clauses)}."] if clauses else []
+        layout = [] if cases or clauses else _layout(change, new)  # a decorator re-wrapped: where
+        if layout:
+            return [layout[0].removesuffix(".") + f"{moved}."]
         return ([joined(cases)] if cases else []) + signature + [f"Body unchanged{moved}."]
     behaviour = _behaviour(change, old, new, compact=False)
     if _length([behaviour]) > BUDGET * 2 // 3:  # a large rewrite: its facts in brief

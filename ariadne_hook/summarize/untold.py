@@ -59,10 +59,15 @@ def untold_edits(
     line-comment marker."""
     found: dict[tuple[int, int, int], str] = {}  # by its rows: more places on one line are one edit
     words_told = frozenset(_WORD.findall(told))
-    runs = [
-        (_code(removed, sides[0], texts, comment), _code(added, sides[1], texts, comment))
-        for removed, added in numbered_runs(diff)
-    ]
+    runs = []
+    for removed, added in numbered_runs(diff):
+        (old, old_split), (new, new_split) = (
+            _code(rows, side, texts, comment) for rows, side in ((removed, sides[0]), (added, sides[1]))
+        )
+        if old_split != new_split:  # a message put on lines of its own: where it was inline, it goes too
+            old, _ = _code(removed, sides[0], texts, comment, pieces=new_split)
+            new, _ = _code(added, sides[1], texts, comment, pieces=old_split)
+        runs.append((old, new))
     moved = moved_sides(runs)
     for run, (old, new) in enumerate(runs):
         old, new = ([] if (run, side) in moved else lines for side, lines in enumerate((old, new)))
@@ -157,9 +162,14 @@ def _edited(a: Sequence[Token], b: Sequence[Token], place: tuple[int, int, int, 
     return SequenceMatcher(None, old, new, autojunk=False).ratio() >= 0.5
 
 
-def _code(rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str) -> list[str]:
-    """The rows' lines that are code of the body, without their trailing comments."""
+def _code(
+    rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str, pieces: bool = False
+) -> tuple[list[str], bool]:
+    """The rows' lines that are code of the body, without their trailing comments, and whether a line that
+    is only a piece of a text (one of ``texts``) was left out; with ``pieces``, the pieces of a text inside
+    a line go too (the other side put them on lines of their own)."""
     out = []
+    split = False
     head, strings = side.header_end, side.string_lines
     for number, line in rows:
         flat = " ".join(line.split())
@@ -174,10 +184,22 @@ def _code(rows: Sequence[Row], side: Source, texts: Sequence[str], comment: str)
         if texts:  # a row of a table of cases is told by its case (read without its comments)
             bare = _QUOTES.sub("", flat.rstrip()).strip().removesuffix(",")
             if len(bare) >= 5 and any(bare in t for t in texts):
+                split = True
                 continue
+            if pieces:
+                flat = _STRING.sub(lambda m: "" if _within(m.group(1)[1:-1], texts) else m.group(), flat)
         if flat.strip():
             out.append(flat.rstrip())
-    return out
+    return out, split
+
+
+_STRING = re.compile(r"""(?<!\w)[rRbBuUfF]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
+
+
+def _within(inner: str, texts: Sequence[str]) -> bool:
+    """A string literal's text that is a piece of a text told on its own (a message split over lines, told
+    by its changed words): no token of the line it is on."""
+    return len(inner) >= 5 and any(inner in t for t in texts)
 
 
 def _tokens(lines: Sequence[str]) -> list[Token]:
