@@ -214,3 +214,34 @@ def test_a_case_moved_in_its_table_is_moved_not_added_and_removed(tmp_path: Path
         'moves `"case 0"`.'
     ), text
     assert "Adds" not in text and "removes" not in text, text
+
+
+# ------------------------------ 5. a Go literal whose fields changed; a call with type arguments (sample 10)
+
+
+def test_a_go_literal_whose_fields_changed_is_not_created(tmp_path: Path) -> None:
+    # tablewriter-13: `tw.CellConfig{Formatting: …}` → `tw.CellConfig{Merging: …}` changes a literal
+    old = "package p\n\nfunc TestX(t *testing.T) {\n\tcfg := Config{\n"
+    old += "\t\tRow: tw.CellConfig{Formatting: tw.CellFormatting{MergeMode: tw.MergeHierarchical}},\n"
+    old += "\t}\n\trun(cfg)\n}\n"
+    new = old.replace("Formatting: tw.CellFormatting{MergeMode:", "Merging: tw.CellMerging{Mode:")
+    text = summary_of(tmp_path, "m_test.go", old, new, "TestX")
+    assert "tw.CellConfig{}" not in text and "Creates `tw.CellConfig" not in text, text
+    assert "`tw.CellMerging{Mode: tw.MergeHierarchical}`" in text, text  # that type is new here
+    # a literal of a type the removed rows never held is still created
+    grown = old.replace("\trun(cfg)\n", '\textra := Extra{Name: "x"}\n\trun(cfg, extra)\n')
+    text = summary_of(tmp_path / "grown", "m_test.go", old, grown, "TestX")
+    assert '`Extra` named `"x"`' in text, text
+
+
+def test_a_go_call_with_type_arguments_is_a_call(tmp_path: Path) -> None:
+    # tablewriter-06: the grammar reads `pkg.New[K, V](n)` as a conversion to a generic type
+    old = "package p\n\nfunc reset() {\n\tmu.Lock()\n\tcache = make(map[key]int)\n\tmu.Unlock()\n}\n"
+    new = "package p\n\nfunc reset() {\n\tcache = twcache.NewLRU[key, int](capacity)\n}\n"
+    text = summary_of(tmp_path, "m.go", old, new, "reset")
+    assert "Calls added: twcache.NewLRU;" in text, text
+    # a conversion is no call
+    old = "package p\n\nfunc f(s string) []byte {\n\treturn nil\n}\n"
+    new = "package p\n\nfunc f(s string) []byte {\n\treturn []byte(s)\n}\n"
+    text = summary_of(tmp_path / "conv", "m.go", old, new, "f")
+    assert "Calls added" not in text, text

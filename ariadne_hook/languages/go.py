@@ -41,9 +41,23 @@ def import_specs(node: Node) -> list[Node]:
 
 class Go(Spec):
     module = "tree_sitter_go"
-    call_types = frozenset({"call_expression"})
+    call_types = frozenset({"call_expression", "type_conversion_expression"})
     raise_types = frozenset({"call_expression"})
     return_types = frozenset({"return_statement"})
+
+    def callee(self, node: Node) -> str | None:
+        """``pkg.NewLRU[K, V](n)`` calls ``pkg.NewLRU``: the grammar reads a call with type arguments as a
+        conversion to a generic type, which it cannot tell apart; any other conversion (``[]byte(s)``) is
+        no call."""
+        if node.type == "type_conversion_expression":
+            generic = node.child_by_field_name("type")
+            named = (
+                generic.child_by_field_name("type")
+                if generic is not None and generic.type == "generic_type"
+                else None
+            )
+            return text(named) if named is not None else None
+        return super().callee(node)
 
     def entry(self, node: Node, ctx: Ctx) -> Entry | None:
         if node.type not in {"function_declaration", "method_declaration"}:

@@ -113,8 +113,9 @@ _FIELD = re.compile(r"""^\s*(\w+):\s*(.+?),?\s*$""")
 
 def new_composites(runs: Sequence[NumberedRun]) -> tuple[list[str], list[str]]:
     """(clauses, the types they create): Go composite literals whose every row is an added row, and that
-    the added rows hold more of than the removed rows (a literal kept on an edited row is not created)."""
-    created: list[tuple[str, list[tuple[str, str]]]] = []
+    the added rows hold more of than the removed rows: a literal kept on an edited row is not created, nor
+    one that took the place of a removed literal of its type (its fields changed: told by the rows)."""
+    candidates: list[tuple[str, list[tuple[str, str]]]] = []
     gone = {" ".join(text.split()) for removed, _ in runs for _, text in removed}  # a block that moved
     before = Counter(key for removed, _ in runs for key, _, _, _ in _literals([text for _, text in removed]))
     for _, added in runs:
@@ -123,7 +124,16 @@ def new_composites(runs: Sequence[NumberedRun]) -> tuple[list[str], list[str]]:
             if before[key] > 0:
                 before[key] -= 1  # the same literal was in a removed row: kept, not created
             elif body is not None and " ".join(texts[row].split()) not in gone:
-                created.append((kind, body))
+                candidates.append((kind, body))
+    replaced: Counter[str] = Counter()
+    for key, left in before.items():
+        replaced[key.partition("{")[0]] += left
+    created: list[tuple[str, list[tuple[str, str]]]] = []
+    for kind, body in candidates:
+        if replaced[kind] > 0:
+            replaced[kind] -= 1
+        else:
+            created.append((kind, body))
     if not created:
         return [], []
     clauses: list[str] = []

@@ -111,6 +111,7 @@ CALL_HEADS = {
     "method_invocation": "name",
     "new_expression": "constructor",
     "object_creation_expression": "type",
+    "type_conversion_expression": "type",  # Go: a call with type arguments reads as one
     "call": "method",
 }
 _PASS_UP = frozenset(("expression_list", "literal_element", "parenthesized_expression", "unary_expression"))
