@@ -10,6 +10,9 @@ fails and is reported). The floor (``floor_large_diff.py``) and every revision r
 warm-up each, ``--repeats`` rounds; the table gives each median, its ratio to the floor, and the step from
 the previous revision in the list (give the revisions oldest first). ``--one-core`` pins every command to
 one core (``taskset -c 0``: no forked helper), which measures the work rather than the parallel split.
+``--instructions`` also counts, once per command, the instructions it executes (valgrind's cachegrind, every
+process it starts included, one core, the tool's deadline raised to an hour): a count that a busy machine
+does not disturb, where the timings of one command spread by a third between runs.
 Also prints the number of entries each revision reports, since a revision that finds more entries (class
 entries, module blocks) does more work for a reason.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import shutil
 import statistics
@@ -76,13 +80,41 @@ def rounds(
     return out
 
 
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def instructions(argv: Sequence[str], cwd: Path) -> int:
+    """Instructions executed by ``argv`` and the processes it starts, on one core (valgrind, cachegrind)."""
+    bare = list(argv[3:]) if argv[:3] == ["taskset", "-c", "0"] else list(argv)
+    grind = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    grind.append("--trace-children=yes")
+    done = subprocess.run(
+        ["taskset", "-c", "0", *grind, *bare], cwd=cwd, env=child_env(), capture_output=True, text=True
+    )
+    done.check_returncode()
+    return sum(int(found.replace(",", "")) for found in _REFS.findall(done.stderr))
+
+
+def count_instructions(commands: Mapping[str, Sequence[str]], cwd: Path) -> None:
+    counts = {
+        label: instructions([*argv, *([] if label == "floor" else ["--deadline", "3600"])], cwd)
+        for label, argv in commands.items()
+    }
+    rows = [["command", "instructions", "vs floor"]]
+    rows += [[k, f"{v / 1e9:.2f} G", f"{v / counts['floor']:.2f}x"] for k, v in counts.items()]
+    print(f"\ninstructions (valgrind, one core, one run each)\n{table(rows)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("revs", nargs="+", help="revisions, oldest first (HEAD for this checkout)")
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--one-core", action="store_true", help="pin every command to one core")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
     args = parser.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind")
     if args.one_core and not shutil.which("taskset"):
         raise SystemExit("--one-core needs taskset")
     print(f"machine: {machine()}")
@@ -106,6 +138,8 @@ def main() -> int:
             entries[label] = str(stats.get("functions", "?"))
             commands[label] = argv
         timings = rounds(commands, repo, args.repeats)
+        if args.instructions:
+            count_instructions(commands, repo)
     wall = {k: statistics.median(w for w, _ in v) for k, v in timings.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in timings.items()}
     rows = [

@@ -35,6 +35,9 @@ class Scan:
     classes: Sequence[FunctionSpan] = ()  # class-like scopes (kind "class"): their own lines are theirs
     # facts of the module-level statements holding the given lines, where the language offers them
     module_facts: Callable[[frozenset[int]], FunctionFacts] | None = None
+    # the first lines of the top-level statements, ascending, where the language gives them: lines where
+    # the text can be cut into pieces that each parse alone (locate/old_side.py); empty: not given
+    tops: Sequence[int] = ()
 
 
 Scanner = Callable[[str], Scan]

@@ -29,6 +29,7 @@ from ariadne_hook.models import FunctionFacts, FunctionSpan, Param
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (*_DEFS, ast.ClassDef)  # statements that start at their first decorator
 _BREAK = re.compile(r"\r\n|\r|\n")
 _LEAVES = frozenset((ast.Name, ast.Constant))  # nodes without child nodes (ctx aside): most of a body
 # statements with nested statement blocks that are not scopes: their defs keep the enclosing name
@@ -64,7 +65,8 @@ def scan_python(text: str) -> Scan:
     def facts(index: int) -> FunctionFacts:
         return function_facts(nodes[index][2], lines())
 
-    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines))
+    tops = sorted({git_line(_first_line(n) if isinstance(n, _SCOPES) else n.lineno) for n in tree.body})
+    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines), tops)
 
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate.align import line_mapper, paired_ids
 from ariadne_hook.locate.languages import ParseError, Scan
+from ariadne_hook.locate.old_side import scan_old
 from ariadne_hook.models import (
     ADDED,
     DELETED,
@@ -86,32 +87,54 @@ def scan_sides(change: FileChange, language: str, past: Callable[[], bool]) -> t
     need_old, need_new = change.status != ADDED, change.status != DELETED
     if (need_old and change.old_text is None) or (need_new and change.new_text is None):
         return "file contents unavailable: per-hunk entries"
-    old = _side(scanner, change.old_text, "old", language) if need_old else EMPTY
-    if isinstance(old, str):
-        return old
-    if need_old and past():
-        return LATE
-    new = _side(scanner, change.new_text, "new", language) if need_new else EMPTY
-    if isinstance(new, str):
-        return new
+    # the new side first: the old one is then parsed only where the hunks touch it (old_side.py); what is
+    # answered is what parsing the old side, then the new one, answers (its error first)
+    new_scan = _scan(scanner, change.new_text, "new", language) if need_new else None
+    if isinstance(new_scan, str):
+        old_scan = _scan(scanner, change.old_text, "old", language) if need_old else None
+        if isinstance(old_scan, str):
+            return old_scan
+        return LATE if need_old and past() else new_scan
     if need_new and past():
         return LATE
-    return old, new
+    old_scan = _old_scan(scanner, change, new_scan, language) if need_old else None
+    if isinstance(old_scan, str):
+        return old_scan
+    if need_old and past():
+        return LATE
+    return _side(old_scan, change.old_text), _side(new_scan, change.new_text)
 
 
-def _side(scanner: Callable[[str], Scan], text: str | None, side: str, language: str) -> Side | str:
-    if text is None:
-        return EMPTY
+def _old_scan(
+    scanner: Callable[[str], Scan], change: FileChange, new: Scan | None, language: str
+) -> Scan | str:
+    if new is not None and change.old_text is not None and change.new_text is not None:
+        try:
+            found = scan_old(scanner, change.old_text, change.new_text, new, change.hunks)
+        except Exception:  # a piece that does not parse alone: the whole text tells
+            found = None
+        if found is not None:
+            return found
+    return _scan(scanner, change.old_text, "old", language)
+
+
+def _scan(scanner: Callable[[str], Scan], text: str | None, side: str, language: str) -> Scan | str:
+    """The text's scan, or the note of the per-hunk fallback."""
     try:
-        scan = scanner(text)
-        found = [*scan.spans, *scan.classes]  # a class owns its lines outside its methods
-        order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end))
+        return scanner(text or "")
     except ParseError as exc:
         where = f", line {exc.line}" if exc.line is not None else ""
         detail = str(exc).removeprefix(f"line {exc.line}: ") if exc.line is not None else str(exc)
         return f"syntax error on the {side} side{where} ({detail}): per-hunk entries"
     except Exception as exc:
         return f"the {language} parser failed on the {side} side ({describe(exc)}): per-hunk entries"
+
+
+def _side(scan: Scan | None, text: str | None) -> Side:
+    if scan is None or text is None:
+        return EMPTY
+    found = [*scan.spans, *scan.classes]  # a class owns its lines outside its methods
+    order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end))
     spans = [found[i] for i in order]
     seen: dict[str, int] = defaultdict(int)
     ids: list[Identity] = []

@@ -1,0 +1,220 @@
+"""The old side scanned from the pieces the hunks touch (locate/old_side.py): the same answer as parsing the
+whole old text, for a fraction of the parse."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ariadne_hook.locate import locate, old_side
+from ariadne_hook.locate.languages import ParseError, Scan
+from ariadne_hook.locate.old_side import scan_old
+from ariadne_hook.locate.python import scan_python
+from ariadne_hook.source.git import staged
+from tests.gitutil import commit_all, init_repo, stage_all, write
+from tests.test_locate_python import make_hunks
+
+NEW = textwrap.dedent(
+    '''\
+    """A module."""
+    import os
+
+    LIMIT = 3
+    NAMES: list[str] = ["a", "b"]
+
+
+    @decorator(1)
+    def first(a, b=2):
+        """Add."""
+        if a:
+            return a + b
+        return os.sep
+
+
+    class Box:
+        size = 4
+
+        def __init__(self, value):
+            self.value = value
+
+        @property
+        def double(self):
+            try:
+                return self.value * 2
+            except TypeError:
+                raise ValueError("no") from None
+            else:
+                pass
+
+
+    if os.name == "nt":
+        def second():
+            return 1
+    else:
+        def second():
+            return 2
+
+
+    def third(x):
+        return [y for y in x if y]  # the end
+    '''
+)
+
+# lines an edit may put into the old side: some close or open what the lines after them mean
+HOSTILE = [
+    '"""',
+    "else:",
+    "    else:",
+    "except Exception:",
+    "@decorator",
+    "    x = 1",
+    "x = (",
+    ")",
+    "y = 1 \\",
+]
+HOSTILE += [
+    "# note",
+    "",
+    "def f():",
+    "class C:",
+    "    pass",
+    "try:",
+    "s = '''",
+    "'''",
+    "LIMIT = 4",
+    "BOX = 1",
+]
+
+
+def assert_same(whole: Scan, pieces: Scan, text: str) -> None:
+    assert list(pieces.spans) == list(whole.spans)
+    assert list(pieces.classes) == list(whole.classes)
+    assert [pieces.facts(i) for i in range(len(pieces.spans))] == [
+        whole.facts(i) for i in range(len(whole.spans))
+    ]
+    assert whole.module_facts is not None and pieces.module_facts is not None
+    for line in range(text.count("\n") + 3):
+        chosen = frozenset((line, line + 1))
+        assert pieces.module_facts(chosen) == whole.module_facts(chosen), line
+    assert pieces.module_facts(frozenset()) == whole.module_facts(frozenset())
+
+
+def pieces_of(old: str, new: str, context: int = 3) -> Scan | None:
+    """scan_old's answer; None where it asks for the whole parse (or a piece does not parse alone)."""
+    try:
+        return scan_old(scan_python, old, new, scan_python(new), make_hunks(old, new, context))
+    except ParseError:
+        return None
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 45), st.integers(0, 3), st.lists(st.sampled_from(HOSTILE), max_size=3)),
+        min_size=1,
+        max_size=3,
+    ),
+    context=st.sampled_from([0, 3]),
+)
+def test_pieces_answer_what_the_whole_parse_answers(
+    edits: list[tuple[int, int, list[str]]], context: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(old_side, "MOST", 1.01)  # every edit through the pieces, however much it touches
+    lines = NEW.split("\n")
+    for at, dropped, inserted in edits:
+        lines[at : at + dropped] = inserted
+    old = "\n".join(lines)
+    pieces = pieces_of(old, NEW, context)
+    if pieces is None:
+        return
+    try:
+        whole = scan_python(old)
+    except ParseError:
+        pytest.fail("the pieces parse where the whole old text does not")
+    assert_same(whole, pieces, old)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("    if a:\n", '    """\n    if a:\n'),  # an opened string in the old text swallows what follows...
+        ("        return 2\n", '        return 2\n"""\n'),  # ...and is closed further down
+        ("    pass\n\n\nif os.name", "    pass\n    if os.name"),  # the if was inside the method
+        ("else:\n    def second():\n        return 2\n", ""),  # the else clause did not exist
+        ("LIMIT = 3\n", "LIMIT = (3,\n"),  # a bracket left open: the old text does not parse
+    ],
+)
+def test_hostile_old_sides_match_or_ask_for_the_whole(edit: tuple[str, str]) -> None:
+    new_text, old_text = edit
+    old = NEW.replace(new_text, old_text, 1)
+    assert old != NEW
+    pieces = pieces_of(old, NEW)
+    try:
+        whole = scan_python(old)
+    except ParseError:
+        assert pieces is None
+        return
+    if pieces is not None:
+        assert_same(whole, pieces, old)
+
+
+def test_only_the_touched_statements_are_parsed() -> None:
+    functions = [f"def f{i}(x):\n    y = x + {i}\n    return y\n" for i in range(40)]
+    new = "import os\n\n\n" + "\n\n".join(functions)
+    old = new.replace("return y\n", "return y * 2\n", 1).replace("x + 30", "x - 30")
+    given: list[str] = []
+
+    def scanner(text: str) -> Scan:
+        given.append(text)
+        return scan_python(text)
+
+    pieces = scan_old(scanner, old, new, scan_python(new), make_hunks(old, new))
+    assert pieces is not None
+    assert given == [
+        "def f0(x):\n    y = x + 0\n    return y * 2\n\n",  # to where the next statement starts
+        "def f30(x):\n    y = x - 30\n    return y\n\n",
+    ]
+    assert_same(scan_python(old), pieces, old)
+
+
+def test_a_lone_carriage_return_or_a_bom_parses_the_whole_old_text() -> None:
+    new = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
+    for old in (new.replace("return 2", "return 3\r# x"), "\ufeff" + new.replace("return 2", "return 3")):
+        assert pieces_of(old, new) is None
+
+
+def test_the_review_is_the_same_with_and_without_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real repository: the entries (facts, sources, names, moves) and the syntax-error note of the old
+    side (its line in the whole file, not in a piece) are those of parsing the whole old text."""
+    repo = init_repo(tmp_path / "repo")
+    write(repo, "pkg/box.py", NEW)
+    write(
+        repo,
+        "pkg/broken.py",
+        "def ok():\n    return 1\n\n\ndef bad(:\n    pass\n\n\ndef last():\n    return 3\n",
+    )
+    commit_all(repo)
+    write(repo, "pkg/box.py", NEW.replace("return a + b", "return a - b").replace("size = 4", "size = 5"))
+    write(
+        repo,
+        "pkg/broken.py",
+        "def ok():\n    return 1\n\n\ndef bad():\n    pass\n\n\ndef last():\n    return 3\n",
+    )
+    stage_all(repo)
+    _, changes = staged(repo, 1_000_000)
+    with_pieces = locate(changes)
+    monkeypatch.setattr(old_side, "MOST", 0.0)  # past 0 % of the lines: always the whole old text
+    assert locate(changes) == with_pieces
+    notes = [c.note for c in with_pieces if c.path == "pkg/broken.py"]
+    assert notes and all(n is not None and "syntax error on the old side, line 5" in n for n in notes), notes
+    assert {c.qualname for c in with_pieces if c.path == "pkg/box.py"} == {"first", "Box"}
