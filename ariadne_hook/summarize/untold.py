@@ -24,7 +24,15 @@ from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.call_args import Row, Source, comment_marker, numbered_runs
 from ariadne_hook.summarize.hunk_summary import MINUS
-from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, quote_pair, ticked
+from ariadne_hook.summarize.quote import (
+    ELLIPSIS,
+    change,
+    code_token_texts,
+    code_tokens,
+    cut,
+    quote_pair,
+    ticked,
+)
 from ariadne_hook.words import plural
 
 _WORD = re.compile(r"[\w$@]+")
@@ -73,11 +81,12 @@ def untold_edits(
         old, new = ([] if (run, side) in moved else lines for side, lines in enumerate((old, new)))
         if not old or not new or len(old) > RUN or len(new) > RUN:
             continue
-        a, b = _tokens(old), _tokens(new)
-        texts_a, texts_b = [t for _, t, _ in a], [t for _, t, _ in b]
+        texts_a = [t for line in old for t in code_token_texts(line)]
+        texts_b = [t for line in new for t in code_token_texts(line)]
         gone, came = Counter(texts_a), Counter(texts_b)
         if _told(list((gone - came).elements()), list((came - gone).elements()), told, words_told):
             continue  # every token that came or went is told already (no place needs quoting)
+        a, b = _tokens(old), _tokens(new)
         matcher = SequenceMatcher(None, texts_a, texts_b, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             old_tokens, new_tokens = [t for _, t, _ in a[i1:i2]], [t for _, t, _ in b[j1:j2]]
@@ -116,8 +125,10 @@ def moved_sides(runs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> set[tupl
     every = [Counter(line for r in runs for line in r[side]) for side in (0, 1)]
     for side in (0, 1):
         for run, lines in enumerate(r[side] for r in runs):
+            if not lines or any(line not in every[1 - side] for line in lines):
+                continue  # a line found nowhere on the other side: not moved (the common case, cheaply)
             elsewhere = every[1 - side] - Counter(runs[run][1 - side])
-            if lines and any(_WORD.search(line) for line in lines) and not Counter(lines) - elsewhere:
+            if any(_WORD.search(line) for line in lines) and not Counter(lines) - elsewhere:
                 moved.add((run, side))
     return moved
 
