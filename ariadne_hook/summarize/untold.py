@@ -269,6 +269,8 @@ def text_lines(diff: str, sides: tuple[Source, Source]) -> list[str]:
     """``template text (+12 −5 lines): `a` → `b`; adds `…```: the changed lines inside multi-line texts,
     the first changed line pair by its words, then the first added lines (a comment of the text first:
     it says what the new lines are for)."""
+    if not sides[0].string_lines and not sides[1].string_lines:
+        return []  # no multi-line text on either side: no line of one changed
     removed_count = added_count = 0
     pairs: list[tuple[str, str]] = []
     new_lines: list[str] = []
