@@ -84,7 +84,7 @@ def untold_edits(
         texts_a = [t for line in old for t in code_token_texts(line)]
         texts_b = [t for line in new for t in code_token_texts(line)]
         gone, came = Counter(texts_a), Counter(texts_b)
-        if _told(list((gone - came).elements()), list((came - gone).elements()), told, words_told):
+        if _told(_less(gone, came), _less(came, gone), told, words_told):
             continue  # every token that came or went is told already (no place needs quoting)
         a, b = _tokens(old), _tokens(new)
         matcher = SequenceMatcher(None, texts_a, texts_b, autojunk=False)
@@ -115,6 +115,11 @@ def untold_edits(
     return [(shown if shown.startswith(("adds ", "drops ")) else f"changes {shown}") + more] + (
         moves if blocks else []
     )
+
+
+def _less(these: Counter[str], those: Counter[str]) -> list[str]:
+    """``list((these - those).elements())``, without building the Counter."""
+    return [text for text, count in these.items() for _ in range(count - those[text])]
 
 
 def moved_sides(runs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> set[tuple[int, int]]:
@@ -183,8 +188,10 @@ def _code(
     split = False
     head, strings = side.header_end, side.string_lines
     for number, line in rows:
+        if number <= head or number in strings:
+            continue
         flat = " ".join(line.split())
-        if number <= head or number in strings or not flat or flat.startswith(COMMENTS):
+        if not flat or flat.startswith(COMMENTS):
             continue
         if comment in flat:
             flat = flat[
