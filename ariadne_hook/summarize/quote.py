@@ -81,6 +81,11 @@ def code_tokens(text: str) -> list[re.Match[str]]:
     return _tokens(text, code=True)
 
 
+def code_token_texts(text: str) -> list[str]:
+    """The texts of ``code_tokens(text)`` (without their places: cheaper)."""
+    return _CODE_TOKEN.findall(text)
+
+
 def _span(text: str, tokens: list[re.Match[str]], start: int, stop: int, context: int) -> str:
     """The tokens ``start:stop`` with ``context`` words (not counting punctuation) on each side."""
     first, last = start, stop

@@ -24,7 +24,15 @@ from ariadne_hook.locate.snippets import unclipped
 from ariadne_hook.models import FunctionChange, FunctionFacts
 from ariadne_hook.summarize.call_args import Row, Source, comment_marker, numbered_runs
 from ariadne_hook.summarize.hunk_summary import MINUS
-from ariadne_hook.summarize.quote import ELLIPSIS, change, code_tokens, cut, quote_pair, ticked
+from ariadne_hook.summarize.quote import (
+    ELLIPSIS,
+    change,
+    code_token_texts,
+    code_tokens,
+    cut,
+    quote_pair,
+    ticked,
+)
 from ariadne_hook.words import plural
 
 _WORD = re.compile(r"[\w$@]+")
@@ -73,11 +81,12 @@ def untold_edits(
         old, new = ([] if (run, side) in moved else lines for side, lines in enumerate((old, new)))
         if not old or not new or len(old) > RUN or len(new) > RUN:
             continue
-        a, b = _tokens(old), _tokens(new)
-        texts_a, texts_b = [t for _, t, _ in a], [t for _, t, _ in b]
+        texts_a = [t for line in old for t in code_token_texts(line)]
+        texts_b = [t for line in new for t in code_token_texts(line)]
         gone, came = Counter(texts_a), Counter(texts_b)
-        if _told(list((gone - came).elements()), list((came - gone).elements()), told, words_told):
+        if _told(_less(gone, came), _less(came, gone), told, words_told):
             continue  # every token that came or went is told already (no place needs quoting)
+        a, b = _tokens(old), _tokens(new)
         matcher = SequenceMatcher(None, texts_a, texts_b, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             old_tokens, new_tokens = [t for _, t, _ in a[i1:i2]], [t for _, t, _ in b[j1:j2]]
@@ -108,6 +117,11 @@ def untold_edits(
     )
 
 
+def _less(these: Counter[str], those: Counter[str]) -> list[str]:
+    """``list((these - those).elements())``, without building the Counter."""
+    return [text for text, count in these.items() for _ in range(count - those[text])]
+
+
 def moved_sides(runs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> set[tuple[int, int]]:
     """(run, side) of each side of a run (0: its removed lines, 1: its added lines) that is lines moved:
     every one of its code lines comes back on the other side in the function's other runs (cases of a
@@ -116,8 +130,10 @@ def moved_sides(runs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> set[tupl
     every = [Counter(line for r in runs for line in r[side]) for side in (0, 1)]
     for side in (0, 1):
         for run, lines in enumerate(r[side] for r in runs):
+            if not lines or any(line not in every[1 - side] for line in lines):
+                continue  # a line found nowhere on the other side: not moved (the common case, cheaply)
             elsewhere = every[1 - side] - Counter(runs[run][1 - side])
-            if lines and any(_WORD.search(line) for line in lines) and not Counter(lines) - elsewhere:
+            if any(_WORD.search(line) for line in lines) and not Counter(lines) - elsewhere:
                 moved.add((run, side))
     return moved
 
@@ -172,8 +188,10 @@ def _code(
     split = False
     head, strings = side.header_end, side.string_lines
     for number, line in rows:
+        if number <= head or number in strings:
+            continue
         flat = " ".join(line.split())
-        if number <= head or number in strings or not flat or flat.startswith(COMMENTS):
+        if not flat or flat.startswith(COMMENTS):
             continue
         if comment in flat:
             flat = flat[
@@ -258,6 +276,8 @@ def text_lines(diff: str, sides: tuple[Source, Source]) -> list[str]:
     """``template text (+12 −5 lines): `a` → `b`; adds `…```: the changed lines inside multi-line texts,
     the first changed line pair by its words, then the first added lines (a comment of the text first:
     it says what the new lines are for)."""
+    if not sides[0].string_lines and not sides[1].string_lines:
+        return []  # no multi-line text on either side: no line of one changed
     removed_count = added_count = 0
     pairs: list[tuple[str, str]] = []
     new_lines: list[str] = []
