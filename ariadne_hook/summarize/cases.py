@@ -11,9 +11,17 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ariadne_hook.locate.snippets import unclipped
-from ariadne_hook.summarize.quote import ELLIPSIS, change, cut, similar, ticked, tidy, word_spans
+from ariadne_hook.summarize.quote import (
+    ELLIPSIS,
+    STRING_LITERAL,
+    change,
+    cut,
+    similar,
+    ticked,
+    tidy,
+    word_spans,
+)
 
-_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")
 _ID = re.compile(r"""\bid\s*=\s*("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
 NAME = 48  # characters of a case's name
 
@@ -24,7 +32,9 @@ def case_name(case: str, cut_at: int = NAME) -> str:
     text = tidy(unclipped(case))
     found = _ID.search(text)
     if found is None and (text.startswith(("{", "&")) or ".Run(" in text[:12]):
-        found = next((m for m in _STRING.finditer(text) if len(m.group()) > 2), None)  # not an empty ""
+        found = next(
+            (m for m in STRING_LITERAL.finditer(text) if len(m.group()) > 2), None
+        )  # not an empty ""
     name = found.group(found.lastindex or 0) if found else text
     return cut(name, cut_at) if cut_at else name
 
@@ -139,7 +149,7 @@ def _fields(row: str) -> list[tuple[str, str]]:
     while at < len(text) - 1:
         char = text[at]
         if char in "\"'`":
-            found = _STRING.match(text, at)
+            found = STRING_LITERAL.match(text, at)
             at = found.end() if found else at + 1
             continue
         depth += (char in "([{") - (char in ")]}")

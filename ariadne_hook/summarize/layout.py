@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ariadne_hook.summarize.quote import ELLIPSIS, change, cut, quote_pair, ticked
-from ariadne_hook.summarize.untold import CODE_OR_COMMENT
+from ariadne_hook.summarize.quote import ELLIPSIS, STRING_LITERAL, change, cut, quote_pair, ticked
+from ariadne_hook.summarize.untold import code_of
 
 
 def layout_only(
@@ -191,18 +191,15 @@ def _runs(diff: str, comment: str) -> list[_Run]:
         if line.startswith("@@"):
             opened.clear()  # lines not shown come between hunks
         elif line.startswith(("-", " ")):
-            _track(_code_of(line[1:], comment), opened)
+            _track(code_of(line[1:], comment), opened)
     if old or new:
         runs.append(_Run(before, tuple(old), tuple(new), "", start))
     return runs
 
 
-_STRINGS = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")
-
-
 def _track(row: str, opened: list[str]) -> None:
     """Push ``row`` for each bracket it opens, pop one for each it closes (strings aside)."""
-    for char in _STRINGS.sub("", row):
+    for char in STRING_LITERAL.sub("", row):
         if char in _CLOSER:
             opened.append(row)
         elif char in ")]}" and opened:
@@ -213,15 +210,10 @@ def _split(rows: list[str], comment: str) -> tuple[str, list[str]]:
     """(the rows' code squeezed of spaces, a comma before a closing bracket dropped; their comments)."""
     code, notes = [], []
     for row in rows:
-        code.append(_code_of(row, comment))
+        code.append(code_of(row, comment))
         if row[len(code[-1]) :].strip():
             notes.append(" ".join(row[len(code[-1]) :].split()))
     return "".join(_without_trailing_commas("\n".join(code)).split()), notes
-
-
-def _code_of(row: str, comment: str) -> str:
-    """``row`` up to its comment."""
-    return row[: next((m.start() for m in CODE_OR_COMMENT.finditer(row) if m.group(1) == comment), len(row))]
 
 
 def _without_trailing_commas(code: str) -> str:

@@ -218,20 +218,17 @@ def _untold_only(change: FunctionChange) -> list[str]:
 
 
 def _layout(change: FunctionChange, new: FunctionFacts | None) -> list[str]:
-    comment = comment_marker(change.language)
-    same_code = words_of(change.language).same_code
+    words = words_of(change.language)
     old_source, new_source = change.old_source, change.new_source
 
-    def same_program() -> bool:
-        return (
-            same_code is not None
-            and old_source is not None
-            and new_source is not None
-            and (same_code(old_source, new_source))
-        )
+    def same_program() -> bool:  # asked only where the lines differ: it parses both sources
+        same_code = words.same_code
+        if same_code is None or old_source is None or new_source is None:
+            return False
+        return same_code(old_source, new_source)
 
-    docstring, decorator = new.docstring if new is not None else "", words_of(change.language).decorator
-    return layout_only(change.diff, docstring, comment, same_program, decorator)
+    docstring = new.docstring if new is not None else ""
+    return layout_only(change.diff, docstring, comment_marker(change.language), same_program, words.decorator)
 
 
 def _size_sentence(change: FunctionChange, new: FunctionFacts | None) -> str:

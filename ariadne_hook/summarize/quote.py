@@ -17,9 +17,8 @@ ARROW = "\u2192"
 ELLIPSIS = "\u2026"
 SPAN = 60  # characters of one quoted side
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_CODE_TOKEN = re.compile(
-    r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|\w+|[^\w\s]"""
-)  # a string is one token
+STRING_LITERAL = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`""")  # any quote
+_CODE_TOKEN = re.compile(STRING_LITERAL.pattern + r"|\w+|[^\w\s]")  # a string is one token
 
 
 _INSIDE = re.compile(r"([(\[{]) | ([)\]}])")

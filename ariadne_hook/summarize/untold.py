@@ -26,6 +26,7 @@ from ariadne_hook.summarize.call_args import Row, Source, comment_marker, number
 from ariadne_hook.summarize.hunk_summary import MINUS
 from ariadne_hook.summarize.quote import (
     ELLIPSIS,
+    STRING_LITERAL,
     change,
     code_token_texts,
     code_tokens,
@@ -37,7 +38,7 @@ from ariadne_hook.words import plural
 
 _WORD = re.compile(r"[\w$@]+")
 COMMENTS = ("#", "//", "/*", "*", "--")
-CODE_OR_COMMENT = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|(#|//)""")  # group 1: a comment
+CODE_OR_COMMENT = re.compile(STRING_LITERAL.pattern + "|(#|//)")  # group 1: a comment
 _QUOTES = re.compile(r"""^[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|'|`)|(?:\"\"\"|'''|"|'|`)[,;)+]*$""")
 
 
@@ -193,12 +194,7 @@ def _code(
         flat = " ".join(line.split())
         if not flat or flat.startswith(COMMENTS):
             continue
-        if comment in flat:
-            flat = flat[
-                : next(
-                    (m.start() for m in CODE_OR_COMMENT.finditer(flat) if m.group(1) == comment), len(flat)
-                )
-            ]
+        flat = code_of(flat, comment)
         if texts:  # a row of a table of cases is told by its case (read without its comments)
             bare = _QUOTES.sub("", flat.rstrip()).strip().removesuffix(",")
             if len(bare) >= 5 and any(bare in t for t in texts):
@@ -209,6 +205,13 @@ def _code(
         if flat.strip():
             out.append(flat.rstrip())
     return out, split
+
+
+def code_of(row: str, comment: str) -> str:
+    """``row`` up to its comment (``comment``: the language's line-comment marker; strings aside)."""
+    if comment not in row:
+        return row
+    return row[: next((m.start() for m in CODE_OR_COMMENT.finditer(row) if m.group(1) == comment), len(row))]
 
 
 _STRING = re.compile(r"""(?<!\w)[rRbBuUfF]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
