@@ -65,20 +65,28 @@ def stats_of(
 ) -> Stats:
     """A run's ``Stats``: its entries by status (a rejected answer is a fallback, counted once more),
     requests, time and tokens."""
-    from ariadne_hook.summarize.answers import is_rejection  # imported when a run is counted
 
     def count(status: str) -> int:
         return sum(1 for s in summaries if s.status == status)
 
+    fallback = count(FALLBACK)
     return Stats(
         functions=len(summaries),
         summarized=count(SUMMARIZED),
         cached=count(CACHED),
-        fallback=count(FALLBACK),
+        fallback=fallback,
         skipped=count(SKIPPED),
         requests=requests,
-        rejected=sum(1 for s in summaries if s.status == FALLBACK and is_rejection(s.reason)),
+        rejected=_rejected(summaries) if fallback else 0,
         seconds=seconds,
         prompt_tokens=tokens[0],
         completion_tokens=tokens[1],
     )
+
+
+def _rejected(summaries: Sequence[Summary]) -> int:
+    """The fallback entries whose model answer was no summary (the answers' rules are imported only for a
+    run with fallbacks)."""
+    from ariadne_hook.summarize.answers import is_rejection
+
+    return sum(1 for s in summaries if s.status == FALLBACK and is_rejection(s.reason))

@@ -114,6 +114,9 @@ def review(ctx: Context) -> Outcome:
         sdk = start_sdk_import(settings)  # joined below
         from ariadne_hook.summarize.stage import summarize
 
+        if sdk is not None:  # the model's run too, while the helper works (offline runs never import it)
+            import ariadne_hook.summarize.llm_run  # noqa: F401
+
         info, files, changes, scan, cut, rider = helper.result() if helper else _located(ctx, deadline_at)
     finally:
         if helper is not None:

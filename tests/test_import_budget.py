@@ -107,3 +107,27 @@ def test_python_only_change_loads_no_tree_sitter(repo: Path) -> None:
     assert grammars == []
     assert not loaded(modules, "openai")
     assert not loaded(modules, "multiprocessing")  # a small diff is mapped in this process
+
+
+# the model's run: an offline review imports none of it (each costs import time on the offline path)
+MODEL_RUN = (
+    "ariadne_hook.summarize.llm_run",
+    "ariadne_hook.summarize.pack",
+    "ariadne_hook.summarize.pool",
+    "ariadne_hook.summarize.answers",
+    "ariadne_hook.summarize.prompt",
+    "ariadne_hook.summarize.client",
+    "ariadne_hook.summarize.ratelimit",
+    "concurrent.futures",
+)
+
+
+def test_offline_review_imports_nothing_of_the_model_run(repo: Path) -> None:
+    write(repo, "app.py", MODULE.replace("return w * h", "return w * h * 1"))
+    stage_all(repo)
+    rc, modules = run_main(repo, "--provider", "offline", "--format", "json", "-o", "review.json")
+    assert rc == 0
+    entries = json.loads((repo / "review.json").read_text(encoding="utf-8"))["functions"]
+    assert [(e["qualname"], e["status"]) for e in entries] == [("area", "summarized")]
+    assert "ariadne_hook.summarize.stage" in modules  # the stage ran, offline
+    assert [name for name in MODEL_RUN if loaded(modules, name)] == []

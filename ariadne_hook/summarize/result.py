@@ -12,12 +12,14 @@ from typing import Any
 from ariadne_hook.config import Settings
 from ariadne_hook.endpoints import is_loopback
 from ariadne_hook.models import FALLBACK, SKIPPED, FunctionChange, Summary
-from ariadne_hook.summarize import answers, pack
 from ariadne_hook.summarize.offline import offline_summary
-from ariadne_hook.summarize.pool import INTERRUPTED, Outcome
-from ariadne_hook.summarize.prompt import TRIMMED
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.words import plural
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: an offline run never imports the model's run (pack, pool...)
+if TYPE_CHECKING:
+    from ariadne_hook.summarize import pack
+    from ariadne_hook.summarize.pool import Outcome
 
 MOVED_REASON = "body unchanged (moved or renamed): no LLM call"
 TIMEOUT_REASON = "timeout"
@@ -63,6 +65,8 @@ def slow_hint(timeout: float) -> str:
 
 
 def trim_reason(unit: pack.Unit) -> str | None:
+    from ariadne_hook.summarize.prompt import TRIMMED
+
     return TRIMMED if unit.trimmed else None
 
 
@@ -78,6 +82,9 @@ def outcome_reason(outcome: Outcome[Any]) -> str:
 def run_notes(summaries: Sequence[Summary], settings: Settings, fatal: str | None) -> list[str]:
     """Run-level warnings: the deadline, a local server slower than the timeout, a configuration that cannot
     work, an interrupt."""
+    from ariadne_hook.summarize import answers
+    from ariadne_hook.summarize.pool import INTERRUPTED
+
     notes: list[str] = []
     reasons = [s.reason for s in summaries if s.status == FALLBACK]
     late = reasons.count(DEADLINE_REASON)

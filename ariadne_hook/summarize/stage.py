@@ -31,17 +31,18 @@ import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ariadne_hook.config import Settings
 from ariadne_hook.forked import map_shared
 from ariadne_hook.models import FALLBACK, SUMMARIZED, FunctionChange, Summary
-from ariadne_hook.summarize.llm_run import LLMRun
 from ariadne_hook.summarize.offline import moved_summaries
-from ariadne_hook.summarize.pack import Rider
 from ariadne_hook.summarize.provider import Provider, resolve_provider
 from ariadne_hook.summarize.result import DEADLINE_REASON, Progress, SummarizeResult, offline_text, skipped
 from ariadne_hook.words import plural
+
+if TYPE_CHECKING:  # the model's run (packing, the pool, the rate limiter) is imported only for a model
+    from ariadne_hook.summarize.pack import Rider
 
 # entries to summarize offline (~0.5 ms each) before a forked helper (~30 ms to start) takes half of them
 MIN_SHARED = 300
@@ -64,6 +65,8 @@ def summarize(
     deadline_at = time.monotonic() + settings.deadline if deadline_at is None else deadline_at
     if resolve_provider(settings) == "offline":
         return _offline(changes, progress, deadline_at, settings.deadline)
+    from ariadne_hook.summarize.llm_run import LLMRun
+
     return LLMRun(changes, settings, cache_dir, progress, deadline_at, provider, rider).run()
 
 
@@ -106,5 +109,7 @@ def dry_run(
     the entry budget and packing, with `rider`), without the cache, the SDK or the network. [] offline."""
     if resolve_provider(settings) == "offline":
         return []
+    from ariadne_hook.summarize.llm_run import LLMRun
+
     deadline_at = time.monotonic() + settings.deadline
     return LLMRun(changes, settings, None, None, deadline_at, rider=rider).first_bodies()
