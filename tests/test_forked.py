@@ -215,3 +215,44 @@ def test_halfway_splits_by_size() -> None:
     assert forked.halfway([1, 1, 1, 1]) == 2
     assert forked.halfway([10, 1, 1]) == 1
     assert forked.halfway([1, 1, 10]) == 2  # never everything on one side
+
+
+# ------------------------------------------------------------------ a large report redacted in two shares
+REDACTED = """
+import json, os, sys, threading
+fork_events = []
+sys.addaudithook(lambda event, args: fork_events.append(event) if event == "os.fork" else None)
+if os.environ.get("WITH_THREAD"):
+    stop = threading.Event()
+    threading.Thread(target=stop.wait).start()
+from ariadne_hook.models import FunctionChange, Reference, References, Report, SourceInfo, Stats, Summary
+from ariadne_hook.render.redacted import SHARED_CHARS, redacted
+
+def summary(i):
+    secret = f"Zq8vR2mX{i:05d}pL4wT9kB"  # a password: the entry's own line is redacted, so is its quote
+    diff = f'@@ -1,2 +1,2 @@\\n-    password = "old"\\n+    password = "{secret}"\\n' + " pass\\n" * 150
+    change = FunctionChange(f"m{i}.py", None, f"f{i}", "function", "modified", "python", (1, 2), (1, 2),
+                            "", "", diff)
+    refs = References(f"f{i}", "deleted", (Reference("x.py", i, f"token = 'ghp_{secret}{secret}'"),), 1)
+    return Summary(change, "summarized", f"Sets `password = \\"{secret}\\"` (entry {i}).", references=refs)
+
+summaries = tuple(summary(i) for i in range(400))
+report = Report(SourceInfo("staged"), "offline", None, summaries, Stats())
+out = redacted(report)
+print(json.dumps({"texts": [s.text for s in out.summaries], "refs": [s.references.items[0].text
+                  for s in out.summaries], "forks": len(fork_events), "enough": sum(
+                  len(s.text) + len(s.change.diff) for s in summaries) >= SHARED_CHARS}))
+stop.set() if os.environ.get("WITH_THREAD") else None
+"""
+
+
+def test_a_large_reports_redaction_is_shared_with_a_helper_and_the_same(monkeypatch: Any) -> None:
+    shared = json.loads(fresh_python(REDACTED))
+    assert shared["enough"] and shared["forks"] == 1  # one helper redacted the first half
+    monkeypatch.setenv("WITH_THREAD", "1")
+    alone = json.loads(fresh_python(REDACTED))
+    assert alone["forks"] == 0  # a thread was alive: all of it in this process
+    assert shared["texts"] == alone["texts"] and shared["refs"] == alone["refs"]
+    for i in (0, 199, 200, 399):  # in each share the quoted password and the reference's token are gone
+        assert shared["texts"][i] == f'Sets `password = "[REDACTED:quoted]"` (entry {i}).'
+        assert "Zq8vR2mX" not in shared["refs"][i] and "[REDACTED" in shared["refs"][i]

@@ -22,22 +22,27 @@ would not carry:
 
 The local review gets the same text: one text everywhere, and a review file is often pasted elsewhere.
 Paths, function names, reasons and notes are the tool's words or identifiers and are kept (the JSON keeps
-names exact). The texts of a report are redacted in one call (joined, then split again), which costs about
-a fifth of one call per text; nothing is imported for a report that quotes nothing (the hook's no-op path).
+names exact). The texts of a report are redacted in one call per pass (joined, then split again), which
+costs about a fifth of one call per text; past :data:`SHARED_CHARS` a forked helper takes the first half
+of the entries (``forked.map_shared``: the second core, the same texts). Nothing is imported for a report that
+quotes nothing (the hook's no-op path).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
+from ariadne_hook.forked import map_shared
 from ariadne_hook.models import FunctionChange, References, Report, Summary
 
 SEPARATOR = "\n\x1e\n"  # between texts redacted in one call: a line no rule reads as a value or a piece
 MARKER = re.compile(r"\[REDACTED:[\w-]+\]")
 QUOTED = "[REDACTED:quoted]"
 MIN_QUOTED = 8  # characters of a secret's start that count as quoting it (a shorter secret: all of it)
+# characters to read (entries' texts and changed lines) before a forked helper redacts half the entries
+SHARED_CHARS = 300_000
 
 
 def redact_all(texts: Sequence[str]) -> list[str]:
@@ -124,6 +129,18 @@ def redacted(report: Report) -> Report:
 
 def _redacted(report: Report) -> Report:
     summaries = report.summaries
+    sizes = [len(s.text) + len(s.change.diff) for s in summaries]
+    done = map_shared(_entries_redacted, summaries, sizes, SHARED_CHARS)
+    walkthrough = redact_text(report.walkthrough) if report.walkthrough else report.walkthrough
+    out = [_summary(s, *texts) for s, texts in zip(summaries, done, strict=True)]
+    if walkthrough == report.walkthrough and all(a is b for a, b in zip(out, summaries, strict=True)):
+        return report
+    return replace(report, summaries=tuple(out), walkthrough=walkthrough)
+
+
+def _entries_redacted(summaries: Sequence[Summary]) -> list[tuple[str, str, list[str]]]:
+    """Each summary's (text, name, references' lines) redacted: its entry's own secrets taken out of its text
+    (pass 1), then the texts redacted as a request body is (pass 2); each pass one call for all of them."""
     quoted = [i for i, s in enumerate(summaries) if s.text.strip()]
     sources = [_source_lines(summaries[i].change) for i in quoted]
     texts = [s.text for s in summaries]
@@ -132,25 +149,19 @@ def _redacted(report: Report) -> Report:
             texts[i] = _without(texts[i], found)
     names = [s.change.qualname if s.change.kind == "hunk" else "" for s in summaries]
     lines = [r.text for s in summaries if s.references for r in s.references.items]
-    done = redact_all([*texts, *names, *lines, report.walkthrough or ""])
-    texts, names, lines = done[: len(texts)], done[len(texts) : 2 * len(texts)], done[2 * len(texts) : -1]
-    walkthrough = done[-1] if report.walkthrough else report.walkthrough
-    quotes = iter(lines)
-    out = [_summary(s, text, name, quotes) for s, text, name in zip(summaries, texts, names, strict=True)]
-    if walkthrough == report.walkthrough and all(a is b for a, b in zip(out, summaries, strict=True)):
-        return report
-    return replace(report, summaries=tuple(out), walkthrough=walkthrough)
+    done = redact_all([*texts, *names, *lines])
+    texts, names, quotes = done[: len(texts)], done[len(texts) : 2 * len(texts)], iter(done[2 * len(texts) :])
+    mine = [[next(quotes) for _ in s.references.items] if s.references else [] for s in summaries]
+    return list(zip(texts, names, mine, strict=True))
 
 
-def _summary(summary: Summary, text: str, name: str, lines: Iterator[str]) -> Summary:
-    """``summary`` with its redacted text, name and references' lines (the next ones of ``lines``)."""
+def _summary(summary: Summary, text: str, name: str, lines: Sequence[str]) -> Summary:
+    """``summary`` with its redacted text, name and references' lines."""
     change, refs = summary.change, summary.references
     if name and name != change.qualname:
         change = replace(change, qualname=name)
-    if refs is not None and refs.items:
-        mine = [next(lines) for _ in refs.items]
-        if mine != [r.text for r in refs.items]:
-            refs = _with_lines(refs, mine)
+    if refs is not None and refs.items and list(lines) != [r.text for r in refs.items]:
+        refs = _with_lines(refs, lines)
     if text == summary.text and change is summary.change and refs is summary.references:
         return summary
     return replace(summary, change=change, text=text, references=refs)
