@@ -12,10 +12,12 @@ helper's share keeps the deadline too.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from functools import partial
 
-from ariadne_hook.forked import map_shared
+from ariadne_hook.forked import map_shared, worth_a_helper
+from ariadne_hook.languages import scanner_for
 from ariadne_hook.locate.core import locate_file
 from ariadne_hook.models import FileChange, FunctionChange
 
@@ -26,7 +28,12 @@ MIN_CHARS = 1_000_000  # text to parse (both sides, all files) before a helper p
 def locate_files(jobs: Sequence[Job], deadline_at: float | None = None) -> list[list[FunctionChange]]:
     """``locate_file`` of every job, in order; a forked helper maps a share when that pays (``forked.py``).
     ``deadline_at``: a ``time.monotonic()`` instant past which no more work starts (None: no limit)."""
-    return map_shared(partial(locate_many, deadline_at=deadline_at), jobs, [size(j) for j in jobs], MIN_CHARS)
+    sizes = [size(j) for j in jobs]
+    if worth_a_helper(sizes, MIN_CHARS):  # each language's parser loaded once, before the fork: not in each
+        for language in sorted({language for _, language in jobs}):
+            with contextlib.suppress(Exception):  # a parser that cannot load: each file's mapping says so
+                scanner_for(language)
+    return map_shared(partial(locate_many, deadline_at=deadline_at), jobs, sizes, MIN_CHARS)
 
 
 def locate_many(jobs: Sequence[Job], deadline_at: float | None = None) -> list[list[FunctionChange]]:

@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ariadne_hook.forked import map_shared
+from ariadne_hook.forked import map_shared, worth_a_helper
 from ariadne_hook.models import FunctionChange, References, Report, Summary
 
 SEPARATOR = "\n\x1e\n"  # between texts redacted in one call: a line no rule reads as a value or a piece
@@ -130,6 +130,8 @@ def redacted(report: Report) -> Report:
 def _redacted(report: Report) -> Report:
     summaries = report.summaries
     sizes = [len(s.text) + len(s.change.diff) for s in summaries]
+    if worth_a_helper(sizes, SHARED_CHARS):  # the rules loaded (~40 ms) once, before the fork: not in each
+        import ariadne_hook.summarize.redact  # noqa: F401
     done = map_shared(_entries_redacted, summaries, sizes, SHARED_CHARS)
     walkthrough = redact_text(report.walkthrough) if report.walkthrough else report.walkthrough
     out = [_summary(s, *texts) for s, texts in zip(summaries, done, strict=True)]
