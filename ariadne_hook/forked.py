@@ -83,6 +83,7 @@ class Forked(Generic[T]):
 
     def result(self) -> T:
         """The call's value, from the helper or, when anything went wrong there, made here."""
+        import gc
         import pickle
 
         read, self._read = self._read, -1
@@ -95,10 +96,17 @@ class Forked(Generic[T]):
             if not done:  # Ctrl-C while waiting: the helper is not waited for
                 _kill(self.pid)
             os.waitpid(self.pid, 0)
+        # Unpickling a share of the entries makes ~10^5 objects at once: without a pause the collector would
+        # pass over them, and over this process's whole heap, several times for nothing (~2/3 of the time)
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             ok, value = pickle.loads(data) if data else (False, None)
         except Exception:  # cut short (the helper was killed while writing)
             ok, value = False, None
+        finally:
+            if collecting:
+                gc.enable()
         return cast(T, value) if ok else self._call()
 
 

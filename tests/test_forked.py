@@ -256,3 +256,22 @@ def test_a_large_reports_redaction_is_shared_with_a_helper_and_the_same(monkeypa
     for i in (0, 199, 200, 399):  # in each share the quoted password and the reference's token are gone
         assert shared["texts"][i] == f'Sets `password = "[REDACTED:quoted]"` (entry {i}).'
         assert "Zq8vR2mX" not in shared["refs"][i] and "[REDACTED" in shared["refs"][i]
+
+
+PAUSED = """
+import gc, json
+from ariadne_hook import forked
+passes = []
+helper = forked.Forked(lambda: [{"name": f"f{i}", "lines": (i, i + 1)} for i in range(100_000)])
+gc.callbacks.append(lambda phase, info: passes.append(info["generation"]) if phase == "start" else None)
+value = helper.result()
+print(json.dumps({"items": len(value), "passes": len(passes), "enabled": gc.isenabled()}))
+"""
+
+
+def test_the_helpers_value_is_unpickled_without_collector_passes() -> None:
+    out = json.loads(fresh_python(PAUSED))
+    # 10^5 dicts and tuples made at once: the collector would pass over them ~300 times, for nothing; paused,
+    # there is at most the one pass the collector makes when it is enabled again
+    assert out["items"] == 100_000 and out["enabled"]
+    assert out["passes"] <= 1
