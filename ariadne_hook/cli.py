@@ -202,6 +202,12 @@ def main_entry() -> None:
         # What was done is written. Requests still in flight (after Ctrl-C, or past the deadline) cannot be
         # interrupted and would hold the interpreter's exit until they end: end the process now.
         os._exit(code)
+    # The run is over and this process ends: what is still alive (the report, the caches, the modules) is
+    # freed by reference counting as the interpreter ends, and the collector's last full pass over it would
+    # only cost time (~0.1 s after a review of 2,000 functions). Frozen, it is not walked
+    import gc
+
+    gc.freeze()
     sys.exit(code)
 
 
