@@ -40,9 +40,22 @@ TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
 
 def release_tags(repo: Path) -> list[str]:
-    tags = subprocess.run(["git", "tag"], cwd=repo, check=True, capture_output=True, text=True).stdout.split()
-    found = [(tuple(int(g) for g in m.groups()), tag) for tag in tags if (m := TAG.match(tag))]
-    return [tag for _, tag in sorted(found)]
+    """The release tags, sorted as versions, one per commit: a release tagged twice (``v1.2.0`` and ``1.2.0``,
+    as avast/retry-go has) would make a range from a tag to itself, which is empty."""
+    listed = subprocess.run(
+        ["git", "for-each-ref", "refs/tags", "--format=%(refname:short) %(objectname) %(*objectname)"],
+        cwd=repo, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    commits = {}  # tag -> its commit (an annotated tag's peeled object)
+    for line in listed.splitlines():
+        tag, obj, *peeled = line.split()
+        commits[tag] = peeled[0] if peeled else obj
+    found = sorted((tuple(int(g) for g in m.groups()), tag) for tag in commits if (m := TAG.match(tag)))
+    chosen: dict[str, str] = {}  # commit -> the first tag of it in version order
+    for _, tag in found:
+        chosen.setdefault(commits[tag], tag)
+    kept = set(chosen.values())
+    return [tag for _, tag in found if tag in kept]
 
 
 def modified_functions(entries: list[Entry]) -> list[Entry]:
