@@ -136,15 +136,20 @@ def targets(
             continue
         if rules(c.language).nested_local and c.kind == "function" and "." in qualname:
             continue  # a function nested in a function: local to it
-        homes = {c.path, c.old_path or c.path}
-        modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
-        target = Target(i, name, qualname, c.kind, c.path, c.language, DELETED, _owner(qualname), modules)
         if c.change == "deleted":
             why = _deleted_why(c, changes, pairs.get(i), kept, added)
-            if why is not None:
-                out.append(replace(target, why=why))
         elif c.change == "modified" and live[(c.path, qualname)] == 1 and _signature_changed(c):
-            out.append(replace(target, why=SIGNATURE, old=c.old_facts, new=c.new_facts, own=c.new_lines))
+            why = SIGNATURE
+        else:
+            why = None
+        if why is None:  # most entries: nothing left behind to look for (no module names worked out)
+            continue
+        homes = {c.path, c.old_path or c.path}
+        modules = frozenset().union(*(_module_names(p, c.language, texts.get(p)) for p in homes))
+        target = Target(i, name, qualname, c.kind, c.path, c.language, why, _owner(qualname), modules)
+        if why == SIGNATURE:
+            target = replace(target, old=c.old_facts, new=c.new_facts, own=c.new_lines)
+        out.append(target)
     return out
 
 
