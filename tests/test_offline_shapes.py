@@ -1,7 +1,7 @@
 """Offline summaries tell a piece of code as what it is: a wrapper (``try``, ``with``, ``if``...) is added or
 removed only when its own row is; a table row re-keyed (a comment inside it aside) is the same case; a
-parameter of a function literal is defined, not read; a Go ``if`` keeps its init statement. Real git
-repositories (tests.test_offline_facts.summary_of)."""
+parameter of a function literal is defined, not read; a Go ``if`` keeps its init statement, and is paired by
+its condition, which locate records apart. Real git repositories (tests.test_offline_facts.summary_of)."""
 
 from __future__ import annotations
 
