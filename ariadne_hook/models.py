@@ -83,7 +83,7 @@ class Param:
     kind: str = "positional"  # positional | keyword | var_positional | var_keyword | positional_only
 
 
-Block = tuple[str, str, str, str, bool]  # see FunctionFacts.blocks
+Block = tuple[str, str, str, str, bool, str]  # see FunctionFacts.blocks
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,9 @@ class FunctionFacts:
     # what the body does, for the offline summary (in source order, repeats kept, nested entries excluded)
     flow: tuple[str, ...] = ()  # control-flow statements: "if", "for", "while", "try", "return", "defer"...
     # (keyword, head, first statement of its body, first statement of its else, whether its body ends by
-    # leaving: return / raise / break / continue) of each if / elif / while / for / with / switch / match /
-    # assert / ternary, texts on one line each ("" where there is none)
+    # leaving: return / raise / break / continue, what it checks if its head holds more: a Go ``if``'s
+    # condition without its init statement) of each if / elif / while / for / with / switch / match /
+    # assert / ternary, texts on one line each ("" where there is none, or where the head is all it checks)
     blocks: tuple[Block, ...] = ()
     literals: tuple[tuple[str, str], ...] = ()  # (name it is bound or passed to, or ""; literal text)
     assigned: tuple[str, ...] = ()  # names (and attributes) assigned in the body, once each

@@ -1,7 +1,7 @@
 """Offline summaries tell a piece of code as what it is: a wrapper (``try``, ``with``, ``if``...) is added or
 removed only when its own row is; a table row re-keyed (a comment inside it aside) is the same case; a
-parameter of a function literal is defined, not read; a Go ``if`` keeps its init statement. Real git
-repositories (tests.test_offline_facts.summary_of)."""
+parameter of a function literal is defined, not read; a Go ``if`` keeps its init statement, and is paired by
+its condition, which locate records apart. Real git repositories (tests.test_offline_facts.summary_of)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ariadne_hook.languages import parser_for
 from tests.test_offline_facts import summary_of
 
 # ------------------------------------------- 1. a statement re-wrapped inside an unchanged `try` row
@@ -164,6 +165,56 @@ def test_a_go_if_whose_init_statement_changed_checks_the_same_condition(tmp_path
     text = summary_of(tmp_path, "log_test.go", old, new, "TestLog")
     assert "ondition" not in text and "dds `if" not in text, text
     assert '"extra"' in text, text  # the text that changed is told, by the literals
+
+
+# a condition whose last string is an escaped backslash: read backwards for its last `;` outside strings, it
+# was cut at the `;` inside `';'`, so `r == ';' || …` and `r == ':' || r == ';' || …` checked the same
+ESCAPED = {  # path: (source, its CONDITION before, after)
+    "split.go": (
+        'package p\n\nfunc split(s string) []string {\n\tvar out []string\n\tfor s != "" {\n'
+        "\t\tif r := first(s); CONDITION {\n\t\t\tout = append(out, s[:1])\n\t\t}\n"
+        "\t\ts = s[1:]\n\t}\n\treturn out\n}\n",
+        "r == ';' || r == '\\\\'",
+        "r == ':' || r == ';' || r == '\\\\'",
+    ),
+    "split.py": (
+        "def split(s):\n    out = []\n    for r in s:\n"
+        "        if CONDITION:\n            out.append(r)\n    return out\n",
+        "r == ';' or r == '\\\\'",
+        "r == ':' or r == ';' or r == '\\\\'",
+    ),
+}
+
+
+@pytest.mark.parametrize("path", sorted(ESCAPED))
+def test_a_condition_edited_before_a_quoted_semicolon_is_a_changed_condition(
+    tmp_path: Path, path: str
+) -> None:
+    source, before, after = ESCAPED[path]
+    old, new = source.replace("CONDITION", before), source.replace("CONDITION", after)
+    text = summary_of(tmp_path, path, old, new, "split")
+    assert text.startswith("Condition `"), text  # not a line that became another
+    assert text.split(" \u2192 ", 1)[1].startswith(("`" + after, "`r := first(s); " + after)), text
+
+
+def test_a_go_if_records_its_condition_apart_from_its_init_statement() -> None:
+    parse = parser_for("go")
+    assert parse is not None
+    long = ", ".join(f"arg{i}" for i in range(60))
+    source = (
+        "package p\n\nfunc f() error {\n"
+        '\tif err := run(func() { a(); b(";") }); err != nil {\n\t\treturn err\n\t}\n'
+        f"\tif n, ok := count({long}); ok && n > 0 {{\n\t\treturn nil\n\t}}\n"
+        '\tif ready() {\n\t\treturn nil\n\t}\n\treturn errors.New("x; y")\n}\n'
+    )
+    (function,) = parse(source)
+    blocks = function.facts.blocks
+    assert [(b[1][:32], b[5]) for b in blocks] == [
+        ('err := run(func() { a(); b(";") ', "err != nil"),
+        (f"n, ok := count({long}"[:32], "ok && n > 0"),
+        ("ready()", ""),  # the head is all it checks
+    ]
+    assert blocks[1][1].endswith("\u2026; ok && n > 0"), blocks[1][1]  # a long init is cut, not the condition
 
 
 # ------------------------------------------- 2. a table's rows re-keyed: only the cases that changed count

@@ -150,31 +150,31 @@ def _is_elif(node: ast.If) -> bool:
 
 def _block(node: ast.AST, text: Text, lines: Sequence[str], elif_: bool) -> Block:
     """(keyword, head, first statement of the body, first statement of the else, whether the body ends by
-    leaving) of a block node."""
+    leaving, "": a Python head is all it checks) of a block node."""
     if isinstance(node, ast.If):
         orelse = "" if not node.orelse or _is_elif(node) else statement(node.orelse[0], lines)
         then, leaves = statement(node.body[0], lines), isinstance(node.body[-1], _LEAVING)
-        return ("elif" if elif_ else "if", _head(text(node.test)), then, orelse, leaves)
+        return ("elif" if elif_ else "if", _head(text(node.test)), then, orelse, leaves, "")
     if isinstance(node, ast.While):
-        return ("while", _head(text(node.test)), statement(node.body[0], lines), "", False)
+        return ("while", _head(text(node.test)), statement(node.body[0], lines), "", False, "")
     if isinstance(node, ast.For | ast.AsyncFor):
         head = _header(node, lines) or f"{text(node.target)} in {text(node.iter)}"
-        return ("for", one_line(head), statement(node.body[0], lines), "", False)
+        return ("for", one_line(head), statement(node.body[0], lines), "", False, "")
     if isinstance(node, ast.With | ast.AsyncWith):
         items = _header(node, lines) or ", ".join(_with_item(item, text) for item in node.items)
-        return ("with", one_line(items), statement(node.body[0], lines), "", False)
+        return ("with", one_line(items), statement(node.body[0], lines), "", False, "")
     if isinstance(node, ast.IfExp):
-        return ("ternary", _head(text(node.test)), "", "", False)
+        return ("ternary", _head(text(node.test)), "", "", False, "")
     if isinstance(node, ast.Assert):
-        return ("assert", _head(text(node.test)), "", "", False)
+        return ("assert", _head(text(node.test)), "", "", False, "")
     if isinstance(node, ast.Match):
-        return ("match", one_line(text(node.subject)), "", "", False)
+        return ("match", one_line(text(node.subject)), "", "", False, "")
     if isinstance(node, _TRY):  # what it wraps; its first handler's first statement and what it catches
         handler = node.handlers[0] if node.handlers else None
         fallback = statement(handler.body[0], lines) if handler is not None else ""
         caught = one_line(text(handler.type)) if handler is not None and handler.type is not None else ""
-        return ("try", statement(node.body[0], lines), fallback, caught, False)
-    return ("", "", "", "", False)
+        return ("try", statement(node.body[0], lines), fallback, caught, False, "")
+    return ("", "", "", "", False, "")
 
 
 _COMMENT = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|#[^\n]*""")

@@ -135,28 +135,9 @@ def _key(block: Block) -> tuple[str, str]:
 
 
 def _checked(block: Block) -> str:
-    """What a guard checks: its head without a Go init statement (``err := f(); err != nil`` checks
-    ``err != nil``; the init is told with a new guard, and by the calls and names when it changed)."""
-    return _condition(block[1]) if block[0] in GUARDS and ";" in block[1] else block[1]
-
-
-@lru_cache(maxsize=1024)
-def _condition(head: str) -> str:
-    """The text after the last ``;`` outside brackets and strings (a condition has none of its own), read
-    from the end: the condition is whole, a long init statement before it may be cut."""
-    depth, quote = 0, ""
-    for i in range(len(head) - 1, -1, -1):
-        char = head[i]
-        escaped = i > 0 and head[i - 1] == "\\"
-        if quote:
-            quote = "" if char == quote and not escaped else quote
-        elif char in "\"'`" and not escaped:
-            quote = char
-        elif char == ";" and depth == 0:
-            return head[i + 1 :].strip()
-        else:
-            depth += (char in ")]}") - (char in "([{")
-    return head
+    """What a block checks: its head, or the part of it locate recorded as checked (``err := f(); err != nil``
+    checks ``err != nil``; the init is told with a new guard, and by the calls and names when it changed)."""
+    return block[5] or block[1]
 
 
 def _compatible(a: Block, b: Block) -> bool:
@@ -317,7 +298,7 @@ def _describe(block: Block, compact: bool = False) -> str:
         caught = f" on {ticked(cut(block[3], THEN))}" if block[3] else ""
         fallback = f" (falls back to {ticked(cut(then, THEN))}{caught})" if then and not compact else ""
         return f"`try` around {ticked(cut(head, HEAD))}{fallback}"
-    room = HEAD + 20 if keyword in GUARDS and "; " in head else HEAD  # a Go init statement and its condition
+    room = HEAD + 20 if block[5] else HEAD  # a Go init statement and its condition
     text = ticked(f"{keyword} {cut(head, room)}".strip())
     return f"{text} (then {ticked(cut(then, THEN))})" if keyword in GUARDS and then and not compact else text
 

@@ -160,7 +160,7 @@ def read_node(node: Node, body: Body) -> None:
     elif kind in TERNARIES:
         condition = node.child_by_field_name("condition")
         if condition is not None:
-            body.blocks.append(("ternary", one_line(_text(unwrap(condition))), "", "", False))
+            body.blocks.append(("ternary", one_line(_text(unwrap(condition))), "", "", False, ""))
     if kind in LAMBDAS:
         _skip_parameters(node, body)
     inside = node.start_byte < body.skip_names_until
@@ -205,13 +205,14 @@ def _skip_parameters(node: Node, body: Body) -> None:
 def _block(node: Node, word: str, body: Body) -> None:
     """The block of an if / while / for / switch / match node; an ``else`` that is not an ``else if``."""
     condition = node.child_by_field_name("condition")
+    checked = ""  # what the head checks, where it holds more (a Go switch's head is its tag alone)
     if condition is None or word in ("for", "switch", "select", "match"):
         head = _head(node)
     else:
         head = one_line(_text(unwrap(condition)))
         initializer = node.child_by_field_name("initializer")  # Go: ``if err := f(); err != nil``
         if initializer is not None:  # the condition whole, the init statement cut to the room left
-            init, room = one_line(_text(initializer)), MAX_TEXT - len(head) - 2
+            init, room, checked = one_line(_text(initializer)), MAX_TEXT - len(head) - 2, head
             head = f"{init if len(init) <= room else init[: max(room - 1, 0)] + chr(0x2026)}; {head}"
     consequence = node.child_by_field_name("consequence") or node.child_by_field_name("body")
     orelse = ""
@@ -231,7 +232,8 @@ def _block(node: Node, word: str, body: Body) -> None:
     )
     keyword = "elif" if is_elif else word
     then = first_statement(consequence) if consequence is not None else ""
-    body.blocks.append((keyword, head, then, orelse, consequence is not None and _leaves(consequence)))
+    leaves = consequence is not None and _leaves(consequence)
+    body.blocks.append((keyword, head, then, orelse, leaves, checked))
 
 
 def _head(node: Node) -> str:
