@@ -117,21 +117,26 @@ class GitHubServer(RestServer):
         links = link(lambda n: f"{base}?per_page={per_page}&page={n}", rels)
         return 200, chunk, {"Link": links} if links else {}
 
-    def _create(self, key: Pull, token: Token, body: Any) -> Answer:
+    def _text(self, token: Token, body: Any) -> str | Answer:
+        """The comment a token may write, or the answer that refuses it."""
+        text = text_of(body)
         if not token.write:
             return READ_ONLY
-        text = text_of(body)
         if text is None or len(text) > MAX_BODY:
             return 422, {"message": "Validation Failed"}, {}
+        return text
+
+    def _create(self, key: Pull, token: Token, body: Any) -> Answer:
+        text = self._text(token, body)
+        if not isinstance(text, str):
+            return text
         cid = self.add_comment((key[0], key[1]), key[2], text, token.login, token.kind)
         return 201, _comment(cid, text, token.login, token.kind), {}
 
     def _update(self, repo: tuple[str, str], cid_text: str, token: Token, body: Any) -> Answer:
-        if not token.write:
-            return READ_ONLY
-        text = text_of(body)
-        if text is None or len(text) > MAX_BODY:
-            return 422, {"message": "Validation Failed"}, {}
+        text = self._text(token, body)
+        if not isinstance(text, str):
+            return text
         with self.state.lock:
             for (o, r, _n), comments in self.state.pulls.items():
                 for comment in comments if (o, r) == repo else []:

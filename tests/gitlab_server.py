@@ -185,14 +185,19 @@ class GitLabServer(RestServer):
             headers["Link"] = link(lambda n: f"{base}?{urllib.parse.urlencode({**rest, 'page': n})}", rels)
         return 200, chunk, headers
 
-    def _create(self, key: MergeRequest, token: Token, body: Any) -> Answer:
+    def _text(self, token: Token, body: Any) -> str | Answer:
+        """The note a token may write, or the answer that refuses it."""
+        text = text_of(body)
         if not token.write:
             return FORBIDDEN
-        text = text_of(body)
         if text is None:
             return 400, {"error": "body is missing"}, {}
-        if len(text) > MAX_BODY:
-            return TOO_LONG
+        return TOO_LONG if len(text) > MAX_BODY else text
+
+    def _create(self, key: MergeRequest, token: Token, body: Any) -> Answer:
+        text = self._text(token, body)
+        if not isinstance(text, str):
+            return text
         kept, actions = quick_actions(text)
         with self.state.lock:
             self.state.executed.extend(actions)
@@ -203,13 +208,9 @@ class GitLabServer(RestServer):
         return 201, note, {}
 
     def _update(self, key: MergeRequest, nid: str, token: Token, body: Any) -> Answer:
-        if not token.write:
-            return FORBIDDEN
-        text = text_of(body)
-        if text is None:
-            return 400, {"error": "body is missing"}, {}
-        if len(text) > MAX_BODY:
-            return TOO_LONG
+        text = self._text(token, body)
+        if not isinstance(text, str):
+            return text
         with self.state.lock:
             for note in self.state.merge_requests[key]:
                 if str(note["id"]) != nid:
