@@ -22,19 +22,21 @@ Authentication is the ``PRIVATE-TOKEN`` header (or ``Authorization: Bearer``); n
 executed as GitLab does when a note is created or updated: carriage returns are deleted, then every line that
 begins with ``/<command>`` is taken out of the note and recorded in ``executed`` (this stand-in has no
 exemption for code blocks or quotes, so it is stricter than GitLab). Every request is recorded.
+The server, its recording and its ``fail`` queue are tests/rest_server.py's.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.rest_server import Answer, Recorded, RestServer, State, bearer, link, page_of, text_of
+
 MAX_BODY = 1_000_000
+TOO_LONG: Answer = 400, {"message": {"note": ["is too long (maximum is 1000000 characters)"]}}, {}
+FORBIDDEN: Answer = 403, {"message": "403 Forbidden"}, {}
 INSUFFICIENT_SCOPE = {  # GitLab's (Doorkeeper's) body for a token without the scope a path needs
     "error": "insufficient_scope",
     "error_description": "The request requires higher privileges than provided by the access token.",
@@ -49,6 +51,7 @@ COMMANDS = (
     *("tableflip", "spend", "estimate", "target_branch", "copy_metadata", "submit_review", "cc"),
 )
 _QUICK = re.compile(rf"^/(?P<cmd>{'|'.join(COMMANDS)})(?:[ ](?P<arg>[^\n]*))?(?:[ \t]*\n|$)", re.I | re.M)
+MergeRequest = tuple[int, int]  # project id, iid
 
 
 @dataclass
@@ -60,60 +63,25 @@ class Token:
 
 
 @dataclass
-class Recorded:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    private_token: str | None
-    authorization: str | None
-    body: Any = None
-    status: int = 0
-
-
-@dataclass
-class State:
+class GitLabState(State):
     tokens: dict[str, Token] = field(default_factory=dict)
     users: dict[int, str] = field(default_factory=dict)
-    merge_requests: dict[tuple[int, int], list[dict[str, Any]]] = field(default_factory=dict)
+    merge_requests: dict[MergeRequest, list[dict[str, Any]]] = field(default_factory=dict)
     paths: dict[str, int] = field(default_factory=dict)  # "group/project" -> id
-    requests: list[Recorded] = field(default_factory=list)
     executed: list[tuple[str, str]] = field(default_factory=list)  # quick actions: (command, argument)
-    next_id: int = 5000
+    last_id: int = 5000
     clock: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class GitLabServer:
+class GitLabServer(RestServer):
+    name = "gitlab-server"
+    methods = ("GET", "POST", "PUT")
+    not_found = {"error": "404 Not Found"}
+    state: GitLabState
+
     def __init__(self, links: bool = True) -> None:
+        super().__init__(PREFIX, GitLabState())
         self.links = links  # False: only the X-Next-Page headers say there is a next page
-        self.fail: dict[str, list[int]] = {}  # method -> next statuses, e.g. {"PUT": [404]}
-        self.state = State()
-        self.link_base: str | None = None  # pagination links point here instead (a hostile or moved API)
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> GitLabServer:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.owner = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="gitlab-server",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._httpd is not None and self._thread is not None
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
-
-    @property
-    def api_url(self) -> str:
-        assert self._httpd is not None
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{PREFIX}"
 
     # fixtures ------------------------------------------------------------------------------------------
     def add_token(self, token: str, user_id: int, username: str, **kw: Any) -> None:
@@ -136,13 +104,6 @@ class GitLabServer:
         return [dict(n) for n in self.state.merge_requests[(project, iid)]]
 
     @property
-    def requests(self) -> list[Recorded]:
-        return list(self.state.requests)
-
-    def calls(self, method: str) -> list[Recorded]:
-        return [r for r in self.state.requests if r.method == method]
-
-    @property
     def executed(self) -> list[tuple[str, str]]:
         return list(self.state.executed)
 
@@ -154,17 +115,114 @@ class GitLabServer:
 
     def _note(self, project: int, iid: int, body: str, user_id: int, system: bool = False) -> dict[str, Any]:
         """A note as the API returns it (the caller holds the lock)."""
-        self.state.next_id += 1
-        stamp = self._stamp()
+        nid, stamp = self.new_id(), self._stamp()
         author = {"id": user_id, "username": self.state.users[user_id], "name": self.state.users[user_id],
                   "state": "active", "locked": False}  # fmt: skip
         return {
-            "id": self.state.next_id, "type": None, "body": body, "author": author, "created_at": stamp,
+            "id": nid, "type": None, "body": body, "author": author, "created_at": stamp,
             "updated_at": stamp, "system": system, "noteable_id": 90000 + iid,
             "noteable_type": "MergeRequest", "project_id": project, "noteable_iid": iid, "resolvable": False,
             "confidential": False,
             "internal": False, "imported": False, "imported_from": "none",
         }  # fmt: skip
+
+    # the API -------------------------------------------------------------------------------------------
+    def forced(self, status: int) -> Answer:
+        headers: dict[str, str] = {}
+        if 300 <= status < 400:  # a redirect elsewhere: a client that follows it sends the token there
+            headers["Location"] = "http://127.0.0.2:9/api/v4/user"
+        return status, {"message": f"{status} forced"}, headers
+
+    def route(self, method: str, path: str, query: str, body: Any, rec: Recorded) -> Answer:
+        value = rec.private_token if rec.private_token is not None else bearer(rec.authorization)
+        token = self.state.tokens.get(value) if value else None
+        if token is None:
+            return 401, {"message": "401 Unauthorized"}, {}
+        parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
+        if method == "GET" and parts == ["user"]:
+            if not token.read_user:
+                return 403, INSUFFICIENT_SCOPE, {}
+            return 200, {"id": token.user_id, "username": token.username, "name": token.username,
+                         "state": "active", "bot": True}, {}  # fmt: skip
+        if len(parts) < 5 or parts[0] != "projects" or parts[2] != "merge_requests" or parts[4] != "notes":
+            return 404, self.not_found, {}
+        project = int(parts[1]) if parts[1].isdigit() else self.state.paths.get(parts[1], -1)
+        key = (project, int(parts[3])) if parts[3].isdigit() else None
+        if key is None or key not in self.state.merge_requests:
+            return 404, {"message": "404 Not found"}, {}
+        if len(parts) == 5 and method == "GET":
+            return self._list(key, path, query)
+        if len(parts) == 5 and method == "POST":
+            return self._create(key, token, body)
+        if len(parts) == 6 and method == "PUT":
+            return self._update(key, parts[5], token, body)
+        return 405, {"error": "405 Method Not Allowed"}, {}
+
+    def _list(self, key: MergeRequest, path: str, query: str) -> Answer:
+        params = urllib.parse.parse_qs(query)
+        per_page = min(max(int(params.get("per_page", ["20"])[0]), 1), 100)
+        page = max(int(params.get("page", ["1"])[0]), 1)
+        order = params.get("order_by", ["created_at"])[0]
+        with self.state.lock:
+            items = sorted(self.state.merge_requests[key], key=lambda n: (n[order], n["id"]))
+        if params.get("sort", ["desc"])[0] == "desc":
+            items.reverse()
+        chunk, last = page_of(items, page, per_page)
+        headers = {
+            "X-Page": str(page),
+            "X-Per-Page": str(per_page),
+            "X-Next-Page": str(page + 1) if page < last else "",
+            "X-Prev-Page": str(page - 1) if page > 1 else "",
+            "X-Total": str(len(items)),
+            "X-Total-Pages": str(last),
+        }
+        if self.links:
+            base = (self.link_base or self.api_url) + path
+            rest = {k: v[0] for k, v in params.items() if k != "page"}
+            rels = [("prev", page - 1)] if page > 1 else []
+            rels += [("next", page + 1)] if page < last else []
+            rels += [("first", 1), ("last", last)]
+            headers["Link"] = link(lambda n: f"{base}?{urllib.parse.urlencode({**rest, 'page': n})}", rels)
+        return 200, chunk, headers
+
+    def _text(self, token: Token, body: Any) -> str | Answer:
+        """The note a token may write, or the answer that refuses it."""
+        text = text_of(body)
+        if not token.write:
+            return FORBIDDEN
+        if text is None:
+            return 400, {"error": "body is missing"}, {}
+        return TOO_LONG if len(text) > MAX_BODY else text
+
+    def _create(self, key: MergeRequest, token: Token, body: Any) -> Answer:
+        text = self._text(token, body)
+        if not isinstance(text, str):
+            return text
+        kept, actions = quick_actions(text)
+        with self.state.lock:
+            self.state.executed.extend(actions)
+            if not kept:  # only commands: GitLab applies them and keeps no note
+                return 202, {"commands_changes": {}, "summary": [f"Ran /{a}" for a, _ in actions]}, {}
+            note = self._note(key[0], key[1], kept, token.user_id)
+            self.state.merge_requests[key].append(note)
+        return 201, note, {}
+
+    def _update(self, key: MergeRequest, nid: str, token: Token, body: Any) -> Answer:
+        text = self._text(token, body)
+        if not isinstance(text, str):
+            return text
+        with self.state.lock:
+            for note in self.state.merge_requests[key]:
+                if str(note["id"]) != nid:
+                    continue
+                if note["author"]["id"] != token.user_id:
+                    return FORBIDDEN
+                kept, actions = quick_actions(text)
+                self.state.executed.extend(actions)
+                note["body"] = kept
+                note["updated_at"] = self._stamp()
+                return 200, dict(note), {}
+        return 404, {"message": "404 Note Not Found"}, {}
 
 
 def quick_actions(body: str) -> tuple[str, list[tuple[str, str]]]:
@@ -176,178 +234,3 @@ def quick_actions(body: str) -> tuple[str, list[tuple[str, str]]]:
         return ""
 
     return _QUICK.sub(take, body.replace("\r", "")).rstrip(), found
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: GitLabServer
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def _dispatch(self, method: str) -> None:
-        owner = self.server.owner
-        url = urllib.parse.urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        record = Recorded(
-            method,
-            url.path,
-            urllib.parse.parse_qs(url.query),
-            self.headers.get("PRIVATE-TOKEN"),
-            self.headers.get("Authorization"),
-            body,
-        )
-        with owner.state.lock:
-            owner.state.requests.append(record)
-            queue = owner.fail.get(method)
-            forced = queue.pop(0) if queue else None
-        if forced is not None:
-            status, payload, headers = forced, {"message": f"{forced} forced"}, dict[str, str]()
-            if 300 <= forced < 400:  # a redirect elsewhere: a client that follows it sends the token there
-                headers["Location"] = "http://127.0.0.2:9/api/v4/user"
-        elif not url.path.startswith(PREFIX + "/"):
-            status, payload, headers = 404, {"error": "404 Not Found"}, {}
-        else:
-            status, payload, headers = _route(owner, method, url.path[len(PREFIX) :], url.query, body, record)
-        record.status = status
-        data = json.dumps(payload).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-
-Answer = tuple[int, Any, dict[str, str]]
-
-
-def _route(owner: GitLabServer, method: str, path: str, query: str, body: Any, rec: Recorded) -> Answer:
-    token = _token(owner, rec)
-    if token is None:
-        return 401, {"message": "401 Unauthorized"}, {}
-    parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
-    if method == "GET" and parts == ["user"]:
-        if not token.read_user:
-            return 403, INSUFFICIENT_SCOPE, {}
-        return 200, {"id": token.user_id, "username": token.username, "name": token.username,
-                     "state": "active", "bot": True}, {}  # fmt: skip
-    if len(parts) < 5 or parts[0] != "projects" or parts[2] != "merge_requests" or parts[4] != "notes":
-        return 404, {"error": "404 Not Found"}, {}
-    project = int(parts[1]) if parts[1].isdigit() else owner.state.paths.get(parts[1], -1)
-    key = (project, int(parts[3])) if parts[3].isdigit() else None
-    if key is None or key not in owner.state.merge_requests:
-        return 404, {"message": "404 Not found"}, {}
-    if len(parts) == 5 and method == "GET":
-        return _list(owner, key, path, query)
-    if len(parts) == 5 and method == "POST":
-        return _create(owner, key, token, body)
-    if len(parts) == 6 and method == "PUT":
-        return _update(owner, key, parts[5], token, body)
-    return 405, {"error": "405 Method Not Allowed"}, {}
-
-
-def _token(owner: GitLabServer, rec: Recorded) -> Token | None:
-    value = rec.private_token
-    if value is None and rec.authorization:
-        scheme, _, rest = rec.authorization.partition(" ")
-        value = rest if scheme.lower() == "bearer" else None
-    return owner.state.tokens.get(value) if value else None
-
-
-def _list(owner: GitLabServer, key: tuple[int, int], path: str, query: str) -> Answer:
-    params = urllib.parse.parse_qs(query)
-    per_page = min(max(int(params.get("per_page", ["20"])[0]), 1), 100)
-    page = max(int(params.get("page", ["1"])[0]), 1)
-    order = params.get("order_by", ["created_at"])[0]
-    with owner.state.lock:
-        items = sorted(owner.state.merge_requests[key], key=lambda n: (n[order], n["id"]))
-    if params.get("sort", ["desc"])[0] == "desc":
-        items.reverse()
-    total = len(items)
-    last = max((total + per_page - 1) // per_page, 1)
-    chunk = items[(page - 1) * per_page : page * per_page]
-    headers = {
-        "X-Page": str(page),
-        "X-Per-Page": str(per_page),
-        "X-Next-Page": str(page + 1) if page < last else "",
-        "X-Prev-Page": str(page - 1) if page > 1 else "",
-        "X-Total": str(total),
-        "X-Total-Pages": str(last),
-    }
-    if owner.links:
-        base = (owner.link_base or owner.api_url) + path
-
-        def url(n: int) -> str:
-            rest = {k: v[0] for k, v in params.items() if k != "page"}
-            return f"<{base}?{urllib.parse.urlencode({**rest, 'page': n})}>"
-
-        rels = [f'{url(page - 1)}; rel="prev"'] if page > 1 else []
-        rels += [f'{url(page + 1)}; rel="next"'] if page < last else []
-        rels += [f'{url(1)}; rel="first"', f'{url(last)}; rel="last"']
-        headers["Link"] = ", ".join(rels)
-    return 200, chunk, headers
-
-
-def _text(body: Any) -> str | None:
-    text = body.get("body") if isinstance(body, dict) else None
-    return text if isinstance(text, str) else None
-
-
-def _create(owner: GitLabServer, key: tuple[int, int], token: Token, body: Any) -> Answer:
-    if not token.write:
-        return 403, {"message": "403 Forbidden"}, {}
-    text = _text(body)
-    if text is None:
-        return 400, {"error": "body is missing"}, {}
-    if len(text) > MAX_BODY:
-        return 400, {"message": {"note": ["is too long (maximum is 1000000 characters)"]}}, {}
-    kept, actions = quick_actions(text)
-    with owner.state.lock:
-        owner.state.executed.extend(actions)
-        if not kept:  # only commands: GitLab applies them and keeps no note
-            return 202, {"commands_changes": {}, "summary": [f"Ran /{a}" for a, _ in actions]}, {}
-        note = owner._note(key[0], key[1], kept, token.user_id)
-        owner.state.merge_requests[key].append(note)
-    return 201, note, {}
-
-
-def _update(owner: GitLabServer, key: tuple[int, int], nid: str, token: Token, body: Any) -> Answer:
-    if not token.write:
-        return 403, {"message": "403 Forbidden"}, {}
-    text = _text(body)
-    if text is None:
-        return 400, {"error": "body is missing"}, {}
-    if len(text) > MAX_BODY:
-        return 400, {"message": {"note": ["is too long (maximum is 1000000 characters)"]}}, {}
-    with owner.state.lock:
-        for note in owner.state.merge_requests[key]:
-            if str(note["id"]) != nid:
-                continue
-            if note["author"]["id"] != token.user_id:
-                return 403, {"message": "403 Forbidden"}, {}
-            kept, actions = quick_actions(text)
-            owner.state.executed.extend(actions)
-            note["body"] = kept
-            note["updated_at"] = owner._stamp()
-            return 200, dict(note), {}
-    return 404, {"message": "404 Note Not Found"}, {}
