@@ -4,7 +4,8 @@ Read from the two sides' source of one function (any language with C-like calls:
 ``(``): the calls that a run of changed lines touches on each side, paired by callee within that run, and
 their arguments compared (split at the commas outside brackets, strings and a lambda's parameters). A keyword
 argument is its name; a positional one its place. A name passed in place of another (a rename, said by the
-names read) and a literal changed in place (said by the literal changes) are left to those.
+names read) and a literal changed in place (said by the literal changes) are left to those. A decorator whose
+arguments changed is told with the same words (``argument_change``, ``one_call``), every change told.
 """
 
 from __future__ import annotations
@@ -343,6 +344,31 @@ def _unwrapped(argument: str) -> str:
     """An argument as it reads on one line: ``( a, b, )`` (a call re-wrapped one item a line, with its
     trailing comma) is ``(a, b)``."""
     return tidy(_WRAPPED_COMMA.sub("", argument))
+
+
+_MARKED_CALL = re.compile(r"(@|#!?\[)?\s*([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*(.*)", re.S)
+
+
+def one_call(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
+    """The callee and arguments of ``text`` when it is one call or a bare name, a decorator's mark aside
+    (``@retry(stop=3)`` -> ``("retry", ("stop=3",))``, ``#[inline]`` -> ``("inline", ())``); else None."""
+    found = _MARKED_CALL.fullmatch(text.strip())
+    if found is None:
+        return None
+    mark, callee, rest = found.groups()
+    if mark and mark.startswith("#"):
+        if not rest.endswith("]"):
+            return None
+        rest = rest[:-1].rstrip()
+    if not rest:
+        return callee, ()
+    tokens = Source(rest, 1, language).tokens
+    if not tokens or tokens[0][0] != "(" or tokens[0][2] != 0:
+        return None
+    found_args = _arguments(rest, tokens, 0)
+    if found_args is None or tokens[found_args[2]][3] != len(rest):
+        return None  # ``f(a)(b)``, ``f(a).b``: not one call
+    return callee, found_args[0]
 
 
 _CALLEE = re.compile(r"([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\(")
