@@ -138,8 +138,10 @@ def test_a_decorator_with_other_tokens_is_a_changed_decorator(tmp_path: Path) ->
     new = DECORATED_NEW.replace("message=NoCustom", "match=NoCustom")
     text = summary_of(tmp_path, "m.py", DECORATED_OLD, new, "deco")
     assert "layout" not in text, text
-    assert "match=NoCustomErrorAfterCount.derived_message)) added" in text, text
-    assert "message=NoCustomErrorAfterCount.derived_message)) removed" in text, text
+    assert text.startswith(
+        "Signature: decorator @retry now passes `\u2026retry_if_not_exception_message(match=N\u2026` "
+        "instead of `\u2026retry_if_not_exception_message(message\u2026`."
+    ), text
 
 
 def test_a_function_that_only_moved_is_no_layout_change(tmp_path: Path) -> None:

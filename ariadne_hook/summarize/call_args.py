@@ -4,18 +4,19 @@ Read from the two sides' source of one function (any language with C-like calls:
 ``(``): the calls that a run of changed lines touches on each side, paired by callee within that run, and
 their arguments compared (split at the commas outside brackets, strings and a lambda's parameters). A keyword
 argument is its name; a positional one its place. A name passed in place of another (a rename, said by the
-names read) and a literal changed in place (said by the literal changes) are left to those.
+names read) and a literal changed in place (said by the literal changes) are left to those. A decorator whose
+arguments changed is told with the same words (``argument_change``, ``one_call``), every change told.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from ariadne_hook.summarize.quote import cut, ticked
+from ariadne_hook.summarize.quote import cut, quote_pair, ticked, tidy
 
 # what the scan needs, nothing more (the rest of a body is skipped by the regex engine): strings, comments,
 # a callee (a dotted name right before ``(``), the keywords that start a definition, brackets, commas, colons
@@ -290,35 +291,84 @@ def _pairs(olds: list[Call], news: list[Call]) -> Iterator[tuple[Call, Call]]:
 
 
 def _describe(a: Call, b: Call, sources: tuple[str, ...]) -> str:
-    old_kw, old_pos = _split(a.args)
-    new_kw, new_pos = _split(b.args)
+    def untold(x: str, y: str) -> bool:
+        return not _told_elsewhere(x, y) and not _moved(x, y, sources)
+
+    head, more = argument_change(a.args, b.args, untold)
+    if head.startswith("no longer"):
+        return f"{head} to {ticked(a.callee)}"
+    return f"{head} to {ticked(a.callee)}{more}" if head else ""
+
+
+def argument_change(
+    old: Sequence[str], new: Sequence[str], told: Callable[[str, str], bool] = lambda x, y: True
+) -> tuple[str, str]:
+    """What a call passes now that it did not (``passes `x=1```, ``passes `b` instead of `a```) and the
+    rest in brackets (`` (and no longer `y`)``); or ``no longer passes `y```, ""; ("", "") when nothing
+    differs. An argument put for another is told only when ``told(old, new)`` (keyword by its name,
+    positional by its place)."""
+    old_kw, old_pos = _split(old)
+    new_kw, new_pos = _split(new)
     passed = [f"{k}={v}" for k, v in new_kw.items() if k not in old_kw]
     dropped = [f"{k}={v}" for k, v in old_kw.items() if k not in new_kw]
     instead = [
         (f"{k}={old_kw[k]}", f"{k}={v}")
         for k, v in new_kw.items()
-        if k in old_kw
-        and old_kw[k] != v
-        and not _told_elsewhere(old_kw[k], v)
-        and not _moved(old_kw[k], v, sources)
+        if k in old_kw and _unwrapped(old_kw[k]) != _unwrapped(v) and told(old_kw[k], v)
     ]
-    matcher = SequenceMatcher(None, old_pos, new_pos, autojunk=False)
+    keys = ([_unwrapped(a) for a in old_pos], [_unwrapped(a) for a in new_pos])
+    matcher = SequenceMatcher(None, *keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
             pairs = zip(old_pos[i1:i2], new_pos[j1:j2], strict=True)
-            instead += [(x, y) for x, y in pairs if not _told_elsewhere(x, y) and not _moved(x, y, sources)]
+            instead += [(x, y) for x, y in pairs if _unwrapped(x) != _unwrapped(y) and told(x, y)]
             continue
         passed += new_pos[j1:j2]
         dropped += old_pos[i1:i2]
-    instead_text = [f"{ticked(cut(y, ARG))} instead of {ticked(cut(x, ARG))}" for x, y in instead[:2]]
+    shown = [quote_pair(x, y, ARG) for x, y in instead[:2]]  # long ones by where they differ
+    instead_text = [f"{ticked(y)} instead of {ticked(x)}" for x, y in shown]
     parts = ([_quoted(passed)] if passed else []) + instead_text
     dropped_text = f"no longer {_quoted(dropped)}" if dropped else ""
     if not parts:
-        return f"no longer passes {_quoted(dropped)} to {ticked(a.callee)}" if dropped else ""
+        return (f"no longer passes {_quoted(dropped)}" if dropped else ""), ""
     more = "; ".join(parts[1:] + ([dropped_text] if dropped_text else []))
-    return f"passes {parts[0]} to {ticked(a.callee)}" + (f" (and {more})" if more else "")
+    return f"passes {parts[0]}", (f" (and {more})" if more else "")
+
+
+_WRAPPED_COMMA = re.compile(r",\s+(?=[)\]}])")
+
+
+def _unwrapped(argument: str) -> str:
+    """An argument as it reads on one line: ``( a, b, )`` (a call re-wrapped one item a line, with its
+    trailing comma) is ``(a, b)``."""
+    return tidy(_WRAPPED_COMMA.sub("", argument))
+
+
+_MARKED_CALL = re.compile(r"(@|#!?\[)?\s*([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*(.*)", re.S)
+
+
+def one_call(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
+    """The callee and arguments of ``text`` when it is one call or a bare name, a decorator's mark aside
+    (``@retry(stop=3)`` -> ``("retry", ("stop=3",))``, ``#[inline]`` -> ``("inline", ())``); else None."""
+    found = _MARKED_CALL.fullmatch(text.strip())
+    if found is None:
+        return None
+    mark, callee, rest = found.groups()
+    if mark and mark.startswith("#"):
+        if not rest.endswith("]"):
+            return None
+        rest = rest[:-1].rstrip()
+    if not rest:
+        return callee, ()
+    tokens = Source(rest, 1, language).tokens
+    if not tokens or tokens[0][0] != "(" or tokens[0][2] != 0:
+        return None
+    found_args = _arguments(rest, tokens, 0)
+    if found_args is None or tokens[found_args[2]][3] != len(rest):
+        return None  # ``f(a)(b)``, ``f(a).b``: not one call
+    return callee, found_args[0]
 
 
 _CALLEE = re.compile(r"([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\(")

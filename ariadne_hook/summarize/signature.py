@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 from ariadne_hook.languages import words_of
 from ariadne_hook.models import FunctionFacts, Param
+from ariadne_hook.summarize.call_args import argument_change, one_call
 from ariadne_hook.summarize.fact_changes import new_items
 from ariadne_hook.summarize.flow import flat
-from ariadne_hook.summarize.quote import ARROW
+from ariadne_hook.summarize.quote import ARROW, quote_pair
 
 
 def decorator_text(text: str, language: str) -> str:
@@ -60,11 +61,10 @@ def signature_changes(
     """Clauses such as ``added parameter timeout=10`` or ``return annotation None → int`` (one line each:
     a type written over several lines is squeezed); with ``cases_told``, parametrize decorators are left
     to the test-case sentence."""
-    clauses = [flat(clause) for clause in _signature_clauses(old, new, language)]
-    return [c for c in clauses if not (cases_told and "parametrize(" in c)]
+    return [flat(clause) for clause in _signature_clauses(old, new, language, cases_told)]
 
 
-def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) -> list[str]:
+def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str, cases_told: bool) -> list[str]:
     clauses = _param_changes(old.params, new.params, language)
     returns = words_of(language).returns
     if old.returns != new.returns:
@@ -74,16 +74,57 @@ def _signature_clauses(old: FunctionFacts, new: FunctionFacts, language: str) ->
             clauses.append(f"{returns} {new.returns} added")
         else:
             clauses.append(f"{returns} {old.returns} removed")
-    word = words_of(language).decorator
-    clauses += [
-        f"{word} {decorator_text(d, language)} added" for d in new_items(old.decorators, new.decorators)
-    ]
-    clauses += [
-        f"{word} {decorator_text(d, language)} removed" for d in new_items(new.decorators, old.decorators)
-    ]
+    clauses += _decorator_changes(old.decorators, new.decorators, language, cases_told)
     if old.is_async != new.is_async:
         clauses.append("now async" if new.is_async else "no longer async")
     return clauses
+
+
+def _decorator_changes(old: Sequence[str], new: Sequence[str], language: str, cases_told: bool) -> list[str]:
+    """``decorator @x added`` / ``removed``; the one decorator of a callee on each side, its arguments
+    changed, by what it passes now: ``decorator @retry now passes `stop=5` instead of `stop=3```. With
+    ``cases_told``, parametrize decorators are left to the test-case sentence."""
+    if cases_told:
+        old, new = ([d for d in side if "parametrize(" not in d] for side in (old, new))
+    word = words_of(language).decorator
+    calls = {d: one_call(d, language) for d in (*old, *new)}
+    callees = [[call[0] for d in side if (call := calls[d])] for side in (old, new)]
+
+    def single(decorator: str) -> str:
+        """Its callee when that is the callee of one decorator on each side, else ""."""
+        call = calls[decorator]
+        return call[0] if call and callees[0].count(call[0]) == 1 == callees[1].count(call[0]) else ""
+
+    def arguments(decorator: str) -> tuple[str, ...]:
+        call = calls[decorator]
+        return call[1] if call else ()
+
+    added, removed = new_items(old, new), new_items(new, old)
+    by_callee = {single(d): d for d in removed if single(d)}
+    changed = {d: by_callee[single(d)] for d in added if single(d) in by_callee}
+    clauses = [
+        _decorator_change(changed[d], d, (arguments(changed[d]), arguments(d)), language)
+        if d in changed
+        else f"{word} {decorator_text(d, language)} added"
+        for d in added
+    ]
+    paired = set(changed.values())
+    return clauses + [f"{word} {decorator_text(d, language)} removed" for d in removed if d not in paired]
+
+
+def _decorator_change(
+    old: str, new: str, arguments: tuple[Sequence[str], Sequence[str]], language: str
+) -> str:
+    """``decorator @retry now passes `stop=5` instead of `stop=3``` (the arguments compared as a call's);
+    ``decorator @x() → @x`` when they read alike (spacing, comments, a trailing comma)."""
+    word = words_of(language).decorator
+    before, after = quote_pair(decorator_text(old, language), decorator_text(new, language))
+    head, more = argument_change(*arguments)
+    if not head:
+        return f"{word} {before} {ARROW} {after}"
+    name = decorator_text(new, language).split("(", 1)[0].rstrip()
+    name += "]" if name.startswith("#") and not name.endswith("]") else ""
+    return f"{word} {name} {'' if head.startswith('no longer') else 'now '}{head}{more}"
 
 
 def _param_changes(old: Sequence[Param], new: Sequence[Param], language: str) -> list[str]:
