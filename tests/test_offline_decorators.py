@@ -33,6 +33,14 @@ def test_an_argument_rewrapped_with_a_trailing_comma_is_no_argument_change(tmp_p
     assert text.startswith("Only the layout changed (`level = random.choice(…)` re-wrapped)."), text
 
 
+def test_a_trailing_comma_that_makes_a_tuple_is_an_argument_change(tmp_path: Path) -> None:
+    """``(x)`` is ``x``; re-wrapped with a trailing comma it is a one-element tuple: not layout, and told."""
+    old = "def f(x):\n    return g((x), 1)\n"
+    new = "def f(x):\n    return g(\n        (\n            x,\n        ),\n        1,\n    )\n"
+    text = summary_of(tmp_path, "m.py", old, new, "f")
+    assert text.startswith("Passes `( x, )` instead of `(x)` to `g`."), text
+
+
 def test_a_long_argument_put_for_another_is_quoted_where_it_differs(tmp_path: Path) -> None:
     """quart's ``cast`` of an event: both sides cut at 40 characters read the same."""
     old = (

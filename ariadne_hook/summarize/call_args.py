@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from ariadne_hook.summarize.quote import cut, quote_pair, ticked, tidy
+from ariadne_hook.summarize.quote import cut, quote_pair, ticked, unwrapped
 
 # what the scan needs, nothing more (the rest of a body is skipped by the regex engine): strings, comments,
 # a callee (a dotted name right before ``(``), the keywords that start a definition, brackets, commas, colons
@@ -314,16 +314,16 @@ def argument_change(
     instead = [
         (f"{k}={old_kw[k]}", f"{k}={v}")
         for k, v in new_kw.items()
-        if k in old_kw and _unwrapped(old_kw[k]) != _unwrapped(v) and told(old_kw[k], v)
+        if k in old_kw and unwrapped(old_kw[k]) != unwrapped(v) and told(old_kw[k], v)
     ]
-    keys = ([_unwrapped(a) for a in old_pos], [_unwrapped(a) for a in new_pos])
+    keys = ([unwrapped(a) for a in old_pos], [unwrapped(a) for a in new_pos])
     matcher = SequenceMatcher(None, *keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
             pairs = zip(old_pos[i1:i2], new_pos[j1:j2], strict=True)
-            instead += [(x, y) for x, y in pairs if _unwrapped(x) != _unwrapped(y) and told(x, y)]
+            instead += [(x, y) for x, y in pairs if unwrapped(x) != unwrapped(y) and told(x, y)]
             continue
         passed += new_pos[j1:j2]
         dropped += old_pos[i1:i2]
@@ -335,15 +335,6 @@ def argument_change(
         return (f"no longer passes {_quoted(dropped)}" if dropped else ""), ""
     more = "; ".join(parts[1:] + ([dropped_text] if dropped_text else []))
     return f"passes {parts[0]}", (f" (and {more})" if more else "")
-
-
-_WRAPPED_COMMA = re.compile(r",\s+(?=[)\]}])")
-
-
-def _unwrapped(argument: str) -> str:
-    """An argument as it reads on one line: ``( a, b, )`` (a call re-wrapped one item a line, with its
-    trailing comma) is ``(a, b)``."""
-    return tidy(_WRAPPED_COMMA.sub("", argument))
 
 
 _MARKED_CALL = re.compile(r"(@|#!?\[)?\s*([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*(.*)", re.S)

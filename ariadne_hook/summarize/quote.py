@@ -7,6 +7,7 @@ rewritten from end to end is quoted by its new start instead.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -27,6 +28,35 @@ _INSIDE = re.compile(r"([(\[{]) | ([)\]}])")
 def tidy(text: str) -> str:
     """Code squeezed on one line without the spaces its line breaks left inside brackets: ``f( a )``."""
     return _INSIDE.sub(r"\1\2", text)
+
+
+_GROUPING_WORDS = frozenset(keyword.kwlist)  # a parenthesis after one of them groups: it is no call
+
+
+def unwrapped(code: str) -> str:
+    """``code`` as it reads on one line (:func:`tidy`), without the trailing comma a re-wrap one item a line
+    adds (``f(\n    a,\n    b,\n)`` reads ``f(a, b)``) — but a comma that makes a one-element tuple stays:
+    ``(x,)`` is not ``(x)``. A comparison key: never shown."""
+    found = list(_CODE_TOKEN.finditer(code))
+    groups: list[list[bool]] = []  # per open bracket: [a trailing comma is only layout, it holds a comma]
+    dropped: list[int] = []  # where the commas to drop are
+    for i, token in enumerate(found):
+        text = token.group()
+        if text in ("(", "[", "{"):
+            before = found[i - 1].group() if i else ""
+            call = before[-1:].isalnum() or before[-1:] in ("_", ")", "]")
+            groups.append([text != "(" or (call and before not in _GROUPING_WORDS), False])
+        elif text in (")", "]", "}"):
+            if groups:
+                groups.pop()
+        elif text == "," and groups:
+            closes = i + 1 < len(found) and found[i + 1].group() in (")", "]", "}")
+            if closes and (groups[-1][0] or groups[-1][1]):
+                dropped.append(token.start())
+            groups[-1][1] = True
+    for at in reversed(dropped):
+        code = code[:at] + code[at + 1 :]
+    return tidy(code)
 
 
 def ticked(text: str) -> str:
