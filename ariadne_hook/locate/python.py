@@ -65,8 +65,18 @@ def scan_python(text: str) -> Scan:
     def facts(index: int) -> FunctionFacts:
         return function_facts(nodes[index][2], lines())
 
-    tops = sorted({git_line(_first_line(n) if isinstance(n, _SCOPES) else n.lineno) for n in tree.body})
-    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines), tops)
+    tops = sorted({git_line(_start(n)) for n in tree.body})
+    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines), tops, _bodies(tree, git_line))
+
+
+def _bodies(tree: ast.Module, git_line: Callable[[int], int]) -> dict[int, tuple[str, list[int]]]:
+    """The top-level classes whose body starts on a line of its own: first line -> (name, the first lines
+    of its body's statements)."""
+    out: dict[int, tuple[str, list[int]]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and _start(node.body[0]) > node.lineno:
+            out[git_line(_first_line(node))] = (node.name, sorted({git_line(_start(n)) for n in node.body}))
+    return out
 
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
@@ -99,6 +109,11 @@ def _lazy_lines(source: str) -> Callable[[], list[str]]:
     if "\r" not in source:  # then ast's line breaks are exactly the "\n"s
         return cache(lambda: source.split("\n"))
     return cache(lambda: _BREAK.split(source))
+
+
+def _start(node: ast.stmt) -> int:
+    """A statement's first line: its first decorator's for a def or class."""
+    return _first_line(node) if isinstance(node, _SCOPES) else node.lineno
 
 
 def _first_line(node: FunctionNode | ast.ClassDef) -> int:
