@@ -136,7 +136,10 @@ def _collect(
 ) -> None:
     """Append (qualname, kind, node) for every def under ``body``, in source order (pre-order), and
     (qualname, node) for every class to ``classes``."""
-    for node in body:
+    for node in body:  # by exact class (ast builds no subclasses): most statements are none of these
+        kind = node.__class__
+        if kind not in _NESTING:
+            continue
         if isinstance(node, _DEFS):
             qualname = prefix + node.name
             out.append((qualname, "method" if in_class else "function", node))
@@ -144,9 +147,12 @@ def _collect(
         elif isinstance(node, ast.ClassDef):
             classes.append((prefix + node.name, node))
             _collect(node.body, prefix + node.name + ".", True, out, classes)
-        elif isinstance(node, _BLOCKS):
+        else:
             for block in _blocks(node):
                 _collect(block, prefix, in_class, out, classes)
+
+
+_NESTING = frozenset((*_SCOPES, *_BLOCKS))  # the statements that hold statements
 
 
 def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
