@@ -14,6 +14,7 @@ from ariadne_hook.locate import locate, old_side
 from ariadne_hook.locate.languages import ParseError, Scan
 from ariadne_hook.locate.old_side import scan_old
 from ariadne_hook.locate.python import scan_python
+from ariadne_hook.models import FunctionSpan
 from ariadne_hook.source.git import staged
 from tests.gitutil import commit_all, init_repo, stage_all, write
 from tests.test_locate_python import make_hunks
@@ -87,6 +88,19 @@ HOSTILE += [
     "'''",
     "LIMIT = 4",
     "BOX = 1",
+]
+HOSTILE += [  # in a class's body, where it is cut too
+    "    def g(self):",
+    "        return 1",
+    "    @property",
+    "    class Inner:",
+    "    # note",
+    '    """',
+    "\tz = 1",
+    "  w = 2",
+    "\f    v = 3",
+    "class Box:",
+    "    size = 5",
 ]
 
 
@@ -218,3 +232,82 @@ def test_the_review_is_the_same_with_and_without_pieces(
     notes = [c.note for c in with_pieces if c.path == "pkg/broken.py"]
     assert notes and all(n is not None and "syntax error on the old side, line 5" in n for n in notes), notes
     assert {c.qualname for c in with_pieces if c.path == "pkg/box.py"} == {"first", "Box"}
+
+
+def test_a_class_is_cut_between_the_statements_of_its_body() -> None:
+    """Only the touched methods are parsed, each under a copy of its class's header (so that its name is
+    ``Box.m3``, a method); the class keeps its old end, which the edit of its last method moved."""
+    methods = [f"    def m{i}(self, x):\n        return x + {i}\n" for i in range(10)]
+    new = "import os\n\n\n@dataclass\nclass Box(Base):\n    size = 4\n\n" + "\n".join(methods)
+    new += "\n\ndef after():\n    return 1\n"
+    old = new.replace("x + 3\n", "x - 3\n").replace("return x + 9\n", "y = x + 9\n        return y\n")
+    given: list[str] = []
+
+    def scanner(text: str) -> Scan:
+        given.append(text)
+        return scan_python(text)
+
+    pieces = scan_old(scanner, old, new, scan_python(new), make_hunks(old, new))
+    assert pieces is not None
+    assert given == [
+        "class Box:\n    def m3(self, x):\n        return x - 3\n",
+        "class Box:\n    def m9(self, x):\n        y = x + 9\n        return y\n\n",
+    ]
+    whole = scan_python(old)
+    assert [c for c in pieces.classes if c.qualname == "Box"] == [FunctionSpan("Box", "class", 4, 37)]
+    assert_same(whole, pieces, old)
+
+
+BOX = "class Box:\n    def m0(self):\n        return 0\n\n    def m1(self):\n        return 1\n\n\nz = 3\n"
+M1 = "    def m1(self):\n        return 1\n"
+FIVE = BOX.replace("    ", "     ")  # a body indented by five spaces
+
+
+@pytest.mark.parametrize(
+    ("new", "old"),
+    [
+        (BOX, BOX.replace(M1, "    def m1(self):\n        return 1\nx = 2\n")),  # the lines leave the body
+        (BOX, BOX.replace(M1, "        y = 1\n" + M1)),  # a cut in the middle of a method's body
+        (BOX, BOX.replace(M1, "\tdef m1(self):\n\t\treturn 1\n")),  # a tab where the body has spaces
+        (FIVE, FIVE.replace("     def m1", "\f    def m1")),  # a form feed: its column is 4, not 5
+    ],
+)
+def test_a_class_body_cut_that_does_not_hold_asks_for_the_whole_parse(new: str, old: str) -> None:
+    assert old != new
+    pieces = pieces_of(old, new)
+    try:
+        whole = scan_python(old)
+    except ParseError:
+        assert pieces is None
+        return
+    if pieces is not None:
+        assert_same(whole, pieces, old)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "    def m9(self, x):\n        return x\n\n",  # a method added in a class's body
+        "def g(x):\n    return x\n\n\n",  # a function added between two
+    ],
+)
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_added_statements_leave_the_rest_to_the_pieces(added: str, where: str) -> None:
+    """A statement only the new side has is no piece of the old side (its old lines are none): the others
+    still are, and only what changed around it is parsed."""
+    methods = "".join(f"    def m{i}(self, x):\n        return x + {i}\n\n" for i in range(4))
+    old = f"import os\n\n\nclass Box:\n{methods}\ndef f(x):\n    return x\n"
+    if added.startswith("def"):
+        new = (
+            old.replace("def f", added + "def f") if where == "middle" else old + "\n\n" + added.rstrip("\n")
+        )
+    else:
+        new = (
+            old.replace("    def m3", added + "    def m3")
+            if where == "middle"
+            else old.replace("\ndef f", added.rstrip("\n") + "\n\n\ndef f")
+        )
+    old = old.replace("x + 1", "x - 1")
+    pieces = pieces_of(old, new)
+    assert pieces is not None
+    assert_same(scan_python(old), pieces, old)

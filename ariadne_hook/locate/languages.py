@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ariadne_hook.models import FunctionFacts, FunctionSpan
 
@@ -38,6 +38,9 @@ class Scan:
     # the first lines of the top-level statements, ascending, where the language gives them: lines where
     # the text can be cut into pieces that each parse alone (locate/old_side.py); empty: not given
     tops: Sequence[int] = ()
+    # for a top-level class (by its first line, one of ``tops``): its name and the first lines of its body's
+    # statements, ascending, where the text can be cut too (locate/old_side.py); empty: not given
+    bodies: Mapping[int, tuple[str, Sequence[int]]] = field(default_factory=dict)
 
 
 Scanner = Callable[[str], Scan]

@@ -65,8 +65,18 @@ def scan_python(text: str) -> Scan:
     def facts(index: int) -> FunctionFacts:
         return function_facts(nodes[index][2], lines())
 
-    tops = sorted({git_line(_first_line(n) if isinstance(n, _SCOPES) else n.lineno) for n in tree.body})
-    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines), tops)
+    tops = sorted({git_line(_start(n)) for n in tree.body})
+    return Scan(spans, facts, class_spans, module_facts(tree, git_line, lines), tops, _bodies(tree, git_line))
+
+
+def _bodies(tree: ast.Module, git_line: Callable[[int], int]) -> dict[int, tuple[str, list[int]]]:
+    """The top-level classes whose body starts on a line of its own: first line -> (name, the first lines
+    of its body's statements)."""
+    out: dict[int, tuple[str, list[int]]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and _start(node.body[0]) > node.lineno:
+            out[git_line(_first_line(node))] = (node.name, sorted({git_line(_start(n)) for n in node.body}))
+    return out
 
 
 def _parse(source: str, git_line: Callable[[int], int]) -> ast.Module:
@@ -101,6 +111,11 @@ def _lazy_lines(source: str) -> Callable[[], list[str]]:
     return cache(lambda: _BREAK.split(source))
 
 
+def _start(node: ast.stmt) -> int:
+    """A statement's first line: its first decorator's for a def or class."""
+    return _first_line(node) if isinstance(node, _SCOPES) else node.lineno
+
+
 def _first_line(node: FunctionNode | ast.ClassDef) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
@@ -121,7 +136,10 @@ def _collect(
 ) -> None:
     """Append (qualname, kind, node) for every def under ``body``, in source order (pre-order), and
     (qualname, node) for every class to ``classes``."""
-    for node in body:
+    for node in body:  # by exact class (ast builds no subclasses): most statements are none of these
+        kind = node.__class__
+        if kind not in _NESTING:
+            continue
         if isinstance(node, _DEFS):
             qualname = prefix + node.name
             out.append((qualname, "method" if in_class else "function", node))
@@ -129,9 +147,12 @@ def _collect(
         elif isinstance(node, ast.ClassDef):
             classes.append((prefix + node.name, node))
             _collect(node.body, prefix + node.name + ".", True, out, classes)
-        elif isinstance(node, _BLOCKS):
+        else:
             for block in _blocks(node):
                 _collect(block, prefix, in_class, out, classes)
+
+
+_NESTING = frozenset((*_SCOPES, *_BLOCKS))  # the statements that hold statements
 
 
 def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -185,47 +206,51 @@ def _ordered(found: list[tuple[int, int, str]]) -> tuple[str, ...]:
     return tuple(name for *_, name in sorted(found))
 
 
-def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
+def _own_nodes(node: FunctionNode) -> list[ast.AST]:
     """The nodes that run when ``node`` runs: its body, without the bodies of nested defs (their
-    decorators and defaults do run). Lambdas and comprehensions are included."""
+    decorators and defaults do run). Lambdas and comprehensions are included. A parent comes before its
+    children (a stack walk: the last child first). One loop, no generator and no call per node: the facts'
+    hot loop."""
+    out: list[ast.AST] = []
     stack: list[ast.AST] = list(node.body)
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
+    node_type, leaves, defs, fields_of = ast.AST, _LEAVES, _DEF_TYPES, _CHILD_FIELDS
     while stack:
-        child = stack.pop()
-        yield child
-        if isinstance(child, _DEFS):
-            args = child.args
-            stack.extend(child.decorator_list)
-            stack.extend(args.defaults)
-            stack.extend(d for d in args.kw_defaults if d is not None)
-        elif child.__class__ not in _LEAVES:
-            _push_children(child, stack)
+        child = pop()
+        add(child)
+        kind = child.__class__
+        if kind in leaves:
+            continue
+        if kind in defs:
+            args = child.args  # type: ignore[attr-defined]
+            extend(child.decorator_list)  # type: ignore[attr-defined]
+            extend(args.defaults)
+            extend(d for d in args.kw_defaults if d is not None)
+            continue
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(f for f in child._fields if f not in _SCALAR_FIELDS)
+        for name in fields:
+            value = getattr(child, name, None)
+            if value.__class__ is list:
+                if value and isinstance(value[0], node_type) and None not in value:
+                    extend(value)
+                elif value:  # Dict.keys and kw_defaults hold None; Global.names and MatchClass.kwd_attrs str
+                    extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                push(value)
+    return out
 
 
-# fields that never hold a node (names, flags, the ``ctx`` markers: Load/Store/Del, never a call, raise or
-# return); a node class's other fields are listed once (``_CHILD_FIELDS``)
+_DEF_TYPES = frozenset(_DEFS)
+# fields that never hold a node the facts read (names, flags; the ``ctx`` markers Load/Store/Del and the
+# operators of ``BinOp``/``UnaryOp``/``BoolOp``/``AugAssign``/``Compare``: never a call, raise or return, and
+# leaves); a node class's other fields are listed once (``_CHILD_FIELDS``)
 _SCALAR_FIELDS = frozenset(
     ("ctx", "id", "attr", "name", "arg", "module", "level", "kind", "conversion", "simple", "is_async")
-    + ("type_comment",)
+    + ("type_comment", "op", "ops")
 )
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _push_children(node: ast.AST, stack: list[ast.AST]) -> None:
-    """``stack.extend(ast.iter_child_nodes(node))`` minus what cannot be a node (``ctx`` markers, names),
-    without its two generator layers: the facts' hot loop."""
-    try:
-        fields = _CHILD_FIELDS[node.__class__]
-    except KeyError:
-        fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in _SCALAR_FIELDS)
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            if value and isinstance(value[0], ast.AST) and None not in value:
-                stack.extend(value)
-            elif value:  # Dict.keys and kw_defaults hold None; Global.names and MatchClass.kwd_attrs str
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-        elif isinstance(value, ast.AST):
-            stack.append(value)
 
 
 def dotted(node: ast.AST) -> str | None:

@@ -80,6 +80,7 @@ _BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict, ast
 _BLOCK_KINDS = frozenset(_BLOCKS)
 _STATEMENT_KINDS = frozenset((*_FLOW, *_BLOCKS))  # the node classes with a flow word or a block
 _WANTED = frozenset((ast.Name, ast.Attribute, ast.Call, ast.Raise, *_LITERALS, *_BINDERS, *_FLOW, *_BLOCKS))
+_OTHER_LITERALS = frozenset((ast.JoinedStr, ast.UnaryOp))
 
 
 def read_body(
@@ -96,50 +97,73 @@ def read_body(
         if isinstance(first.value.value, str):
             out.docstring = clip(first.value.value, DOCSTRING_TEXT)
     elifs: set[int] = set()  # the If nodes written as ``elif``
-    names, assigned, load = out.names, out.assigned, ast.Load
-    for node in nodes:
+    names, assigned, load, calls = out.names, out.assigned, ast.Load, out.calls
+    name_kind, constant, call, attribute, raise_ = ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Raise
+    wanted, literal_types, literals = _WANTED, _LITERAL_TYPES, out.literals
+    for node in nodes:  # dispatched on the node's exact class (ast builds no subclasses), most frequent first
         kind = node.__class__
-        if kind not in _WANTED or id(node) in skip:  # most nodes of a body say nothing: passed at once
+        if kind not in wanted or id(node) in skip:  # most nodes of a body say nothing: passed at once
             continue
-        if kind is ast.Name:  # the most frequent node: handled inline (no flow word, no block)
+        if kind is name_kind:  # no flow word, no block
             (names if node.ctx.__class__ is load else assigned).append(node.id)  # type: ignore[attr-defined]
-            continue
-        if isinstance(node, ast.Attribute):
+        elif (
+            kind is constant
+        ):  # a plain constant: its canonical form (cheap; a change of quote style is none)
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, literal_types):  # not None or Ellipsis (bool is an int)
+                literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(value))))  # type: ignore[attr-defined]
+        elif kind is call:
+            name = dotted(node.func)  # type: ignore[attr-defined]
+            if name:
+                calls.append((node.lineno, node.col_offset, name))  # type: ignore[attr-defined]
+                _skip_chain(node.func, skip)  # type: ignore[attr-defined]
+        elif kind is attribute:
             name = dotted(node)
             if name is not None and "(" not in name:
-                _name(node, name, out)
-                _skip_chain(node.value, skip)
-        elif isinstance(node, _LITERALS):
-            _literal(node, text, bound, skip, out)
-        elif isinstance(node, ast.Call):
-            name = dotted(node.func)
-            if name:
-                out.calls.append((node.lineno, node.col_offset, name))
-                _skip_chain(node.func, skip)
-        elif isinstance(node, ast.Raise):
-            _raise(node, dotted, text, skip, out)
-        if isinstance(node, _TRIES):
-            _skip_reraises(node, skip)
-        elif isinstance(node, _BINDERS):
-            _bindings(node, dotted, bound)
-            if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
-                declared = node.annotation if node.value is not None else node  # declaration sets nothing
-                skip.update(id(part) for part in ast.walk(declared))
-        if kind not in _STATEMENT_KINDS:  # names, calls, literals, bindings: no flow word, no block
-            continue
-        word = _FLOW.get(kind)
-        if word is not None:
-            out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
-            out.returns += word == "return"
-        if kind in _BLOCK_KINDS and isinstance(node, _BLOCKS):
-            block = _block(node, text, lines, id(node) in elifs)
-            out.blocks.append((node.lineno, node.col_offset, block))
-            if isinstance(node, ast.If) and node.orelse:
-                if _is_elif(node):
-                    elifs.add(id(node.orelse[0]))
-                else:
-                    out.flow.append((node.orelse[0].lineno, -1, "else"))
+                _name(node, name, out)  # type: ignore[arg-type]
+                _skip_chain(node.value, skip)  # type: ignore[attr-defined]
+        elif kind in _OTHER_LITERALS:
+            _literal(node, text, bound, skip, out)  # type: ignore[arg-type]
+        elif kind is raise_:
+            _raise(node, dotted, text, skip, out)  # type: ignore[arg-type]
+        else:
+            _statement(node, text, lines, skip, bound, elifs, dotted, out)
     return out
+
+
+def _statement(
+    node: ast.AST,
+    text: Text,
+    lines: Sequence[str],
+    skip: set[int],
+    bound: dict[int, str],
+    elifs: set[int],
+    dotted: Dotted,
+    out: Body,
+) -> None:
+    """A binder, a flow word or a block (the wanted nodes that are not names, calls, literals or raises)."""
+    kind = node.__class__
+    if isinstance(node, _TRIES):
+        _skip_reraises(node, skip)
+    elif isinstance(node, _BINDERS):
+        _bindings(node, dotted, bound)
+        if isinstance(node, ast.AnnAssign):  # the annotation is a type, not a value read; a bare
+            declared = node.annotation if node.value is not None else node  # declaration sets nothing
+            skip.update(id(part) for part in ast.walk(declared))
+    if kind not in _STATEMENT_KINDS:  # bindings: no flow word, no block
+        return
+    word = _FLOW.get(kind)
+    if word is not None:
+        out.flow.append((node.lineno, node.col_offset, word))  # type: ignore[attr-defined]
+        out.returns += word == "return"
+    if kind in _BLOCK_KINDS and isinstance(node, _BLOCKS):
+        block = _block(node, text, lines, id(node) in elifs)
+        out.blocks.append((node.lineno, node.col_offset, block))
+        if isinstance(node, ast.If) and node.orelse:
+            if _is_elif(node):
+                elifs.add(id(node.orelse[0]))
+            else:
+                out.flow.append((node.orelse[0].lineno, -1, "else"))
 
 
 def _is_elif(node: ast.If) -> bool:
