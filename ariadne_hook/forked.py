@@ -1,6 +1,6 @@
 """A call run in a forked copy of this process while this process does something else: the second core;
-and a list mapped in two shares, one of them by such a helper (:func:`map_shared`: locate's files past a
-megabyte of text, the offline summaries past 300 entries).
+and a list mapped by this process and such a helper together (:func:`map_shared`: locate's files past a
+megabyte of text, the offline summaries past 300 entries, a large report's redaction).
 
 Threads share the GIL: the openai import (pure Python, ~0.7 s idle, the longest step before the first
 request) and the source stage (GitPython, the diff's parsing) slow each other down when they run as two
@@ -110,49 +110,85 @@ class Forked(Generic[T]):
         return cast(T, value) if ok else self._call()
 
 
+RUNS = (
+    64  # runs a shared list is cut into: the last one taken is ~1/64 of the work, what the two can differ by
+)
+
+
 def map_shared(
     func: Callable[[Sequence[T]], list[R]], items: Sequence[T], sizes: Sequence[int], min_size: int
 ) -> list[R]:
     """``func(items)``, one result per item in order; when the items' total ``sizes`` reach ``min_size``
-    and a helper can run, the first part (about half of the size) is mapped by a forked helper while this
-    process maps the rest. The helper's share is inherited through the fork (``func`` may be a closure; the
-    items need not pickle); only its results come back."""
+    and a helper can run, this process and a forked helper share the work (:func:`claimed`). The helper's
+    share is inherited through the fork (``func`` may be a closure; the items need not pickle); only its
+    results come back."""
     if not worth_a_helper(sizes, min_size):
         return func(items)
-    cut = halfway(sizes)
-    return with_helper(func, items[:cut], items[cut:])
+    return claimed(func, items, runs(sizes, RUNS))
 
 
 def worth_a_helper(sizes: Sequence[int], min_size: int) -> bool:
     return len(sizes) >= 2 and sum(sizes) >= min_size and can_fork()
 
 
-def halfway(sizes: Sequence[int]) -> int:
-    """The index that splits the items into two runs of about the same size (never all on one side)."""
-    half, total = sum(sizes) / 2, 0
+def runs(sizes: Sequence[int], count: int) -> list[tuple[int, int]]:
+    """The items cut into at most ``count`` runs (start, stop) of about the same total size, in order: an item
+    goes to the run its middle falls in."""
+    total = sum(sizes)
+    if not total:
+        sizes, total = [1] * len(sizes), len(sizes)
+    cut: list[tuple[int, int]] = []
+    start, filled, current = 0, 0, 0
     for index, size in enumerate(sizes):
-        total += size
-        if total >= half:
-            return max(1, min(index + 1, len(sizes) - 1))
-    return len(sizes) - 1
+        run = min(count - 1, (2 * filled + size) * count // (2 * total))
+        filled += size
+        if run != current and index > start:
+            cut.append((start, index))
+            start = index
+        current = run
+    return [*cut, (start, len(sizes))] if sizes else cut
 
 
-def with_helper(func: Callable[[Sequence[T]], list[R]], theirs: Sequence[T], ours: Sequence[T]) -> list[R]:
-    """``func(theirs) + func(ours)``: ``theirs`` mapped in a forked helper (when one can run) while this
-    process maps ``ours``; the helper is gone on return, also when this process fails first."""
+def claimed(
+    func: Callable[[Sequence[T]], list[R]], items: Sequence[T], cuts: Sequence[tuple[int, int]]
+) -> list[R]:
+    """``func`` over each run of ``items`` (``cuts``), results in order: a forked helper takes runs from the
+    first on, this process from the last back, each the next one the other has not taken (a byte per run in
+    memory both share), until they meet. Whichever core is faster maps more (the machine's other work
+    slows one or the other by a third at times: a fixed half would wait for the slower). A run the helper
+    took and did not bring back (it died, its call raised) is mapped here, after: the same value or the same
+    exception. The helper is gone on return, also when this process fails first."""
     import gc
+    import mmap
+
+    taken = mmap.mmap(-1, len(cuts))  # anonymous and shared: the helper's writes are seen here at once
+
+    def take(order: Sequence[int]) -> dict[int, list[R]]:
+        done: dict[int, list[R]] = {}
+        for run in order:
+            if taken[run]:  # the other end reached it: everything beyond is the other's
+                break
+            taken[run] = 1
+            start, stop = cuts[run]
+            done[run] = func(items[start:stop])
+        return done
 
     gc.freeze()  # nor does this process's collector walk (and copy on write) what both share meanwhile
     try:
-        helper = Forked(lambda: func(theirs)) if can_fork() else None
+        helper = Forked(lambda: take(range(len(cuts)))) if can_fork() else None
         try:
-            mine = func(ours)
-            return (helper.result() if helper else func(theirs)) + mine
+            done = take(range(len(cuts) - 1, -1, -1))
+            if helper is not None:
+                done.update(helper.result())
         finally:
             if helper is not None:
                 helper.cancel()  # only when this process failed first: no helper outlives the call
     finally:
         gc.unfreeze()
+    results: list[R] = []
+    for run, (start, stop) in enumerate(cuts):
+        results += done[run] if run in done else func(items[start:stop])
+    return results
 
 
 def _serve(call: Callable[[], object], write: int) -> None:

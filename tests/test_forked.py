@@ -175,32 +175,55 @@ def test_an_offline_run_forks_no_helper(repo: Path) -> None:
     assert {pid for pid, _ in spawns} == {offline["pid"]}
 
 
-# ------------------------------------------------------------------------ a list mapped in two shares
+# ------------------------------------------------------------------ a list mapped by both, from its two ends
 SHARED = """
-import json, os
+import json, os, time
 from ariadne_hook import forked
 parent, offset = os.getpid(), 10  # a closure: it cannot be pickled, so the helper must have inherited it
 
 def work(items):
+    time.sleep(0.02 * len(items))
     return [[os.getpid(), item + offset] for item in items]
 
+def slow_helper(items):
+    time.sleep((0.08 if os.getpid() != parent else 0.01) * len(items))
+    return [os.getpid() for item in items]
+
 def dies(items):
-    if os.getpid() != parent:
+    if os.getpid() != parent and items[0] == 2:
         os._exit(3)
     return [item * 2 for item in items]
 
-print(json.dumps({"parent": parent, "shared": forked.with_helper(work, [1, 2, 3], [4, 5]),
-                  "dies": forked.with_helper(dies, [1, 2], [3])}))
+def fails(items):
+    if items[0] == 0:
+        raise ValueError("item 0")
+    time.sleep(0.01)
+    return items
+
+every = forked.runs([1] * 40, 40)
+out = {"parent": parent, "shared": forked.claimed(work, list(range(40)), every),
+       "slow": forked.claimed(slow_helper, list(range(40)), every),
+       "dies": forked.claimed(dies, list(range(6)), forked.runs([1] * 6, 6))}
+try:
+    forked.claimed(fails, list(range(20)), forked.runs([1] * 20, 20))
+except ValueError as exc:
+    out["fails"] = str(exc)
+print(json.dumps(out))
 """
 
 
-def test_the_helper_maps_the_first_share_from_an_inherited_closure_and_a_dead_one_costs_only_time() -> None:
+def test_both_processes_take_runs_from_the_two_ends_and_a_dead_helper_costs_only_time() -> None:
     out = json.loads(fresh_python(SHARED))
-    assert [value for _, value in out["shared"]] == [11, 12, 13, 14, 15]
+    parent = out["parent"]
+    assert [value for _, value in out["shared"]] == list(range(10, 50))  # every item once, in order
     pids = [pid for pid, _ in out["shared"]]
-    assert pids[3:] == [out["parent"]] * 2
-    assert len(set(pids[:3])) == 1 and pids[0] != out["parent"]  # mapped by the helper
-    assert out["dies"] == [2, 4, 6]
+    helper = pids[0]
+    mine = pids.index(parent)  # the helper took a front part, this process the rest (0.8 s of work)
+    assert helper != parent and 0 < mine < 40 and pids == [helper] * mine + [parent] * (40 - mine)
+    # a core 8x slower maps fewer runs: the shares follow the speed, not a fixed half
+    assert out["slow"].count(parent) >= 30, out["slow"]
+    assert out["dies"] == [0, 2, 4, 6, 8, 10]  # the runs the dead helper took, mapped here
+    assert out["fails"] == "item 0"  # an exception in the helper's run is raised here, from the run made here
 
 
 def test_map_shared_stays_in_process_below_the_size() -> None:
@@ -211,10 +234,13 @@ def test_map_shared_stays_in_process_below_the_size() -> None:
     assert not forked.worth_a_helper([10], 0)  # one item: nothing to share
 
 
-def test_halfway_splits_by_size() -> None:
-    assert forked.halfway([1, 1, 1, 1]) == 2
-    assert forked.halfway([10, 1, 1]) == 1
-    assert forked.halfway([1, 1, 10]) == 2  # never everything on one side
+def test_runs_cut_by_size() -> None:
+    assert forked.runs([1, 1, 1, 1], 2) == [(0, 2), (2, 4)]
+    assert forked.runs([10, 1, 1], 64) == [(0, 1), (1, 2), (2, 3)]  # never more runs than items
+    assert forked.runs([1, 1, 10], 2) == [(0, 2), (2, 3)]  # an item goes to the run its middle falls in
+    assert forked.runs([0, 0, 0], 2) == [(0, 1), (1, 3)]  # nothing to weigh: counted alike
+    cuts = forked.runs([1] * 200, forked.RUNS)
+    assert len(cuts) == 64 and {stop - start for start, stop in cuts} == {3, 4} and cuts[-1][1] == 200
 
 
 # ------------------------------------------------------------------ a large report redacted in two shares

@@ -38,11 +38,11 @@ def jobs(tmp_path: Path) -> list[parallel.Job]:
 
 def test_helper_gives_the_same_entries_in_the_same_order(jobs: list[parallel.Job]) -> None:
     alone = parallel.locate_many(jobs)
-    cut = forked.halfway([parallel.size(job) for job in jobs])
-    assert 0 < cut < len(jobs)
+    cuts = forked.runs([parallel.size(job) for job in jobs], forked.RUNS)
+    assert len(cuts) == len(jobs)  # ten files, 64 runs at most: one each
     if not sys.platform.startswith("linux"):
         pytest.skip("the helper process is used on Linux only")
-    shared = forked.with_helper(parallel.locate_many, jobs[:cut], jobs[cut:])
+    shared = forked.claimed(parallel.locate_many, jobs, cuts)
     assert shared == alone
     assert sum(len(entries) for entries in alone) == 9 * 2 + 1  # f<k> and C<i>.m in each module, notes.txt
 
@@ -63,7 +63,9 @@ def test_small_diffs_and_single_jobs_stay_in_process(jobs: list[parallel.Job]) -
     assert not forked.worth_a_helper(sizes[:1], 0)
 
 
-def test_halfway_splits_by_amount_of_text(jobs: list[parallel.Job]) -> None:
+def test_runs_are_of_about_the_same_amount_of_text(jobs: list[parallel.Job]) -> None:
     sizes = [parallel.size(job) for job in jobs]
-    cut = forked.halfway(sizes)
-    assert sum(sizes[:cut]) >= sum(sizes) / 2 > sum(sizes[: cut - 1])
+    cuts = forked.runs(sizes, 3)
+    assert [start for start, _ in cuts] == [0, *(stop for _, stop in cuts[:-1])] and cuts[-1][1] == len(jobs)
+    amounts = [sum(sizes[start:stop]) for start, stop in cuts]
+    assert len(cuts) == 3 and max(amounts) - min(amounts) <= max(sizes)  # even, to one file
