@@ -131,3 +131,20 @@ def test_offline_review_imports_nothing_of_the_model_run(repo: Path) -> None:
     assert [(e["qualname"], e["status"]) for e in entries] == [("area", "summarized")]
     assert "ariadne_hook.summarize.stage" in modules  # the stage ran, offline
     assert [name for name in MODEL_RUN if loaded(modules, name)] == []
+
+
+def test_a_model_run_loads_the_offline_summarizer_only_when_it_needs_it(repo: Path) -> None:
+    """Every answer a summary, nothing moved or trivial: no offline text is written, so the summarizer
+    (~20 ms of imports before the first request) is never loaded."""
+    from tests.llm_server import LLMServer
+
+    write(repo, "app.py", MODULE.replace("return w * h", "return w * h * 1").replace("str(x)", "repr(x)"))
+    stage_all(repo)
+    with LLMServer() as server:
+        rc, modules = run_main(repo, "--base-url", server.base_url, "--format", "json", "-o", "r.json")
+        assert rc == 0 and server.requests >= 1
+    entries = json.loads((repo / "r.json").read_text(encoding="utf-8"))["functions"]
+    statuses = [(e["qualname"], e["status"]) for e in entries]
+    assert statuses == [("area", "summarized"), ("label", "summarized")]
+    assert "ariadne_hook.summarize.llm_run" in modules and loaded(modules, "openai")
+    assert not loaded(modules, "ariadne_hook.summarize.offline")

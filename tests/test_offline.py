@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from ariadne_hook.locate import locate
 from ariadne_hook.models import FileChange, FunctionChange, FunctionFacts, Param
-from ariadne_hook.summarize.offline import moved_summaries, offline_summary, rename_summary
+from ariadne_hook.summarize.moves import moved_summaries, rename_summary
+from ariadne_hook.summarize.offline import offline_summary
 from tests.test_locate_python import BASE, by_name, change_of, dedent, edit
 
 OLD = dedent(

@@ -15,7 +15,7 @@ from ariadne_hook.config import Settings
 from ariadne_hook.models import CACHED, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize import answers, pack, route
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
-from ariadne_hook.summarize.offline import moved_summaries
+from ariadne_hook.summarize.moves import moved_summaries
 from ariadne_hook.summarize.pool import INTERRUPTED, Outcome, map_bounded
 from ariadne_hook.summarize.prompt import build_unit
 from ariadne_hook.summarize.provider import (

@@ -12,7 +12,6 @@ from typing import Any
 from ariadne_hook.config import Settings
 from ariadne_hook.endpoints import is_loopback
 from ariadne_hook.models import FALLBACK, SKIPPED, FunctionChange, Summary
-from ariadne_hook.summarize.offline import offline_summary
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.words import plural
 
@@ -46,6 +45,8 @@ def skipped(change: FunctionChange) -> Summary:
 
 
 def offline_text(change: FunctionChange) -> str:
+    from ariadne_hook.summarize.offline import offline_summary  # a model run loads it when it first needs it
+
     try:
         return offline_summary(change)
     except Exception as exc:  # a summarizer bug must not lose the whole report

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ariadne_hook.config import Settings
 from ariadne_hook.forked import map_shared
 from ariadne_hook.models import FALLBACK, SUMMARIZED, FunctionChange, Summary
-from ariadne_hook.summarize.offline import moved_summaries
+from ariadne_hook.summarize.moves import moved_summaries
 from ariadne_hook.summarize.provider import Provider, resolve_provider
 from ariadne_hook.summarize.result import DEADLINE_REASON, Progress, SummarizeResult, offline_text, skipped
 from ariadne_hook.words import plural
@@ -74,6 +74,8 @@ def _offline(
     changes: Sequence[FunctionChange], progress: Progress | None, deadline_at: float, deadline: float
 ) -> SummarizeResult:
     """Offline summaries in entry order until ``deadline_at``; the rest unsummarized, reason "deadline"."""
+    import ariadne_hook.summarize.offline  # noqa: F401  (loaded once here, not in each process sharing the work)
+
     moved = moved_summaries(changes)
     to_write = [c for i, c in enumerate(changes) if not c.skip_reason and not moved.get(i)]
     write = partial(_offline_texts, deadline_at=deadline_at)
