@@ -170,7 +170,13 @@ def test_hostile_old_sides_match_or_ask_for_the_whole(edit: tuple[str, str]) -> 
     new_text, old_text = edit
     old = NEW.replace(new_text, old_text, 1)
     assert old != NEW
-    pieces = pieces_of(old, NEW)
+    matches_or_asks_for_the_whole(old, NEW)
+
+
+def matches_or_asks_for_the_whole(old: str, new: str) -> None:
+    """The old side by pieces is the whole parse, or None (the caller parses the whole): always None when the
+    old text does not parse."""
+    pieces = pieces_of(old, new)
     try:
         whole = scan_python(old)
     except ParseError:
@@ -180,17 +186,22 @@ def test_hostile_old_sides_match_or_ask_for_the_whole(edit: tuple[str, str]) -> 
         assert_same(whole, pieces, old)
 
 
-def test_only_the_touched_statements_are_parsed() -> None:
-    functions = [f"def f{i}(x):\n    y = x + {i}\n    return y\n" for i in range(40)]
-    new = "import os\n\n\n" + "\n\n".join(functions)
-    old = new.replace("return y\n", "return y * 2\n", 1).replace("x + 30", "x - 30")
+def by_pieces(old: str, new: str) -> tuple[Scan | None, list[str]]:
+    """``scan_old`` of ``old`` (the new side ``new``), and the texts it gave the parser."""
     given: list[str] = []
 
     def scanner(text: str) -> Scan:
         given.append(text)
         return scan_python(text)
 
-    pieces = scan_old(scanner, old, new, scan_python(new), make_hunks(old, new))
+    return scan_old(scanner, old, new, scan_python(new), make_hunks(old, new)), given
+
+
+def test_only_the_touched_statements_are_parsed() -> None:
+    functions = [f"def f{i}(x):\n    y = x + {i}\n    return y\n" for i in range(40)]
+    new = "import os\n\n\n" + "\n\n".join(functions)
+    old = new.replace("return y\n", "return y * 2\n", 1).replace("x + 30", "x - 30")
+    pieces, given = by_pieces(old, new)
     assert pieces is not None
     assert given == [
         "def f0(x):\n    y = x + 0\n    return y * 2\n\n",  # to where the next statement starts
@@ -241,13 +252,7 @@ def test_a_class_is_cut_between_the_statements_of_its_body() -> None:
     new = "import os\n\n\n@dataclass\nclass Box(Base):\n    size = 4\n\n" + "\n".join(methods)
     new += "\n\ndef after():\n    return 1\n"
     old = new.replace("x + 3\n", "x - 3\n").replace("return x + 9\n", "y = x + 9\n        return y\n")
-    given: list[str] = []
-
-    def scanner(text: str) -> Scan:
-        given.append(text)
-        return scan_python(text)
-
-    pieces = scan_old(scanner, old, new, scan_python(new), make_hunks(old, new))
+    pieces, given = by_pieces(old, new)
     assert pieces is not None
     assert given == [
         "class Box:\n    def m3(self, x):\n        return x - 3\n",
@@ -274,14 +279,7 @@ FIVE = BOX.replace("    ", "     ")  # a body indented by five spaces
 )
 def test_a_class_body_cut_that_does_not_hold_asks_for_the_whole_parse(new: str, old: str) -> None:
     assert old != new
-    pieces = pieces_of(old, new)
-    try:
-        whole = scan_python(old)
-    except ParseError:
-        assert pieces is None
-        return
-    if pieces is not None:
-        assert_same(whole, pieces, old)
+    matches_or_asks_for_the_whole(old, new)
 
 
 @pytest.mark.parametrize(
