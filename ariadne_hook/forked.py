@@ -161,6 +161,8 @@ def claimed(
     import gc
     import mmap
 
+    if len(cuts) < 2:  # nothing to share
+        return func(items)
     taken = mmap.mmap(-1, len(cuts))  # anonymous and shared: the helper's writes are seen here at once
 
     def take(order: Sequence[int]) -> dict[int, list[R]]:
@@ -185,6 +187,7 @@ def claimed(
                 helper.cancel()  # only when this process failed first: no helper outlives the call
     finally:
         gc.unfreeze()
+        taken.close()
     results: list[R] = []
     for run, (start, stop) in enumerate(cuts):
         results += done[run] if run in done else func(items[start:stop])
