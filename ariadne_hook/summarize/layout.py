@@ -17,13 +17,19 @@ they were at another) are no layout change: the caller says the move.
 
 from __future__ import annotations
 
-import keyword
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ariadne_hook.summarize.quote import ELLIPSIS, STRING_LITERAL, change, cut, quote_pair, ticked
+from ariadne_hook.summarize.quote import (
+    ELLIPSIS,
+    STRING_LITERAL,
+    change,
+    cut,
+    quote_pair,
+    ticked,
+    without_trailing_commas,
+)
 from ariadne_hook.summarize.untold import code_of
 
 
@@ -213,44 +219,4 @@ def _split(rows: list[str], comment: str) -> tuple[str, list[str]]:
         code.append(code_of(row, comment))
         if row[len(code[-1]) :].strip():
             notes.append(" ".join(row[len(code[-1]) :].split()))
-    return "".join(_without_trailing_commas("\n".join(code)).split()), notes
-
-
-def _without_trailing_commas(code: str) -> str:
-    """``code`` without a comma just before a closing bracket where it changes nothing: always in ``[]`` and
-    ``{}``, and in ``()`` of a call or a definition (after a name that is no keyword, or a closing bracket)
-    or with another comma of its own; never in ``(x,)`` or ``in (x,)``, a tuple of one."""
-    out: list[str] = []
-    opened: list[list[int]] = []  # for each open bracket: 1 if a trailing comma is free there, its commas
-    quote, escaped = "", False  # inside a string nothing is a bracket or a comma
-    for char in code:
-        if quote:
-            quote = "" if char == quote and not escaped else quote
-            escaped = char == "\\" and not escaped
-        elif char in "\"'`":
-            quote = char
-        elif char in "([{":
-            opened.append([int(char != "(" or _called("".join(out[-40:]))), 0])
-        elif char == "," and opened:
-            opened[-1][1] += 1
-        elif char in ")]}" and opened:
-            free, commas = opened.pop()
-            end = len(out)
-            while end and out[end - 1].isspace():
-                end -= 1
-            if end and out[end - 1] == "," and (free or commas > 1):
-                del out[end - 1]
-        out.append(char)
-    return "".join(out)
-
-
-def _called(before: str) -> bool:
-    """Whether a ``(`` after ``before`` opens a call's or a definition's arguments."""
-    text = before.rstrip()
-    if text.endswith((")", "]")):
-        return True
-    word = re.search(r"[A-Za-z_]\w*$", text)
-    return word is not None and word.group() not in _KEYWORDS
-
-
-_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"return", "range", "case", "go"}
+    return "".join(without_trailing_commas("\n".join(code)).split()), notes

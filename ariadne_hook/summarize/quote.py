@@ -30,33 +30,51 @@ def tidy(text: str) -> str:
     return _INSIDE.sub(r"\1\2", text)
 
 
-_GROUPING_WORDS = frozenset(keyword.kwlist)  # a parenthesis after one of them groups: it is no call
-
-
 def unwrapped(code: str) -> str:
     """``code`` as it reads on one line (:func:`tidy`), without the trailing comma a re-wrap one item a line
-    adds (``f(\n    a,\n    b,\n)`` reads ``f(a, b)``) — but a comma that makes a one-element tuple stays:
-    ``(x,)`` is not ``(x)``. A comparison key: never shown."""
-    found = list(_CODE_TOKEN.finditer(code))
-    groups: list[list[bool]] = []  # per open bracket: [a trailing comma is only layout, it holds a comma]
-    dropped: list[int] = []  # where the commas to drop are
-    for i, token in enumerate(found):
-        text = token.group()
-        if text in ("(", "[", "{"):
-            before = found[i - 1].group() if i else ""
-            call = before[-1:].isalnum() or before[-1:] in ("_", ")", "]")
-            groups.append([text != "(" or (call and before not in _GROUPING_WORDS), False])
-        elif text in (")", "]", "}"):
-            if groups:
-                groups.pop()
-        elif text == "," and groups:
-            closes = i + 1 < len(found) and found[i + 1].group() in (")", "]", "}")
-            if closes and (groups[-1][0] or groups[-1][1]):
-                dropped.append(token.start())
-            groups[-1][1] = True
-    for at in reversed(dropped):
-        code = code[:at] + code[at + 1 :]
-    return tidy(code)
+    adds (``f(\n    a,\n    b,\n)`` reads ``f(a, b)``; :func:`without_trailing_commas`: ``(x,)`` stays). A
+    comparison key: never shown."""
+    return tidy(without_trailing_commas(code))
+
+
+def without_trailing_commas(code: str) -> str:
+    """``code`` without a comma just before a closing bracket where it changes nothing: always in ``[]`` and
+    ``{}``, and in ``()`` of a call or a definition (after a name that is no keyword, or a closing bracket)
+    or with another comma of its own; never in ``(x,)`` or ``in (x,)``, a tuple of one."""
+    out: list[str] = []
+    opened: list[list[int]] = []  # for each open bracket: 1 if a trailing comma is free there, its commas
+    quote, escaped = "", False  # inside a string nothing is a bracket or a comma
+    for char in code:
+        if quote:
+            quote = "" if char == quote and not escaped else quote
+            escaped = char == "\\" and not escaped
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            opened.append([int(char != "(" or _called("".join(out[-40:]))), 0])
+        elif char == "," and opened:
+            opened[-1][1] += 1
+        elif char in ")]}" and opened:
+            free, commas = opened.pop()
+            end = len(out)
+            while end and out[end - 1].isspace():
+                end -= 1
+            if end and out[end - 1] == "," and (free or commas > 1):
+                del out[end - 1]
+        out.append(char)
+    return "".join(out)
+
+
+def _called(before: str) -> bool:
+    """Whether a ``(`` after ``before`` opens a call's or a definition's arguments."""
+    text = before.rstrip()
+    if text.endswith((")", "]")):
+        return True
+    word = re.search(r"[A-Za-z_]\w*$", text)
+    return word is not None and word.group() not in _KEYWORDS
+
+
+_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"return", "range", "case", "go"}
 
 
 def ticked(text: str) -> str:
