@@ -106,12 +106,11 @@ def read_body(
             continue
         if kind is name_kind:  # no flow word, no block
             (names if node.ctx.__class__ is load else assigned).append(node.id)  # type: ignore[attr-defined]
-        elif (
-            kind is constant
-        ):  # a plain constant: its canonical form (cheap; a change of quote style is none)
+        elif kind is constant:  # its canonical form (cheap, and a change of quote style is no change)
             value = node.value  # type: ignore[attr-defined]
             if isinstance(value, literal_types):  # not None or Ellipsis (bool is an int)
-                literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(value))))  # type: ignore[attr-defined]
+                at = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+                literals.append((*at, bound.get(id(node), ""), clip(repr(value))))
         elif kind is call:
             name = dotted(node.func)  # type: ignore[attr-defined]
             if name:
@@ -267,24 +266,16 @@ def _skip_chain(node: ast.AST, skip: set[int]) -> None:
 
 
 def _literal(
-    node: ast.Constant | ast.JoinedStr | ast.UnaryOp,
-    text: Text,
-    bound: dict[int, str],
-    skip: set[int],
-    out: Body,
+    node: ast.JoinedStr | ast.UnaryOp, text: Text, bound: dict[int, str], skip: set[int], out: Body
 ) -> None:
+    """An f-string or a signed number, as written (a plain constant is read in :func:`read_body`)."""
     if isinstance(node, ast.UnaryOp):  # -1, +2.5: one literal
         operand = node.operand
         if not (isinstance(operand, ast.Constant) and isinstance(operand.value, int | float | complex)):
             return
         skip.add(id(operand))
-    elif isinstance(node, ast.JoinedStr):
+    else:
         skip.update(id(value) for value in node.values if isinstance(value, ast.Constant))
-    elif not isinstance(node.value, _LITERAL_TYPES):  # None, Ellipsis (bool is an int)
-        return
-    else:  # a plain constant: its canonical form (cheap, and a change of quote style is no change)
-        out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(repr(node.value))))
-        return
     out.literals.append((node.lineno, node.col_offset, bound.get(id(node), ""), clip(_joined(text(node)))))
 
 
