@@ -41,6 +41,8 @@ def without_trailing_commas(code: str) -> str:
     """``code`` without a comma just before a closing bracket where it changes nothing: always in ``[]`` and
     ``{}``, and in ``()`` of a call or a definition (after a name that is no keyword, or a closing bracket)
     or with another comma of its own; never in ``(x,)`` or ``in (x,)``, a tuple of one."""
+    if "," not in code:  # most arguments: nothing to drop
+        return code
     out: list[str] = []
     opened: list[list[int]] = []  # for each open bracket: 1 if a trailing comma is free there, its commas
     quote, escaped = "", False  # inside a string nothing is a bracket or a comma
