@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ariadne_hook.config import Settings
 from ariadne_hook.endpoints import is_loopback
@@ -15,8 +15,7 @@ from ariadne_hook.models import FALLBACK, SKIPPED, FunctionChange, Summary
 from ariadne_hook.summarize.provider import ProviderError
 from ariadne_hook.words import plural
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING: an offline run never imports the model's run (pack, pool...)
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # an offline run never imports the model's run (pack, pool...)
     from ariadne_hook.summarize import pack
     from ariadne_hook.summarize.pool import Outcome
 
