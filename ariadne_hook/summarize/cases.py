@@ -32,9 +32,8 @@ def case_name(case: str, cut_at: int = NAME) -> str:
     text = tidy(unclipped(case))
     found = _ID.search(text)
     if found is None and (text.startswith(("{", "&")) or ".Run(" in text[:12]):
-        found = next(
-            (m for m in STRING_LITERAL.finditer(text) if len(m.group()) > 2), None
-        )  # not an empty ""
+        strings = (m for m in STRING_LITERAL.finditer(text) if len(m.group()) > 2)  # not an empty ""
+        found = next(strings, None)
     name = found.group(found.lastindex or 0) if found else text
     return cut(name, cut_at) if cut_at else name
 
