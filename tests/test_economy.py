@@ -384,19 +384,25 @@ def test_sdk_import_thread_is_joined_and_never_started_offline(
 
 
 SDK_SCRIPT = """
-import gc, sys
+import gc, platform, sys
+spawned = []
+sys.addaudithook(lambda event, args: spawned.append(args[1]) if event == "subprocess.Popen" else None)
 from ariadne_hook.config import Settings
 from ariadne_hook.summarize.provider import start_sdk_import
 thread = start_sdk_import(Settings(base_url="http://127.0.0.1:9/v1"))
 thread.join()
-print("openai" in sys.modules, thread.is_alive(), gc.isenabled(), gc.get_freeze_count() > 10000)
+before = len(spawned)
+platform.platform()  # what the SDK's first request asks, to name the platform in its headers
+print("openai" in sys.modules, thread.is_alive(), gc.isenabled(), gc.get_freeze_count() > 10000,
+      before > 0 and len(spawned) == before)
 """
 
 
 def test_sdk_import_thread_loads_openai_and_sets_its_objects_aside() -> None:
     """The thread ends having imported the SDK; the collector is on again, and what the import made is
-    frozen (never walked again by a full collection: it lives as long as the process)."""
-    assert fresh_python(SDK_SCRIPT) == "True False True True"
+    frozen (never walked again by a full collection: it lives as long as the process). The platform the
+    SDK's headers name was worked out beside the import (`uname -p` spawned then, not by the request)."""
+    assert fresh_python(SDK_SCRIPT) == "True False True True True"
 
 
 def test_an_endpoint_refusing_temperature_gets_requests_without_it() -> None:

@@ -149,6 +149,7 @@ def start_sdk_import(settings: Settings) -> threading.Thread | None:
     None (nothing started) offline. Here, not in the stage: the stage's own imports would delay it."""
     if resolve_provider(settings) == OFFLINE:
         return None
+    import platform
 
     def load() -> None:
         # The import makes ~10^5 objects that live as long as the process: the cyclic collector's passes over
@@ -166,6 +167,9 @@ def start_sdk_import(settings: Settings) -> threading.Thread | None:
 
     thread = threading.Thread(target=load, name="ariadne-sdk-import", daemon=True)
     thread.start()
+    # The SDK's request headers name the platform, which the standard library works out once per process,
+    # spawning `uname -p` (~10 ms): here, this thread waiting for it beside the import, not the first request
+    platform.platform()
     return thread
 
 
