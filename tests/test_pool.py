@@ -68,6 +68,29 @@ def test_individual_failure_is_isolated() -> None:
     assert isinstance(outcomes[2].error, RuntimeError) and not outcomes[2].ok
 
 
+def test_meanwhile_runs_once_in_the_calling_thread_while_the_workers_wait() -> None:
+    """The caller's work is done after every item is submitted and before the wait: here the workers wait
+    for it, so the batch ends only because it ran; a meanwhile that fails costs the batch nothing."""
+    ran: list[str] = []
+    released = threading.Event()
+
+    def work(i: int) -> int:
+        assert released.wait(5), "meanwhile never ran while the workers waited"
+        return i
+
+    def meanwhile() -> None:
+        ran.append(threading.current_thread().name)
+        released.set()
+
+    outcomes = map_bounded(work, [0, 1, 2], 3, meanwhile=meanwhile)
+    assert [o.value for o in outcomes] == [0, 1, 2] and ran == [threading.current_thread().name]
+
+    def fails() -> None:
+        raise RuntimeError("boom")
+
+    assert [o.value for o in map_bounded(lambda i: i, [5, 6], 2, meanwhile=fails)] == [5, 6]
+
+
 def test_no_thread_outlives_the_call() -> None:
     before = pool_threads()
     map_bounded(lambda i: time.sleep(0.005) or i, list(range(20)), 5)

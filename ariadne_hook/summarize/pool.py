@@ -18,6 +18,7 @@ result, and sleeps (interruptibly, never past the deadline) before a retry the l
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -72,8 +73,13 @@ def map_bounded(
     progress: Callable[[int, int], None] | None = None,
     join_on_interrupt: bool = True,
     join_at_deadline: bool = True,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Outcome[R]]:
     """fn over items with at most max_workers threads; `deadline` in seconds from now; results in input order.
+
+    `meanwhile()` is called once in the calling thread when every item is submitted, before the wait: work
+    the caller needs after the batch, done while the workers wait on the network (a failure in it is
+    ignored here: it may only do early what the caller would do anyway).
 
     `progress(done, total)` is called in the calling thread as items finish. Every worker is joined before
     this returns, except after Ctrl-C with ``join_on_interrupt=False`` or at the deadline with
@@ -97,6 +103,9 @@ def map_bounded(
         }
         pending = set(index)
         try:
+            if meanwhile is not None:
+                with contextlib.suppress(Exception):
+                    meanwhile()
             pending = _collect(pending, index, results, deadline_at, progress)
         except KeyboardInterrupt:
             reason = INTERRUPTED
