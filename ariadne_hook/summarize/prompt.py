@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ariadne_hook.models import FunctionChange
-from ariadne_hook.summarize.redact import redact
-from ariadne_hook.summarize.view import function_view
 
 PROMPT_VERSION = "3"  # bump when a system prompt or the unit layout changes: it invalidates the cache
 SYSTEM_PROMPT = (  # LLMClient: a piece of code and optional context
@@ -57,6 +55,10 @@ def build_unit(
 ) -> BuiltPrompt:
     """One function's unit text, at most max_chars long when the header fits. The header is redacted too: a
     hunk's name carries git's hunk context, a line of the file (``hunk at line 4: DB_PASSWORD = "…"``)."""
+    # imported here: the constants above are wanted where no prompt is built (a model run's main process)
+    from ariadne_hook.summarize.redact import redact
+    from ariadne_hook.summarize.view import function_view
+
     header = redact(unit_header(change), secrets)
     budget = max(0, max_chars - len(header))
     view = redact(function_view(change, nested), secrets)
@@ -68,6 +70,8 @@ def build_unit(
 
 def code_prompt(code: str, context: str | None, max_chars: int, secrets: Sequence[str] = ()) -> BuiltPrompt:
     """The user prompt for LLMClient: a piece of code and optional context."""
+    from ariadne_hook.summarize.redact import redact
+
     header = f"Context: {redact(context, secrets)}\n" if context else ""
     body, cut = _section("Code", redact(code, secrets), max(0, max_chars - len(header)))
     return BuiltPrompt(header + body, cut)
