@@ -117,7 +117,7 @@ def review(ctx: Context) -> Outcome:
         if sdk is not None:  # the model's run too, while the helper works (offline runs never import it)
             import ariadne_hook.summarize.llm_run  # noqa: F401
 
-        info, files, changes, scan, cut, rider = helper.result() if helper else _located(ctx, deadline_at)
+        located: Located = helper.result() if helper else _located(ctx, deadline_at)
     finally:
         if helper is not None:
             helper.cancel()  # only when this process failed first: no helper outlives the call
@@ -125,15 +125,18 @@ def review(ctx: Context) -> Outcome:
             sdk.join()
     # one provider for the run: what it learns about the endpoint holds for the walkthrough too
     provider = open_provider(settings) if resolve_provider(settings) != "offline" else None
+    changes, rider = located.changes, located.rider
     if provider is not None:
         to_ask = sum(1 for c in changes if not c.skip_reason)
         ctx.console.start(to_ask, provider.model, settings.deadline, ctx.hook, deadline_at)
     progress, cache_dir = ctx.console.progress, _cache_dir(ctx)
-    result = summarize(changes, settings, cache_dir, progress, deadline_at, provider, rider)
+    result = summarize(
+        changes, settings, cache_dir, progress, deadline_at, provider, rider, located.prepared, _ahead
+    )
     ctx.console.clear()
-    summaries = with_references(result.summaries, scan.found if scan else {})
+    summaries = with_references(result.summaries, located.found)
     report = Report(
-        source=info,
+        source=located.info,
         provider=result.provider,
         model=result.model,
         summaries=summaries,
@@ -143,7 +146,7 @@ def review(ctx: Context) -> Outcome:
             time.monotonic() - ctx.started,
             (result.prompt_tokens, result.completion_tokens),
         ),
-        notes=(*ctx.notes, *cut, *result.notes, *([scan.note] if scan and scan.note else [])),
+        notes=(*ctx.notes, *located.cut, *result.notes, *located.references_note),
     )
     interrupted = bool(getattr(result, "interrupted", False))
     subject = None
@@ -156,16 +159,40 @@ def review(ctx: Context) -> Outcome:
     because = model_note(report, settings, ctx.env, ctx.console.actions)
     report = replace(report, notes=(*report.notes, *not_used_note(because)))
     destination = publish(report, ctx, subject)
-    failed = report.stats.fallback > 0 or ctx.misconfigured or bool(cut)
+    failed = report.stats.fallback > 0 or ctx.misconfigured or bool(located.cut)
     return Outcome(report, destination, failed, interrupted=interrupted, because=because)
 
 
-def _located(ctx: Context, deadline_at: float) -> tuple[Any, ...]:
-    """Everything before the first request that needs no SDK: (SourceInfo, [FileChange], entries,
-    references, cut notes, the walkthrough's rider or None)."""
+@dataclass(frozen=True)
+class Located:
+    """Everything before the first request that needs no SDK (`_located`); with a model it is made in the
+    forked helper and sent back pickled: plain data, so unpickling it imports nothing more."""
+
+    info: SourceInfo
+    changes: Sequence[Any]  # the entries (FunctionChange), in the report's order
+    found: Mapping[int, References]  # what deleted, renamed and re-signatured entries left behind
+    cut: Sequence[str]  # what the deadline cut short
+    references_note: tuple[str, ...]  # why the references are incomplete, if they are
+    rider: Any  # the walkthrough asked along (summarize/pack.Rider); None offline
+    prepared: Any  # the model run's preparation (summarize/llm_run.Prepared); None offline
+
+
+def _ahead() -> None:
+    """What a model run needs once the answers are in, loaded while they are awaited (the walkthrough's and
+    the redaction's modules, every language's test globs: ~15 ms otherwise spent after the last answer)."""
+    from ariadne_hook.languages import is_test_path
+    from ariadne_hook.publish import commit_msg  # noqa: F401
+    from ariadne_hook.summarize import offline_overview, overview, redact  # noqa: F401
+
+    is_test_path("")
+
+
+def _located(ctx: Context, deadline_at: float) -> Located:
+    """Everything before the first request that needs no SDK."""
     from ariadne_hook.locate import cut_notes, locate
     from ariadne_hook.source.exclude import apply_excludes
     from ariadne_hook.summarize.provider import OFFLINE, resolve_provider
+    from ariadne_hook.summarize.stage import prepare
 
     info, files = _collect(ctx)
     files = apply_excludes(files, ctx.s.excludes())
@@ -173,7 +200,10 @@ def _located(ctx: Context, deadline_at: float) -> tuple[Any, ...]:
     scan = _references(ctx, info, files, changes, deadline_at)
     asks = resolve_provider(ctx.s) != OFFLINE
     rider = _rider(ctx, info, changes, scan.found if scan else {}) if asks else None
-    return info, files, changes, scan, cut_notes(changes, ctx.s.deadline), rider
+    prepared = prepare(changes, ctx.s, deadline_at) if asks else None
+    found, note = (scan.found, scan.note) if scan else ({}, None)
+    cut = cut_notes(changes, ctx.s.deadline)
+    return Located(info, changes, found, cut, (note,) if note else (), rider, prepared)
 
 
 def _collect(ctx: Context) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from ariadne_hook.summarize.cache import FILENAME, SummaryCache, cache_key
-from ariadne_hook.summarize.stage import summarize
+from ariadne_hook.summarize.stage import prepare, summarize
 from tests.gitutil import commit_all, git, init_repo, stage_all, write
 from tests.llm_server import LLMServer
 from tests.runner import clean_env, run_main
@@ -41,6 +42,19 @@ def test_changed_function_or_model_misses(server: LLMServer, tmp_path: Path) -> 
     other_model = summarize([make_change("f")], settings_for(server, model="other"), tmp_path)
     assert edited.summaries[0].status == "summarized" and other_model.summaries[0].status == "summarized"
     assert server.requests == 3
+
+
+def test_a_preparation_keyed_for_another_model_is_made_again(server: LLMServer, tmp_path: Path) -> None:
+    """The model run's preparation (made in the forked helper) is used only when its cache keys name the
+    run's provider and model: otherwise this run's answers would be cached where no re-run finds them."""
+    changes = [make_change("f"), make_change("g")]
+    settings = settings_for(server)
+    other = prepare(changes, settings_for(server, model="other"), time.monotonic() + 60)
+    made = prepare(changes, settings, time.monotonic() + 60)
+    assert other is not None and made is not None and other.units[0].key != made.units[0].key
+    summarize(changes, settings, tmp_path, prepared=other)
+    again = summarize(changes, settings, tmp_path, prepared=made)
+    assert again.requests == 0 and [s.status for s in again.summaries] == ["cached", "cached"]
 
 
 def test_fallbacks_are_not_cached(server: LLMServer, tmp_path: Path) -> None:

@@ -103,13 +103,21 @@ def audit(event, args):
         with open(os.environ["SPAWN_LOG"], "a") as out:
             out.write(json.dumps(log[-1]) + "\\n")
 sys.addaudithook(audit)
+import ariadne_hook.summarize.prompt as prompt
+build_unit = prompt.build_unit
+def built_where(*args, **kwargs):  # which process builds the prompts (wrapped before anything imports it)
+    with open(os.environ["SPAWN_LOG"], "a") as out:
+        out.write(json.dumps([os.getpid(), "build_unit"]) + "\\n")
+    return build_unit(*args, **kwargs)
+prompt.build_unit = built_where
 stop = threading.Event()
 if os.environ.get("WITH_THREAD"):
     threading.Thread(target=stop.wait).start()
 from ariadne_hook.cli import main
 rc = main(sys.argv[1:])
 stop.set()
-print(json.dumps({"rc": rc, "pid": os.getpid(), "openai": "openai" in sys.modules}))
+print(json.dumps({"rc": rc, "pid": os.getpid(), "openai": "openai" in sys.modules,
+                  "references": "ariadne_hook.locate.references" in sys.modules}))
 """
 
 
@@ -156,6 +164,10 @@ def blob_readers(spawns: list[Any]) -> set[int]:
     return {pid for pid, argv in spawns if "cat-file" in argv}
 
 
+def prompt_builders(spawns: list[Any]) -> set[int]:
+    return {pid for pid, what in spawns if what == "build_unit"}
+
+
 def test_a_model_run_reads_git_in_a_helper_while_it_imports_the_sdk(repo: Path, server: LLMServer) -> None:
     forked_run, spawns = run(repo, server, "forked")
     assert forked_run["rc"] == 0 and forked_run["openai"]
@@ -163,9 +175,11 @@ def test_a_model_run_reads_git_in_a_helper_while_it_imports_the_sdk(repo: Path, 
     assert len(functions) == 6 and all(f["status"] == "summarized" and not f["reason"] for f in functions)
     readers = blob_readers(spawns)
     assert readers and forked_run["pid"] not in readers  # the staged blobs were read by the helper
+    assert prompt_builders(spawns) == readers  # and the prompts built there: this process only sends them
+    assert not forked_run["references"]  # what came back is plain data: unpickling it imported no locate code
 
     alone, alone_spawns = run(repo, server, "alone", WITH_THREAD="1")
-    assert blob_readers(alone_spawns) == {alone["pid"]}  # a thread was alive: no helper
+    assert blob_readers(alone_spawns) == prompt_builders(alone_spawns) == {alone["pid"]}  # a thread: no fork
     assert alone["report"] == forked_run["report"]  # the same review either way
 
 

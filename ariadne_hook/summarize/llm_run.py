@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,60 @@ from ariadne_hook.words import plural
 MAX_ROUNDS = 8
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a run can settle and build before the SDK is needed (`prepare`)."""
+
+    out: tuple[Summary | None, ...]  # per change: settled here (skipped, moved, no request), else None
+    units: tuple[pack.Unit, ...]  # one per other change, in priority order
+    notes: tuple[str, ...]
+    keyed_for: tuple[str, str | None]  # the provider's name and model, in every unit's cache key
+
+
+def prepare(
+    changes: Sequence[FunctionChange],
+    settings: Settings,
+    provider: str,
+    model: str | None,
+    deadline_at: float,
+) -> Prepared:
+    """Entries that need no request are settled; a unit for each other, built in priority order while the
+    deadline allows (the rest fall back with reason "deadline"). Needs no SDK: a model run makes it in the
+    forked helper while the main process imports the SDK (`stage.prepare`)."""
+    out: list[Summary | None] = [None] * len(changes)
+    moved = moved_summaries(changes)
+    wanted: list[int] = []
+    for i, change in enumerate(changes):
+        if change.skip_reason:
+            out[i] = skipped(change)
+        elif i in moved:
+            out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
+        elif reason := route.offline_reason(change, settings.llm_non_code, settings.code_languages):
+            out[i] = Summary(change, SUMMARIZED, offline_text(change), reason)
+        else:
+            wanted.append(i)
+    wanted.sort(key=lambda i: route.priority(changes[i]))
+    by_path: dict[str, list[FunctionChange]] = {}
+    for change in changes:
+        by_path.setdefault(change.path, []).append(change)
+    secrets = (settings.api_key,) if settings.api_key else ()
+    units: list[pack.Unit] = []
+    unbuilt = 0
+    for i in wanted:
+        change = changes[i]
+        if time.monotonic() >= deadline_at:
+            out[i] = fallback(change, DEADLINE_REASON)
+            unbuilt += 1
+            continue
+        nested = nested_entries(change, by_path[change.path])
+        built = build_unit(change, settings.max_prompt_chars, secrets, nested)
+        key = cache_key(provider, settings.base_url, model, built.text)
+        units.append(pack.Unit(i, change.path, built.text, key, built.trimmed, route.tier(change)))
+    never = plural(unbuilt, "function")
+    notes = (f"deadline reached while building prompts: {never} never sent",) if unbuilt else ()
+    return Prepared(tuple(out), tuple(units), notes, (provider, model))
+
+
 class LLMRun:
     """State of one openai-provider run; each step fills `out` so Ctrl-C can return what is done."""
 
@@ -58,9 +113,13 @@ class LLMRun:
         deadline_at: float,
         provider: Provider | None = None,
         rider: pack.Rider | None = None,
+        prepared: Prepared | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         self.changes = changes
         self.rider = rider
+        self.prepared = prepared
+        self.meanwhile = meanwhile  # run while the first round's answers are awaited
         self.ridden: pack.RiderAnswer | None = None
         self.settings = settings
         self.provider = provider or open_provider(settings)
@@ -108,43 +167,15 @@ class LLMRun:
 
     # ------------------------------------------------------------------------------------- preparation
     def _prepare(self) -> list[pack.Unit]:
-        """Entries that need no request are settled here; a unit for each other, built in priority order
-        while the deadline allows (the rest fall back with reason "deadline")."""
-        moved = moved_summaries(self.changes)
-        wanted: list[int] = []
-        for i, change in enumerate(self.changes):
-            if change.skip_reason:
-                self.out[i] = skipped(change)
-            elif i in moved:
-                self.out[i] = Summary(change, SUMMARIZED, moved[i], MOVED_REASON)
-            elif reason := route.offline_reason(
-                change, self.settings.llm_non_code, self.settings.code_languages
-            ):
-                self.out[i] = Summary(change, SUMMARIZED, offline_text(change), reason)
-            else:
-                wanted.append(i)
-        wanted.sort(key=lambda i: route.priority(self.changes[i]))
-        by_path: dict[str, list[FunctionChange]] = {}
-        for change in self.changes:
-            by_path.setdefault(change.path, []).append(change)
-        secrets = (self.settings.api_key,) if self.settings.api_key else ()
-        units: list[pack.Unit] = []
-        unbuilt = 0
-        for i in wanted:
-            change = self.changes[i]
-            if time.monotonic() >= self.deadline_at:
-                self.out[i] = fallback(change, DEADLINE_REASON)
-                unbuilt += 1
-                continue
-            nested = nested_entries(change, by_path[change.path])
-            built = build_unit(change, self.settings.max_prompt_chars, secrets, nested)
-            key = cache_key(self.provider_name, self.settings.base_url, self.model, built.text)
-            units.append(pack.Unit(i, change.path, built.text, key, built.trimmed))
-        if unbuilt:
-            never = plural(unbuilt, "function")
-            self.notes.append(f"deadline reached while building prompts: {never} never sent")
+        """The preparation (`prepare`): the one the caller made beforehand when it was made for this
+        provider and model (the cache keys name them), else made here."""
+        made = self.prepared
+        if made is None or made.keyed_for != (self.provider_name, self.model):
+            made = prepare(self.changes, self.settings, self.provider_name, self.model, self.deadline_at)
+        self.out = list(made.out)
+        self.notes += made.notes
         self.done = sum(s is not None for s in self.out)
-        return units
+        return list(made.units)
 
     def _within_budget(self, units: list[pack.Unit]) -> list[pack.Unit]:
         """At most `max_llm_entries` units (already in priority order); the others fall back ("budget")."""
@@ -181,8 +212,7 @@ class LLMRun:
         packed request carries `rider`."""
 
         def position(unit: pack.Unit) -> tuple[int, str, int]:
-            change = self.changes[unit.index]
-            return route.tier(change), unit.path, change.first_line
+            return unit.tier, unit.path, self.changes[unit.index].first_line
 
         ordered = sorted(units, key=position)
         requests: list[pack.Request] = []
@@ -195,8 +225,8 @@ class LLMRun:
             rider = None
 
         def weight(request: pack.Request) -> tuple[int, int]:
-            changes = [self.changes[u.index] for u in request.units]
-            return route.tier(changes[0]), -sum(route.changed_lines(c) for c in changes)
+            lines = sum(route.changed_lines(self.changes[u.index]) for u in request.units)
+            return request.units[0].tier, -lines
 
         return sorted(requests, key=weight)
 
@@ -260,6 +290,7 @@ class LLMRun:
             ask = pack.ask(request)
             return requester.send(lambda timeout: provider.complete(ask, timeout=timeout))
 
+        meanwhile, self.meanwhile = self.meanwhile, None  # the first round's wait only
         return map_bounded(
             attempt,
             requests,
@@ -269,6 +300,7 @@ class LLMRun:
             progress=self._progress_of(requests),
             join_on_interrupt=False,  # Ctrl-C: write what is done now; the CLI then ends the process
             join_at_deadline=False,  # the same at the deadline, whatever the server does
+            meanwhile=meanwhile,
         )
 
     def _progress_of(self, requests: list[pack.Request]) -> Progress | None:

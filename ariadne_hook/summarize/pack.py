@@ -50,6 +50,7 @@ class Unit:
     text: str  # "File: ...\n<change> <kind> <name>\n<view>": redacted and trimmed
     key: str  # cache key
     trimmed: bool
+    tier: int = 0  # route.tier: 0 source, 1 tests (requests are planned per tier)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ each entry's bookkeeping (fallbacks, reasons, the run's notes) `result.py`.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,7 @@ from ariadne_hook.summarize.result import DEADLINE_REASON, Progress, SummarizeRe
 from ariadne_hook.words import plural
 
 if TYPE_CHECKING:  # the model's run (packing, the pool, the rate limiter) is imported only for a model
+    from ariadne_hook.summarize.llm_run import Prepared
     from ariadne_hook.summarize.pack import Rider
 
 # entries to summarize offline (~0.5 ms each) before a forked helper (~30 ms to start) takes half of them
@@ -56,18 +57,35 @@ def summarize(
     deadline_at: float | None = None,
     provider: Provider | None = None,
     rider: Rider | None = None,
+    prepared: Prepared | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> SummarizeResult:
     """``deadline_at``: the run's deadline, a ``time.monotonic()`` instant (default: ``settings.deadline``
     seconds from now).
     ``provider``: the run's provider (default: one for ``settings``, closed at the end). ``rider``: asked
     along with the first round (the walkthrough), when a packed request is sent and enough entries go to
-    the model: its answer is `SummarizeResult.ridden`, for the caller to judge."""
+    the model: its answer is `SummarizeResult.ridden`, for the caller to judge. ``prepared``: what
+    :func:`prepare` made for these changes beforehand (else it is made here). ``meanwhile``: called once
+    while the first requests' answers are awaited (what the caller needs after this stage, loaded early)."""
     deadline_at = time.monotonic() + settings.deadline if deadline_at is None else deadline_at
     if resolve_provider(settings) == "offline":
         return _offline(changes, progress, deadline_at, settings.deadline)
     from ariadne_hook.summarize.llm_run import LLMRun
 
-    return LLMRun(changes, settings, cache_dir, progress, deadline_at, provider, rider).run()
+    run = LLMRun(changes, settings, cache_dir, progress, deadline_at, provider, rider, prepared, meanwhile)
+    return run.run()
+
+
+def prepare(changes: Sequence[FunctionChange], settings: Settings, deadline_at: float) -> Prepared | None:
+    """The model run's preparation for ``changes`` (`llm_run.prepare`: entries settled without a request,
+    the prompt of each other, its cache key), which needs no SDK; None offline."""
+    if resolve_provider(settings) == "offline":
+        return None
+    from ariadne_hook.summarize.llm_run import prepare as prepare_run
+    from ariadne_hook.summarize.provider import open_provider
+
+    provider = open_provider(settings)  # cheap: its name and model, for the cache keys
+    return prepare_run(changes, settings, provider.name, provider.model, deadline_at)
 
 
 def _offline(
