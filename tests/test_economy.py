@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from ariadne_hook.models import FunctionChange
-from ariadne_hook.summarize import pack
+from ariadne_hook.summarize import answers, pack
+from ariadne_hook.summarize.pool import THREAD_PREFIX
 from ariadne_hook.summarize.provider import start_sdk_import
 from ariadne_hook.summarize.stage import dry_run, summarize
 from tests.gitutil import commit_all, init_repo, stage_all, write
@@ -105,6 +106,23 @@ def test_requests_stay_within_the_prompt_budget(server: LLMServer) -> None:
 
 def unit(i: int, chars: int = 100, path: str = "a.py") -> pack.Unit:
     return pack.Unit(i, path, "File: a.py\n" + "x" * chars, f"k{i}", False)
+
+
+def test_each_answer_is_judged_in_the_worker_that_received_it(
+    server: LLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judging is done while the other answers are awaited, not after the last one (~0.2 ms an entry)."""
+    judged_in: list[str] = []
+    judge = answers.judge
+
+    def recorded(raw: str, **kw: Any) -> answers.Judged:
+        judged_in.append(threading.current_thread().name)
+        return judge(raw, **kw)
+
+    monkeypatch.setattr(answers, "judge", recorded)
+    result = summarize([make_change(f"f{i}") for i in range(8)], settings_for(server, max_workers=4), None)
+    assert [s.status for s in result.summaries] == ["summarized"] * 8
+    assert len(judged_in) == 8 and all(name.startswith(f"{THREAD_PREFIX}_") for name in judged_in)
 
 
 def test_plan_balances_by_count_keeps_order_and_respects_limits() -> None:

@@ -309,12 +309,9 @@ class Ledger(Generic[K]):
         self._given: dict[K, str] = {}  # this round: entry -> a text that passed `judge`
         self._problems: dict[K, str] = {}  # this round: entry -> why its answer is none
 
-    def record(
-        self, key: K, raw: str, *, cut: bool = False, prompt: str = "", lack: str | None = None
-    ) -> None:
-        """One entry's answer this round, judged; ``lack``: why the answer holds nothing for it."""
+    def record(self, key: K, judged: Judged, lack: str | None = None) -> None:
+        """One entry's answer this round, as `judge` found it; ``lack``: why the answer holds none for it."""
         self.answered[key] += 1
-        judged = judge(raw, cut=cut, prompt=prompt)
         if lack is None and judged.ok:
             self._given[key] = judged.text
         else:

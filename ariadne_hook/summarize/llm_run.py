@@ -101,6 +101,25 @@ def prepare(
     return Prepared(tuple(out), tuple(units), notes, (provider, model))
 
 
+@dataclass(frozen=True)
+class Answered:
+    """A request's answer read and judged (`read`) in the worker that received it, while the others are
+    still awaited: after the last answer only the ledger's bookkeeping is left."""
+
+    answer: Answer
+    parts: list[tuple[pack.Part, answers.Judged]]  # each unit's part of it, as `answers.judge` found it
+    ridden: pack.RiderAnswer | None  # what it holds for the request's rider
+
+
+def read(request: pack.Request, answer: Answer) -> Answered:
+    """`answer` split into its units' parts (`pack.parts`), each judged against its unit's prompt."""
+    parts = [
+        (part, answers.judge(part.text, cut=part.cut, prompt=part.unit.text))
+        for part in pack.parts(request, answer)
+    ]
+    return Answered(answer, parts, pack.rider_answer(request, answer))
+
+
 class LLMRun:
     """State of one openai-provider run; each step fills `out` so Ctrl-C can return what is done."""
 
@@ -285,10 +304,11 @@ class LLMRun:
         provider: Provider,
         requester: Requester,
         limiter: AdaptiveLimiter,
-    ) -> list[Outcome[Answer]]:
-        def attempt(request: pack.Request) -> Answer:
+    ) -> list[Outcome[Answered]]:
+        def attempt(request: pack.Request) -> Answered:
             ask = pack.ask(request)
-            return requester.send(lambda timeout: provider.complete(ask, timeout=timeout))
+            answer = requester.send(lambda timeout: provider.complete(ask, timeout=timeout))
+            return read(request, answer)
 
         meanwhile, self.meanwhile = self.meanwhile, None  # the first round's wait only
         return map_bounded(
@@ -314,7 +334,7 @@ class LLMRun:
     def _settle(
         self,
         requests: list[pack.Request],
-        outcomes: list[Outcome[Answer]],
+        outcomes: list[Outcome[Answered]],
         fresh: list[tuple[str, str]],
     ) -> list[pack.Request]:
         """Record a round's answers; the requests of the next round."""
@@ -322,11 +342,10 @@ class LLMRun:
         alone: list[tuple[pack.Unit, str | None]] = []  # (unit, why its answer was no summary)
         for request, outcome in zip(requests, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
-                self._count(outcome.value)
-                self.ridden = pack.rider_answer(request, outcome.value) or self.ridden
-                for part in pack.parts(request, outcome.value):
-                    unit = part.unit
-                    self.ledger.record(unit.index, part.text, cut=part.cut, prompt=unit.text, lack=part.lack)
+                self._count(outcome.value.answer)
+                self.ridden = outcome.value.ridden or self.ridden
+                for part, judged in outcome.value.parts:
+                    self.ledger.record(part.unit.index, judged, part.lack)
                 continue
             reason = outcome_reason(outcome)
             if reason == TOO_BIG and request.structured:  # the endpoint's context is smaller: halve it
