@@ -57,6 +57,8 @@ WRAPPED = (
     ("ariadne_hook.summarize.overview", "overview_input", "walkthrough input"),
     ("ariadne_hook.summarize.overview", "ask_overview", "walkthrough"),
     ("ariadne_hook.pipeline", "_rider", "walkthrough asked along (its input)"),
+    ("ariadne_hook.summarize.stage", "prepare", "prompts and cache keys"),
+    ("ariadne_hook.pipeline", "_ahead", "what comes after, loaded while the answers are awaited"),
     ("ariadne_hook.pipeline", "render", "render"),
     ("ariadne_hook.pipeline", "write_review", "write"),
 )

@@ -31,6 +31,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEADLINE, INTERRUPTED = "deadline", "interrupted"
+SEND_FIRST = 0.01  # seconds the workers have to send their requests before `meanwhile` takes the GIL
 THREAD_PREFIX = "ariadne"  # the pool's worker threads are named ariadne_0, ariadne_1...
 
 
@@ -104,6 +105,7 @@ def map_bounded(
         pending = set(index)
         try:
             if meanwhile is not None:
+                wait(pending, timeout=SEND_FIRST, return_when=FIRST_COMPLETED)
                 with contextlib.suppress(Exception):
                     meanwhile()
             pending = _collect(pending, index, results, deadline_at, progress)
