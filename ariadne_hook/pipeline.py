@@ -28,6 +28,7 @@ from ariadne_hook.models import (
     SKIPPED,
     SUMMARIZED,
     FileChange,
+    FunctionChange,
     References,
     Report,
     SourceInfo,
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
+    from ariadne_hook.summarize.llm_run import Prepared
+    from ariadne_hook.summarize.pack import Rider
     from ariadne_hook.summarize.provider import Provider
 
 TRUE_WORDS = ("1", "true", "yes", "on")  # an environment switch that is on
@@ -169,17 +172,17 @@ class Located:
     forked helper and sent back pickled: plain data, so unpickling it imports nothing more."""
 
     info: SourceInfo
-    changes: Sequence[Any]  # the entries (FunctionChange), in the report's order
+    changes: Sequence[FunctionChange]  # the entries, in the report's order
     found: Mapping[int, References]  # what deleted, renamed and re-signatured entries left behind
     cut: Sequence[str]  # what the deadline cut short
     references_note: tuple[str, ...]  # why the references are incomplete, if they are
-    rider: Any  # the walkthrough asked along (summarize/pack.Rider); None offline
-    prepared: Any  # the model run's preparation (summarize/llm_run.Prepared); None offline
+    rider: Rider | None  # the walkthrough asked along; None offline (or too big to ride)
+    prepared: Prepared | None  # the model run's prompts and cache keys; None offline
 
 
 def _ahead() -> None:
     """What a model run needs once the answers are in, loaded while they are awaited (the walkthrough's and
-    the redaction's modules, every language's test globs: ~15 ms otherwise spent after the last answer)."""
+    the redaction's modules, every language's test globs: ~20 ms otherwise spent after the last answer)."""
     from ariadne_hook.languages import is_test_path
     from ariadne_hook.publish import commit_msg  # noqa: F401
     from ariadne_hook.summarize import offline_overview, overview, redact  # noqa: F401

@@ -37,7 +37,7 @@ from ariadne_hook.config import Settings
 from ariadne_hook.forked import map_shared
 from ariadne_hook.models import FALLBACK, SUMMARIZED, FunctionChange, Summary
 from ariadne_hook.summarize.moves import moved_summaries
-from ariadne_hook.summarize.provider import Provider, resolve_provider
+from ariadne_hook.summarize.provider import Provider, open_provider, resolve_provider
 from ariadne_hook.summarize.result import DEADLINE_REASON, Progress, SummarizeResult, offline_text, skipped
 from ariadne_hook.words import plural
 
@@ -82,7 +82,6 @@ def prepare(changes: Sequence[FunctionChange], settings: Settings, deadline_at: 
     if resolve_provider(settings) == "offline":
         return None
     from ariadne_hook.summarize.llm_run import prepare as prepare_run
-    from ariadne_hook.summarize.provider import open_provider
 
     provider = open_provider(settings)  # cheap: its name and model, for the cache keys
     return prepare_run(changes, settings, provider.name, provider.model, deadline_at)
