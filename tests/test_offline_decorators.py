@@ -169,6 +169,15 @@ def test_a_kotlin_annotation_and_a_rust_attribute_whose_arguments_changed(tmp_pa
     assert text.startswith("Signature: annotation @Deprecated now passes `level=DeprecationLevel.ERROR`."), (
         text
     )
+    old = (
+        'class A {\n    @get:JvmName("oldName")\n    @JvmStatic\n'
+        "    fun go(x: Int): Int {\n        return x\n    }\n}\n"
+    )
+    new = old.replace('"oldName"', '"newName"')  # a use-site target before the annotation's name
+    text = summary_of(tmp_path / "c", "A.kt", old, new, "A.go")
+    assert text.startswith(
+        'Signature: annotation @get:JvmName now passes `"newName"` instead of `"oldName"`.'
+    )
     old = "#[derive(Debug)]\n#[inline]\nfn go(x: i32) -> i32 {\n    x\n}\n"
     new = old.replace("#[inline]", "#[inline(always)]").replace("(Debug)", "(Debug, Clone)")
     text = summary_of(tmp_path / "b", "a.rs", old, new, "go")

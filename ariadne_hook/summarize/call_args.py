@@ -337,7 +337,11 @@ def argument_change(
     return f"passes {parts[0]}", (f" (and {more})" if more else "")
 
 
-_MARKED_CALL = re.compile(r"(@|#!?\[)?\s*([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*(.*)", re.S)
+# a decorator's mark (``@``, ``#[``), then the callee: after ``@`` it may name its use-site target first, as
+# Kotlin's ``@get:JvmName(…)`` and ``@field:Json(…)`` do (one colon: ``::`` is a path)
+_MARKED_CALL = re.compile(
+    r"(@|#!?\[)?\s*((?:(?<=@)[A-Za-z_]\w*:(?!:))?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*(.*)", re.S
+)
 
 
 def one_call(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
