@@ -177,7 +177,7 @@ def test_a_kotlin_annotation_and_a_rust_attribute_whose_arguments_changed(tmp_pa
     text = summary_of(tmp_path / "c", "A.kt", old, new, "A.go")
     assert text.startswith(
         'Signature: annotation @get:JvmName now passes `"newName"` instead of `"oldName"`.'
-    )
+    ), text
     old = "#[derive(Debug)]\n#[inline]\nfn go(x: i32) -> i32 {\n    x\n}\n"
     new = old.replace("#[inline]", "#[inline(always)]").replace("(Debug)", "(Debug, Clone)")
     text = summary_of(tmp_path / "b", "a.rs", old, new, "go")
