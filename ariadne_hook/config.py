@@ -115,6 +115,10 @@ class Settings:
     def excludes(self) -> tuple[str, ...]:
         return self.exclude + self.extra_exclude
 
+    def secrets(self) -> tuple[str, ...]:
+        """What redaction removes beyond its own rules, from prompts and from what is shown: the API key."""
+        return (self.api_key,) if self.api_key else ()
+
 
 # How far the repository under review may set an option (see ariadne_hook.trust and docs/SECURITY.md).
 PREFERENCE = "preference"  # taken as written

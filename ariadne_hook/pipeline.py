@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ariadne_hook.config import Settings
@@ -325,7 +326,7 @@ def _rider(ctx: Context, info: SourceInfo, changes: Sequence[Any], found: Mappin
         tuple(Summary(c, SKIPPED if c.skip_reason else SUMMARIZED, "") for c in changes), found
     )
     draft = Report(info, "", None, located, stats_of(located, 0, 0.0))
-    return rider(located, _facts(draft), s.max_prompt_chars, (s.api_key,) if s.api_key else ())
+    return rider(located, _facts(draft), s.max_prompt_chars, s.secrets())
 
 
 def _ask_overview(
@@ -335,50 +336,17 @@ def _ask_overview(
     provider: Provider | None,
     ridden: tuple[Any, str] | None = None,
 ) -> tuple[Report, str | None, bool]:
-    """With a model: the walkthrough (and the proposed commit subject) from the function summaries and the
-    offline facts, within the run's deadline; the walkthrough the first round's answer held (``ridden``:
-    the rider's answer and text) is judged first. On any failure the offline overview stays, the reason
-    noted. (the report, the subject or None, whether Ctrl-C stopped it)"""
-
+    """With a model: the walkthrough (and the proposed commit subject), `overview.with_walkthrough`; the
+    walkthrough the first round's answer held (``ridden``: the rider's answer and text) is judged first.
+    (the report, the subject or None, whether Ctrl-C stopped it)"""
     if report.provider == "offline" or not report.summaries:
         return report, None, False
-    from ariadne_hook.summarize.overview import (
-        SUBJECT,
-        WALKTHROUGH,
-        WALKTHROUGH_FROM,
-        Ridden,
-        ask_overview,
-        from_model,
-        overview_input,
-    )
-    from ariadne_hook.summarize.pool import INTERRUPTED
+    from ariadne_hook.summarize.overview import Ridden, with_walkthrough
 
-    s = ctx.s
-    answered = [x for x in report.summaries if from_model(x)]  # not offline ones (trivial, moved...)
-    if report.stats.fallback and not answered:
-        note = "walkthrough not asked: no summary came from the model"
-        return replace(report, notes=(*report.notes, note)), None, False
-    walk = [WALKTHROUGH] if len(answered) >= WALKTHROUGH_FROM else []  # one summary needs no walkthrough
-    kinds = [*walk, *([SUBJECT] if _wants_subject(ctx) else [])]
-    if not kinds:
-        return report, None, False
-    sent = tuple(x for x in report.summaries if x.status != SKIPPED)
-    prompt = overview_input(sent, _facts(report), s.max_prompt_chars, (s.api_key,) if s.api_key else ())
     said = Ridden(*ridden) if ridden is not None else None
-    asked = ask_overview(kinds, prompt, s, _cache_dir(ctx), deadline_at, provider, said)
-    notes = [*report.notes, *asked.notes]
-    if WALKTHROUGH in asked.failed:
-        notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
-    if SUBJECT in asked.failed:
-        notes.append(f"commit subject failed ({asked.failed[SUBJECT]}): none proposed")
-    stats = replace(
-        report.stats,
-        requests=report.stats.requests + asked.requests,
-        prompt_tokens=report.stats.prompt_tokens + asked.prompt_tokens,
-        completion_tokens=report.stats.completion_tokens + asked.completion_tokens,
-    )
-    report = replace(report, walkthrough=asked.texts.get(WALKTHROUGH), stats=stats, notes=tuple(notes))
-    return report, asked.texts.get(SUBJECT), INTERRUPTED in asked.failed.values()
+    facts = partial(_facts, report)  # made only when something is asked
+    cache_dir, subject = _cache_dir(ctx), _wants_subject(ctx)
+    return with_walkthrough(report, facts, ctx.s, cache_dir, deadline_at, provider, said, subject)
 
 
 def _wants_subject(ctx: Context) -> bool:

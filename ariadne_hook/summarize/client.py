@@ -117,7 +117,7 @@ class LLMClient:
         except Exception as exc:  # a ProviderError, or whatever building the SDK's client raised
             return [Outcome(error=exc)] * len(items)
         requester = Requester(self.timeout)
-        secrets = self._secrets()
+        secrets = self.settings.secrets()
         budget = self.settings.max_prompt_chars - len(SYSTEM_PROMPT) - ANSWER_CHARS  # as a packed request
 
         def complete(ask: Ask, timeout: float) -> Answer:
@@ -148,9 +148,6 @@ class LLMClient:
             raise KeyboardInterrupt
         return outcomes
 
-    def _secrets(self) -> tuple[str, ...]:
-        return (self.settings.api_key,) if self.settings.api_key else ()
-
     def _reason(self, outcome: Outcome[str]) -> str:
         if outcome.not_run is not None:
             return outcome.not_run
@@ -159,4 +156,4 @@ class LLMClient:
             text = error.reason
         else:
             text = f"unexpected error ({type(error).__name__})"
-        return scrub(text, self._secrets())
+        return scrub(text, self.settings.secrets())

@@ -83,7 +83,7 @@ def prepare(
     by_path: dict[str, list[FunctionChange]] = {}
     for change in changes:
         by_path.setdefault(change.path, []).append(change)
-    secrets = (settings.api_key,) if settings.api_key else ()
+    secrets = settings.secrets()
     units: list[pack.Unit] = []
     unbuilt = 0
     for i in wanted:

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ariadne_hook.config import Settings
 from ariadne_hook.console import NO_CALL
-from ariadne_hook.models import CACHED, SKIPPED, SUMMARIZED, Summary
+from ariadne_hook.models import CACHED, SKIPPED, SUMMARIZED, Report, Summary
 from ariadne_hook.summarize import answers, pack
 from ariadne_hook.summarize.cache import SummaryCache, cache_key
 from ariadne_hook.summarize.fact_changes import diff_lines
@@ -216,6 +216,46 @@ def ask_overview(
     finally:
         if own:
             provider.close()
+
+
+def with_walkthrough(
+    report: Report,
+    facts: Callable[[], list[str]],
+    settings: Settings,
+    cache_dir: Path | None,
+    deadline_at: float,
+    provider: Provider | None,
+    ridden: Ridden | None,
+    subject: bool,
+) -> tuple[Report, str | None, bool]:
+    """``report`` (a model's run) with its walkthrough and, when ``subject``, a proposed commit subject
+    (:func:`ask_overview`), the notes and the usage they add; ``facts()``: the offline overview's lines
+    (made by the caller, only when something is asked). On any failure the offline overview stays, the
+    reason noted. (the report, the subject or None, whether Ctrl-C stopped it)"""
+    answered = [x for x in report.summaries if from_model(x)]  # not offline ones (trivial, moved...)
+    if report.stats.fallback and not answered:
+        note = "walkthrough not asked: no summary came from the model"
+        return replace(report, notes=(*report.notes, note)), None, False
+    walk = [WALKTHROUGH] if len(answered) >= WALKTHROUGH_FROM else []  # one summary needs no walkthrough
+    kinds = [*walk, *([SUBJECT] if subject else [])]
+    if not kinds:
+        return report, None, False
+    sent = tuple(x for x in report.summaries if x.status != SKIPPED)
+    prompt = overview_input(sent, facts(), settings.max_prompt_chars, settings.secrets())
+    asked = ask_overview(kinds, prompt, settings, cache_dir, deadline_at, provider, ridden)
+    notes = [*report.notes, *asked.notes]
+    if WALKTHROUGH in asked.failed:
+        notes.append(f"walkthrough failed ({asked.failed[WALKTHROUGH]}): the overview is the offline one")
+    if SUBJECT in asked.failed:
+        notes.append(f"commit subject failed ({asked.failed[SUBJECT]}): none proposed")
+    stats = replace(
+        report.stats,
+        requests=report.stats.requests + asked.requests,
+        prompt_tokens=report.stats.prompt_tokens + asked.prompt_tokens,
+        completion_tokens=report.stats.completion_tokens + asked.completion_tokens,
+    )
+    report = replace(report, walkthrough=asked.texts.get(WALKTHROUGH), stats=stats, notes=tuple(notes))
+    return report, asked.texts.get(SUBJECT), INTERRUPTED in asked.failed.values()
 
 
 def _answers(
